@@ -1,0 +1,60 @@
+"""The `pipeline` command: a thin typer shell over the library. Heavy imports stay inside commands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from pipeline.errors import PipelineError
+
+
+class PipelineGroup(TyperGroup):
+    """Turns PipelineError anywhere below into a one-line message and exit code, no traceback."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PipelineError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            typer.echo("interrupted; finished work is saved, run the command again to resume",
+                       err=True)
+            raise typer.Exit(130) from None
+
+
+app = typer.Typer(
+    name="pipeline",
+    cls=PipelineGroup,
+    help="Translation management for multilingual news: extract, translate, review, export, check.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _register() -> None:
+    # One module per verb group; each adds its commands. Order here is the order in --help.
+    from pipeline.cli import (
+        catalogs,
+        checks,
+        export,
+        extract,
+        review,
+        translate,
+        workspace,
+    )
+
+    for module in (workspace, extract, translate, review, catalogs, export, checks):
+        module.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,54 @@
+"""Options and helpers shared by the CLI modules (the only place that prints)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from pipeline.workspace import ENV_VAR, Settings, open_settings
+
+WorkspaceOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--workspace", "-w", envvar=ENV_VAR, show_envvar=True,
+        help="Workspace directory (default: nearest parent holding pipeline.toml).",
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+LangOpt = Annotated[
+    str | None, typer.Option("--lang", "-l", help="Target languages, comma separated (default: all).")
+]
+
+
+def settings(workspace: Path | None) -> Settings:
+    """Load the workspace settings a command runs with."""
+    return open_settings(workspace)
+
+
+def split_langs(value: str | None, settings: Settings) -> tuple[str, ...]:
+    """Parse --lang fa,ar (or 'all') against the workspace's target languages."""
+    from pipeline.errors import UsageError
+
+    if value is None or value.strip() in ("", "all"):
+        return settings.targets
+    langs = tuple(x.strip() for x in value.split(",") if x.strip())
+    unknown = [x for x in langs if x not in settings.targets]
+    if unknown:
+        raise UsageError(
+            f"--lang {','.join(unknown)} is not a target language of this workspace "
+            f"({','.join(settings.targets)})"
+        )
+    return langs
+
+
+def print_json(data: Any) -> None:
+    """JSON on stdout, UTF-8, keys in a stable order."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
+
+
+def echo(message: str = "", *, err: bool = False) -> None:
+    typer.echo(message, err=err)

@@ -1,0 +1,72 @@
+"""One exception base for every user-facing failure; the CLI maps kinds to exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class PipelineError(Exception):
+    """A failure the user can act on, shown as one line without a traceback."""
+
+    exit_code = 1
+
+    def __init__(
+        self, message: str, *, path: str | Path | None = None, line: int | None = None
+    ) -> None:
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = self.path if self.line is None else f"{self.path}:{self.line}"
+            where += ": "
+        return f"{where}{self.message}"
+
+
+class UsageError(PipelineError):
+    """The command was called with arguments that cannot work."""
+
+    exit_code = 2
+
+
+class ConfigError(UsageError):
+    """pipeline.toml is missing a value, has an unknown key, or a bad value."""
+
+
+class WorkspaceNotFound(UsageError):
+    """No pipeline.toml was found for the command to work in."""
+
+
+class InputError(PipelineError):
+    """An input file cannot be read or parsed (binary, bad encoding, malformed, too large)."""
+
+
+class StoreError(PipelineError):
+    """The database cannot be opened, is too new, or a write failed."""
+
+
+class NotFound(PipelineError):
+    """A named article, unit, package or event does not exist."""
+
+
+class TransitionError(PipelineError):
+    """A review action is not allowed from the translation's current status."""
+
+
+class ConflictError(PipelineError):
+    """The translation changed since it was read (revision mismatch) or is claimed by another."""
+
+
+class PolicyError(PipelineError):
+    """A workspace rule forbids the action (for example the four-eyes rule)."""
+
+
+class ModelError(PipelineError):
+    """A translation package is missing, invalid, or cannot be installed."""
+
+
+class NetworkUnavailable(ModelError):
+    """The package index cannot be reached."""

@@ -1,0 +1,74 @@
+"""Review statuses as one enum, the allowed transitions, and the one mapping to PO flags."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pipeline.errors import TransitionError
+
+
+class Status(StrEnum):
+    """Where a translation is on its way to publication, least done first."""
+
+    UNTRANSLATED = "untranslated"
+    MACHINE = "machine"  # MT or TM, nobody has looked at it
+    TRANSLATED = "translated"  # a person wrote or edited it, awaiting review
+    APPROVED = "approved"
+    REJECTED = "rejected"  # with a reason; back in the queue
+    STALE = "stale"  # the source changed; the old text is kept as a suggestion
+
+
+class Action(StrEnum):
+    """Things that change a translation's status."""
+
+    MACHINE = "machine"  # machine translation or translation memory filled it
+    EDIT = "edit"  # a person wrote or changed the text
+    APPROVE = "approve"
+    REJECT = "reject"
+    SOURCE_CHANGED = "source_changed"
+    REVERT = "revert"  # an earlier text restored by a person
+
+
+S = Status
+TRANSITIONS: dict[Action, dict[Status, Status]] = {
+    # Machines only ever fill what no person has touched (or what went stale/was rejected).
+    Action.MACHINE: {S.UNTRANSLATED: S.MACHINE, S.STALE: S.MACHINE, S.MACHINE: S.MACHINE},
+    Action.EDIT: {s: S.TRANSLATED for s in Status},
+    Action.REVERT: {s: S.TRANSLATED for s in Status},
+    Action.APPROVE: {S.MACHINE: S.APPROVED, S.TRANSLATED: S.APPROVED, S.STALE: S.APPROVED},
+    Action.REJECT: {S.MACHINE: S.REJECTED, S.TRANSLATED: S.REJECTED, S.APPROVED: S.REJECTED,
+                    S.STALE: S.REJECTED},
+    Action.SOURCE_CHANGED: {s: S.STALE for s in Status if s is not S.UNTRANSLATED},
+}
+
+#: Statuses whose text a machine must never replace.
+HUMAN_STATUSES = frozenset({S.TRANSLATED, S.APPROVED})
+
+#: Statuses the machine translator fills.
+MACHINE_FILLABLE = frozenset(TRANSITIONS[Action.MACHINE])
+
+#: Queue order: most urgent first.
+URGENCY = {S.STALE: 0, S.REJECTED: 0, S.MACHINE: 1, S.TRANSLATED: 2, S.UNTRANSLATED: 3,
+           S.APPROVED: 9}
+
+
+def transition(current: Status | str, action: Action | str) -> Status:
+    """The status after `action`, or TransitionError if the action is not allowed now.
+
+    >>> transition("machine", "approve")
+    <Status.APPROVED: 'approved'>
+    """
+    cur, act = Status(current), Action(action)
+    try:
+        return TRANSITIONS[act][cur]
+    except KeyError:
+        allowed = ", ".join(sorted(s.value for s in TRANSITIONS[act])) or "nothing"
+        raise TransitionError(
+            f"cannot {act.value} a translation that is {cur.value} (allowed from: {allowed})"
+        ) from None
+
+
+def po_flags(status: Status | str) -> list[str]:
+    """PO flags for a status: everything not checked by a person is fuzzy."""
+    st = Status(status)
+    return [] if st in (S.APPROVED, S.TRANSLATED) else ["fuzzy"]

@@ -1,0 +1,97 @@
+"""The store: one SQLite file through sqlite-utils; the only package that holds SQL.
+
+Submodules group the queries by stage (articles, translations, events, reports). Every write runs
+inside `Store.transaction()` (BEGIN IMMEDIATE ... COMMIT), so a crash leaves before or after.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from pipeline.errors import StoreError
+from pipeline.store.schema import SCHEMA_VERSION, migrate
+
+__all__ = ["Store", "open_store", "now", "SCHEMA_VERSION"]
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def now() -> str:
+    """UTC timestamp as sortable ISO text with microseconds."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class Store:
+    """An open database: `db` is the sqlite-utils Database, `conn` its sqlite3 connection."""
+
+    def __init__(self, path: Path, *, migrate_schema: bool = True) -> None:
+        self.path = Path(path)
+        try:
+            # isolation_level=None: no implicit transactions; we open them explicitly.
+            conn = sqlite3.connect(
+                str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                check_same_thread=False,
+            )
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open the database: {exc}", path=self.path) from None
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        if migrate_schema:
+            try:
+                migrate(self.db)
+            except sqlite3.DatabaseError as exc:
+                conn.close()
+                raise StoreError(f"not a pipeline database: {exc}", path=self.path) from None
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction that takes the write lock up front (no deadlock on upgrade).
+
+        Nested use becomes a savepoint, so library functions can compose.
+        """
+        if self.conn.in_transaction:
+            self.conn.execute("SAVEPOINT nested")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK TO SAVEPOINT nested")
+                self.conn.execute("RELEASE SAVEPOINT nested")
+                raise
+            self.conn.execute("RELEASE SAVEPOINT nested")
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_store(path: Path) -> Store:
+    """Open (creating and migrating if needed) the database at `path`."""
+    path = Path(path)
+    if path.exists() and path.is_dir():
+        raise StoreError("is a directory, not a database file", path=path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return Store(path)

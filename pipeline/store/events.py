@@ -1,0 +1,45 @@
+"""The append-only history of every change to a translation."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pipeline.store import Store, now
+
+
+def record(
+    store: Store,
+    unit_id: str,
+    lang: str,
+    action: str,
+    *,
+    who: str | None,
+    old_status: str | None,
+    new_status: str | None,
+    old_text: str | None,
+    new_text: str | None,
+    revision: int | None,
+    detail: dict[str, Any] | None = None,
+    at: str | None = None,
+) -> int:
+    """Append one event; call inside the transaction that made the change."""
+    cur = store.conn.execute(
+        "INSERT INTO events (unit_id, lang, at, who, action, old_status, new_status, old_text,"
+        " new_text, revision, detail) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        (unit_id, lang, at or now(), who, action, old_status, new_status, old_text, new_text,
+         revision, json.dumps(detail, ensure_ascii=False, sort_keys=True) if detail else None),
+    )
+    return int(cur.lastrowid or 0)
+
+
+def history(store: Store, unit_id: str, lang: str) -> list[dict[str, Any]]:
+    """All events of one translation, oldest first."""
+    rows = store.db.query(
+        "SELECT * FROM events WHERE unit_id = ? AND lang = ? ORDER BY id", [unit_id, lang]
+    )
+    out = []
+    for row in rows:
+        row["detail"] = json.loads(row["detail"]) if row["detail"] else {}
+        out.append(row)
+    return out

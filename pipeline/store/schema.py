@@ -1,0 +1,157 @@
+"""Tables, indexes and migrations; the schema version lives in PRAGMA user_version."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+from pipeline.errors import StoreError
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    db.table("articles").create(
+        {
+            "id": str,  # slug; survives re-extraction
+            "source": str,  # input path it was last extracted from
+            "format": str,  # text | html | markdown
+            "title": str,
+            "category": str,
+            "tags": str,  # JSON list
+            "byline": str,
+            "date_text": str,  # as printed
+            "date_iso": str,
+            "truncated": int,
+            "captions": str,  # JSON list
+            "content_hash": str,  # of the extracted units, to skip unchanged re-extraction
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"source", "title", "truncated", "created_at", "updated_at"},
+        defaults={"truncated": 0, "tags": "[]", "captions": "[]", "format": "text"},
+    )
+    db.table("units").create(
+        {
+            "id": str,
+            "article_id": str,
+            "position": int,
+            "kind": str,
+            "source_text": str,
+            "source_key": str,  # textnorm.fold(source_text): TM and de-duplication
+            "sentences": str,  # JSON [[start, end], ...] offsets into source_text
+            "obsolete": int,  # 1 when re-extraction no longer finds it (never deleted)
+            "replaced_by": str,  # the unit an edited paragraph became
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"article_id", "position", "kind", "source_text", "source_key", "obsolete"},
+        defaults={"obsolete": 0, "sentences": "[]"},
+    )
+    db.table("units").create_index(["article_id", "obsolete", "position"], index_name="units_article")
+    db.table("units").create_index(["source_key"], index_name="units_source_key")
+    db.table("translations").create(
+        {
+            "unit_id": str,
+            "lang": str,
+            "text": str,
+            "status": str,
+            "origin": str,  # mt | tm | human | po | stale
+            "engine": str,  # e.g. ctranslate2
+            "package": str,
+            "package_version": str,
+            "pivot": str,  # path used, e.g. "fa>en>sq"
+            "score": float,
+            "flags": str,  # JSON list, e.g. ["placeholder_lost"]
+            "suggestion": str,  # text kept when the source changed (stale)
+            "reason": str,  # why it was rejected
+            "revision": int,  # optimistic concurrency: bumped on every change
+            "translated_by": str,
+            "reviewed_by": str,
+            "claimed_by": str,
+            "claim_expires": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk=("unit_id", "lang"),
+        foreign_keys=[("unit_id", "units", "id")],
+        not_null={"status", "revision", "created_at", "updated_at"},
+        defaults={"status": "untranslated", "revision": 0, "flags": "[]"},
+    )
+    db.table("translations").create_index(["lang", "status", "updated_at"], index_name="tr_queue")
+    db.table("translations").create_index(["claimed_by", "claim_expires"], index_name="tr_claims")
+    db.table("events").create(
+        {
+            "id": int,
+            "unit_id": str,
+            "lang": str,
+            "at": str,
+            "who": str,
+            "action": str,
+            "old_status": str,
+            "new_status": str,
+            "old_text": str,
+            "new_text": str,
+            "revision": int,  # the translation's revision after the change
+            "detail": str,  # JSON: provenance, reason, source of the change
+        },
+        pk="id",
+        not_null={"unit_id", "lang", "at", "action"},
+    )
+    db.table("events").create_index(["unit_id", "lang", "id"], index_name="events_unit")
+    db.table("glossary").create(
+        {
+            "id": int,
+            "term": str,
+            "lang": str,  # target language, or "*" for a do-not-translate term
+            "translation": str,
+            "do_not_translate": int,
+            "note": str,
+        },
+        pk="id",
+        not_null={"term", "lang", "do_not_translate"},
+        defaults={"do_not_translate": 0},
+    )
+    db.table("glossary").create_index(["term", "lang"], unique=True, index_name="glossary_term")
+    db.table("suppressions").create(
+        {
+            "unit_id": str,
+            "lang": str,
+            "check_id": str,
+            "reason": str,
+            "who": str,
+            "at": str,
+        },
+        pk=("unit_id", "lang", "check_id"),
+        not_null={"reason"},
+    )
+
+
+#: Ordered migrations; index + 1 is the schema version each one produces. Append, never edit.
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Bring the database to SCHEMA_VERSION, each step in its own transaction."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"database schema version {version} is newer than this pipeline ({SCHEMA_VERSION}); "
+            "upgrade pipeline"
+        )
+    while version < SCHEMA_VERSION:
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            current = db.conn.execute("PRAGMA user_version").fetchone()[0]
+            if current == version:  # another process may have migrated meanwhile
+                MIGRATIONS[version](db)
+                db.conn.execute(f"PRAGMA user_version = {version + 1}")
+            db.conn.execute("COMMIT")
+        except BaseException:
+            db.conn.execute("ROLLBACK")
+            raise
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+    return version

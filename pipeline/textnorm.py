@@ -1,0 +1,40 @@
+"""Folding of text into matching keys (TM, de-duplication, ids, checks); stored text is never folded."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Arabic-script letters that differ between Persian and Arabic keyboards, and the three digit sets.
+_FOLD_TABLE = str.maketrans(
+    {
+        "\u064a": "\u06cc",  # Arabic yeh -> Persian yeh
+        "\u0649": "\u06cc",  # alef maksura -> Persian yeh
+        "\u0643": "\u06a9",  # Arabic kaf -> Persian keheh
+        "\u0640": None,  # tatweel (kashida) is decoration
+        "\u200c": " ",  # ZWNJ: a word-internal break, spelled either way
+        **{chr(0x0660 + i): str(i) for i in range(10)},  # Arabic-Indic digits
+        **{chr(0x06F0 + i): str(i) for i in range(10)},  # Extended (Persian) digits
+    }
+)
+# Directional marks carry no meaning for matching.
+_MARKS = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]")
+_SPACE = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """A key that is equal for texts a reader would call the same.
+
+    >>> fold("  Hello,\\u00a0 World ") == fold("hello, world")
+    True
+    >>> fold("كتاب ۱۹۸۸") == fold("کتاب 1988")
+    True
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = _MARKS.sub("", text).translate(_FOLD_TABLE)
+    return _SPACE.sub(" ", text).strip().casefold()
+
+
+def squash_space(text: str) -> str:
+    """Collapse runs of white space and strip, keeping everything else as written."""
+    return _SPACE.sub(" ", text).strip()

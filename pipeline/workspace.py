@@ -1,0 +1,275 @@
+"""pipeline.toml: creation, discovery and validation into one frozen Settings object."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from pipeline import languages
+from pipeline.errors import ConfigError, WorkspaceNotFound
+
+CONFIG_NAME = "pipeline.toml"
+ENV_VAR = "PIPELINE_WORKSPACE"
+
+
+def _str(v: Any) -> str:
+    if not isinstance(v, str) or not v.strip():
+        raise ValueError("must be a non-empty string")
+    return v
+
+
+def _bool(v: Any) -> bool:
+    if not isinstance(v, bool):
+        raise ValueError("must be true or false")
+    return v
+
+
+def _percent(v: Any) -> float:
+    if isinstance(v, bool) or not isinstance(v, int | float) or not 0 <= v <= 100:
+        raise ValueError("must be a number from 0 to 100")
+    return float(v)
+
+
+def _positive_int(v: Any) -> int:
+    if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+        raise ValueError("must be a whole number of at least 1")
+    return v
+
+
+def _lang(v: Any) -> str:
+    return languages.validate(_str(v))
+
+
+def _langs(v: Any) -> tuple[str, ...]:
+    if not isinstance(v, list) or not v:
+        raise ValueError("must be a non-empty list of language codes")
+    return tuple(_lang(x) for x in v)
+
+
+def _choice(*options: str) -> Callable[[Any], str]:
+    def check(v: Any) -> str:
+        if v not in options:
+            raise ValueError(f"must be one of {', '.join(options)}")
+        return str(v)
+
+    return check
+
+
+def _per_lang_percent(v: Any) -> dict[str, float]:
+    if not isinstance(v, dict):
+        raise ValueError("must be a table of language = percent")
+    return {_lang(k): _percent(x) for k, x in v.items()}
+
+
+def _str_list(v: Any) -> tuple[str, ...]:
+    if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+        raise ValueError("must be a list of strings")
+    return tuple(v)
+
+
+# section -> key -> validator. The single description of what pipeline.toml may hold.
+SCHEMA: dict[str, dict[str, Callable[[Any], Any]]] = {
+    "languages": {"source": _lang, "targets": _langs},
+    "paths": {"database": _str, "locales": _str, "editions": _str, "glossary": _str},
+    "thresholds": {
+        "min_approved": _percent,
+        "min_translated": _percent,
+        "min_approved_by_lang": _per_lang_percent,
+        "min_translated_by_lang": _per_lang_percent,
+        "length_ratio_max": lambda v: float(_percent(v)),
+    },
+    "translate": {
+        "beam": _positive_int,
+        "batch_size": _positive_int,
+        "device": _choice("cpu", "cuda", "auto"),
+        "compute_type": _str,
+    },
+    "review": {"four_eyes": _bool, "claim_minutes": _positive_int},
+    "export": {
+        "include_machine": _bool,
+        "min_completeness_by_lang": _per_lang_percent,
+        "persian_calendar": _choice("gregorian", "solar_hijri"),
+        "formats": _str_list,
+    },
+    "checks": {"disabled": _str_list},
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a command needs to know about its workspace."""
+
+    root: Path
+    source: str = "en"
+    targets: tuple[str, ...] = ("fa", "ar", "sq")
+    database: Path = Path("pipeline.db")
+    locales: Path = Path("locales")
+    editions: Path = Path("editions")
+    glossary: Path = Path("glossary.csv")
+    min_approved: float = 0.0
+    min_translated: float = 0.0
+    min_approved_by_lang: dict[str, float] = field(default_factory=dict)
+    min_translated_by_lang: dict[str, float] = field(default_factory=dict)
+    length_ratio_max: float = 3.0
+    beam: int = 4
+    batch_size: int = 64
+    device: str = "cpu"
+    compute_type: str = "int8"
+    four_eyes: bool = False
+    claim_minutes: int = 30
+    include_machine: bool = False
+    min_completeness_by_lang: dict[str, float] = field(default_factory=dict)
+    persian_calendar: str = "gregorian"
+    formats: tuple[str, ...] = ("html",)
+    disabled_checks: tuple[str, ...] = ()
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Source first, then targets."""
+        return (self.source, *self.targets)
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_NAME
+
+
+def parse_config(data: Mapping[str, Any], root: Path, *, path: Path | None = None) -> Settings:
+    """Validate a parsed pipeline.toml; an unknown key or bad value names the key."""
+    where = path or root / CONFIG_NAME
+    values: dict[str, Any] = {}
+    for section, table in data.items():
+        if section not in SCHEMA:
+            raise ConfigError(f"unknown section [{section}]", path=where)
+        if not isinstance(table, dict):
+            raise ConfigError(f"[{section}] must be a table", path=where)
+        for key, raw in table.items():
+            check = SCHEMA[section].get(key)
+            if check is None:
+                raise ConfigError(f"unknown key {section}.{key}", path=where)
+            try:
+                value = check(raw)
+            except ConfigError as exc:
+                raise ConfigError(f"{section}.{key}: {exc.message}", path=where) from None
+            except ValueError as exc:
+                raise ConfigError(f"{section}.{key} {exc}", path=where) from None
+            name = "disabled_checks" if (section, key) == ("checks", "disabled") else key
+            values[name] = Path(value) if section == "paths" else value
+    settings = Settings(root=root, **values)
+    if settings.source in settings.targets:
+        raise ConfigError("languages.targets must not include the source language", path=where)
+    return replace(
+        settings,
+        database=_under(root, settings.database),
+        locales=_under(root, settings.locales),
+        editions=_under(root, settings.editions),
+        glossary=_under(root, settings.glossary),
+    )
+
+
+def _under(root: Path, p: Path) -> Path:
+    return p if p.is_absolute() else root / p
+
+
+def load(root: Path) -> Settings:
+    """Read and validate `root/pipeline.toml`."""
+    path = root / CONFIG_NAME
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise WorkspaceNotFound(f"no {CONFIG_NAME} in {root}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"not valid TOML: {exc}", path=path) from None
+    return parse_config(data, root.resolve(), path=path)
+
+
+def find_root(explicit: Path | None = None, *, start: Path | None = None) -> Path:
+    """The workspace directory: --workspace, then $PIPELINE_WORKSPACE, then the nearest parent."""
+    if explicit is None and os.environ.get(ENV_VAR):
+        explicit = Path(os.environ[ENV_VAR])
+    if explicit is not None:
+        if not (explicit / CONFIG_NAME).is_file():
+            raise WorkspaceNotFound(
+                f"{explicit} is not a workspace (no {CONFIG_NAME}); "
+                f"create one with: pipeline init {explicit}"
+            )
+        return explicit.resolve()
+    here = (start or Path.cwd()).resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / CONFIG_NAME).is_file():
+            return candidate
+    raise WorkspaceNotFound(
+        f"no {CONFIG_NAME} here or in any parent directory; create a workspace with "
+        "`pipeline init DIR --source en --targets fa,ar,sq`, or pass --workspace DIR"
+    )
+
+
+def open_settings(explicit: Path | None = None) -> Settings:
+    """Find and load the workspace a command runs in."""
+    return load(find_root(explicit))
+
+
+def render_config(source: str, targets: tuple[str, ...]) -> str:
+    """The text of a new pipeline.toml, with every section documented."""
+    target_list = ", ".join(f'"{t}"' for t in targets)
+    return f"""# pipeline workspace. Paths are relative to this file.
+
+[languages]
+source = "{source}"
+targets = [{target_list}]
+
+[paths]
+database = "pipeline.db"
+locales = "locales"      # PO catalogs of the articles (pipeline po export)
+editions = "editions"    # published editions (pipeline export)
+glossary = "glossary.csv"
+
+[thresholds]
+# Percent of units that must be approved / translated for `pipeline check` to pass.
+min_approved = 0
+min_translated = 0
+# Per-language overrides, e.g. min_approved_by_lang = {{ fa = 100 }}
+min_approved_by_lang = {{}}
+min_translated_by_lang = {{}}
+
+[translate]
+beam = 4
+batch_size = 64
+device = "cpu"
+compute_type = "int8"
+
+[review]
+four_eyes = false        # a reviewer cannot approve text they wrote
+claim_minutes = 30       # how long a claimed unit stays with its reviewer
+
+[export]
+include_machine = false  # publish unreviewed machine translation, with a notice
+min_completeness_by_lang = {{}}
+persian_calendar = "gregorian"   # or "solar_hijri"
+"""
+
+
+def init(root: Path, source: str = "en", targets: tuple[str, ...] = ("fa", "ar", "sq"),
+         *, force: bool = False) -> Settings:
+    """Create a workspace: pipeline.toml and an empty database. Refuses to overwrite a config."""
+    languages.validate(source)
+    for t in targets:
+        languages.validate(t)
+    if len(set(targets)) != len(targets):
+        raise ConfigError("--targets lists a language twice")
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / CONFIG_NAME
+    if path.exists() and not force:
+        raise ConfigError(f"{path} already exists (use --force to rewrite it)")
+    text = render_config(source, targets)
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    settings = load(root)
+    from pipeline.store import open_store
+
+    open_store(settings.database).close()
+    return settings

@@ -1,0 +1,96 @@
+"""The CLI shell: help everywhere, fast start, errors as one line with the right exit code."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+
+HEAVY = ("torch", "stanza", "argostranslate.translate", "ctranslate2", "spacy", "trafilatura")
+
+
+def _all_commands() -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+
+    def walk(cmd: Any, path: str) -> None:
+        out.append((path, cmd))
+        if hasattr(cmd, "commands"):
+            for name, sub in cmd.commands.items():
+                walk(sub, f"{path} {name}".strip())
+
+    walk(get_command(app), "")
+    return out
+
+
+def test_every_command_has_help_text() -> None:
+    commands = _all_commands()
+    assert len(commands) >= 3
+    for path, cmd in commands:
+        assert (cmd.help or "").strip(), f"`pipeline {path}` has no help text"
+        for param in cmd.params:
+            if param.param_type_name == "option" and param.name != "help":
+                assert (param.help or "").strip(), f"`pipeline {path}` {param.opts} has no help"
+
+
+def test_help_runs_for_every_command(runner: CliRunner) -> None:
+    for path, _ in _all_commands():
+        result = runner.invoke(app, [*path.split(), "--help"])
+        assert result.exit_code == 0, (path, result.output)
+        assert "Usage" in result.output
+
+
+def test_cli_import_stays_light() -> None:
+    code = "import sys, pipeline.cli; print(','.join(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(out.stdout.strip().split(","))
+    assert not loaded & set(HEAVY), loaded & set(HEAVY)
+
+
+def test_help_starts_fast() -> None:
+    # Not a timing assertion on the machine's speed: a generous bound that only a heavy import
+    # (torch takes seconds) would break.
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "pipeline", "--help"], capture_output=True, check=True)
+    assert time.perf_counter() - start < 5
+
+
+def test_init_and_status_json(tmp_path: Path, runner: CliRunner) -> None:
+    ws = tmp_path / "ws"
+    result = runner.invoke(app, ["init", str(ws), "--targets", "fa,ar"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["status", "--json", "-w", str(ws)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data["languages"]) == {"fa", "ar"}
+    assert data["languages"]["fa"]["counts"]["untranslated"] == 0
+
+
+def test_bad_language_is_usage_error(tmp_path: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["init", str(tmp_path), "--targets", "fa,klingon"])
+    assert result.exit_code == 2
+    assert "klingon" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_missing_workspace_is_one_line_exit_2(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PIPELINE_WORKSPACE"}
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "status"], cwd=tmp_path,
+                          capture_output=True, text=True, env=env)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "pipeline init" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["nonsense-command"]])
+def test_unknown_usage_exits_2(runner: CliRunner, argv: list[str]) -> None:
+    assert runner.invoke(app, argv).exit_code == 2
