@@ -94,3 +94,8 @@ class Finding:
     lang: str | None = None
     article: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+
+
+#: Translation flags shared between stages (stored in translations.flags).
+FLAG_TEST_MODEL = "test_model"  # made by a random-weight test package: placeholder words
+FLAG_MASK_LOST = "mask_lost"  # MT lost a protected token; translated unmasked, needs review
