@@ -1,0 +1,184 @@
+"""Site chrome in text dumps, recognised by shape and repetition rather than by any site's strings.
+
+Signals: bullet menus, breadcrumb lines, copyright lines, share-button strings, comment counters,
+widget headings common to blog engines, lines repeated within a page, and runs of short lines
+repeated across the pages of one run (the site template).
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections import Counter
+from collections.abc import Iterable
+
+from pipeline.textnorm import fold
+
+BULLET = re.compile(r"^\s*[•◦▪▫●○■□‣⁃∙·]\s*\S|^\s+[*+\-]\s+\S")
+NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+\S")
+COUNTER = re.compile(
+    r"(?:^|\s)(?:\d+|no)\s+(?:comments?|responses?|replies|reactions?)\b|^comments?\s*\(\d+\)",
+    re.I,
+)
+COPYRIGHT = re.compile(r"^(?:©|\(c\)\s|copyright\b)|\ball rights reserved\b|©\s*(?:19|20)\d\d", re.I)
+URL = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
+REFERENCE = re.compile(r"^\[\d{1,3}\]\s*\S")
+CAMEL_RUN = re.compile(r"^(?:[A-Z][a-z]+|[A-Z]{2,}(?=[A-Z][a-z]|$)){3,}$")
+_SEPARATORS = ("»", "›", ">", "→", "|", "/", "::")
+TERMINAL = tuple(".!?…;:,\"”’'»؟۔")
+
+#: Share targets and verbs: the vocabulary of share-button rows on any site.
+SHARE_WORDS = frozenset(
+    "share shares tweet facebook twitter x linkedin whatsapp telegram email e-mail mail print "
+    "pinterest reddit skype tumblr messenger viber vk copy link pocket threads bluesky".split()
+)
+#: Widget headings and links that blog engines print around articles (not a site's own strings).
+WIDGET_PHRASES = (
+    "leave a comment", "leave a reply", "post a comment", "add comment", "comments",
+    "you may also like", "you might also like", "related posts", "related articles",
+    "related stories", "read more", "continue reading", "read the rest", "more stories",
+    "recent posts", "recent comments", "popular posts", "most read", "newer posts",
+    "older posts", "previous post", "next post", "previous article", "next article",
+    "back to top", "scroll to top", "skip to content", "subscribe", "sign up", "log in",
+    "login", "search", "menu", "advertisement", "share this", "share this article",
+    "follow us", "tags", "filed under", "posted in", "categories", "archives", "load more",
+)
+TEASER_PHRASES = ("continue reading", "read more", "read the rest", "read full article",
+                  "full story", "more »", "[…]", "[...]")
+MAX_SHORT_WORDS = 15  # tuned on the corpus: headings/captions/bylines are <= 14 words
+MAX_SHORT_CHARS = 140
+
+
+def key(line: str) -> str:
+    """Matching key of a line (folded, white space squashed)."""
+    return fold(line)
+
+
+def is_short(text: str) -> bool:
+    """Short enough to be a menu item, heading, caption or byline rather than a paragraph."""
+    return len(text) <= MAX_SHORT_CHARS and len(text.split()) <= MAX_SHORT_WORDS
+
+
+def ends_sentence(text: str) -> bool:
+    return text.rstrip().endswith(TERMINAL)
+
+
+def is_bullet(raw: str) -> bool:
+    return bool(BULLET.match(raw))
+
+
+def is_breadcrumb(text: str) -> bool:
+    """`Home » Section » Title`: two or more of the same separator between short segments."""
+    for sep in _SEPARATORS:
+        parts = text.split(f" {sep} ") if sep in "/|>" else text.split(sep)
+        if len(parts) >= 3 and all(p.strip() for p in parts) and len(parts[0].split()) <= 4:
+            return True
+    return False
+
+
+def breadcrumb_tail(text: str) -> str | None:
+    for sep in _SEPARATORS:
+        parts = text.split(f" {sep} ") if sep in "/|>" else text.split(sep)
+        if len(parts) >= 3:
+            return parts[-1].strip()
+    return None
+
+
+def is_share(text: str) -> bool:
+    """A row of share buttons: `FacebookTwitterEmail` or `Share Tweet Email`."""
+    compact = text.replace(" ", "")
+    if CAMEL_RUN.match(compact) and len(text.split()) <= 2:
+        return True
+    words = [w.strip(":|·•,").lower() for w in text.split()]
+    words = [w for w in words if w]
+    return bool(words) and len(words) <= 12 and sum(w in SHARE_WORDS for w in words) >= max(
+        2, int(0.7 * len(words)) + (len(words) > 3)
+    )
+
+
+def _starts_with_phrase(text: str, phrases: Iterable[str]) -> bool:
+    low = fold(text).strip(" :»›>|-–—()0123456789")
+    return any(low == p or low.startswith(p + " ") or low.startswith(p + ":") for p in phrases)
+
+
+def is_widget(text: str) -> bool:
+    """A blog-engine widget heading or link (`Leave a Comment`, `Older Posts`, `Tags: ...`)."""
+    return len(text.split()) <= 6 and _starts_with_phrase(text, WIDGET_PHRASES)
+
+
+def is_teaser_link(text: str) -> bool:
+    """`Continue Reading`, `Read more »`: the page shows only the start of the article."""
+    return len(text.split()) <= 6 and _starts_with_phrase(text, TEASER_PHRASES)
+
+
+def is_meta(text: str) -> bool:
+    """A post footer line such as `August 8, 2018 0 comments`."""
+    return len(text.split()) <= 12 and bool(COUNTER.search(text))
+
+
+def is_hard_chrome(raw: str, text: str) -> bool:
+    """Chrome whatever its position: copyright, share rows, comment counters, breadcrumbs, widgets."""
+    return (
+        bool(COPYRIGHT.search(text)) or is_share(text) or is_meta(text) or is_breadcrumb(text)
+        or is_widget(text)
+    )
+
+
+def _hash(text: str) -> int:
+    return zlib.crc32(key(text).encode("utf-8"))
+
+
+class RunContext:
+    """Short lines seen across the pages of one run, to find the site template.
+
+    Holds one 32-bit hash per distinct short line and page count (bounded by `max_entries`;
+    when full, lines seen once are dropped), so memory stays flat as the run grows.
+    """
+
+    def __init__(self, max_entries: int = 200_000) -> None:
+        self.counts: Counter[int] = Counter()
+        self.pages = 0
+        self.max_entries = max_entries
+        self._page_hashes: set[int] = set()
+
+    def add_page(self, text: str) -> None:
+        """Count the page's distinct short lines (identical pages count once)."""
+        page_hash = zlib.crc32(text.encode("utf-8", "surrogatepass"))
+        if page_hash in self._page_hashes:
+            return
+        self._page_hashes.add(page_hash)
+        self.pages += 1
+        self.counts.update({_hash(s) for line in text.splitlines() if (s := line.strip())
+                            and is_short(s)})
+        if len(self.counts) > self.max_entries:
+            for h in [h for h, n in self.counts.items() if n < 2]:
+                del self.counts[h]
+
+    def shared(self, text: str) -> bool:
+        """The line occurs on at least two distinct pages of the run."""
+        return self.counts.get(_hash(text), 0) >= 2
+
+
+def template_lines(texts: list[str], ctx: RunContext | None) -> set[int]:
+    """Indices (into the non-blank lines `texts`) that belong to the site template.
+
+    A template run is three or more consecutive short lines that all occur on other pages of the
+    run. The last two lines of a run are spared: that is where a repeated article's category and
+    title sit when one article is on two pages (menus ending a run are caught as bullets).
+    """
+    if ctx is None or ctx.pages < 2:
+        return set()
+    flags = [is_short(t) and ctx.shared(t) for t in texts]
+    out: set[int] = set()
+    i = 0
+    while i < len(texts):
+        if not flags[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(texts) and flags[j]:
+            j += 1
+        if j - i >= 3:
+            out.update(range(i, j - 2))
+        i = j
+    return out

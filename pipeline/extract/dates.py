@@ -1,0 +1,66 @@
+"""Printed dates: find a date in a line, keep its text, and give an ISO date when it parses."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+
+
+@lru_cache(maxsize=1)
+def _months() -> dict[str, int]:
+    """English month names and abbreviations from CLDR (Babel), lower-cased -> month number."""
+    from babel.dates import get_month_names
+
+    names: dict[str, int] = {}
+    for width in ("wide", "abbreviated"):
+        for ctx in ("format", "stand-alone"):
+            for num, name in get_month_names(width, ctx, locale="en").items():
+                names[name.lower().rstrip(".")] = num
+    names["sept"] = 9
+    return names
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    month = "|".join(sorted((re.escape(m) for m in _months()), key=len, reverse=True))
+    day = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
+    mdy = re.compile(rf"\b(?P<m>{month})\.?\s+{day},?\s+(?P<y>(?:19|20)\d\d)\b", re.I)
+    dmy = re.compile(rf"\b{day}\s+(?:of\s+)?(?P<m>{month})\.?,?\s+(?P<y>(?:19|20)\d\d)\b", re.I)
+    iso = re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")
+    return mdy, dmy, iso
+
+
+def find_date(text: str) -> tuple[str, str | None] | None:
+    """The first date printed in `text` as (printed text, ISO date or None).
+
+    >>> find_date("August 8, 2018 0 comments")
+    ('August 8, 2018', '2018-08-08')
+    >>> find_date("Posted 3rd March 2024 by Ann")
+    ('3rd March 2024', '2024-03-03')
+    >>> find_date("no date here") is None
+    True
+    """
+    best: tuple[int, str, str | None] | None = None
+    for pat in _patterns():
+        m = pat.search(text)
+        if m is None or (best is not None and m.start() >= best[0]):
+            continue
+        mon = m.group("m")
+        month = int(mon) if mon.isdigit() else _months().get(mon.lower().rstrip("."), 0)
+        try:
+            iso: str | None = date(int(m.group("y")), month, int(m.group("d"))).isoformat()
+        except ValueError:
+            iso = None
+        best = (m.start(), m.group(0), iso)
+    return None if best is None else (best[1], best[2])
+
+
+def parse_iso(value: object) -> str | None:
+    """An ISO date from a front-matter value (date object, or text in a known format)."""
+    if isinstance(value, date):
+        return value.isoformat()[:10]
+    if isinstance(value, str):
+        found = find_date(value)
+        return found[1] if found else None
+    return None

@@ -1,0 +1,103 @@
+"""Markdown articles with optional YAML front matter (title, date, tags, slug, category, byline)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import InputError
+from pipeline.extract.dates import find_date, parse_iso
+from pipeline.extract.draft import Draft
+from pipeline.models import UnitKind
+
+_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+
+
+def front_matter(text: str, path: Path | str) -> tuple[dict[str, Any], str, int]:
+    """(front matter, body, line number where the body starts); InputError on bad YAML."""
+    import yaml
+
+    m = _FRONT.match(text)
+    if not m:
+        return {}, text, 1
+    try:
+        meta = yaml.safe_load(m.group(1)) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else None
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise InputError(f"front matter: {problem}", path=path, line=line) from None
+    if not isinstance(meta, dict):
+        raise InputError("front matter must be a mapping of keys to values", path=path, line=2)
+    return meta, text[m.end():], m.group(0).count("\n") + 1
+
+
+def parse_markdown(text: str, path: Path | str = "<markdown>") -> list[Draft]:
+    """One article: title from front matter or the first heading, body blocks in order."""
+    from markdown_it import MarkdownIt
+
+    meta, body, _ = front_matter(text, path)
+    md = MarkdownIt("commonmark")
+    tokens = md.parse(body)
+    parts: list[tuple[UnitKind, str]] = []
+    stack: list[str] = []
+    for i, tok in enumerate(tokens):
+        if tok.type.endswith("_open"):
+            stack.append(tok.type[: -len("_open")])
+            if tok.type == "heading_open":
+                parts.append((UnitKind.HEADING, _inline(tokens[i + 1])))
+            continue
+        if tok.type.endswith("_close"):
+            if stack:
+                stack.pop()
+            continue
+        if tok.type == "inline" and stack and stack[-1] == "paragraph":
+            kind = (UnitKind.LIST_ITEM if "list_item" in stack
+                    else UnitKind.QUOTE if "blockquote" in stack else UnitKind.PARAGRAPH)
+            for img in (c for c in tok.children or [] if c.type == "image"):
+                alt = img.content.strip()
+                if alt:
+                    parts.append((UnitKind.CAPTION, alt))
+            text_ = _inline(tok)
+            if text_:
+                parts.append((kind, text_))
+    title = str(meta.get("title") or "").strip()
+    if not title:
+        first = next((k for k, (kind, _) in enumerate(parts) if kind is UnitKind.HEADING), None)
+        if first is None:
+            raise InputError("no title: add `title:` to the front matter or a `# heading`",
+                             path=path)
+        title = parts.pop(first)[1]
+    elif parts and parts[0] == (UnitKind.HEADING, title):
+        parts.pop(0)
+    raw_date = meta.get("date")
+    date_text = str(raw_date) if raw_date is not None else None
+    date_iso = parse_iso(raw_date) if raw_date is not None else None
+    if date_text and date_iso is None and find_date(date_text) is None:
+        date_iso = None
+    tags = meta.get("tags") or ()
+    if isinstance(tags, str):
+        tags = [t.strip() for t in tags.split(",")]
+    slug = meta.get("slug")
+    byline = meta.get("byline") or meta.get("author")
+    return [Draft(
+        title=title, parts=tuple(parts), category=_opt(meta.get("category")),
+        tags=tuple(str(t) for t in tags if str(t).strip()), byline=_opt(byline),
+        date=date_text, date_iso=date_iso, slug=str(slug) if slug else None,
+    )]
+
+
+def _opt(value: Any) -> str | None:
+    return str(value).strip() or None if value is not None else None
+
+
+def _inline(tok: Any) -> str:
+    """Plain text of an inline token: markup dropped, line breaks become spaces."""
+    out: list[str] = []
+    for c in tok.children or []:
+        if c.type in ("text", "code_inline"):
+            out.append(c.content)
+        elif c.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+    return " ".join("".join(out).split())

@@ -1,0 +1,354 @@
+"""Web pages saved as text: split listing pages into posts, drop chrome, find each post's fields.
+
+A page is read as non-blank lines grouped into blocks (runs between blank lines). Post footers
+(comment counters, share rows) split a listing page into posts; what follows the last footer is
+page chrome. In a post, the first blocks hold [caption] category / title, the last blocks the
+byline; body lines are classed by shape. No rule names a particular site.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from pipeline.extract import chrome as ch
+from pipeline.extract.dates import find_date
+from pipeline.extract.draft import Draft
+from pipeline.models import UnitKind
+
+log = logging.getLogger(__name__)
+
+_INDENTED = re.compile(r"^[ \t\u00a0\u2000-\u200a]{2,}\S")
+_BY = re.compile(r"^(?:by|written by|translated by|reported by)\s+\S|\b(?:translated|written) by\b",
+                 re.I)
+_TAGS = re.compile(r"^(?:tags?|keywords|topics)\s*:\s*(.+)$", re.I)
+_TRUNCATED_END = ("…", "...", "[…]", "[...]")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One non-blank line: raw text, squashed text, and the block (blank-separated run) it is in."""
+
+    raw: str
+    text: str
+    block: int
+
+
+def _lines(text: str) -> list[Line]:
+    out: list[Line] = []
+    block = 0
+    for raw in text.splitlines():
+        t = " ".join(raw.replace("\u00a0", " ").split())
+        if not t:
+            block += 1
+            continue
+        out.append(Line(raw, t, block))
+    return out
+
+
+def _date_only(text: str) -> bool:
+    found = find_date(text)
+    return found is not None and len(text.split()) <= len(found[0].split()) + 2
+
+
+class _Page:
+    """The lines of one page with the facts every rule needs."""
+
+    def __init__(self, text: str, ctx: ch.RunContext | None) -> None:
+        self.lines = _lines(text)
+        texts = [ln.text for ln in self.lines]
+        self.keys = [ch.key(t) for t in texts]
+        self.count = Counter(self.keys)
+        self.template = ch.template_lines(texts, ctx)
+        self.hard = [ch.is_hard_chrome(ln.raw, ln.text) for ln in self.lines]
+        self.bullet = [ch.is_bullet(ln.raw) for ln in self.lines]
+        self.crumb_tail = next(
+            (t for ln in self.lines if ch.is_breadcrumb(ln.text)
+             and (t := ch.breadcrumb_tail(ln.text))), None,
+        )
+
+    def footer(self, i: int) -> bool:
+        t = self.lines[i].text
+        return ch.is_meta(t) or ch.is_share(t)
+
+    def chromeish(self, i: int) -> bool:
+        """Chrome where no article is: menus, template, repeats, widgets, stray dates and links."""
+        ln = self.lines[i]
+        return (
+            self.hard[i] or self.bullet[i] or i in self.template
+            or (ch.is_short(ln.text) and self.count[self.keys[i]] >= 2)
+            or ch.is_teaser_link(ln.text) or _date_only(ln.text)
+        )
+
+
+def split_page(text: str, ctx: ch.RunContext | None = None) -> list[Draft]:
+    """The articles on one text-dump page, in page order (a listing page gives several)."""
+    page = _Page(text, ctx)
+    n = len(page.lines)
+    anchors = [i for i in range(n) if page.footer(i)]
+    # Group consecutive footer lines (with a date line just before them) into one boundary.
+    groups: list[tuple[int, int]] = []
+    for i in anchors:
+        if groups and i == groups[-1][1]:
+            groups[-1] = (groups[-1][0], i + 1)
+            continue
+        start = i
+        if i > 0 and _date_only(page.lines[i - 1].text) and not page.footer(i - 1):
+            start = i - 1
+        groups.append((start, i + 1))
+    segments: list[tuple[int, int, tuple[int, int] | None]] = []
+    pos = 0
+    for grp in groups:
+        segments.append((pos, grp[0], grp))
+        pos = grp[1]
+    tail_long = sum(1 for i in range(pos, n) if not ch.is_short(page.lines[i].text)
+                    and not page.bullet[i])
+    if not groups or tail_long >= 2:  # no footers, or real text after the last one
+        segments.append((pos, n, None))
+    # A segment without any paragraph-length line is a header cut off by a share row: merge on.
+    merged: list[tuple[int, int, tuple[int, int] | None]] = []
+    carry: int | None = None
+    for s, e, g in segments:
+        s = carry if carry is not None else s
+        has_text = any(not ch.is_short(page.lines[i].text) for i in range(s, e))
+        if not has_text and (s, e, g) != segments[-1] and _has_title(page, s, e):
+            carry = s
+            continue
+        carry = None
+        merged.append((s, e, g))
+    listing = len(groups) > 0
+    categories: set[str] = set()
+    # Later posts first: their headers show which repeated lines are categories.
+    order = list(range(1, len(merged))) + [0] if merged else []
+    found: dict[int, Draft] = {}
+    for k in order:
+        s, e, g = merged[k]
+        draft = _post(page, s, e, g, listing=listing, first=(k == 0), categories=categories,
+                      last=(k == len(merged) - 1))
+        if draft is not None:
+            found[k] = draft
+            if draft.category:
+                categories.add(ch.key(draft.category))
+    return [found[k] for k in sorted(found)]
+
+
+def _has_title(page: _Page, s: int, e: int) -> bool:
+    return any(not page.chromeish(i) for i in range(s, e))
+
+
+def _post(
+    page: _Page, s: int, e: int, group: tuple[int, int] | None, *, listing: bool, first: bool,
+    categories: set[str], last: bool,
+) -> Draft | None:
+    lines = page.lines
+    # Leading chrome: menus, template and repeats (but a known category starts a post).
+    if first or not listing:
+        while s < e and page.chromeish(s) and page.keys[s] not in categories:
+            s += 1
+    # Trailing chrome of a page without footers: widgets, menus, repeats after the body.
+    if group is None:
+        while e > s and (page.chromeish(e - 1) or ch.is_widget(lines[e - 1].text)):
+            e -= 1
+    idx = [i for i in range(s, e) if not (page.hard[i] or i in page.template)]
+    truncated = any(ch.is_teaser_link(lines[i].text) for i in range(s, e))
+    if group is not None:
+        truncated = truncated or any(
+            ch.is_teaser_link(lines[i].text) for i in range(group[0], group[1]))
+    idx = [i for i in idx if not ch.is_teaser_link(lines[i].text)]
+    if not idx:
+        return None
+    caption, category, title_i = _header(page, idx, listing=listing)
+    if title_i is None:
+        return None
+    body = idx[idx.index(title_i) + 1:]
+    tags: tuple[str, ...] = ()
+    for i in list(body):
+        m = _TAGS.match(lines[i].text)
+        if m and ch.is_short(lines[i].text):
+            tags = tuple(t.strip() for t in re.split(r"[,;|]", m.group(1)) if t.strip())
+            body.remove(i)
+    date_text = date_iso = None
+    if group is not None:
+        for i in range(group[0], group[1]):
+            found = find_date(lines[i].text)
+            if found:
+                date_text, date_iso = found
+                break
+    byline: str | None = None
+    # Header date/byline lines right after the title.
+    while body and ch.is_short(lines[body[0]].text):
+        t = lines[body[0]].text
+        if date_text is None and _date_only(t):
+            date_text, date_iso = find_date(t) or (None, None)
+        elif byline is None and _BY.match(t) and len(t.split()) <= 8:
+            byline = t
+        else:
+            break
+        body.pop(0)
+    # Repeats of other posts' lines (ads, widgets) are chrome; repeats within the post are kept.
+    local = Counter(page.keys[i] for i in body)
+    body = [i for i in body if not (ch.is_short(lines[i].text) and page.count[page.keys[i]]
+                                    - local[page.keys[i]] >= 2 and not page.bullet[i])]
+    # A closing reference list ("References:", "[1] ...") comes after the byline: look before it.
+    end = len(body)
+    while end and ch.REFERENCE.match(lines[body[end - 1]].text):
+        end -= 1
+    if end < len(body) and end and lines[body[end - 1]].text.endswith(":"):
+        end -= 1
+    by_i = _byline(page, body[:end]) if byline is None else None
+    if by_i is not None:
+        byline = lines[by_i].text
+    kinds = _classify(page, body, caption, by_i)
+    parts: list[tuple[UnitKind, str]] = []
+    if caption is not None:
+        parts.append((UnitKind.CAPTION, lines[caption].text))
+    for i in body:
+        parts.append((kinds[i], lines[i].text))
+    if listing and parts and lines[body[-1]].text.endswith(_TRUNCATED_END) if body else False:
+        truncated = True
+    return Draft(
+        title=lines[title_i].text, parts=tuple(parts),
+        category=lines[category].text if category is not None else None, tags=tags,
+        byline=byline, date=date_text, date_iso=date_iso, truncated=truncated,
+    )
+
+
+def _header(page: _Page, idx: list[int], *, listing: bool) -> tuple[int | None, int | None, int | None]:
+    """(caption, category, title) line indices at the start of a post."""
+    lines = page.lines
+    if page.crumb_tail:
+        tail = page.crumb_tail and " ".join(page.crumb_tail.split())
+        for i in idx[:6]:
+            if lines[i].text == tail or page.keys[i] == ch.key(tail):
+                before = idx[: idx.index(i)]
+                category = before[-1] if before and ch.is_short(lines[before[-1]].text) else None
+                caption = before[-2] if len(before) >= 2 and category is not None else None
+                return caption, category, i
+    blocks: list[list[int]] = []
+    for i in idx[:8]:
+        if blocks and lines[blocks[-1][-1]].block == lines[i].block:
+            blocks[-1].append(i)
+        else:
+            blocks.append([i])
+    b0 = blocks[0]
+    if len(blocks) >= 3 and len(blocks[1]) == 1:
+        t1 = lines[blocks[1][0]].text
+        label_like = all(ch.is_short(lines[i].text) for i in b0) and len(b0) <= 2
+        if not listing:  # a lone page: only a short label line before a title is a category
+            label_like = label_like and len(b0) == 1 and len(lines[b0[0]].text.split()) <= 6 \
+                and not ch.ends_sentence(lines[b0[0]].text)
+        if label_like and ch.is_short(t1) and not _date_only(t1) and not _BY.match(t1):
+            return (b0[0] if len(b0) == 2 else None), b0[-1], blocks[1][0]
+    for i in idx[:3]:
+        if ch.is_short(lines[i].text):
+            return None, None, i
+    return None, None, idx[0]
+
+
+def _name_like(text: str) -> bool:
+    return (ch.is_short(text) and len(text.split()) <= 9 and not ch.URL.match(text)
+            and not ch.REFERENCE.match(text) and not text.rstrip().endswith(tuple(".!?…:;\"”؟")))
+
+
+def _byline(page: _Page, body: list[int]) -> int | None:
+    """The byline among the last blocks of a post (see the rules below), or None."""
+    if not body:
+        return None
+    lines = page.lines
+    blocks: list[list[int]] = []
+    for i in body:
+        if blocks and lines[blocks[-1][-1]].block == lines[i].block:
+            blocks[-1].append(i)
+        else:
+            blocks.append([i])
+    tail = blocks[-3:]
+    # 1. An explicit credit line: "By ...", "Translated by ...".
+    for b in reversed(tail):
+        for i in b:
+            if _BY.search(lines[i].text) and ch.is_short(lines[i].text) and len(b) == 1:
+                return i
+    last = tail[-1]
+    # 2. The last block is one name-like line (not a label following a media link).
+    if len(last) == 1 and _name_like(lines[last[0]].text):
+        prev = blocks[-2] if len(blocks) >= 2 else None
+        if not (prev and ch.URL.match(lines[prev[-1]].text)):
+            return last[0]
+    # 3. An author name in capitals just before the closing paragraph.
+    for b in tail[-2:]:
+        t = lines[b[0]].text
+        if len(b) == 1 and t.isupper() and 1 < len(t.split()) <= 4 and _name_like(t):
+            return b[0]
+    # 4. A letter's signature: a closing line ending with a comma, then the name.
+    for b in tail:
+        for a, c in zip(b, b[1:], strict=False):
+            if lines[a].text.endswith(",") and ch.is_short(lines[a].text) \
+                    and _name_like(lines[c].text) and len(lines[c].text.split()) <= 4:
+                return c
+    return None
+
+
+def _classify(page: _Page, body: list[int], caption: int | None, by_i: int | None) -> dict[int, UnitKind]:
+    lines = page.lines
+    kinds: dict[int, UnitKind] = {}
+    blocks: list[list[int]] = []
+    for i in body:
+        if blocks and lines[blocks[-1][-1]].block == lines[i].block:
+            blocks[-1].append(i)
+        else:
+            blocks.append([i])
+
+    def candidate(b: list[int]) -> bool:
+        t = lines[b[0]].text
+        return (len(b) == 1 and b[0] != by_i and ch.is_short(t) and not ch.ends_sentence(t)
+                and not ch.URL.match(t) and not ch.REFERENCE.match(t) and not page.bullet[b[0]]
+                and not ch.NUMBERED.match(lines[b[0]].raw))
+
+    local = Counter(page.keys[i] for i in body)
+    cap_keys = {page.keys[caption]} if caption is not None else set()
+    cand = [candidate(b) for b in blocks]
+    is_cap = [c and (local[page.keys[b[0]]] >= 2 or page.keys[b[0]] in cap_keys)
+              for b, c in zip(blocks, cand, strict=True)]
+    # Runs of two or more caption-shaped blocks inside the body (not its closing lines) are
+    # image captions; so is a caption-shaped block next to a known caption.
+    k = 0
+    while k < len(blocks):
+        if not cand[k]:
+            k += 1
+            continue
+        j = k
+        while j < len(blocks) and cand[j]:
+            j += 1
+        run = range(k, j)
+        closing = all(blocks[x][0] == by_i or cand[x] for x in range(j, len(blocks)))
+        if (j - k >= 2 and not closing) or any(is_cap[x] for x in run):
+            for x in run:
+                is_cap[x] = True
+        k = j
+    for bi, b in enumerate(blocks):
+        for pos, i in enumerate(b):
+            t, raw = lines[i].text, lines[i].raw
+            if i == by_i:
+                kinds[i] = UnitKind.BYLINE
+            elif is_cap[bi]:
+                kinds[i] = UnitKind.CAPTION
+            elif ch.REFERENCE.match(t):
+                kinds[i] = UnitKind.REFERENCE
+            elif page.bullet[i] or ch.NUMBERED.match(raw):
+                kinds[i] = UnitKind.LIST_ITEM
+            elif _INDENTED.match(raw):
+                kinds[i] = UnitKind.QUOTE
+            elif (ch.is_short(t) and pos == 0 and not ch.URL.match(t) and not t.startswith("—")
+                  and (not ch.ends_sentence(t) or (t.endswith(":") and len(t.split()) <= 3))
+                  and _followed_by_text(lines, b, blocks, bi)):
+                kinds[i] = UnitKind.HEADING
+            else:
+                kinds[i] = UnitKind.PARAGRAPH
+    return kinds
+
+
+def _followed_by_text(lines: list[Line], b: list[int], blocks: list[list[int]], bi: int) -> bool:
+    nxt = b[1] if len(b) > 1 else (blocks[bi + 1][0] if bi + 1 < len(blocks) else None)
+    return nxt is not None and (not ch.is_short(lines[nxt].text)
+                                or bool(ch.REFERENCE.match(lines[nxt].text)))
