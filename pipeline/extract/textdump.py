@@ -73,6 +73,12 @@ class _Page:
         t = self.lines[i].text
         return ch.is_meta(t) or ch.is_share(t)
 
+    def nav(self, i: int) -> bool:
+        """Navigation chrome: a menu item, breadcrumb, copyright line or site-template line."""
+        t = self.lines[i].text
+        return (self.bullet[i] or i in self.template or ch.is_breadcrumb(t)
+                or bool(ch.COPYRIGHT.search(t)))
+
     def chromeish(self, i: int) -> bool:
         """Chrome where no article is: menus, template, repeats, widgets, stray dates and links."""
         ln = self.lines[i]
@@ -145,6 +151,12 @@ def _post(
     lines = page.lines
     # Leading chrome: menus, template and repeats (but a known category starts a post).
     if first or not listing:
+        # Site name and menus before the content: start after the last navigation line
+        # (menu item, breadcrumb, copyright, template) that comes before the first paragraph.
+        first_long = next((i for i in range(s, e) if not ch.is_short(page.lines[i].text)), e)
+        navs = [i for i in range(s, first_long) if page.nav(i)]
+        if navs:
+            s = navs[-1] + 1
         while s < e and page.chromeish(s) and page.keys[s] not in categories:
             s += 1
     # Trailing chrome of a page without footers: widgets, menus, repeats after the body.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 from collections.abc import Sequence
@@ -9,7 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.errors import NotFound
-from pipeline.models import Article, Unit, UnitKind
+from pipeline.models import BODY_KINDS, Article, Unit, UnitKind
+from pipeline.states import Action, Status
 from pipeline.store import Store, now
 from pipeline.store import translations as tr
 from pipeline.textnorm import fold
@@ -24,6 +26,14 @@ class SaveResult:
     kept: int
     obsoleted: int
     unchanged: bool
+    carried: int = 0  # translations carried from an edited unit to its new text, as stale
+    skipped: bool = False  # a teaser (or shorter copy) not allowed to replace what is stored
+
+
+#: Least similarity (difflib ratio) for a new unit to count as an edit of a removed one.
+#: 0.5 keeps a reworded sentence paired and treats an unrelated new paragraph as new.
+EDIT_SIMILARITY = 0.5
+_BODY = {str(k) for k in BODY_KINDS}
 
 
 def content_hash(article: Article) -> str:
@@ -37,20 +47,40 @@ def content_hash(article: Article) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def save_article(store: Store, article: Article, langs: Sequence[str]) -> SaveResult:
+def _weight(truncated: bool, body_chars: int) -> tuple[int, int]:
+    """How complete a version is: a full article beats a teaser, then more body text wins."""
+    return (0 if truncated else 1, body_chars)
+
+
+def save_article(
+    store: Store, article: Article, langs: Sequence[str], *, who: str | None = "extract"
+) -> SaveResult:
     """Insert or update one article and its units in one transaction.
 
     New units get `untranslated` rows in `langs`; units no longer present are marked obsolete
-    (never deleted, their translations stay). Re-saving identical content changes nothing.
+    (never deleted, their translations stay). A new unit that is an edit of a removed one gets
+    the removed unit's translations as `stale`, the old text kept as the suggestion, through
+    `translations.change` so the history shows it. The same article from another page (a
+    listing) replaces the stored one only if it is at least as complete: a teaser never
+    overwrites the full text. Re-saving identical content changes nothing.
     """
     digest = content_hash(article)
     ts = now()
     with store.transaction() as conn:
         row = conn.execute(
-            "SELECT content_hash FROM articles WHERE id = ?", (article.slug,)
+            "SELECT content_hash, source, truncated FROM articles WHERE id = ?", (article.slug,)
         ).fetchone()
         if row is not None and row[0] == digest:
             return SaveResult(article.slug, 0, len(article.units), 0, True)
+        if row is not None and row[1] != article.source:
+            stored_chars = conn.execute(
+                "SELECT coalesce(sum(length(source_text)), 0) FROM units WHERE article_id = ?"
+                f" AND obsolete = 0 AND kind IN ({','.join('?' * len(_BODY))})",
+                (article.slug, *sorted(_BODY)),
+            ).fetchone()[0]
+            new_chars = sum(len(u.text) for u in article.units if u.kind in BODY_KINDS)
+            if _weight(article.truncated, new_chars) < _weight(bool(row[2]), stored_chars):
+                return SaveResult(article.slug, 0, 0, 0, True, skipped=True)
         conn.execute(
             "INSERT INTO articles (id, source, format, title, category, tags, byline, date_text,"
             " date_iso, truncated, captions, content_hash, created_at, updated_at)"
@@ -66,27 +96,101 @@ def save_article(store: Store, article: Article, langs: Sequence[str]) -> SaveRe
              json.dumps(list(article.captions), ensure_ascii=False), digest, ts, ts),
         )
         existing = {
-            r[0]: bool(r[1])
+            r[0]: (bool(r[1]), r[2], r[3])
             for r in conn.execute(
-                "SELECT id, obsolete FROM units WHERE article_id = ?", (article.slug,)
+                "SELECT id, obsolete, kind, source_text FROM units WHERE article_id = ?",
+                (article.slug,),
             )
         }
-        new_ids = [u.id for u in article.units if u.id not in existing]
+        new_units = [u for u in article.units if u.id not in existing]
         conn.executemany(
             "INSERT INTO units (id, article_id, position, kind, source_text, source_key,"
             " sentences, obsolete, created_at, updated_at) VALUES (?,?,?,?,?,?,?,0,?,?)"
             " ON CONFLICT(id) DO UPDATE SET position=excluded.position, kind=excluded.kind,"
-            " obsolete=0, updated_at=excluded.updated_at",
+            " sentences=excluded.sentences, obsolete=0, replaced_by=NULL,"
+            " updated_at=excluded.updated_at",
             [(u.id, article.slug, u.position, str(u.kind), u.text, fold(u.text),
               json.dumps([list(s) for s in u.sentences]), ts, ts) for u in article.units],
         )
         present = {u.id for u in article.units}
-        gone = [uid for uid, obsolete in existing.items() if uid not in present and not obsolete]
+        gone = [uid for uid, (obsolete, _, _) in existing.items()
+                if uid not in present and not obsolete]
         conn.executemany(
             "UPDATE units SET obsolete = 1, updated_at = ? WHERE id = ?", [(ts, g) for g in gone]
         )
         tr.ensure_rows(store, langs, [u.id for u in article.units])
-    return SaveResult(article.slug, len(new_ids), len(present) - len(new_ids), len(gone), False)
+        carried = 0
+        for old_id, new in _pair_edits([(g, existing[g][1], existing[g][2]) for g in gone],
+                                       new_units):
+            conn.execute("UPDATE units SET replaced_by = ? WHERE id = ?", (new.id, old_id))
+            carried += _carry(store, old_id, new, existing[old_id][2], langs, who=who)
+    return SaveResult(article.slug, len(new_units), len(present) - len(new_units), len(gone),
+                      False, carried=carried)
+
+
+def _group(kind: str) -> str:
+    return "body" if kind in _BODY else kind
+
+
+def _pair_edits(
+    gone: list[tuple[str, str, str]], new_units: list[Unit]
+) -> list[tuple[str, Unit]]:
+    """Pairs (removed unit id, new unit) that look like one text edited, most similar first."""
+    if not gone or not new_units:
+        return []
+    scored: list[tuple[float, int, int]] = []
+    for gi, (_, kind, text) in enumerate(gone):
+        for ni, unit in enumerate(new_units):
+            if _group(kind) != _group(str(unit.kind)):
+                continue
+            m = difflib.SequenceMatcher(None, fold(text), fold(unit.text), autojunk=False)
+            if m.real_quick_ratio() < EDIT_SIMILARITY or m.quick_ratio() < EDIT_SIMILARITY:
+                continue
+            ratio = m.ratio()
+            if ratio >= EDIT_SIMILARITY:
+                scored.append((ratio, gi, ni))
+    pairs: list[tuple[str, Unit]] = []
+    used_g: set[int] = set()
+    used_n: set[int] = set()
+    for _, gi, ni in sorted(scored, key=lambda x: (-x[0], x[1], x[2])):
+        if gi in used_g or ni in used_n:
+            continue
+        used_g.add(gi)
+        used_n.add(ni)
+        pairs.append((gone[gi][0], new_units[ni]))
+    return pairs
+
+
+def _carry(store: Store, old_id: str, new: Unit, old_source: str, langs: Sequence[str],
+           *, who: str | None) -> int:
+    """Give `new` the translations of `old_id` as stale suggestions; returns how many."""
+    carried = 0
+    for lang in langs:
+        try:
+            old = tr.get(store, old_id, lang)
+            cur = tr.get(store, new.id, lang)
+        except NotFound:
+            continue
+        if old.text is None or old.status == Status.UNTRANSLATED or cur.revision > 0:
+            continue
+        # Copy the old row's state to the new unit, then mark it stale with the event that
+        # records where it came from; text and suggestion both keep the old translation.
+        store.conn.execute(
+            "UPDATE translations SET text = ?, status = ?, origin = ?, engine = ?, package = ?,"
+            " package_version = ?, pivot = ?, score = ?, flags = ?, translated_by = ?,"
+            " reviewed_by = ? WHERE unit_id = ? AND lang = ?",
+            (old.text, old.status, old.origin, old.engine, old.package, old.package_version,
+             old.pivot, old.score, json.dumps(list(old.flags)), old.translated_by,
+             old.reviewed_by, new.id, lang),
+        )
+        tr.change(
+            store, new.id, lang, Action.SOURCE_CHANGED, who=who, suggestion=old.text,
+            origin="stale",
+            detail={"from_unit": old_id, "old_source": old_source, "new_source": new.text,
+                    "old_status": old.status},
+        )
+        carried += 1
+    return carried
 
 
 def _unit(row: dict[str, Any]) -> Unit:
