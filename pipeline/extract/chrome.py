@@ -159,12 +159,12 @@ class RunContext:
         return self.counts.get(_hash(text), 0) >= 2
 
 
-def template_lines(texts: list[str], ctx: RunContext | None) -> set[int]:
-    """Indices (into the non-blank lines `texts`) that belong to the site template.
+def template_lines(texts: list[str], blocks: list[int], ctx: RunContext | None) -> set[int]:
+    """Indices (into the non-blank lines `texts`, in blocks `blocks`) of the site template.
 
     A template run is three or more consecutive short lines that all occur on other pages of the
-    run. The last two lines of a run are spared: that is where a repeated article's category and
-    title sit when one article is on two pages (menus ending a run are caught as bullets).
+    run. Up to two small blocks (one or two lines each) ending a run are spared: that is where a
+    repeated article's [caption] category / title sit when one article is on two pages.
     """
     if ctx is None or ctx.pages < 2:
         return set()
@@ -179,6 +179,14 @@ def template_lines(texts: list[str], ctx: RunContext | None) -> set[int]:
         while j < len(texts) and flags[j]:
             j += 1
         if j - i >= 3:
-            out.update(range(i, j - 2))
+            end = j
+            for _ in range(2):
+                start = end
+                while start > i and blocks[start - 1] == blocks[end - 1]:
+                    start -= 1
+                if end - start > 2:
+                    break
+                end = start
+            out.update(range(i, end))
         i = j
     return out

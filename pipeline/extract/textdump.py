@@ -61,7 +61,7 @@ class _Page:
         texts = [ln.text for ln in self.lines]
         self.keys = [ch.key(t) for t in texts]
         self.count = Counter(self.keys)
-        self.template = ch.template_lines(texts, ctx)
+        self.template = ch.template_lines(texts, [ln.block for ln in self.lines], ctx)
         self.hard = [ch.is_hard_chrome(ln.raw, ln.text) for ln in self.lines]
         self.bullet = [ch.is_bullet(ln.raw) for ln in self.lines]
         self.crumb_tail = next(

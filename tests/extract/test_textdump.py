@@ -1,0 +1,111 @@
+"""Text dumps: listing split, chrome by structure and repetition, post fields."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from pipeline.extract.chrome import RunContext, is_breadcrumb, is_share
+from pipeline.extract.textdump import split_page
+from pipeline.models import BODY_KINDS, UnitKind
+from tests.extract.pages import BRIDGE, ORCHARD, article_page, listing
+
+
+def _body(draft) -> list[str]:  # type: ignore[no-untyped-def]
+    return [t for k, t in draft.parts if k in BODY_KINDS]
+
+
+def test_listing_page_splits_into_posts_with_fields() -> None:
+    drafts = split_page(listing())
+    assert [d.title for d in drafts] == ["Pupils learn to press apple juice",
+                                        "Stone bridge closed for repairs"]
+    first, second = drafts
+    assert first.category == "Town" and second.category == "Roads"
+    assert first.byline == "Lena Ortiz" and second.byline is None
+    assert (first.date, first.date_iso) == ("October 2, 2025", "2025-10-02")
+    assert second.date_iso == "2025-09-30"
+    assert (UnitKind.CAPTION, "Apple harvest") in first.parts
+    captions = ("Old press", "The barn in 1920")
+    assert _body(first) == [p for p in ORCHARD if p not in captions]
+    # Two caption-shaped lines in a row inside the body are image captions.
+    assert [(UnitKind.CAPTION, c) for c in captions] == [p for p in first.parts if p[1] in captions]
+    assert _body(second) == BRIDGE
+    assert not first.truncated and not second.truncated
+
+
+def test_no_chrome_line_becomes_a_unit() -> None:
+    texts = {t for d in split_page(listing()) for _, t in d.parts} | {
+        d.title for d in split_page(listing())}
+    for chrome in ("Hilltop Gazette", "• Home", "Older Posts", "Back To Top", "ShareTweetPinEmail",
+                   "© 2025 Hilltop Gazette. All rights reserved.", "• Twitter"):
+        assert not any(chrome.strip("• ") == t.strip("• ") for t in texts), chrome
+    assert not any("comments" in t for t in texts)
+
+
+def test_teaser_is_marked_truncated_and_link_dropped() -> None:
+    drafts = split_page(listing(teaser=True))
+    assert drafts[1].truncated and not drafts[0].truncated
+    assert all("Continue Reading" not in t for _, t in drafts[1].parts)
+
+
+def test_article_page_title_from_breadcrumb_and_widgets_dropped() -> None:
+    (draft,) = split_page(article_page("Pupils learn to press apple juice", ORCHARD))
+    assert draft.title == "Pupils learn to press apple juice"
+    texts = [t for _, t in draft.parts]
+    assert "You may also like" not in texts and "Leave a Comment" not in texts
+    assert not any("»" in t for t in texts)
+    assert ORCHARD[0] in texts and ORCHARD[-1] in texts
+
+
+def test_repeated_caption_lines_are_captions() -> None:
+    paras = [ORCHARD[0], "Ruth Ames in her barn", ORCHARD[1], "Ruth Ames in her barn", ORCHARD[3]]
+    (draft,) = split_page(article_page("Pupils learn to press apple juice", paras))
+    kinds = Counter(k for k, t in draft.parts if t == "Ruth Ames in her barn")
+    assert kinds == {UnitKind.CAPTION: 2}
+
+
+def test_lines_repeated_across_the_run_are_template() -> None:
+    other = "Breaking Bar\nWeather Desk\nTide Tables\n\nA different post\n\n" + ("word " * 30)
+    page = "Breaking Bar\nWeather Desk\nTide Tables\n\nHeadline here\n\n" + ("text " * 30)
+    ctx = RunContext()
+    ctx.add_page(page)
+    ctx.add_page(other)
+    (draft,) = split_page(page, ctx)
+    assert draft.title == "Headline here"
+    assert not any(t in ("Breaking Bar", "Weather Desk") for _, t in draft.parts)
+    (alone,) = split_page(page, None)  # without the run, nothing marks them as template
+    assert alone.title != "Headline here"
+
+
+def test_shape_detectors() -> None:
+    assert is_share("FacebookTwitterPinterestEmail")
+    assert is_share("Share Tweet Email")
+    assert not is_share("Twitter said on Monday it would sell the company to a buyer.")
+    assert is_breadcrumb("Home » World » A title")
+    assert not is_breadcrumb("Mojahedin / The father rejected the offer")
+
+
+def test_corpus_scores_against_gold(corpus: Path) -> None:
+    """The corpus pages in one run: every gold title found, body F1 >= 0.98, no chrome."""
+    from pipeline.extract.api import extract_paths
+
+    pages = sorted((corpus / "pages").glob("*.txt"))
+    arts = extract_paths(pages)
+    norm = " ".join
+    out_titles = Counter(norm(a.title.split()) for a in arts)
+    gold_titles: Counter[str] = Counter()
+    gold_body: Counter[str] = Counter()
+    chrome: set[str] = set()
+    for p in pages:
+        g = json.loads((corpus / "gold" / (p.stem + ".json")).read_text("utf-8"))
+        gold_titles.update(norm(a["title"].split()) for a in g["articles"])
+        gold_body.update(norm(x.split()) for a in g["articles"] for x in a["paragraphs"])
+        chrome |= {norm(x.split()) for x in g["boilerplate"]}
+    out_body = Counter(norm(u.text.split()) for a in arts for u in a.units if u.kind in BODY_KINDS)
+    assert out_titles == gold_titles
+    tp = sum((out_body & gold_body).values())
+    f1 = 2 * tp / (sum(out_body.values()) + sum(gold_body.values()))
+    assert f1 >= 0.98, f1
+    leaked = [u.text for a in arts for u in a.units if norm(u.text.split()) in chrome]
+    assert leaked == []
