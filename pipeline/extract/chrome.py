@@ -12,8 +12,6 @@ import zlib
 from collections import Counter
 from collections.abc import Iterable
 
-from pipeline.textnorm import fold
-
 BULLET = re.compile(r"^\s*[•◦▪▫●○■□‣⁃∙·]\s*\S|^\s+[*+\-]\s+\S")
 NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+\S")
 COUNTER = re.compile(
@@ -25,6 +23,7 @@ URL = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 REFERENCE = re.compile(r"^\[\d{1,3}\]\s*\S")
 CAMEL_RUN = re.compile(r"^(?:[A-Z][a-z]+|[A-Z]{2,}(?=[A-Z][a-z]|$)){3,}$")
 _SEPARATORS = ("»", "›", ">", "→", "|", "/", "::")
+_ANY_SEP = re.compile("|".join(re.escape(x) for x in _SEPARATORS))
 TERMINAL = tuple(".!?…;:,\"”’'»؟۔")
 
 #: Share targets and verbs: the vocabulary of share-button rows on any site.
@@ -50,13 +49,13 @@ MAX_SHORT_CHARS = 140
 
 
 def key(line: str) -> str:
-    """Matching key of a line (folded, white space squashed)."""
-    return fold(line)
+    """Matching key of a line: white space squashed, case folded (cheap: called on every line)."""
+    return " ".join(line.split()).casefold()
 
 
 def is_short(text: str) -> bool:
     """Short enough to be a menu item, heading, caption or byline rather than a paragraph."""
-    return len(text) <= MAX_SHORT_CHARS and len(text.split()) <= MAX_SHORT_WORDS
+    return len(text) <= MAX_SHORT_CHARS and text.count(" ") < MAX_SHORT_WORDS
 
 
 def ends_sentence(text: str) -> bool:
@@ -69,6 +68,8 @@ def is_bullet(raw: str) -> bool:
 
 def is_breadcrumb(text: str) -> bool:
     """`Home » Section » Title`: two or more of the same separator between short segments."""
+    if not _ANY_SEP.search(text):
+        return False
     for sep in _SEPARATORS:
         parts = text.split(f" {sep} ") if sep in "/|>" else text.split(sep)
         if len(parts) >= 3 and all(p.strip() for p in parts) and len(parts[0].split()) <= 4:
@@ -86,6 +87,8 @@ def breadcrumb_tail(text: str) -> str | None:
 
 def is_share(text: str) -> bool:
     """A row of share buttons: `FacebookTwitterEmail` or `Share Tweet Email`."""
+    if len(text) > 160:
+        return False
     compact = text.replace(" ", "")
     if CAMEL_RUN.match(compact) and len(text.split()) <= 2:
         return True
@@ -96,31 +99,47 @@ def is_share(text: str) -> bool:
     )
 
 
-def _starts_with_phrase(text: str, phrases: Iterable[str]) -> bool:
-    low = fold(text).strip(" :»›>|-–—()0123456789")
-    return any(low == p or low.startswith(p + " ") or low.startswith(p + ":") for p in phrases)
+def _phrase_re(phrases: Iterable[str]) -> re.Pattern[str]:
+    alts = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?:{alts})(?:$|[ :])")
+
+
+_WIDGET_RE = _phrase_re(WIDGET_PHRASES)
+_TEASER_RE = _phrase_re(TEASER_PHRASES)
+_PHRASE_STRIP = " :»›>|-–—()0123456789"
 
 
 def is_widget(text: str) -> bool:
     """A blog-engine widget heading or link (`Leave a Comment`, `Older Posts`, `Tags: ...`)."""
-    return len(text.split()) <= 6 and _starts_with_phrase(text, WIDGET_PHRASES)
+    return (len(text) <= 60 and text.count(" ") < 6
+            and bool(_WIDGET_RE.match(text.casefold().strip(_PHRASE_STRIP))))
 
 
 def is_teaser_link(text: str) -> bool:
     """`Continue Reading`, `Read more »`: the page shows only the start of the article."""
-    return len(text.split()) <= 6 and _starts_with_phrase(text, TEASER_PHRASES)
+    return (len(text) <= 60 and text.count(" ") < 6
+            and bool(_TEASER_RE.match(text.casefold().strip(_PHRASE_STRIP))))
 
 
 def is_meta(text: str) -> bool:
     """A post footer line such as `August 8, 2018 0 comments`."""
-    return len(text.split()) <= 12 and bool(COUNTER.search(text))
+    return len(text) <= 120 and text.count(" ") < 12 and bool(COUNTER.search(text))
 
 
-def is_hard_chrome(raw: str, text: str) -> bool:
-    """Chrome whatever its position: copyright, share rows, comment counters, breadcrumbs, widgets."""
+def is_copyright(text: str) -> bool:
+    low = text.lower()
+    return ("©" in text or "(c)" in low or "copyright" in low or "rights reserved" in low) \
+        and bool(COPYRIGHT.search(text))
+
+
+def is_hard_chrome(raw: str, text: str, *, footer_checked: bool = False) -> bool:
+    """Chrome whatever its position: copyright, share rows, comment counters, breadcrumbs, widgets.
+
+    `footer_checked` skips the share/counter tests when the caller has just made them.
+    """
     return (
-        bool(COPYRIGHT.search(text)) or is_share(text) or is_meta(text) or is_breadcrumb(text)
-        or is_widget(text)
+        is_copyright(text) or is_breadcrumb(text) or is_widget(text)
+        or (not footer_checked and (is_share(text) or is_meta(text)))
     )
 
 

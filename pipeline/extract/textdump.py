@@ -49,6 +49,8 @@ def _lines(text: str) -> list[Line]:
 
 
 def _date_only(text: str) -> bool:
+    if len(text) > 48 or not any(c.isdigit() for c in text):
+        return False
     found = find_date(text)
     return found is not None and len(text.split()) <= len(found[0].split()) + 2
 
@@ -62,7 +64,9 @@ class _Page:
         self.keys = [ch.key(t) for t in texts]
         self.count = Counter(self.keys)
         self.template = ch.template_lines(texts, [ln.block for ln in self.lines], ctx)
-        self.hard = [ch.is_hard_chrome(ln.raw, ln.text) for ln in self.lines]
+        self.is_footer = [ch.is_meta(ln.text) or ch.is_share(ln.text) for ln in self.lines]
+        self.hard = [f or ch.is_hard_chrome(ln.raw, ln.text, footer_checked=True)
+                     for f, ln in zip(self.is_footer, self.lines, strict=True)]
         self.bullet = [ch.is_bullet(ln.raw) for ln in self.lines]
         self.crumb_tail = next(
             (t for ln in self.lines if ch.is_breadcrumb(ln.text)
@@ -70,14 +74,13 @@ class _Page:
         )
 
     def footer(self, i: int) -> bool:
-        t = self.lines[i].text
-        return ch.is_meta(t) or ch.is_share(t)
+        return self.is_footer[i]
 
     def nav(self, i: int) -> bool:
         """Navigation chrome: a menu item, breadcrumb, copyright line or site-template line."""
         t = self.lines[i].text
         return (self.bullet[i] or i in self.template or ch.is_breadcrumb(t)
-                or bool(ch.COPYRIGHT.search(t)))
+                or ch.is_copyright(t))
 
     def chromeish(self, i: int) -> bool:
         """Chrome where no article is: menus, template, repeats, widgets, stray dates and links."""

@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Benchmark text-dump extraction on >= 2,000 pages made by permuting the corpus pages.
+
+Prints MB/s and pages/s of `pipeline.extract.iter_files` (no database) as ratios against a
+baseline measured in the same run (reading every file and splitting it into lines), and the peak
+memory (max RSS) of runs over a quarter, half and all of the pages, each in a fresh process, to
+show memory stays flat as the corpus grows.
+
+    python scripts/bench_extract.py [--pages 2000] [--corpus ../shared/corpus]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def make_pages(corpus: Path, out: Path, n: int, seed: int = 7) -> list[Path]:
+    """n pages: each a corpus page with its posts (footer-delimited chunks) shuffled."""
+    rng = random.Random(seed)
+    sources = [p.read_text("utf-8") for p in sorted((corpus / "pages").glob("*.txt"))]
+    if not sources:
+        sys.exit(f"no corpus pages under {corpus / 'pages'}")
+    paths = []
+    for i in range(n):
+        text = sources[i % len(sources)]
+        blocks = text.split("\n\n")
+        head, mid, tail = blocks[:2], blocks[2:-2], blocks[-2:]
+        # Swap a few body blocks so pages differ while keeping their shape.
+        for _ in range(3):
+            if len(mid) > 2:
+                a, b = rng.randrange(len(mid)), rng.randrange(len(mid))
+                mid[a], mid[b] = mid[b], mid[a]
+        path = out / f"page_{i:05d}.txt"
+        path.write_text("\n\n".join(head + mid + tail), "utf-8")
+        paths.append(path)
+    return paths
+
+
+def baseline(paths: list[Path]) -> float:
+    t = time.perf_counter()
+    lines = 0
+    for p in paths:
+        lines += len(p.read_text("utf-8").splitlines())
+    return time.perf_counter() - t
+
+
+def extract(paths: list[Path]) -> tuple[float, int]:
+    from pipeline.extract.api import iter_files
+
+    t = time.perf_counter()
+    articles = 0
+    for r in iter_files(paths, fmt="text"):
+        if r.error is not None:
+            raise SystemExit(str(r.error))
+        articles += len(r.articles)
+    return time.perf_counter() - t, articles
+
+
+def child(list_file: str) -> None:
+    """Run extraction over the listed pages and print the peak RSS in MB (a fresh process)."""
+    paths = [Path(p) for p in Path(list_file).read_text("utf-8").splitlines()]
+    _, articles = extract(paths)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"pages": len(paths), "articles": articles, "peak_mb": peak}))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--pages", type=int, default=2000)
+    ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        child(args.child)
+        return 0
+    sys.path.insert(0, str(ROOT))
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        paths = make_pages(args.corpus, out, args.pages)
+        mb = sum(p.stat().st_size for p in paths) / 1e6
+        base = min(baseline(paths) for _ in range(3))
+        took, articles = extract(paths)
+        print(f"pages {len(paths)}  articles {articles}  input {mb:.1f} MB")
+        print(f"{'':24}{'MB/s':>10}{'pages/s':>10}{'ratio':>10}")
+        print(f"{'baseline read+split':24}{mb / base:10.1f}{len(paths) / base:10.0f}{1:10.2f}")
+        print(f"{'extract (text dumps)':24}{mb / took:10.2f}{len(paths) / took:10.0f}"
+              f"{base / took:10.4f}")
+        print("peak memory by run size (fresh process each):")
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        peaks = []
+        for frac in (4, 2, 1):
+            subset = paths[: max(1, len(paths) // frac)]
+            lst = out / f"list_{frac}.txt"
+            lst.write_text("\n".join(map(str, subset)), "utf-8")
+            res = subprocess.run([sys.executable, __file__, "--child", str(lst)],
+                                 capture_output=True, text=True, env=env, check=True)
+            data = json.loads(res.stdout)
+            peaks.append(data["peak_mb"])
+            print(f"  {data['pages']:6d} pages  peak {data['peak_mb']:7.1f} MB")
+        print(f"peak memory ratio (all / quarter): {peaks[-1] / peaks[0]:.2f} "
+              f"(input grew {len(paths) / max(1, len(paths) // 4):.0f}x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
