@@ -41,6 +41,15 @@ WIDGET_PHRASES = (
     "back to top", "scroll to top", "skip to content", "subscribe", "sign up", "log in",
     "login", "search", "menu", "advertisement", "share this", "share this article",
     "follow us", "tags", "filed under", "posted in", "categories", "archives", "load more",
+    "related", "share", "share this story", "about the author",
+)
+#: Widgets that close an article: nothing after them in the same post is article text.
+CLOSING_PHRASES = (
+    "share this", "share this article", "share this story", "share", "related", "related posts",
+    "related articles", "related stories", "you may also like", "you might also like",
+    "leave a comment", "leave a reply", "post a comment", "comments", "recent posts",
+    "popular posts", "more stories", "newer posts", "older posts", "previous post", "next post",
+    "previous article", "next article", "about the author", "more from",
 )
 TEASER_PHRASES = ("continue reading", "read more", "read the rest", "read full article",
                   "full story", "more »", "[…]", "[...]")
@@ -106,6 +115,7 @@ def _phrase_re(phrases: Iterable[str]) -> re.Pattern[str]:
 
 _WIDGET_RE = _phrase_re(WIDGET_PHRASES)
 _TEASER_RE = _phrase_re(TEASER_PHRASES)
+_CLOSING_RE = _phrase_re(CLOSING_PHRASES)
 _PHRASE_STRIP = " :»›>|-–—()0123456789"
 
 
@@ -113,6 +123,12 @@ def is_widget(text: str) -> bool:
     """A blog-engine widget heading or link (`Leave a Comment`, `Older Posts`, `Tags: ...`)."""
     return (len(text) <= 60 and text.count(" ") < 6
             and bool(_WIDGET_RE.match(text.casefold().strip(_PHRASE_STRIP))))
+
+
+def is_closing(text: str) -> bool:
+    """A widget that ends the article (`Share this:`, `Related`, `Leave a Reply`)."""
+    return (len(text) <= 60 and text.count(" ") < 6
+            and bool(_CLOSING_RE.match(text.casefold().strip(_PHRASE_STRIP))))
 
 
 def is_teaser_link(text: str) -> bool:

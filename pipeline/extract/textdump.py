@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 _INDENTED = re.compile(r"^[ \t\u00a0\u2000-\u200a]{2,}\S")
 _BY = re.compile(r"^(?:by|written by|translated by|reported by)\s+\S|\b(?:translated|written) by\b",
                  re.I)
+_BY_NAME = re.compile(r"\bby\s+([^|,;]+?)\s*(?:[|,;]|$)", re.I)
+_DATELINE_WORDS = {"posted", "published", "updated", "on", "date:", "posted:", "published:"}
 _TAGS = re.compile(r"^(?:tags?|keywords|topics)\s*:\s*(.+)$", re.I)
 _TRUNCATED_END = ("…", "...", "[…]", "[...]")
 
@@ -162,6 +164,9 @@ def _post(
             s = navs[-1] + 1
         while s < e and page.chromeish(s) and page.keys[s] not in categories:
             s += 1
+    # A closing widget after the first paragraph ends the post ("Share this:", "Related").
+    first_long = next((i for i in range(s, e) if not ch.is_short(lines[i].text)), e)
+    e = next((i for i in range(first_long, e) if ch.is_closing(lines[i].text)), e)
     # Trailing chrome of a page without footers: widgets, menus, repeats after the body.
     if group is None:
         while e > s and (page.chromeish(e - 1) or ch.is_widget(lines[e - 1].text)):
@@ -195,8 +200,13 @@ def _post(
     # Header date/byline lines right after the title.
     while body and ch.is_short(lines[body[0]].text):
         t = lines[body[0]].text
-        if date_text is None and _date_only(t):
-            date_text, date_iso = find_date(t) or (None, None)
+        if _header_meta(t):
+            found = find_date(t)
+            if date_text is None and found:
+                date_text, date_iso = found
+            by = _BY_NAME.search(t)
+            if byline is None and by:
+                byline = by.group(1).strip()
         elif byline is None and _BY.match(t) and len(t.split()) <= 8:
             byline = t
         else:
@@ -230,9 +240,29 @@ def _post(
     )
 
 
+def _header_meta(text: str) -> bool:
+    """A dateline under a title: `March 3, 2024`, `Posted on March 3, 2024 by Ann Lee`."""
+    if not ch.is_short(text) or len(text.split()) > 14:
+        return False
+    found = find_date(text)
+    if found is None:
+        return False
+    rest = text.replace(found[0], " ").split()
+    return len(rest) <= 2 or bool(_BY_NAME.search(text)) or (
+        bool(rest) and rest[0].lower() in _DATELINE_WORDS)
+
+
 def _header(page: _Page, idx: list[int], *, listing: bool) -> tuple[int | None, int | None, int | None]:
     """(caption, category, title) line indices at the start of a post."""
     lines = page.lines
+    # A dateline under the title fixes the title (and a short label above it is the category).
+    for p, i in enumerate(idx[:6]):
+        if p >= 1 and _header_meta(lines[i].text) and ch.is_short(lines[idx[p - 1]].text):
+            cat = idx[p - 2] if p >= 2 else None
+            if cat is not None and not (len(lines[cat].text.split()) <= 6
+                                        and not ch.ends_sentence(lines[cat].text)):
+                cat = None
+            return None, cat, idx[p - 1]
     if page.crumb_tail:
         tail = page.crumb_tail and " ".join(page.crumb_tail.split())
         for i in idx[:6]:

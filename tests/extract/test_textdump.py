@@ -109,3 +109,72 @@ def test_corpus_scores_against_gold(corpus: Path) -> None:
     assert f1 >= 0.98, f1
     leaked = [u.text for a in arts for u in a.units if norm(u.text.split()) in chrome]
     assert leaked == []
+
+
+BLOG_PAGE = """Skip to content
+The Valley Times
+Menu
+
+  * News
+  * Sport
+
+Council approves new park on the riverside
+March 3, 2024 by Anna Bell
+
+The council voted on Tuesday to turn the old car park beside the river into a public garden.
+
+Work will start in the spring and should take about a year, the mayor said at the meeting.
+
+Share this:
+
+  * Twitter
+  * Facebook
+
+Related
+
+Leave a Reply Cancel reply
+
+Your email address will not be published.
+
+Copyright © 2024 The Valley Times | Powered by WordPress
+"""
+
+COMPACT_LISTING = """THE HARBOUR POST
+Home | World | Local | Contact
+
+Local
+Harbour master retires after forty years
+Posted on April 2, 2024 by Sam Lee
+Tom Rowe guided ships into the harbour for four decades and on Friday he steered his last one.
+Read more »
+12 Comments
+
+World
+Storm warning for the northern coast
+Posted on April 1, 2024 by Ida Voss
+Forecasters expect winds of more than a hundred kilometres an hour along the northern coast.
+Read more »
+3 Comments
+
+Older posts
+© 2024 The Harbour Post
+"""
+
+
+def test_other_site_shape_dateline_and_closing_widgets() -> None:
+    (d,) = split_page(BLOG_PAGE)
+    assert d.title == "Council approves new park on the riverside"
+    assert (d.byline, d.date_iso) == ("Anna Bell", "2024-03-03")
+    assert [t for _, t in d.parts] == [
+        "The council voted on Tuesday to turn the old car park beside the river into a public garden.",
+        "Work will start in the spring and should take about a year, the mayor said at the meeting.",
+    ]
+
+
+def test_other_site_compact_listing_with_teasers() -> None:
+    drafts = split_page(COMPACT_LISTING)
+    assert [(d.title, d.category, d.byline, d.date_iso, d.truncated) for d in drafts] == [
+        ("Harbour master retires after forty years", "Local", "Sam Lee", "2024-04-02", True),
+        ("Storm warning for the northern coast", "World", "Ida Voss", "2024-04-01", True),
+    ]
+    assert all(len(d.parts) == 1 for d in drafts)
