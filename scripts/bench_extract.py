@@ -47,30 +47,32 @@ def make_pages(corpus: Path, out: Path, n: int, seed: int = 7) -> list[Path]:
     return paths
 
 
-def baseline(paths: list[Path]) -> float:
-    t = time.perf_counter()
+def baseline(paths: list[Path]) -> tuple[float, float]:
+    """(wall, CPU) seconds to read every page and split it into lines."""
+    t, c = time.perf_counter(), time.process_time()
     lines = 0
     for p in paths:
         lines += len(p.read_text("utf-8").splitlines())
-    return time.perf_counter() - t
+    return time.perf_counter() - t, time.process_time() - c
 
 
-def extract(paths: list[Path]) -> tuple[float, int]:
+def extract(paths: list[Path]) -> tuple[float, float, int]:
+    """(wall, CPU) seconds and article count of extracting every page (no database)."""
     from pipeline.extract.api import iter_files
 
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     articles = 0
     for r in iter_files(paths, fmt="text"):
         if r.error is not None:
             raise SystemExit(str(r.error))
         articles += len(r.articles)
-    return time.perf_counter() - t, articles
+    return time.perf_counter() - t, time.process_time() - c, articles
 
 
 def child(list_file: str) -> None:
     """Run extraction over the listed pages and print the peak RSS in MB (a fresh process)."""
     paths = [Path(p) for p in Path(list_file).read_text("utf-8").splitlines()]
-    _, articles = extract(paths)
+    _, _, articles = extract(paths)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"pages": len(paths), "articles": articles, "peak_mb": peak}))
 
@@ -89,13 +91,17 @@ def main() -> int:
         out = Path(tmp)
         paths = make_pages(args.corpus, out, args.pages)
         mb = sum(p.stat().st_size for p in paths) / 1e6
-        base = min(baseline(paths) for _ in range(3))
-        took, articles = extract(paths)
-        print(f"pages {len(paths)}  articles {articles}  input {mb:.1f} MB")
-        print(f"{'':24}{'MB/s':>10}{'pages/s':>10}{'ratio':>10}")
-        print(f"{'baseline read+split':24}{mb / base:10.1f}{len(paths) / base:10.0f}{1:10.2f}")
-        print(f"{'extract (text dumps)':24}{mb / took:10.2f}{len(paths) / took:10.0f}"
-              f"{base / took:10.4f}")
+        base, base_cpu = min(baseline(paths) for _ in range(3))
+        took, cpu, articles = extract(paths)
+        print(f"pages {len(paths)}  articles {articles}  input {mb:.1f} MB  "
+              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        print(f"{'':24}{'MB/s':>9}{'pages/s':>9}{'MB/cpu-s':>10}{'ratio':>9}")
+        print(f"{'baseline read+split':24}{mb / base:9.1f}{len(paths) / base:9.0f}"
+              f"{mb / base_cpu:10.1f}{1:9.2f}")
+        print(f"{'extract (text dumps)':24}{mb / took:9.2f}{len(paths) / took:9.0f}"
+              f"{mb / cpu:10.2f}{base / took:9.4f}")
+        print("(ratio = baseline time / extract time; MB/cpu-s counts this process's CPU only, "
+              "steadier on a shared machine)")
         print("peak memory by run size (fresh process each):")
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         peaks = []

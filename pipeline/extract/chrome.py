@@ -98,13 +98,17 @@ def is_share(text: str) -> bool:
     """A row of share buttons: `FacebookTwitterEmail` or `Share Tweet Email`."""
     if len(text) > 160:
         return False
-    compact = text.replace(" ", "")
-    if CAMEL_RUN.match(compact) and len(text.split()) <= 2:
+    words = text.split()
+    if len(words) > 12:
+        return False
+    if len(words) <= 2 and CAMEL_RUN.match(text.replace(" ", "")):
         return True
-    words = [w.strip(":|·•,").lower() for w in text.split()]
-    words = [w for w in words if w]
-    return bool(words) and len(words) <= 12 and sum(w in SHARE_WORDS for w in words) >= max(
-        2, int(0.7 * len(words)) + (len(words) > 3)
+    if words[0].strip(":|·•,").lower() not in SHARE_WORDS:  # a share row starts with one
+        return False
+    low = [w.strip(":|·•,").lower() for w in words]
+    low = [w for w in low if w]
+    return len(low) >= 2 and sum(w in SHARE_WORDS for w in low) >= max(
+        2, int(0.7 * len(low)) + (len(low) > 3)
     )
 
 

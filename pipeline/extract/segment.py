@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from sentencex import segment
+
+# A sentence can only end inside the text at one of these; without one the unit is one sentence.
+_INNER_END = re.compile(r"[.!?؟۔…。!?]\W*\s+\S")
 
 
 @lru_cache(maxsize=8)
@@ -22,6 +26,10 @@ def sentences(text: str, lang: str = "en") -> tuple[tuple[int, int], ...]:
     >>> len(sentences(t, "fa"))
     3
     """
+    if not _INNER_END.search(text):  # one sentence: skip the segmenter (most short units)
+        a = len(text) - len(text.lstrip())
+        b = len(text.rstrip())
+        return ((a, b),) if b > a else ()
     out: list[tuple[int, int]] = []
     pos = 0
     for piece in segment(_lang(lang), text):

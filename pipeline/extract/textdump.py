@@ -63,7 +63,7 @@ class _Page:
     def __init__(self, text: str, ctx: ch.RunContext | None) -> None:
         self.lines = _lines(text)
         texts = [ln.text for ln in self.lines]
-        self.keys = [ch.key(t) for t in texts]
+        self.keys = [t.casefold() for t in texts]  # = ch.key(t): texts are squashed already
         self.count = Counter(self.keys)
         self.template = ch.template_lines(texts, [ln.block for ln in self.lines], ctx)
         self.is_footer = [ch.is_meta(ln.text) or ch.is_share(ln.text) for ln in self.lines]
