@@ -50,9 +50,16 @@ def parse_html(text: str, path: Path | str = "<html>") -> list[Draft]:
     raw_date = doc.get("date")
     date_text = date_iso = None
     if raw_date:
+        # trafilatura guesses a date even from a copyright year; keep it only when the page
+        # states it (in a meta tag or as printed text).
         date_iso = parse_iso(raw_date)
         found = find_date(text)
-        date_text = found[0] if found and found[1] == date_iso else raw_date
+        if found and found[1] == date_iso:
+            date_text = found[0]
+        elif date_iso and date_iso in text:
+            date_text = date_iso
+        else:
+            date_iso = None
     tags = tuple(t.strip() for t in (doc.get("tags") or "").split(",") if t.strip())
     category = (doc.get("categories") or "").split(",")[0].strip() or None
     return [Draft(title=title, parts=tuple(parts), category=category, tags=tags,

@@ -26,7 +26,12 @@ def expand(paths: Iterable[str | Path]) -> Iterator[Path | InputError]:
         if not path.exists():
             yield InputError("no such file or directory", path=path)
         elif path.is_dir():
-            yield from _walk(path)
+            found = False
+            for item in _walk(path):
+                found = True
+                yield item
+            if not found:
+                yield InputError(f"no {', '.join(EXTENSIONS)} files in this directory", path=path)
         else:
             yield path
 

@@ -49,6 +49,15 @@ def test_hostile_html_does_not_run_or_leak() -> None:
     assert "The harbour reopened on Friday" in text
 
 
+def test_html_date_only_when_the_page_states_it() -> None:
+    (undated,) = parse_html(PAGE.format(extra=""))
+    assert undated.date_iso is None  # "Copyright 2025" is not a publication date
+    dated = PAGE.format(extra="").replace(
+        "<title>", '<meta property="article:published_time" content="2025-03-07"><title>')
+    (d,) = parse_html(dated)
+    assert d.date_iso == "2025-03-07"
+
+
 def test_html_without_text_is_an_input_error() -> None:
     with pytest.raises(InputError, match="x.html: no article text"):
         parse_html("<html><body><script>1</script></body></html>", "x.html")

@@ -32,6 +32,12 @@ def test_directory_recursion_is_sorted_and_survives_symlink_loops(tmp_path: Path
     assert found == ["a.txt", "b/c/d.md"]
 
 
+def test_directory_without_inputs_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    (item,) = list(expand([tmp_path]))
+    assert isinstance(item, InputError) and "no .txt" in str(item)
+
+
 def test_binary_file(tmp_path: Path) -> None:
     p = tmp_path / "photo.txt"
     p.write_bytes(b"GIF89a\x00\x01\x02")
@@ -77,6 +83,7 @@ def test_one_bad_file_does_not_stop_the_others(
     assert errors[0].startswith(f"error: {bad}:1: invalid UTF-8 at byte offset 0")
     assert errors[1] == f"error: {tmp_path / 'missing.txt'}: no such file or directory"
     assert "3 files, 2 articles, 2 failed" in result.output
+    assert "extracting" not in result.output  # no progress bar when not on a terminal
     from pipeline.store import open_store
     from pipeline.store.articles import article_slugs
 
