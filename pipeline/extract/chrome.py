@@ -198,7 +198,10 @@ class RunContext:
         return self.counts.get(_hash(text), 0) >= 2
 
 
-def template_lines(texts: list[str], blocks: list[int], ctx: RunContext | None) -> set[int]:
+def template_lines(
+    texts: list[str], blocks: list[int], ctx: RunContext | None,
+    breakers: list[bool] | None = None,
+) -> set[int]:
     """Indices (into the non-blank lines `texts`, in blocks `blocks`) of the site template.
 
     A template run is three or more consecutive short lines that all occur on other pages of the
@@ -207,7 +210,10 @@ def template_lines(texts: list[str], blocks: list[int], ctx: RunContext | None) 
     """
     if ctx is None or ctx.pages < 2:
         return set()
-    flags = [is_short(t) and ctx.shared(t) for t in texts]
+    # Lines already known as chrome (`breakers`: share rows, counters) end a run, so a post's
+    # header right after a footer is judged on its own lines.
+    flags = [is_short(t) and ctx.shared(t) and not (breakers and breakers[k])
+             for k, t in enumerate(texts)]
     out: set[int] = set()
     i = 0
     while i < len(texts):

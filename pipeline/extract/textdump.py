@@ -25,6 +25,7 @@ _BY = re.compile(r"^(?:by|written by|translated by|reported by)\s+\S|\b(?:transl
                  re.I)
 _BY_NAME = re.compile(r"\bby\s+([^|,;]+?)\s*(?:[|,;]|$)", re.I)
 _DATELINE_WORDS = {"posted", "published", "updated", "on", "date:", "posted:", "published:"}
+_CREDIT = re.compile(r"^(?:photo|image|picture|caption|credit|photograph)s?\s*:\s*\S", re.I)
 _TAGS = re.compile(r"^(?:tags?|keywords|topics)\s*:\s*(.+)$", re.I)
 _TRUNCATED_END = ("…", "...", "[…]", "[...]")
 
@@ -65,10 +66,10 @@ class _Page:
         texts = [ln.text for ln in self.lines]
         self.keys = [t.casefold() for t in texts]  # = ch.key(t): texts are squashed already
         self.count = Counter(self.keys)
-        self.template = ch.template_lines(texts, [ln.block for ln in self.lines], ctx)
         self.is_footer = [ch.is_meta(ln.text) or ch.is_share(ln.text) for ln in self.lines]
         self.hard = [f or ch.is_hard_chrome(ln.raw, ln.text, footer_checked=True)
                      for f, ln in zip(self.is_footer, self.lines, strict=True)]
+        self.template = ch.template_lines(texts, [ln.block for ln in self.lines], ctx, self.hard)
         self.bullet = [ch.is_bullet(ln.raw) for ln in self.lines]
         self.crumb_tail = next(
             (t for ln in self.lines if ch.is_breadcrumb(ln.text)
@@ -154,6 +155,7 @@ def _post(
     categories: set[str], last: bool,
 ) -> Draft | None:
     lines = page.lines
+    s0, e0 = s, e
     # Leading chrome: menus, template and repeats (but a known category starts a post).
     if first or not listing:
         # Site name and menus before the content: start after the last navigation line
@@ -184,18 +186,22 @@ def _post(
         return None
     body = idx[idx.index(title_i) + 1:]
     tags: tuple[str, ...] = ()
-    for i in list(body):
+    for i in range(s0, e0):  # a tag line may sit among the closing widgets
         m = _TAGS.match(lines[i].text)
         if m and ch.is_short(lines[i].text):
             tags = tuple(t.strip() for t in re.split(r"[,;|]", m.group(1)) if t.strip())
-            body.remove(i)
+            if i in body:
+                body.remove(i)
     date_text = date_iso = None
-    if group is not None:
-        for i in range(group[0], group[1]):
-            found = find_date(lines[i].text)
-            if found:
-                date_text, date_iso = found
-                break
+    zone = list(range(group[0], group[1])) if group is not None else []
+    # Then a dateline near the title (also one cut off as chrome, or a merged footer line).
+    zone += [i for i in range(s0, min(e0, title_i + 3))
+             if _date_only(lines[i].text) or _header_meta(lines[i].text) or page.is_footer[i]]
+    for i in zone:
+        found = find_date(lines[i].text)
+        if found:
+            date_text, date_iso = found
+            break
     byline: str | None = None
     # Header date/byline lines right after the title.
     while body and ch.is_short(lines[body[0]].text):
@@ -294,6 +300,7 @@ def _header(page: _Page, idx: list[int], *, listing: bool) -> tuple[int | None, 
 
 def _name_like(text: str) -> bool:
     return (ch.is_short(text) and len(text.split()) <= 9 and not ch.URL.match(text)
+            and ":" not in text
             and not ch.REFERENCE.match(text) and not text.rstrip().endswith(tuple(".!?…:;\"”؟")))
 
 
@@ -376,7 +383,7 @@ def _classify(page: _Page, body: list[int], caption: int | None, by_i: int | Non
             t, raw = lines[i].text, lines[i].raw
             if i == by_i:
                 kinds[i] = UnitKind.BYLINE
-            elif is_cap[bi]:
+            elif is_cap[bi] or _CREDIT.match(t):
                 kinds[i] = UnitKind.CAPTION
             elif ch.REFERENCE.match(t):
                 kinds[i] = UnitKind.REFERENCE

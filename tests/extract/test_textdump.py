@@ -178,3 +178,48 @@ def test_other_site_compact_listing_with_teasers() -> None:
         ("Storm warning for the northern coast", "World", "Ida Voss", "2024-04-01", True),
     ]
     assert all(len(d.parts) == 1 for d in drafts)
+
+
+def test_dateline_above_title_tags_at_end_and_photo_credit() -> None:
+    page = """City News Online
+Home / Politics / Economy
+
+March 3, 2024
+
+Mayor unveils plan for cheaper buses
+
+The mayor on Friday unveiled a plan to cut bus fares by a third from the summer, paid by a levy.
+
+Photo: Buses waiting at the central station
+
+Opposition councillors said the levy would hurt small shops in the centre of the town.
+
+Tags: transport, city hall
+
+About the author
+Jane Roe covers city politics.
+"""
+    (d,) = split_page(page)
+    assert (d.title, d.date_iso, d.tags) == ("Mayor unveils plan for cheaper buses", "2024-03-03",
+                                             ("transport", "city hall"))
+    assert [k for k, _ in d.parts] == [UnitKind.PARAGRAPH, UnitKind.CAPTION, UnitKind.PARAGRAPH]
+    assert d.byline is None
+
+
+def test_counter_under_the_title_does_not_split_the_article() -> None:
+    page = """Daily Planet
+  • Home
+  • World
+
+Scientists map the deepest cave in Europe
+June 5, 2023 | 5 comments
+
+A team of cave divers has mapped a new section of the cave, extending its known depth by forty metres.
+
+The expedition spent three weeks underground and surveyed more than two kilometres of passages.
+
+Share: Facebook Twitter Email
+"""
+    (d,) = split_page(page)
+    assert (d.title, d.date_iso) == ("Scientists map the deepest cave in Europe", "2023-06-05")
+    assert len(d.parts) == 2 and all(k is UnitKind.PARAGRAPH for k, _ in d.parts)
