@@ -43,6 +43,7 @@ class Entry:
     msgstr: tuple[str, ...]  # one string, or one per plural form
     flags: tuple[str, ...]
     obsolete: bool
+    notes: tuple[str, ...] = ()  # extracted (#.) comments
 
     @property
     def fuzzy(self) -> bool:
@@ -85,6 +86,7 @@ class _Parser:
         self.start = 0
         self.obsolete = False
         self.flags: tuple[str, ...] = ()
+        self.notes: tuple[str, ...] = ()
         self.ctxt: list[str] | None = None
         self.msgid: list[str] = []
         self.plural: list[str] | None = None
@@ -98,9 +100,9 @@ class _Parser:
         self.entries.append(Entry(
             self.start, None if self.ctxt is None else _value(self.ctxt), _value(self.msgid),
             None if self.plural is None else _value(self.plural),
-            tuple(_value(s) for s in self.strs), self.flags, self.obsolete,
+            tuple(_value(s) for s in self.strs), self.flags, self.obsolete, self.notes,
         ))
-        self.state, self.ctxt, self.plural, self.flags = _OUT, None, None, ()
+        self.state, self.ctxt, self.plural, self.flags, self.notes = _OUT, None, None, (), ()
 
     def string(self, body: str, n: int) -> str:
         if "\\" in body:
@@ -193,7 +195,9 @@ class _Parser:
         if token not in _COMMENT_TOKENS and not token.startswith("##"):
             raise self.fail(f"unknown comment kind {token[:12]!r} (a translator comment is "
                             "'# ' with a space)", n)
-        if token == "#,":
+        if token == "#.":
+            self.notes += (text[2:].strip(),)
+        elif token == "#,":
             self.flags += tuple(f.strip() for f in text[2:].split(",") if f.strip())
 
     def run(self, lines: list[str]) -> list[Entry]:
