@@ -49,7 +49,8 @@ def extract(
         store = open_store(cfg.database)
     failed: list[str] = []
     collected: list[Any] = []
-    totals = {"files": 0, "articles": 0, "added": 0, "obsoleted": 0, "unchanged": 0}
+    totals = {"files": 0, "articles": 0, "added": 0, "obsoleted": 0, "unchanged": 0,
+              "skipped": 0, "carried": 0}
     results = iter_files(paths, fmt=fmt, lang=lang)
     progress = None
     if sys.stderr.isatty() and not as_json:
@@ -81,12 +82,14 @@ def extract(
                 for s in saved:
                     totals["added"] += s.added
                     totals["obsoleted"] += s.obsoleted
-                    totals["unchanged"] += int(s.unchanged)
+                    totals["unchanged"] += int(s.unchanged and not s.skipped)
+                    totals["skipped"] += int(s.skipped)
+                    totals["carried"] += s.carried
                 if as_json:
                     collected.extend(
                         {"source": result.path, "slug": s.slug, "added": s.added, "kept": s.kept,
                          "obsoleted": s.obsoleted, "unchanged": s.unchanged,
-                         "skipped": getattr(s, "skipped", False)}
+                         "carried": s.carried, "skipped": s.skipped}
                         for s in saved
                     )
             else:
@@ -107,7 +110,10 @@ def extract(
     summary = (f"{totals['files']} files, {totals['articles']} articles, {len(failed)} failed")
     if not dry_run:
         summary += (f"; {totals['added']} units added, {totals['obsoleted']} obsoleted, "
+                    f"{totals['carried']} translations kept as stale, "
                     f"{totals['unchanged']} articles unchanged")
+        if totals["skipped"]:
+            summary += f", {totals['skipped']} teasers skipped (the full article is stored)"
     echo(summary, err=as_json)
     if failed:
         raise typer.Exit(1)
