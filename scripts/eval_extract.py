@@ -5,7 +5,7 @@ Title precision/recall, body-paragraph precision/recall (exact line match after 
 normalisation; body = paragraph, heading, quote, list_item, reference) and chrome lines leaked
 (gold boilerplate lines that came out as any unit). Counts are multisets per page.
 
-    python scripts/eval_extract.py [--corpus ../shared/corpus] [--json]
+    python scripts/eval_extract.py [--corpus ../shared/corpus] [--json] [--each] [-v]
 """
 
 from __future__ import annotations
@@ -26,7 +26,10 @@ def norm(text: str) -> str:
     return " ".join(text.split())
 
 
-def run_extract(pages: list[Path]) -> list[dict]:
+def run_extract(pages: list[Path], each: bool = False) -> list[dict]:
+    """The dry-run JSON for all pages in one run, or (`each`) one run per page."""
+    if each:
+        return [a for p in pages for a in run_extract([p])]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     out = subprocess.run(
         [sys.executable, "-m", "pipeline", "extract", "--json", "--dry-run", *map(str, pages)],
@@ -53,11 +56,13 @@ def main() -> int:
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     ap.add_argument("--json", action="store_true", help="print the scores as JSON")
     ap.add_argument("-v", "--verbose", action="store_true", help="list the differences")
+    ap.add_argument("--each", action="store_true",
+                    help="extract each page in its own run (no cross-page repetition)")
     args = ap.parse_args()
     pages = sorted((args.corpus / "pages").glob("*.txt"))
     if not pages:
         sys.exit(f"no pages under {args.corpus / 'pages'}")
-    articles = run_extract(pages)
+    articles = run_extract(pages, each=args.each)
     by_source: dict[str, list[dict]] = {}
     for a in articles:
         by_source.setdefault(Path(a["source"]).name, []).append(a)

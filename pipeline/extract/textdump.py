@@ -391,13 +391,24 @@ def _classify(page: _Page, body: list[int], caption: int | None, by_i: int | Non
                 kinds[i] = UnitKind.LIST_ITEM
             elif _INDENTED.match(raw):
                 kinds[i] = UnitKind.QUOTE
-            elif (ch.is_short(t) and pos == 0 and not ch.URL.match(t) and not t.startswith("—")
-                  and (not ch.ends_sentence(t) or (t.endswith(":") and len(t.split()) <= 3))
-                  and _followed_by_text(lines, b, blocks, bi)):
+            elif _is_heading(lines, b, pos, blocks, bi):
                 kinds[i] = UnitKind.HEADING
             else:
                 kinds[i] = UnitKind.PARAGRAPH
     return kinds
+
+
+def _is_heading(lines: list[Line], b: list[int], pos: int, blocks: list[list[int]], bi: int) -> bool:
+    """A short line over body text: no closing punctuation, a dash-led item title, or capitals."""
+    t = lines[b[pos]].text
+    if not ch.is_short(t) or ch.URL.match(t) or t.startswith("—"):
+        return False
+    if t.isupper() and len(t.split()) >= 2:
+        return True
+    dash_led = t.startswith(("– ", "- "))
+    return ((pos == 0 or dash_led)
+            and (not ch.ends_sentence(t) or (t.endswith(":") and len(t.split()) <= 3) or dash_led)
+            and _followed_by_text(lines, b[pos:], blocks, bi))
 
 
 def _followed_by_text(lines: list[Line], b: list[int], blocks: list[list[int]], bi: int) -> bool:
