@@ -15,7 +15,8 @@ from collections.abc import Iterable
 BULLET = re.compile(r"^\s*[•◦▪▫●○■□‣⁃∙·]\s*\S|^\s+[*+\-]\s+\S")
 NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+\S")
 COUNTER = re.compile(
-    r"(?:^|\s)(?:\d+|no)\s+(?:comments?|responses?|replies|reactions?)\b|^comments?\s*\(\d+\)",
+    r"(?:^|\s)(?:\d+|no)\s+(?:comments?|responses?|replies|reactions?)\b|^comments?\s*\(\d+\)"
+    r"|\bcomments?\s+(?:are\s+)?(?:off|closed)\b",
     re.I,
 )
 COPYRIGHT = re.compile(r"^(?:©|\(c\)\s|copyright\b)|\ball rights reserved\b|©\s*(?:19|20)\d\d", re.I)
@@ -139,6 +140,15 @@ def is_teaser_link(text: str) -> bool:
     """`Continue Reading`, `Read more »`: the page shows only the start of the article."""
     return (len(text) <= 60 and text.count(" ") < 6
             and bool(_TEASER_RE.match(text.casefold().strip(_PHRASE_STRIP))))
+
+
+def is_teaser_end(text: str) -> bool:
+    """A line that is only a teaser link (`Read more »`): it ends a post on a listing page."""
+    low = text.casefold().strip(_PHRASE_STRIP + "…→.")
+    return len(text) <= 40 and low in _TEASER_SET
+
+
+_TEASER_SET = frozenset(p.strip("[]…. »") for p in TEASER_PHRASES) - {""}
 
 
 def is_meta(text: str) -> bool:

@@ -22,13 +22,15 @@ def _months() -> dict[str, int]:
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _patterns() -> tuple[re.Pattern[str], ...]:
     month = "|".join(sorted((re.escape(m) for m in _months()), key=len, reverse=True))
     day = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
     mdy = re.compile(rf"\b(?P<m>{month})\.?\s+{day},?\s+(?P<y>(?:19|20)\d\d)\b", re.I)
     dmy = re.compile(rf"\b{day}\s+(?:of\s+)?(?P<m>{month})\.?,?\s+(?P<y>(?:19|20)\d\d)\b", re.I)
     iso = re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")
-    return mdy, dmy, iso
+    # 08/03/2024 or 8.3.2024: ISO only when day and month cannot be swapped (one is > 12).
+    num = re.compile(r"\b(?P<a>[0-3]?\d)[./](?P<b>[01]?\d)[./](?P<y>(?:19|20)\d\d)\b")
+    return mdy, dmy, iso, num
 
 
 def find_date(text: str) -> tuple[str, str | None] | None:
@@ -40,16 +42,24 @@ def find_date(text: str) -> tuple[str, str | None] | None:
     ('3rd March 2024', '2024-03-03')
     >>> find_date("no date here") is None
     True
+    >>> find_date("25/12/2023"), find_date("03/04/2023")
+    (('25/12/2023', '2023-12-25'), ('03/04/2023', None))
     """
     best: tuple[int, str, str | None] | None = None
     for pat in _patterns():
         m = pat.search(text)
         if m is None or (best is not None and m.start() >= best[0]):
             continue
-        mon = m.group("m")
-        month = int(mon) if mon.isdigit() else _months().get(mon.lower().rstrip("."), 0)
+        groups = m.groupdict()
+        if "a" in groups:
+            a, b = int(groups["a"]), int(groups["b"])
+            day, month = (a, b) if a > 12 >= b else (b, a) if b > 12 >= a else (0, 0)
+        else:
+            mon = m.group("m")
+            month = int(mon) if mon.isdigit() else _months().get(mon.lower().rstrip("."), 0)
+            day = int(m.group("d"))
         try:
-            iso: str | None = date(int(m.group("y")), month, int(m.group("d"))).isoformat()
+            iso: str | None = date(int(m.group("y")), month, day).isoformat()
         except ValueError:
             iso = None
         best = (m.start(), m.group(0), iso)

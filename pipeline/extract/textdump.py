@@ -66,7 +66,8 @@ class _Page:
         texts = [ln.text for ln in self.lines]
         self.keys = [t.casefold() for t in texts]  # = ch.key(t): texts are squashed already
         self.count = Counter(self.keys)
-        self.is_footer = [ch.is_meta(ln.text) or ch.is_share(ln.text) for ln in self.lines]
+        self.is_footer = [ch.is_meta(ln.text) or ch.is_share(ln.text) or ch.is_teaser_end(ln.text)
+                          for ln in self.lines]
         self.hard = [f or ch.is_hard_chrome(ln.raw, ln.text, footer_checked=True)
                      for f, ln in zip(self.is_footer, self.lines, strict=True)]
         self.template = ch.template_lines(texts, [ln.block for ln in self.lines], ctx, self.hard)
@@ -118,13 +119,13 @@ def split_page(text: str, ctx: ch.RunContext | None = None) -> list[Draft]:
     tail_long = sum(1 for i in range(pos, n) if not ch.is_short(page.lines[i].text)
                     and not page.bullet[i])
     if not groups or tail_long >= 2:  # no footers, or real text after the last one
-        segments.append((pos, n, None))
+        segments.extend(_dateline_split(page, pos, n) if not groups else [(pos, n, None)])
     # A segment without any paragraph-length line is a header cut off by a share row: merge on.
     merged: list[tuple[int, int, tuple[int, int] | None]] = []
     carry: int | None = None
     for s, e, g in segments:
         s = carry if carry is not None else s
-        has_text = any(not ch.is_short(page.lines[i].text) for i in range(s, e))
+        has_text = any(_texty(page.lines[i].text) for i in range(s, e))
         if not has_text and (s, e, g) != segments[-1] and _has_title(page, s, e):
             carry = s
             continue
@@ -146,6 +147,37 @@ def split_page(text: str, ctx: ch.RunContext | None = None) -> list[Draft]:
     return [found[k] for k in sorted(found)]
 
 
+def _dateline_split(page: _Page, s: int, e: int) -> list[tuple[int, int, None]]:
+    """A page without post footers: split before each title that has a dateline under it.
+
+    Fewer than two such titles means one article. A short label just above a title (its
+    category) starts the post with it. Menu items and their dates are not titles.
+    """
+    lines = page.lines
+    starts: list[int] = []
+    for i in range(s + 1, e):
+        t = i - 1
+        if (_header_meta(lines[i].text) and ch.is_short(lines[t].text)
+                and not (page.bullet[i] or page.bullet[t] or page.hard[t]
+                         or _INDENTED.match(lines[i].raw) or _header_meta(lines[t].text))):
+            start = t
+            if (t - 1 >= s and (not starts or t - 1 > starts[-1]) and ch.is_short(lines[t - 1].text)
+                    and len(lines[t - 1].text.split()) <= 6
+                    and not ch.ends_sentence(lines[t - 1].text) and not page.nav(t - 1)):
+                start = t - 1
+            starts.append(start)
+    if len(starts) < 2:
+        return [(s, e, None)]
+    bounds = [*starts, e]
+    # Before the first title is page chrome (menus, site name): it opens no article.
+    return [(a, b, None) for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
+def _texty(text: str) -> bool:
+    """Paragraph text: a long line, or a sentence of eight words or more."""
+    return not ch.is_short(text) or (ch.ends_sentence(text) and len(text.split()) >= 8)
+
+
 def _has_title(page: _Page, s: int, e: int) -> bool:
     return any(not page.chromeish(i) for i in range(s, e))
 
@@ -160,14 +192,14 @@ def _post(
     if first or not listing:
         # Site name and menus before the content: start after the last navigation line
         # (menu item, breadcrumb, copyright, template) that comes before the first paragraph.
-        first_long = next((i for i in range(s, e) if not ch.is_short(page.lines[i].text)), e)
+        first_long = next((i for i in range(s, e) if _texty(page.lines[i].text)), e)
         navs = [i for i in range(s, first_long) if page.nav(i)]
         if navs:
             s = navs[-1] + 1
         while s < e and page.chromeish(s) and page.keys[s] not in categories:
             s += 1
     # A closing widget after the first paragraph ends the post ("Share this:", "Related").
-    first_long = next((i for i in range(s, e) if not ch.is_short(lines[i].text)), e)
+    first_long = next((i for i in range(s, e) if _texty(lines[i].text)), e)
     e = next((i for i in range(first_long, e) if ch.is_closing(lines[i].text)), e)
     # Trailing chrome of a page without footers: widgets, menus, repeats after the body.
     if group is None:
@@ -290,7 +322,9 @@ def _header(page: _Page, idx: list[int], *, listing: bool) -> tuple[int | None, 
         if not listing:  # a lone page: only a short label line before a title is a category
             label_like = label_like and len(b0) == 1 and len(lines[b0[0]].text.split()) <= 6 \
                 and not ch.ends_sentence(lines[b0[0]].text)
-        if label_like and ch.is_short(t1) and not _date_only(t1) and not _BY.match(t1):
+        title_like = not t1.rstrip().endswith((".", ",", ";", ":"))  # titles rarely end so
+        if label_like and title_like and ch.is_short(t1) and not _date_only(t1) \
+                and not _BY.match(t1):
             return (b0[0] if len(b0) == 2 else None), b0[-1], blocks[1][0]
     for i in idx[:3]:
         if ch.is_short(lines[i].text):

@@ -223,3 +223,67 @@ Share: Facebook Twitter Email
     (d,) = split_page(page)
     assert (d.title, d.date_iso) == ("Scientists map the deepest cave in Europe", "2023-06-05")
     assert len(d.parts) == 2 and all(k is UnitKind.PARAGRAPH for k, _ in d.parts)
+
+
+def test_listing_split_by_teaser_links_and_datelines() -> None:
+    by_link = """Town Crier
+  • Home
+  • News
+
+Market square gets new lamps
+The council replaced all forty lamps on the market square with brighter and cheaper ones.
+Read more »
+
+School choir wins regional prize
+The choir of Hill Street school sang three songs and won the regional prize on Saturday.
+Read more »
+"""
+    drafts = split_page(by_link)
+    assert [(d.title, d.truncated) for d in drafts] == [
+        ("Market square gets new lamps", True), ("School choir wins regional prize", True)]
+    by_dateline = """Town Crier
+  • Home
+  • News
+
+News
+Market square gets new lamps
+12/03/2024
+The council replaced all forty lamps on the market square with brighter and cheaper ones.
+
+Culture
+School choir wins regional prize
+Published 9 March 2024
+The choir of Hill Street school sang three songs and won the regional prize on Saturday.
+"""
+    drafts = split_page(by_dateline)
+    assert [(d.title, d.category, d.date_iso) for d in drafts] == [
+        ("Market square gets new lamps", "News", None),  # 12/03: day and month ambiguous
+        ("School choir wins regional prize", "Culture", "2024-03-09"),
+    ]
+    assert drafts[0].date == "12/03/2024"
+
+
+def test_one_dateline_is_one_article() -> None:
+    (d,) = split_page("Headline of the day\nMarch 9, 2024\n\n" + "Body text goes on here. " * 5)
+    assert d.title == "Headline of the day" and d.date_iso == "2024-03-09"
+
+
+def test_short_paragraph_article_keeps_title_and_drops_closing_menu() -> None:
+    page = """Town Crier
+  • Home
+  • News
+
+Lamps replaced on the square
+
+The council replaced all forty lamps on Monday.
+
+They use half the power of the old ones.
+
+Recent posts
+  • Choir wins prize
+  • Bridge reopens
+"""
+    (d,) = split_page(page)
+    assert d.title == "Lamps replaced on the square" and d.category is None
+    assert [t for _, t in d.parts] == ["The council replaced all forty lamps on Monday.",
+                                       "They use half the power of the old ones."]
