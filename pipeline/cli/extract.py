@@ -17,7 +17,8 @@ def register(app: typer.Typer) -> None:
 
 def extract(
     paths: Annotated[
-        list[Path], typer.Argument(help="Files or directories of pages (.txt, .html, .md).")
+        list[Path],
+        typer.Argument(help="Files or directories of pages (.txt, .html, .md).", metavar="PATH"),
     ],
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="Input format: auto, text, html or markdown.")

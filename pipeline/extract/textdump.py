@@ -138,8 +138,7 @@ def split_page(text: str, ctx: ch.RunContext | None = None) -> list[Draft]:
     found: dict[int, Draft] = {}
     for k in order:
         s, e, g = merged[k]
-        draft = _post(page, s, e, g, listing=listing, first=(k == 0), categories=categories,
-                      last=(k == len(merged) - 1))
+        draft = _post(page, s, e, g, listing=listing, first=(k == 0), categories=categories)
         if draft is not None:
             found[k] = draft
             if draft.category:
@@ -184,7 +183,7 @@ def _has_title(page: _Page, s: int, e: int) -> bool:
 
 def _post(
     page: _Page, s: int, e: int, group: tuple[int, int] | None, *, listing: bool, first: bool,
-    categories: set[str], last: bool,
+    categories: set[str],
 ) -> Draft | None:
     lines = page.lines
     s0, e0 = s, e
