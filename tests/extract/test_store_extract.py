@@ -119,3 +119,27 @@ def test_dry_run_json_format_and_no_database(tmp_path: Path, runner: CliRunner) 
         for a, b in u["sentences"]:
             assert 0 <= a < b <= len(u["text"])
     assert not list(tmp_path.glob("**/*.db"))
+
+
+def test_two_complete_copies_do_not_flip_flop(tmp_path: Path, store: Store) -> None:
+    short = _write(tmp_path / "front.txt", listing())
+    longer = _write(tmp_path / "bridge.txt", article_page("Stone bridge closed for repairs",
+                                                         [*BRIDGE, "Repairs will take a month."]))
+    _save(store, short)
+    _save(store, longer)
+    again = [r for r in _save(store, short) if r.slug.startswith("stone-bridge")]
+    assert again[0].skipped  # the shorter copy from the listing does not replace the longer one
+    assert [r.unchanged for r in _save(store, longer)] == [True]
+    assert load_article(store, "stone-bridge-closed-for-repairs").source == str(longer)
+
+
+def test_examples_extract_to_three_articles(runner: CliRunner) -> None:
+    root = Path(__file__).resolve().parents[2]
+    result = runner.invoke(app, ["extract", "--json", "--dry-run", str(root / "examples")])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert sorted(a["slug"] for a in data) == [
+        "bakery-cooperative-buys-the-old-mill", "library-extends-its-opening-hours",
+        "new-ferry-link-opens-between-the-two-river-towns"]
+    mill = next(a for a in data if a["slug"].startswith("bakery"))
+    assert mill["source"].endswith(".html") and not mill["truncated"]  # the full page won
