@@ -12,7 +12,9 @@ import zlib
 from collections import Counter
 from collections.abc import Iterable
 
-BULLET = re.compile(r"^\s*[•◦▪▫●○■□‣⁃∙·]\s*\S|^\s+[*+\-]\s+\S")
+BULLET = re.compile(r"^\s*[•◦▪▫●○■□‣⁃∙·*]\s*\S|^\s+[+\-]\s+\S")
+#: A list item that is only a link (a text browser's numbered link list): never article text.
+LINK_ITEM = re.compile(r"^\s*(?:\d{1,4}[.)]|[•◦▪·*+\-])?\s*(?:https?://|www\.)\S+$", re.I)
 NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+\S")
 COUNTER = re.compile(
     r"(?:^|\s)(?:\d+|no)\s+(?:comments?|responses?|replies|reactions?)\b|^comments?\s*\(\d+\)"

@@ -204,7 +204,13 @@ def _post(
     if group is None:
         while e > s and (page.chromeish(e - 1) or ch.is_widget(lines[e - 1].text)):
             e -= 1
-    idx = [i for i in range(s, e) if not (page.hard[i] or i in page.template)]
+    links = {i for i in range(s, e) if ch.LINK_ITEM.match(lines[i].raw)
+             and (page.bullet[i] or ch.NUMBERED.match(lines[i].raw))}
+    idx = [i for i in range(s, e) if not (page.hard[i] or i in page.template or i in links)]
+    # The heading of a closing link list ("References" over bare URLs) goes with the list.
+    if idx and idx[-1] + 1 in links and all(i in links for i in range(idx[-1] + 1, e)) \
+            and ch.is_short(lines[idx[-1]].text) and not _texty(lines[idx[-1]].text):
+        idx.pop()
     truncated = any(ch.is_teaser_link(lines[i].text) for i in range(s, e))
     if group is not None:
         truncated = truncated or any(
@@ -390,6 +396,9 @@ def _classify(page: _Page, body: list[int], caption: int | None, by_i: int | Non
                 and not ch.URL.match(t) and not ch.REFERENCE.match(t) and not page.bullet[b[0]]
                 and not ch.NUMBERED.match(lines[b[0]].raw))
 
+    # Where most body lines are indented (some text browsers indent everything), indentation
+    # does not mark a quote.
+    indented_page = sum(bool(_INDENTED.match(lines[i].raw)) for i in body) * 2 > len(body)
     local = Counter(page.keys[i] for i in body)
     cap_keys = {page.keys[caption]} if caption is not None else set()
     cand = [candidate(b) for b in blocks]
@@ -422,7 +431,7 @@ def _classify(page: _Page, body: list[int], caption: int | None, by_i: int | Non
                 kinds[i] = UnitKind.REFERENCE
             elif page.bullet[i] or ch.NUMBERED.match(raw):
                 kinds[i] = UnitKind.LIST_ITEM
-            elif _INDENTED.match(raw):
+            elif _INDENTED.match(raw) and not indented_page:
                 kinds[i] = UnitKind.QUOTE
             elif _is_heading(lines, b, pos, blocks, bi):
                 kinds[i] = UnitKind.HEADING

@@ -287,3 +287,25 @@ Recent posts
     assert d.title == "Lamps replaced on the square" and d.category is None
     assert [t for _, t in d.parts] == ["The council replaced all forty lamps on Monday.",
                                        "They use half the power of the old ones."]
+
+
+def test_text_browser_dump_indented_body_and_link_list() -> None:
+    page = """   [1]Skip to content
+
+* Home
+* World
+
+Volunteers clean the northern beach
+
+   More than two hundred volunteers collected plastic from the northern beach on Sunday morning.
+
+   The town will repeat the clean-up every season, the organisers said after the event.
+
+References
+
+   1. https://example.org/#content
+   2. https://example.org/world
+"""
+    (d,) = split_page(page)
+    assert d.title == "Volunteers clean the northern beach" and d.byline is None
+    assert [k for k, _ in d.parts] == [UnitKind.PARAGRAPH, UnitKind.PARAGRAPH]
