@@ -11,44 +11,23 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from dataclasses import dataclass
 
 from pipeline.extract import chrome as ch
 from pipeline.extract.dates import find_date
 from pipeline.extract.draft import Draft
+from pipeline.extract.postbody import INDENTED as _INDENTED
+from pipeline.extract.postbody import byline as _byline
+from pipeline.extract.postbody import classify as _classify
+from pipeline.extract.textlines import BY as _BY
+from pipeline.extract.textlines import blocks_of, read_lines
 from pipeline.models import UnitKind
 
 log = logging.getLogger(__name__)
 
-_INDENTED = re.compile(r"^[ \t\u00a0\u2000-\u200a]{2,}\S")
-_BY = re.compile(r"^(?:by|written by|translated by|reported by)\s+\S|\b(?:translated|written) by\b",
-                 re.I)
 _BY_NAME = re.compile(r"\bby\s+([^|,;]+?)\s*(?:[|,;]|$)", re.I)
 _DATELINE_WORDS = {"posted", "published", "updated", "on", "date:", "posted:", "published:"}
-_CREDIT = re.compile(r"^(?:photo|image|picture|caption|credit|photograph)s?\s*:\s*\S", re.I)
 _TAGS = re.compile(r"^(?:tags?|keywords|topics)\s*:\s*(.+)$", re.I)
 _TRUNCATED_END = ("…", "...", "[…]", "[...]")
-
-
-@dataclass(frozen=True)
-class Line:
-    """One non-blank line: raw text, squashed text, and the block (blank-separated run) it is in."""
-
-    raw: str
-    text: str
-    block: int
-
-
-def _lines(text: str) -> list[Line]:
-    out: list[Line] = []
-    block = 0
-    for raw in text.splitlines():
-        t = " ".join(raw.replace("\u00a0", " ").split())
-        if not t:
-            block += 1
-            continue
-        out.append(Line(raw, t, block))
-    return out
 
 
 def _date_only(text: str) -> bool:
@@ -62,7 +41,7 @@ class _Page:
     """The lines of one page with the facts every rule needs."""
 
     def __init__(self, text: str, ctx: ch.RunContext | None) -> None:
-        self.lines = _lines(text)
+        self.lines = read_lines(text)
         texts = [ln.text for ln in self.lines]
         self.keys = [t.casefold() for t in texts]  # = ch.key(t): texts are squashed already
         self.count = Counter(self.keys)
@@ -314,12 +293,7 @@ def _header(page: _Page, idx: list[int], *, listing: bool) -> tuple[int | None, 
                 category = before[-1] if before and ch.is_short(lines[before[-1]].text) else None
                 caption = before[-2] if len(before) >= 2 and category is not None else None
                 return caption, category, i
-    blocks: list[list[int]] = []
-    for i in idx[:8]:
-        if blocks and lines[blocks[-1][-1]].block == lines[i].block:
-            blocks[-1].append(i)
-        else:
-            blocks.append([i])
+    blocks = blocks_of(lines, idx[:8])
     b0 = blocks[0]
     if len(blocks) >= 3 and len(blocks[1]) == 1:
         t1 = lines[blocks[1][0]].text
@@ -335,125 +309,3 @@ def _header(page: _Page, idx: list[int], *, listing: bool) -> tuple[int | None, 
         if ch.is_short(lines[i].text):
             return None, None, i
     return None, None, idx[0]
-
-
-def _name_like(text: str) -> bool:
-    return (ch.is_short(text) and len(text.split()) <= 9 and not ch.URL.match(text)
-            and ":" not in text
-            and not ch.REFERENCE.match(text) and not text.rstrip().endswith(tuple(".!?…:;\"”؟")))
-
-
-def _byline(page: _Page, body: list[int]) -> int | None:
-    """The byline among the last blocks of a post (see the rules below), or None."""
-    if not body:
-        return None
-    lines = page.lines
-    blocks: list[list[int]] = []
-    for i in body:
-        if blocks and lines[blocks[-1][-1]].block == lines[i].block:
-            blocks[-1].append(i)
-        else:
-            blocks.append([i])
-    tail = blocks[-3:]
-    # 1. An explicit credit line: "By ...", "Translated by ...".
-    for b in reversed(tail):
-        for i in b:
-            if _BY.search(lines[i].text) and ch.is_short(lines[i].text) and len(b) == 1:
-                return i
-    last = tail[-1]
-    # 2. The last block is one name-like line (not a label following a media link).
-    if len(last) == 1 and _name_like(lines[last[0]].text):
-        prev = blocks[-2] if len(blocks) >= 2 else None
-        if not (prev and ch.URL.match(lines[prev[-1]].text)):
-            return last[0]
-    # 3. An author name in capitals just before the closing paragraph.
-    for b in tail[-2:]:
-        t = lines[b[0]].text
-        if len(b) == 1 and t.isupper() and 1 < len(t.split()) <= 4 and _name_like(t):
-            return b[0]
-    # 4. A letter's signature: a closing line ending with a comma, then the name.
-    for b in tail:
-        for a, c in zip(b, b[1:], strict=False):
-            if lines[a].text.endswith(",") and ch.is_short(lines[a].text) \
-                    and _name_like(lines[c].text) and len(lines[c].text.split()) <= 4:
-                return c
-    return None
-
-
-def _classify(page: _Page, body: list[int], caption: int | None, by_i: int | None) -> dict[int, UnitKind]:
-    lines = page.lines
-    kinds: dict[int, UnitKind] = {}
-    blocks: list[list[int]] = []
-    for i in body:
-        if blocks and lines[blocks[-1][-1]].block == lines[i].block:
-            blocks[-1].append(i)
-        else:
-            blocks.append([i])
-
-    def candidate(b: list[int]) -> bool:
-        t = lines[b[0]].text
-        return (len(b) == 1 and b[0] != by_i and ch.is_short(t) and not ch.ends_sentence(t)
-                and not ch.URL.match(t) and not ch.REFERENCE.match(t) and not page.bullet[b[0]]
-                and not ch.NUMBERED.match(lines[b[0]].raw))
-
-    # Where most body lines are indented (some text browsers indent everything), indentation
-    # does not mark a quote.
-    indented_page = sum(bool(_INDENTED.match(lines[i].raw)) for i in body) * 2 > len(body)
-    local = Counter(page.keys[i] for i in body)
-    cap_keys = {page.keys[caption]} if caption is not None else set()
-    cand = [candidate(b) for b in blocks]
-    is_cap = [c and (local[page.keys[b[0]]] >= 2 or page.keys[b[0]] in cap_keys)
-              for b, c in zip(blocks, cand, strict=True)]
-    # Runs of two or more caption-shaped blocks inside the body (not its closing lines) are
-    # image captions; so is a caption-shaped block next to a known caption.
-    k = 0
-    while k < len(blocks):
-        if not cand[k]:
-            k += 1
-            continue
-        j = k
-        while j < len(blocks) and cand[j]:
-            j += 1
-        run = range(k, j)
-        closing = all(blocks[x][0] == by_i or cand[x] for x in range(j, len(blocks)))
-        if (j - k >= 2 and not closing) or any(is_cap[x] for x in run):
-            for x in run:
-                is_cap[x] = True
-        k = j
-    for bi, b in enumerate(blocks):
-        for pos, i in enumerate(b):
-            t, raw = lines[i].text, lines[i].raw
-            if i == by_i:
-                kinds[i] = UnitKind.BYLINE
-            elif is_cap[bi] or _CREDIT.match(t):
-                kinds[i] = UnitKind.CAPTION
-            elif ch.REFERENCE.match(t):
-                kinds[i] = UnitKind.REFERENCE
-            elif page.bullet[i] or ch.NUMBERED.match(raw):
-                kinds[i] = UnitKind.LIST_ITEM
-            elif _INDENTED.match(raw) and not indented_page:
-                kinds[i] = UnitKind.QUOTE
-            elif _is_heading(lines, b, pos, blocks, bi):
-                kinds[i] = UnitKind.HEADING
-            else:
-                kinds[i] = UnitKind.PARAGRAPH
-    return kinds
-
-
-def _is_heading(lines: list[Line], b: list[int], pos: int, blocks: list[list[int]], bi: int) -> bool:
-    """A short line over body text: no closing punctuation, a dash-led item title, or capitals."""
-    t = lines[b[pos]].text
-    if not ch.is_short(t) or ch.URL.match(t) or t.startswith("—"):
-        return False
-    if t.isupper() and len(t.split()) >= 2:
-        return True
-    dash_led = t.startswith(("– ", "- "))
-    return ((pos == 0 or dash_led)
-            and (not ch.ends_sentence(t) or (t.endswith(":") and len(t.split()) <= 3) or dash_led)
-            and _followed_by_text(lines, b[pos:], blocks, bi))
-
-
-def _followed_by_text(lines: list[Line], b: list[int], blocks: list[list[int]], bi: int) -> bool:
-    nxt = b[1] if len(b) > 1 else (blocks[bi + 1][0] if bi + 1 < len(blocks) else None)
-    return nxt is not None and (not ch.is_short(lines[nxt].text)
-                                or bool(ch.REFERENCE.match(lines[nxt].text)))
