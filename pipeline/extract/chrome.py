@@ -27,6 +27,14 @@ REFERENCE = re.compile(r"^\[\d{1,3}\]\s*\S")
 CAMEL_RUN = re.compile(r"^(?:[A-Z][a-z]+|[A-Z]{2,}(?=[A-Z][a-z]|$)){3,}$")
 _SEPARATORS = ("»", "›", ">", "→", "|", "/", "::")
 _ANY_SEP = re.compile("|".join(re.escape(x) for x in _SEPARATORS))
+_HOME_CRUMB = re.compile(r"^(?:home|start|front page)\s*(?:»|›|>|→|/|\|)\s*\S", re.I)
+#: Counters and tools printed around articles: reading time, views, print/font buttons.
+_TOOLS = re.compile(
+    r"^(?:\d+\s*(?:min(?:ute)?s?|mins?)\s+read|(?:views?|reads?)\s*:?\s*[\d,.]+[km]?|[\d,.]+[km]?\s+"
+    r"(?:views?|reads?|shares?)|print(?:\s+this)?|font\s+size|a\s*a\s*a|listen(?:\s+to\s+this)?"
+    r"(?:\s+article)?)$",
+    re.I,
+)
 TERMINAL = tuple(".!?…;:,\"”’'»؟۔")
 
 #: Share targets and verbs: the vocabulary of share-button rows on any site.
@@ -82,6 +90,8 @@ def is_breadcrumb(text: str) -> bool:
     """`Home » Section » Title`: two or more of the same separator between short segments."""
     if not _ANY_SEP.search(text):
         return False
+    if _HOME_CRUMB.match(text):
+        return True
     for sep in _SEPARATORS:
         parts = text.split(f" {sep} ") if sep in "/|>" else text.split(sep)
         if len(parts) >= 3 and all(p.strip() for p in parts) and len(parts[0].split()) <= 4:
@@ -171,6 +181,7 @@ def is_hard_chrome(raw: str, text: str, *, footer_checked: bool = False) -> bool
     """
     return (
         is_copyright(text) or is_breadcrumb(text) or is_widget(text)
+        or (len(text) <= 40 and bool(_TOOLS.match(text)))
         or (not footer_checked and (is_share(text) or is_meta(text)))
     )
 

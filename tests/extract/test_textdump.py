@@ -84,6 +84,17 @@ def test_shape_detectors() -> None:
     assert not is_share("Twitter said on Monday it would sell the company to a buyer.")
     assert is_breadcrumb("Home » World » A title")
     assert not is_breadcrumb("Mojahedin / The father rejected the offer")
+    assert is_breadcrumb("Home » World")
+
+
+def test_reading_time_and_view_counters_are_chrome() -> None:
+    page = ("Harbour opens new pier\n3 min read\n1,204 views\n\n"
+            "The new pier opened on Monday and can take two ferries at once, the port said.\n\n"
+            "Print\n")
+    (d,) = split_page(page)
+    assert d.title == "Harbour opens new pier"
+    assert [t for _, t in d.parts] == [
+        "The new pier opened on Monday and can take two ferries at once, the port said."]
 
 
 def test_corpus_scores_against_gold(corpus: Path) -> None:
