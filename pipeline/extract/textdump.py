@@ -295,7 +295,11 @@ def _header(page: _Page, idx: list[int], *, listing: bool) -> tuple[int | None, 
                 return caption, category, i
     blocks = blocks_of(lines, idx[:8])
     b0 = blocks[0]
-    if len(blocks) >= 3 and len(blocks[1]) == 1:
+    # [caption] category, blank line, title alone (or title directly over the first paragraph).
+    if len(blocks) >= 2 and (
+        (len(blocks) >= 3 and len(blocks[1]) == 1)
+        or (len(blocks[1]) >= 2 and _texty(lines[blocks[1][1]].text))
+    ):
         t1 = lines[blocks[1][0]].text
         label_like = all(ch.is_short(lines[i].text) for i in b0) and len(b0) <= 2
         if not listing:  # a lone page: only a short label line before a title is a category

@@ -320,3 +320,11 @@ References
     (d,) = split_page(page)
     assert d.title == "Volunteers clean the northern beach" and d.byline is None
     assert [k for k, _ in d.parts] == [UnitKind.PARAGRAPH, UnitKind.PARAGRAPH]
+
+
+def test_title_directly_over_first_paragraph_after_category() -> None:
+    page = ("  • Home\n  • News\n\nHealth\n\nClinic opens on Sundays\n"
+            "The clinic on Oak Street will open on Sundays from next month, the health board said.\n\n"
+            "Doctors volunteered for the extra shifts after a survey of patients in the spring.\n")
+    (d,) = split_page(page)
+    assert (d.title, d.category) == ("Clinic opens on Sundays", "Health")
