@@ -18,10 +18,16 @@ _BLOCKS = {"p": UnitKind.PARAGRAPH, "head": UnitKind.HEADING, "item": UnitKind.L
 
 
 def parse_html(text: str, path: Path | str = "<html>") -> list[Draft]:
-    """One article from an HTML page; InputError if no main text can be found."""
+    """The article of an HTML page (several for a listing of <article> elements).
+
+    InputError if no main text can be found.
+    """
     import trafilatura  # imported here: it is slow to load and only HTML needs it
     from lxml import etree
 
+    listing = _listing(text)
+    if listing:
+        return listing
     try:
         xml = trafilatura.extract(
             text, output_format="xml", include_comments=False, include_tables=True,
@@ -102,3 +108,72 @@ def _captions(html: str) -> list[str]:
         if t and t not in out:
             out.append(t)
     return out
+
+
+_DROP = ("script", "style", "noscript", "template", "nav", "aside", "footer", "form", "iframe",
+         "button", "svg", "object", "embed")
+_BLOCK_TAGS = {"h1": UnitKind.HEADING, "h2": UnitKind.HEADING, "h3": UnitKind.HEADING,
+               "h4": UnitKind.HEADING, "h5": UnitKind.HEADING, "h6": UnitKind.HEADING,
+               "p": UnitKind.PARAGRAPH, "li": UnitKind.LIST_ITEM, "blockquote": UnitKind.QUOTE,
+               "figcaption": UnitKind.CAPTION}
+
+
+def _listing(html: str) -> list[Draft]:
+    """Posts of a listing page: two or more top-level <article> elements, each with a heading.
+
+    Each <article> is already the main content of its post, so it is read directly; scripts,
+    styles, menus and forms inside it are dropped. Returns [] for a single-article page.
+    """
+    from lxml import etree
+    from lxml import html as lhtml
+
+    from pipeline.extract import chrome as ch
+
+    try:
+        tree = lhtml.fromstring(html)
+    except (etree.ParserError, ValueError):
+        return []
+    posts = [a for a in tree.iter("article")
+             if not any(p.tag == "article" for p in a.iterancestors())]
+    if len(posts) < 2 or not all(a.find(".//h1") is not None or a.find(".//h2") is not None
+                                 or a.find(".//h3") is not None for a in posts):
+        return []
+    drafts = []
+    for art in posts:
+        for bad in list(art.iter(*_DROP)):
+            bad.drop_tree()
+        parts: list[tuple[UnitKind, str]] = []
+        truncated = any(ch.is_teaser_link(t) or ch.is_teaser_end(t)
+                        for a in art.iter("a") if (t := " ".join(a.text_content().split())))
+        for el in art.iter(*_BLOCK_TAGS, "img"):
+            if el.tag == "img":
+                alt = " ".join((el.get("alt") or "").split())
+                if alt:
+                    parts.append((UnitKind.CAPTION, alt))
+                continue
+            if any(p.tag in _BLOCK_TAGS for p in el.iterancestors()):
+                continue  # a <p> inside an <li> or <blockquote> is read with its parent
+            t = " ".join(el.text_content().split())
+            if not t:
+                continue
+            if ch.is_teaser_link(t) or ch.is_teaser_end(t):
+                truncated = True
+                continue
+            if ch.is_meta(t) or ch.is_share(t):
+                continue
+            parts.append((_BLOCK_TAGS[el.tag], t))
+        title_i = next((k for k, (kind, _) in enumerate(parts) if kind is UnitKind.HEADING), None)
+        if title_i is None:
+            continue
+        title = parts.pop(title_i)[1]
+        date_text = date_iso = None
+        time_el = art.find(".//time")
+        if time_el is not None:
+            date_text = " ".join(time_el.text_content().split()) or time_el.get("datetime")
+            date_iso = parse_iso(time_el.get("datetime") or "") or parse_iso(date_text or "")
+        author = art.find(".//*[@rel='author']")
+        byline = " ".join(author.text_content().split()) if author is not None else None
+        parts = [(k, t) for k, t in parts if t not in (date_text, byline)]
+        drafts.append(Draft(title=title, parts=tuple(parts), byline=byline or None,
+                            date=date_text, date_iso=date_iso, truncated=truncated))
+    return drafts

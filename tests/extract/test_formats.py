@@ -58,6 +58,20 @@ def test_html_date_only_when_the_page_states_it() -> None:
     assert d.date_iso == "2025-03-07"
 
 
+def test_html_listing_gives_one_article_per_post() -> None:
+    post = ("<article><h2>{t}</h2><time datetime='2025-03-0{d}'>March {d}, 2025</time>"
+            "<script>SCRIPT_TEXT</script><p>{t} happened in town this week, said the council.</p>"
+            "<a href='/x'>Read more »</a></article>")
+    page = ("<html><body><nav><a href='/'>Home</a></nav>"
+            + post.format(t="Lamps replaced", d=3) + post.format(t="Choir wins", d=4)
+            + "<footer>Older Posts</footer></body></html>")
+    drafts = parse_html(page)
+    assert [(d.title, d.date_iso, d.truncated) for d in drafts] == [
+        ("Lamps replaced", "2025-03-03", True), ("Choir wins", "2025-03-04", True)]
+    assert drafts[0].parts == (
+        (UnitKind.PARAGRAPH, "Lamps replaced happened in town this week, said the council."),)
+
+
 def test_html_without_text_is_an_input_error() -> None:
     with pytest.raises(InputError, match="x.html: no article text"):
         parse_html("<html><body><script>1</script></body></html>", "x.html")
