@@ -101,7 +101,7 @@ class Tally:
     rejected: int = 0
     skipped: int = 0
     failed: int = 0
-    skipped_ids: list[str] = field(default_factory=list)
+    seen: list[str] = field(default_factory=list)  # dealt with this session: not shown again
 
 
 def run(store: Store, term: Terminal, *, lang: str, source_lang: str, who: str, minutes: float,
@@ -111,10 +111,11 @@ def run(store: Store, term: Terminal, *, lang: str, source_lang: str, who: str, 
     tally = Tally()
     while True:
         item = claim_next(store, lang, who, minutes=minutes, statuses=statuses, article=article,
-                          exclude=tally.skipped_ids, four_eyes=rules.four_eyes)
+                          exclude=tally.seen, four_eyes=rules.four_eyes)
         if item is None:
             term.write("nothing left in the queue.")
             return tally
+        tally.seen.append(item.unit_id)
         try:
             done = _handle(store, term, item, source_lang, who, rules, tally)
         except (EOFError, KeyboardInterrupt):
@@ -161,7 +162,6 @@ def _handle(store: Store, term: Terminal, item: QueueItem, source_lang: str, who
             if key == "s":
                 release(store, who, lang=item.lang, unit_ids=[item.unit_id])
                 tally.skipped += 1
-                tally.skipped_ids.append(item.unit_id)
                 return True
             if key == "q":
                 release(store, who, lang=item.lang, unit_ids=[item.unit_id])
@@ -172,5 +172,4 @@ def _handle(store: Store, term: Terminal, item: QueueItem, source_lang: str, who
             term.write(f"not done: {exc}")
             release(store, who, lang=item.lang, unit_ids=[item.unit_id])
             tally.failed += 1
-            tally.skipped_ids.append(item.unit_id)
             return True
