@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from pipeline.errors import ConflictError, NotFound, UsageError
@@ -97,7 +98,8 @@ def queue(
     """Units needing work in `lang`, most urgent first, then oldest first.
 
     Units claimed by someone else (and not expired) are left out; `who`'s own claims stay in.
-    Each urgency level is one indexed query so the first page costs the same on a big store.
+    Each urgency level is one indexed query so the first page costs the same on a big store;
+    ties in time go by rowid, the order tr_queue already holds, so nothing is sorted.
     `skip_own_translations` (the four-eyes rule) leaves out text `who` wrote and must not approve.
     """
     wanted = {Status(s) for s in (statuses or QUEUE_STATUSES)}
@@ -111,7 +113,11 @@ def queue(
         remaining = limit - len(out)
         if remaining <= 0:
             break
-        where = [f"t.lang = ? AND t.status IN ({','.join('?' * len(group))}) AND u.obsolete = 0",
+        # With an article, start from its units (units_article) rather than the language's whole
+        # status range; the unary + keeps the planner off tr_queue for that case.
+        plus = "+" if article is not None else ""
+        where = [f"{plus}t.lang = ? AND {plus}t.status IN ({','.join('?' * len(group))})"
+                 " AND u.obsolete = 0",
                  "(t.claimed_by IS NULL OR t.claim_expires <= ? OR t.claimed_by IS ?)"]
         params: list[Any] = [lang, *group, ts, who]
         if article is not None:
@@ -124,7 +130,7 @@ def queue(
             where.append("NOT (t.status = 'translated' AND t.translated_by IS ?)")
             params.append(who)
         sql = (f"SELECT {_COLUMNS}{_FROM} WHERE {' AND '.join(where)}"
-               " ORDER BY t.updated_at, t.unit_id LIMIT ?")
+               " ORDER BY t.updated_at, t.rowid LIMIT ?")
         out.extend(_item(r) for r in store.conn.execute(sql, (*params, remaining)))
     return out
 
@@ -133,8 +139,6 @@ def with_hints(store: Store, items: Sequence[QueueItem]) -> list[QueueItem]:
     """The items with translation-memory and glossary hints filled in (two queries in all)."""
     if not items:
         return []
-    from pipeline.textnorm import fold
-
     lang = items[0].lang
     keys = sorted({i.source_key for i in items})
     memory: dict[str, list[str]] = {}
@@ -150,7 +154,7 @@ def with_hints(store: Store, items: Sequence[QueueItem]) -> list[QueueItem]:
         for key, text, _n in rows:
             memory.setdefault(key, []).append(text)
     terms = [
-        (term, translation or term, fold(term))
+        (term, translation or term, _fold(term))
         for term, translation in store.conn.execute(
             "SELECT term, translation FROM glossary WHERE lang IN (?, '*') ORDER BY term", (lang,)
         )
@@ -161,6 +165,13 @@ def with_hints(store: Store, items: Sequence[QueueItem]) -> list[QueueItem]:
         hints = tuple(m for m in memory.get(item.source_key, ()) if m != item.text)[:3]
         out.append(replace(item, memory=hints, glossary=found))
     return out
+
+
+@lru_cache(maxsize=8192)
+def _fold(term: str) -> str:
+    from pipeline.textnorm import fold
+
+    return fold(term)
 
 
 def _contains_word(haystack: str, needle: str) -> bool:

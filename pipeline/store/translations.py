@@ -55,12 +55,13 @@ def ensure_rows(store: Store, langs: Iterable[str], unit_ids: Iterable[str] | No
 
 def get(store: Store, unit_id: str, lang: str) -> Translation:
     """The translation of a unit in a language; NotFound if the unit has none there."""
-    row = store.conn.execute(
+    cur = store.conn.execute(
         "SELECT * FROM translations WHERE unit_id = ? AND lang = ?", (unit_id, lang)
-    ).fetchone()
+    )
+    row = cur.fetchone()
     if row is None:
         raise NotFound(f"no translation of unit {unit_id} in {lang}")
-    cols = [d[0] for d in store.conn.execute("SELECT * FROM translations LIMIT 0").description]
+    cols = [d[0] for d in cur.description]
     return _to_model(dict(zip(cols, row, strict=True)))
 
 
@@ -132,10 +133,14 @@ def _apply(store: Store, batch: list[Change]) -> int:
     """Check and write one chunk (inside the caller's transaction)."""
     current: dict[tuple[str, str], tuple[str, str | None, int]] = {}
     langs: dict[str, list[str]] = {}
+    checked: set[tuple[str, ...]] = set()
     for c in batch:
-        unknown = set(c.fields) - set(_FIELDS)
-        if unknown:
-            raise TypeError(f"unknown translation fields: {sorted(unknown)}")
+        names = tuple(c.fields)
+        if names not in checked:
+            unknown = set(names) - set(_FIELDS)
+            if unknown:
+                raise TypeError(f"unknown translation fields: {sorted(unknown)}")
+            checked.add(names)
         langs.setdefault(c.lang, []).append(c.unit_id)
     for lang, ids in langs.items():
         uniq = list(dict.fromkeys(ids))
@@ -149,6 +154,10 @@ def _apply(store: Store, batch: list[Change]) -> int:
     updates: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
     event_rows: list[tuple[Any, ...]] = []
     pending: set[tuple[str, str]] = set()
+    # Per-row work is the cost of a bulk write, so what repeats is computed once per chunk.
+    steps: dict[tuple[str, Action | str], tuple[str, str, bool]] = {}
+    shapes: dict[tuple[Any, ...], tuple[str, ...]] = {}
+    details: dict[Any, str | None] = {}
     for c in batch:
         key = (c.unit_id, c.lang)
         if key in pending:  # the same row twice: write what we have so the order holds
@@ -163,24 +172,48 @@ def _apply(store: Store, batch: list[Change]) -> int:
                 f"unit {c.unit_id} ({c.lang}) changed since you read it (revision {revision}, "
                 f"you had {c.expected_revision}); reload and try again"
             )
-        new_status = transition(status, c.action)
+        step = steps.get((status, c.action))
+        if step is None:
+            after = transition(status, c.action)
+            step = steps[(status, c.action)] = (after.value, Action(c.action).value,
+                                                after is not Status.REJECTED)
+        new_status, action, clears_reason = step
         new_text = old_text if c.text is None else c.text
-        values: dict[str, Any] = {**c.fields, "status": new_status.value, "text": new_text,
-                                  "revision": revision + 1, "updated_at": ts}
+        clear = clears_reason and "reason" not in c.fields
+        shape = (tuple(c.fields), c.flags is not None, clear)
+        columns = shapes.get(shape)
+        if columns is None:
+            columns = shapes[shape] = (*c.fields, "status", "text", "revision", "updated_at",
+                                       *(("flags",) if c.flags is not None else ()),
+                                       *(("reason",) if clear else ()))
+        params: tuple[Any, ...] = (*c.fields.values(), new_status, new_text, revision + 1, ts)
         if c.flags is not None:
-            values["flags"] = json.dumps(sorted(set(c.flags)))
-        if new_status is not Status.REJECTED and "reason" not in c.fields:
-            values["reason"] = None
-        updates.setdefault(tuple(values), []).append((*values.values(), c.unit_id, c.lang))
-        detail = {**(c.detail or {}), **{k: v for k, v in c.fields.items() if v is not None}}
-        event_rows.append(events.row(
-            c.unit_id, c.lang, Action(c.action).value, who=c.who, old_status=status,
-            new_status=new_status.value, old_text=old_text, new_text=new_text,
-            revision=revision + 1, detail=detail, at=ts))
-        current[key] = (new_status.value, new_text, revision + 1)
+            params += (json.dumps(sorted(set(c.flags))),)
+        if clear:
+            params += (None,)
+        updates.setdefault(columns, []).append((*params, c.unit_id, c.lang))
+        event_rows.append((c.unit_id, c.lang, ts, c.who, action, status, new_status,
+                           old_text, new_text, revision + 1, _detail(c, details)))
+        current[key] = (new_status, new_text, revision + 1)
         pending.add(key)
     _write(store, updates, event_rows)
     return len(batch)
+
+
+def _detail(c: Change, cache: dict[Any, str | None]) -> str | None:
+    """The event's detail JSON (the change's detail plus its provenance), memoised per chunk."""
+    try:
+        key: Any = (tuple(c.detail.items()) if c.detail else (), tuple(c.fields.items()))
+        return cache[key]
+    except KeyError:
+        pass
+    except TypeError:  # unhashable values: no memo
+        key = None
+    merged = {**(c.detail or {}), **{k: v for k, v in c.fields.items() if v is not None}}
+    text = json.dumps(merged, ensure_ascii=False, sort_keys=True) if merged else None
+    if key is not None:
+        cache[key] = text
+    return text
 
 
 def _write(store: Store, updates: dict[tuple[str, ...], list[tuple[Any, ...]]],
