@@ -22,15 +22,20 @@ from pipeline.store.review import QueueItem
 
 # Unicode isolates keep a right-to-left run from reordering the label and punctuation around it
 # (and a left-to-right run inside an RTL line); PDI closes either.
-RLI, LRI, PDI = "\u2067", "\u2066", "\u2069"
+RLI, PDI = "\u2067", "\u2069"
 
 KEYS = "[a]pprove  [e]dit  [r]eject  [s]kip  [q]uit"
 
 
 def isolate(text: str, lang: str) -> str:
-    """`text` wrapped in a directional isolate matching the language's direction."""
-    opener = RLI if languages.direction(lang) == "rtl" else LRI
-    return f"{opener}{text}{PDI}"
+    """Right-to-left `text` wrapped in an RLI...PDI isolate; left-to-right text as it is.
+
+    A terminal line is a left-to-right context, so only RTL runs need isolating (inside them,
+    Latin names and digits then stay in place).
+    """
+    if languages.direction(lang) == "rtl":
+        return f"{RLI}{text}{PDI}"
+    return text
 
 
 def _block(label: str, text: str | None, lang: str, width: int = 88) -> list[str]:

@@ -82,3 +82,8 @@ def test_conflict_is_reported_and_the_loop_goes_on(store: Store) -> None:
     assert any(line.startswith("not done:") and "changed since you read it" in line
                for line in out)
     assert tr.get(store, ids[0], "fa").status == "machine"
+
+
+def test_only_right_to_left_text_is_isolated() -> None:
+    assert interactive.isolate("مرحبا IAEA 2024", "ar") == f"{RLI}مرحبا IAEA 2024{PDI}"
+    assert interactive.isolate("Përshëndetje", "sq") == "Përshëndetje"
