@@ -144,8 +144,10 @@ def with_hints(store: Store, items: Sequence[QueueItem]) -> list[QueueItem]:
     memory: dict[str, list[str]] = {}
     for start in range(0, len(keys), 500):
         chunk = keys[start:start + 500]
+        # CROSS JOIN fixes the loop order: from the few units with these keys to their rows,
+        # never from every approved row of the language (which grows as review goes on).
         rows = store.conn.execute(
-            "SELECT u.source_key, t.text, count(*) AS n FROM units u JOIN translations t"
+            "SELECT u.source_key, t.text, count(*) AS n FROM units u CROSS JOIN translations t"
             f" ON t.unit_id = u.id WHERE u.source_key IN ({','.join('?' * len(chunk))})"
             " AND t.lang = ? AND t.status = 'approved' AND t.text IS NOT NULL"
             " GROUP BY u.source_key, t.text ORDER BY n DESC, t.text",

@@ -130,17 +130,14 @@ def change_many(store: Store, changes: Iterable[Change]) -> int:
 
 
 def _apply(store: Store, batch: list[Change]) -> int:
-    """Check and write one chunk (inside the caller's transaction)."""
+    """Check and write one chunk (inside the caller's transaction).
+
+    Per-row work is the whole cost of a bulk write beyond SQLite's, so everything that repeats
+    (transitions, column lists, event detail JSON) is computed once per chunk and reused.
+    """
     current: dict[tuple[str, str], tuple[str, str | None, int]] = {}
     langs: dict[str, list[str]] = {}
-    checked: set[tuple[str, ...]] = set()
     for c in batch:
-        names = tuple(c.fields)
-        if names not in checked:
-            unknown = set(names) - set(_FIELDS)
-            if unknown:
-                raise TypeError(f"unknown translation fields: {sorted(unknown)}")
-            checked.add(names)
         langs.setdefault(c.lang, []).append(c.unit_id)
     for lang, ids in langs.items():
         uniq = list(dict.fromkeys(ids))
@@ -154,7 +151,6 @@ def _apply(store: Store, batch: list[Change]) -> int:
     updates: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
     event_rows: list[tuple[Any, ...]] = []
     pending: set[tuple[str, str]] = set()
-    # Per-row work is the cost of a bulk write, so what repeats is computed once per chunk.
     steps: dict[tuple[str, Action | str], tuple[str, str, bool]] = {}
     shapes: dict[tuple[Any, ...], tuple[str, ...]] = {}
     details: dict[Any, str | None] = {}
@@ -179,41 +175,45 @@ def _apply(store: Store, batch: list[Change]) -> int:
                                                 after is not Status.REJECTED)
         new_status, action, clears_reason = step
         new_text = old_text if c.text is None else c.text
+        names = tuple(c.fields)
+        values = tuple(c.fields.values())
         clear = clears_reason and "reason" not in c.fields
-        shape = (tuple(c.fields), c.flags is not None, clear)
+        shape = (names, c.flags is not None, clear)
         columns = shapes.get(shape)
         if columns is None:
-            columns = shapes[shape] = (*c.fields, "status", "text", "revision", "updated_at",
+            unknown = set(names) - set(_FIELDS)
+            if unknown:
+                raise TypeError(f"unknown translation fields: {sorted(unknown)}")
+            columns = shapes[shape] = (*names, "status", "text", "revision", "updated_at",
                                        *(("flags",) if c.flags is not None else ()),
                                        *(("reason",) if clear else ()))
-        params: tuple[Any, ...] = (*c.fields.values(), new_status, new_text, revision + 1, ts)
+        params: tuple[Any, ...] = (*values, new_status, new_text, revision + 1, ts)
         if c.flags is not None:
             params += (json.dumps(sorted(set(c.flags))),)
         if clear:
             params += (None,)
         updates.setdefault(columns, []).append((*params, c.unit_id, c.lang))
+        if c.detail is None:
+            try:
+                detail = details[(names, values)]
+            except KeyError:
+                detail = details[(names, values)] = _detail(c)
+            except TypeError:  # an unhashable value: no memo
+                detail = _detail(c)
+        else:
+            detail = _detail(c)
         event_rows.append((c.unit_id, c.lang, ts, c.who, action, status, new_status,
-                           old_text, new_text, revision + 1, _detail(c, details)))
+                           old_text, new_text, revision + 1, detail))
         current[key] = (new_status, new_text, revision + 1)
         pending.add(key)
     _write(store, updates, event_rows)
     return len(batch)
 
 
-def _detail(c: Change, cache: dict[Any, str | None]) -> str | None:
-    """The event's detail JSON (the change's detail plus its provenance), memoised per chunk."""
-    try:
-        key: Any = (tuple(c.detail.items()) if c.detail else (), tuple(c.fields.items()))
-        return cache[key]
-    except KeyError:
-        pass
-    except TypeError:  # unhashable values: no memo
-        key = None
+def _detail(c: Change) -> str | None:
+    """The event's detail JSON: the change's detail plus its provenance."""
     merged = {**(c.detail or {}), **{k: v for k, v in c.fields.items() if v is not None}}
-    text = json.dumps(merged, ensure_ascii=False, sort_keys=True) if merged else None
-    if key is not None:
-        cache[key] = text
-    return text
+    return json.dumps(merged, ensure_ascii=False, sort_keys=True) if merged else None
 
 
 def _write(store: Store, updates: dict[tuple[str, ...], list[tuple[Any, ...]]],
