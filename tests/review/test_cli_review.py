@@ -128,3 +128,10 @@ def test_next_refuses_without_a_terminal(workspace: Settings, store: Store) -> N
     # Nothing was claimed or changed.
     assert store.conn.execute("SELECT count(*) FROM translations WHERE claimed_by IS NOT NULL"
                               " OR status != 'machine' AND lang = 'fa'").fetchone()[0] == 0
+
+
+def test_edit_text_from_stdin_is_kept_exactly(cli, store: Store) -> None:  # type: ignore[no-untyped-def]
+    ids = article_with_mt(store, "a1", ["One."])
+    r = cli("review", "edit", ids[1], "--lang", "fa", "--text", "-", input="خط  اول\u200cها\n")
+    assert r.exit_code == 0, r.output
+    assert tr.get(store, ids[1], "fa").text == "خط  اول\u200cها"

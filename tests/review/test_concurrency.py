@@ -69,3 +69,22 @@ def test_eight_processes_share_one_queue(workspace: Settings, store: Store) -> N
     # Nothing is left claimed: each approval ended its claim.
     assert store.conn.execute(
         "SELECT count(*) FROM translations WHERE claimed_by IS NOT NULL").fetchone()[0] == 0
+
+
+def test_parallel_cli_claims_are_disjoint(workspace: Settings, store: Store) -> None:
+    for n in range(3):
+        article_with_mt(store, f"cli-{n}", [f"Line {n}.{i}." for i in range(9)])
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "pipeline", "review", "claim", "--lang", "fa",
+                          "--count", "6", "--json", "--reviewer", f"r{i}",
+                          "-w", str(workspace.root)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        for i in range(5)
+    ]
+    claimed: list[str] = []
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 0 and err == "", err
+        claimed += [item["unit_id"] for item in json.loads(out)]
+    assert len(claimed) == 30 and len(set(claimed)) == 30
