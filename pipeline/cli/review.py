@@ -111,6 +111,8 @@ def queue(
         echo(f"    {code}: {isolate(i.text, code) if i.text else '(no text)'}")
         if i.reason:
             echo(f"    rejected: {i.reason}")
+        if i.suggestion:
+            echo(f"    earlier translation: {isolate(i.suggestion, code)}")
         for m in i.memory:
             echo(f"    memory: {isolate(m, code)}")
         for term, tr in i.glossary:
