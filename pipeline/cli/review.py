@@ -149,6 +149,19 @@ def next_(
          f"{tally.skipped} skipped, {tally.failed} not done")
 
 
+def _read_stdin() -> str:
+    """All of stdin as UTF-8; bad bytes are a one-line error, not a traceback."""
+    from pipeline.errors import InputError
+
+    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+    if isinstance(data, str):
+        return data
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", path="<stdin>") from None
+
+
 def _ask(prompt: str) -> str:
     try:
         return input(prompt)
@@ -239,7 +252,7 @@ def edit(
     code = _lang(lang, s)
     who = _who(reviewer)
     if text == "-":
-        text = sys.stdin.read().rstrip("\n")
+        text = _read_stdin().rstrip("\n")
     with open_store(s.database) as store:
         t = actions.edit(store, resolve_unit(store, unit), code, text, who=who, revision=revision)
     _done(t, "edited")
@@ -312,7 +325,7 @@ def apply(
     default = _lang(lang, s) if lang else None
     who = _who(reviewer)
     if file == "-":
-        source, lines = "<stdin>", sys.stdin.read().splitlines()
+        source, lines = "<stdin>", _read_stdin().splitlines()
     else:
         path = Path(file)
         try:

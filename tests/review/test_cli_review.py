@@ -135,3 +135,16 @@ def test_edit_text_from_stdin_is_kept_exactly(cli, store: Store) -> None:  # typ
     r = cli("review", "edit", ids[1], "--lang", "fa", "--text", "-", input="خط  اول\u200cها\n")
     assert r.exit_code == 0, r.output
     assert tr.get(store, ids[1], "fa").text == "خط  اول\u200cها"
+
+
+def test_binary_stdin_is_one_line_error(workspace: Settings, store: Store) -> None:
+    ids = article_with_mt(store, "a1", ["One."])
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PIPELINE_REVIEWER": "ana"}
+    for args in (["review", "apply", "-", "--lang", "fa"],
+                 ["review", "edit", ids[1], "--lang", "fa", "--text", "-"]):
+        proc = subprocess.run([sys.executable, "-m", "pipeline", *args, "-w", str(workspace.root)],
+                              input=b"\xff\xfe\x00binary", capture_output=True, env=env)
+        assert proc.returncode == 1, proc.stderr
+        assert proc.stderr.decode().startswith("error: <stdin>: not UTF-8")
+        assert b"Traceback" not in proc.stderr
+    assert tr.get(store, ids[1], "fa").status == "machine"
