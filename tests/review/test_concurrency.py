@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -16,14 +17,18 @@ from tests.review.helpers import article_with_mt
 ROOT = Path(__file__).resolve().parents[2]
 
 WORKER = r"""
-import json, sys, time
+import json, os, sys, time
 from pipeline.review import actions
 from pipeline.review.queue import claim_next
 from pipeline.store import open_store
 
-db, who, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
-deadline = time.monotonic() + seconds
+db, who, seconds, gate = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4]
 with open_store(db) as store:
+    # Start together: a worker that starts early must not drain the queue alone.
+    open(f"{gate}.{who}", "w").close()
+    while not os.path.exists(gate):
+        time.sleep(0.005)
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         item = claim_next(store, "fa", who, minutes=30)
         if item is None:
@@ -37,14 +42,22 @@ with open_store(db) as store:
 
 def test_eight_processes_share_one_queue(workspace: Settings, store: Store) -> None:
     units: list[str] = []
-    for n in range(20):
+    for n in range(40):
         units += article_with_mt(store, f"art-{n}", [f"Paragraph {n}.{i}." for i in range(24)])
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    gate = workspace.root / "go"
     procs = [
-        subprocess.Popen([sys.executable, "-c", WORKER, str(workspace.database), f"rev{i}", "4"],
+        subprocess.Popen([sys.executable, "-c", WORKER, str(workspace.database), f"rev{i}", "4",
+                          str(gate)],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         for i in range(8)
     ]
+    deadline = time.monotonic() + 60
+    while len(list(workspace.root.glob("go.rev*"))) < 8 and time.monotonic() < deadline:
+        if any(p.poll() is not None for p in procs):
+            break  # a worker died early: its stderr is checked below
+        time.sleep(0.01)
+    gate.touch()
     logs = {}
     for i, p in enumerate(procs):
         out, err = p.communicate(timeout=120)
