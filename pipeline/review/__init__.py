@@ -1,1 +1,1 @@
-"""review stage."""
+"""Review stage: queues with claims, approve/edit/reject/revert, history."""

@@ -1,0 +1,154 @@
+"""What a reviewer does to one translation: approve, edit, reject, revert.
+
+Every action goes through `store.translations.change` (the compare-and-set write that checks the
+transition and appends the event), under the claim and four-eyes rules, and ends the claim.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.errors import PolicyError, TransitionError, UsageError
+from pipeline.models import Translation
+from pipeline.review.retry import with_retry
+from pipeline.states import Action
+from pipeline.store import Store
+from pipeline.store import review as q
+from pipeline.store import translations as tr
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Workspace rules the actions enforce (from Settings)."""
+
+    four_eyes: bool = False
+
+
+DEFAULT_RULES = Rules()
+
+
+def _require_who(who: str | None) -> str:
+    if not who or not who.strip():
+        raise UsageError(
+            "nobody to record as the reviewer: pass --reviewer NAME, set PIPELINE_REVIEWER, "
+            "or set git's user.name"
+        )
+    return who.strip()
+
+
+def approve(
+    store: Store,
+    unit_id: str,
+    lang: str,
+    *,
+    who: str | None,
+    revision: int | None = None,
+    rules: Rules = DEFAULT_RULES,
+) -> Translation:
+    """Approve the current text. Under four-eyes, not text the same person wrote."""
+    name = _require_who(who)
+
+    def run() -> Translation:
+        with store.transaction():
+            q.check_claim(store, unit_id, lang, name)
+            cur = tr.get(store, unit_id, lang)
+            if cur.text is None or not cur.text.strip():
+                raise TransitionError(
+                    f"unit {unit_id} ({lang}) has no text to approve; edit it first"
+                )
+            if rules.four_eyes and cur.translated_by == name:
+                raise PolicyError(
+                    f"four-eyes rule: {name} wrote this translation of {unit_id} ({lang}) and "
+                    "cannot approve it; ask another reviewer"
+                )
+            out = tr.change(store, unit_id, lang, Action.APPROVE, who=name,
+                            expected_revision=revision, reviewed_by=name)
+            q.clear_claim(store, unit_id, lang)
+            return out
+
+    return with_retry(run)
+
+
+def edit(
+    store: Store,
+    unit_id: str,
+    lang: str,
+    text: str,
+    *,
+    who: str | None,
+    revision: int | None = None,
+) -> Translation:
+    """Replace the text with a person's own; the status becomes `translated` (awaiting review)."""
+    name = _require_who(who)
+    if not text.strip():
+        raise UsageError("the new text is empty; to send a unit back, reject it with a reason")
+
+    def run() -> Translation:
+        with store.transaction():
+            q.check_claim(store, unit_id, lang, name)
+            out = tr.change(store, unit_id, lang, Action.EDIT, who=name, text=text,
+                            expected_revision=revision, translated_by=name, origin="human")
+            q.clear_claim(store, unit_id, lang)
+            return out
+
+    return with_retry(run)
+
+
+def reject(
+    store: Store,
+    unit_id: str,
+    lang: str,
+    reason: str,
+    *,
+    who: str | None,
+    revision: int | None = None,
+) -> Translation:
+    """Send the translation back to the queue; the reason is kept for the next translator."""
+    name = _require_who(who)
+    if not reason or not reason.strip():
+        raise UsageError("a rejection needs a reason (--reason TEXT)")
+
+    def run() -> Translation:
+        with store.transaction():
+            q.check_claim(store, unit_id, lang, name)
+            out = tr.change(store, unit_id, lang, Action.REJECT, who=name,
+                            expected_revision=revision, reason=reason.strip(), reviewed_by=name,
+                            detail={"reason": reason.strip()})
+            q.clear_claim(store, unit_id, lang)
+            return out
+
+    return with_retry(run)
+
+
+def revert(
+    store: Store,
+    unit_id: str,
+    lang: str,
+    event_id: int,
+    *,
+    who: str | None,
+    revision: int | None = None,
+) -> Translation:
+    """Restore the text an earlier event left, as a new `revert` event (history is kept)."""
+    name = _require_who(who)
+
+    def run() -> Translation:
+        with store.transaction():
+            ev = q.event(store, event_id)
+            if ev["unit_id"] != unit_id or ev["lang"] != lang:
+                raise UsageError(
+                    f"event {event_id} belongs to unit {ev['unit_id']} ({ev['lang']}), "
+                    f"not {unit_id} ({lang})"
+                )
+            if ev["new_text"] is None:
+                raise TransitionError(
+                    f"event {event_id} left no text to restore; pick an event with a text"
+                )
+            q.check_claim(store, unit_id, lang, name)
+            out = tr.change(store, unit_id, lang, Action.REVERT, who=name, text=ev["new_text"],
+                            expected_revision=revision, translated_by=name, origin="human",
+                            detail={"reverted_to": event_id})
+            q.clear_claim(store, unit_id, lang)
+            return out
+
+    return with_retry(run)
