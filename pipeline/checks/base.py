@@ -1,0 +1,82 @@
+"""What a check is: an id, a name, a description, a severity and one pure method."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import ClassVar
+
+from pipeline.textnorm import fold
+
+
+class Severity(StrEnum):
+    """How bad a finding is; `--fail-on` picks the lowest that fails the run."""
+
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return 0 if self is Severity.WARNING else 1
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    """A source term with its required translation, or a term that must stay as written."""
+
+    term: str
+    translation: str | None = None
+    do_not_translate: bool = False
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """The terms of one target language, with one matcher built once for all units."""
+
+    terms: tuple[GlossaryTerm, ...] = ()
+    _by_key: dict[str, GlossaryTerm] = field(default_factory=dict, compare=False, repr=False)
+    _matcher: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def of(cls, terms: tuple[GlossaryTerm, ...] | list[GlossaryTerm]) -> Glossary:
+        by_key = {fold(t.term): t for t in terms if fold(t.term)}
+        matcher = None
+        if by_key:
+            alternatives = "|".join(re.escape(k) for k in sorted(by_key, key=len, reverse=True))
+            matcher = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+        return cls(tuple(terms), by_key, matcher)
+
+    def found_in(self, source: str) -> list[GlossaryTerm]:
+        """The terms that occur in `source` as whole words, matched on folded text."""
+        if self._matcher is None:
+            return []
+        return [self._by_key[m] for m in dict.fromkeys(self._matcher.findall(fold(source)))]
+
+
+@dataclass(frozen=True)
+class UnitContext:
+    """What a check may know besides the two texts: languages, glossary, tuned limits."""
+
+    lang: str
+    source_lang: str = "en"
+    glossary: Glossary = field(default_factory=Glossary)
+    length_ratio_max: float = 3.0
+
+
+class Check:
+    """One quality check. Subclasses set the class attributes and implement `check`."""
+
+    check_id: ClassVar[str]
+    name: ClassVar[str]
+    description: ClassVar[str]
+    severity: ClassVar[Severity]
+    #: Target languages the check is about (None: all).
+    languages: ClassVar[frozenset[str] | None] = None
+
+    def applies_to(self, lang: str) -> bool:
+        return self.languages is None or lang.split("_")[0] in self.languages
+
+    def check(self, source: str, target: str, ctx: UnitContext) -> str | None:
+        """A one-sentence problem description, or None when the translation passes."""
+        raise NotImplementedError

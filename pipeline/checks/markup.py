@@ -1,0 +1,120 @@
+"""Things a translation must carry over verbatim: URLs, e-mails, [n] markers, placeholders, tags."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from pipeline.checks.base import Check, Severity, UnitContext
+from pipeline.checks.langfacts import TO_LATIN_DIGITS
+from pipeline.checks.tokens import REFERENCE_RE, TAG_RE, VOID_TAGS, emails, placeholders, urls
+
+
+def _diff(want: Counter[str], got: Counter[str], what: str) -> str | None:
+    if want == got:
+        return None
+    parts = []
+    missing = list((want - got).elements())
+    extra = list((got - want).elements())
+    if missing:
+        parts.append(f"missing {what} " + ", ".join(missing))
+    if extra:
+        parts.append(f"{what} not in the source " + ", ".join(extra))
+    return "; ".join(parts)
+
+
+class LinksKept(Check):
+    check_id = "links"
+    name = "URLs and e-mails kept"
+    description = (
+        "Every URL and e-mail address of the source appears unchanged in the translation, and no "
+        "new one."
+    )
+    severity = Severity.ERROR
+
+    def check(self, source: str, target: str, ctx: UnitContext) -> str | None:
+        return _diff(Counter(urls(source) + emails(source)),
+                     Counter(urls(target) + emails(target)), "link")
+
+
+def _references(text: str) -> Counter[str]:
+    if "[" not in text:
+        return Counter()
+    return Counter(f"[{m.translate(TO_LATIN_DIGITS)}]" for m in REFERENCE_RE.findall(text))
+
+
+class ReferencesKept(Check):
+    check_id = "references"
+    name = "Reference markers kept"
+    description = (
+        "Every reference marker like [1] of the source appears in the translation ([۱] counts as "
+        "[1])."
+    )
+    severity = Severity.ERROR
+
+    def check(self, source: str, target: str, ctx: UnitContext) -> str | None:
+        return _diff(_references(source), _references(target), "marker")
+
+
+class PlaceholdersKept(Check):
+    check_id = "placeholders"
+    name = "Placeholders kept"
+    description = (
+        "Every placeholder (%s, %(name)s, {name}) of the source appears verbatim in the "
+        "translation, and no new one."
+    )
+    severity = Severity.ERROR
+
+    def check(self, source: str, target: str, ctx: UnitContext) -> str | None:
+        return _diff(Counter(placeholders(source)), Counter(placeholders(target)), "placeholder")
+
+
+def tag_structure(text: str) -> tuple[Counter[str], str | None]:
+    """The elements of inline markup as 'parent/child' paths, and the first nesting error.
+
+    >>> paths, error = tag_structure("<b>a <i>b</i></b>")
+    >>> sorted(paths), error
+    (['b', 'b/i'], None)
+    >>> tag_structure("<b>a <i>b</b></i>")[1]
+    'closes </b> while <i> is open'
+    """
+    paths: Counter[str] = Counter()
+    stack: list[str] = []
+    for closing, name, self_closing in TAG_RE.findall(text):
+        name = name.lower()
+        if self_closing or (name in VOID_TAGS and not closing):
+            paths["/".join([*stack, name])] += 1
+        elif not closing:
+            stack.append(name)
+            paths["/".join(stack)] += 1
+        elif not stack:
+            return paths, f"closes </{name}> that was never opened"
+        elif stack[-1] != name:
+            return paths, f"closes </{name}> while <{stack[-1]}> is open"
+        else:
+            stack.pop()
+    if stack:
+        return paths, f"leaves <{stack[-1]}> open"
+    return paths, None
+
+
+class MarkupStructure(Check):
+    check_id = "markup"
+    name = "Inline markup"
+    description = (
+        "The translation's inline tags are balanced and have the same elements and nesting as the "
+        "source's."
+    )
+    severity = Severity.ERROR
+
+    def check(self, source: str, target: str, ctx: UnitContext) -> str | None:
+        if "<" not in source and "<" not in target:
+            return None
+        want, _ = tag_structure(source)
+        got, error = tag_structure(target)
+        if error:
+            return f"unbalanced markup: the translation {error}"
+        if want == got:
+            return None
+        return "markup differs: " + (_diff(Counter({f"<{k}>": v for k, v in want.items()}),
+                                           Counter({f"<{k}>": v for k, v in got.items()}),
+                                           "element") or "")
