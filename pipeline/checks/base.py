@@ -30,6 +30,24 @@ class GlossaryTerm:
     do_not_translate: bool = False
 
 
+def phrase_pattern(phrase: str) -> re.Pattern[str]:
+    """A matcher for a phrase in folded text that tolerates inflection.
+
+    Each word may take a suffix (Persian ها, ی after ZWNJ; Albanian case endings) and the first
+    word a short prefix (Arabic ال, و, ب), so a glossary translation still counts when inflected.
+
+    >>> bool(phrase_pattern(fold("اتحادیه اروپا")).search(fold("اتحادیه\u200cی اروپا")))
+    True
+    >>> bool(phrase_pattern(fold("Bashkimi Evropian")).search(fold("Bashkimit Evropian")))
+    True
+    >>> bool(phrase_pattern(fold("اتحادیه اروپا")).search(fold("اتحاد اروپا")))
+    False
+    """
+    words = [re.escape(w) for w in phrase.split()]
+    joined = r"\w*(?:\s\w{1,2})?\s+".join(words)
+    return re.compile(rf"(?<!\w)\w{{0,3}}{joined}")
+
+
 @dataclass(frozen=True)
 class Glossary:
     """The terms of one target language, with one matcher built once for all units."""
@@ -37,6 +55,7 @@ class Glossary:
     terms: tuple[GlossaryTerm, ...] = ()
     _by_key: dict[str, GlossaryTerm] = field(default_factory=dict, compare=False, repr=False)
     _matcher: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+    _phrases: dict[str, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, terms: tuple[GlossaryTerm, ...] | list[GlossaryTerm]) -> Glossary:
@@ -45,13 +64,21 @@ class Glossary:
         if by_key:
             alternatives = "|".join(re.escape(k) for k in sorted(by_key, key=len, reverse=True))
             matcher = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
-        return cls(tuple(terms), by_key, matcher)
+        phrases = {fold(p): phrase_pattern(fold(p))
+                   for t in terms for p in (t.term, t.translation) if p and fold(p)}
+        return cls(tuple(terms), by_key, matcher, phrases)
 
     def found_in(self, source: str) -> list[GlossaryTerm]:
         """The terms that occur in `source` as whole words, matched on folded text."""
         if self._matcher is None:
             return []
         return [self._by_key[m] for m in dict.fromkeys(self._matcher.findall(fold(source)))]
+
+    def contains(self, folded_text: str, phrase: str) -> bool:
+        """Whether a glossary phrase occurs (inflected or not) in already folded text."""
+        key = fold(phrase)
+        pattern = self._phrases.get(key) or phrase_pattern(key)
+        return pattern.search(folded_text) is not None
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ class GlossaryTerms(Check):
         if not terms:
             return None
         key = fold(target)
-        wrong = [t for t in terms if fold(t.translation or "") not in key]
+        wrong = [t for t in terms if not ctx.glossary.contains(key, t.translation or "")]
         if not wrong:
             return None
         return "glossary: " + "; ".join(f"translate {t.term!r} as {t.translation!r}" for t in wrong)
@@ -34,7 +34,7 @@ class DoNotTranslate(Check):
         if not terms:
             return None
         key = fold(target)
-        missing = [t.term for t in terms if fold(t.term) not in key]
+        missing = [t.term for t in terms if not ctx.glossary.contains(key, t.term)]
         if not missing:
             return None
         return "keep as written: " + ", ".join(repr(t) for t in missing)

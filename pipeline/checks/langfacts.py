@@ -16,6 +16,12 @@ END_MARKS: MappingProxyType[str, str] = MappingProxyType({
     "\u2026": "ellipsis",  # …
 })
 
+# How messages name each meaning.
+MEANING_NAMES = {
+    "question": "a question mark", "exclamation": "an exclamation mark", "full stop": "a full stop",
+    "comma": "a comma", "semicolon": "a semicolon", "colon": "a colon", "ellipsis": "an ellipsis",
+}
+
 # The mark each language writes for a meaning, where it differs from the Latin one.
 _OWN_MARKS: dict[str, dict[str, str]] = {
     "fa": {"question": "\u061f", "comma": "\u060c", "semicolon": "\u061b"},

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from pipeline.checks.base import Check, Severity, UnitContext
-from pipeline.checks.langfacts import CLOSERS, END_MARKS, end_mark
+from pipeline.checks.langfacts import CLOSERS, END_MARKS, MEANING_NAMES, end_mark
 from pipeline.textnorm import fold
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -110,7 +110,8 @@ class EndPunctuation(Check):
             return f"the source ends without punctuation but the translation ends with {got_mark!r}"
         mark = end_mark(want, ctx.lang)
         found = f"{got_mark!r}" if got else "no punctuation"
-        return f"the source ends with a {want} mark: end the translation with {mark!r}, not {found}"
+        return (f"the source ends with {MEANING_NAMES[want]}: end the translation with {mark!r}, "
+                f"not {found}")
 
 
 class LengthRatio(Check):
