@@ -89,6 +89,9 @@ class UnitContext:
     source_lang: str = "en"
     glossary: Glossary = field(default_factory=Glossary)
     length_ratio_max: float = 3.0
+    #: The text is one plural form of a gettext message; a form may leave out the count
+    #: (Arabic writes "two articles" as one word, with no number).
+    plural_form: bool = False
 
 
 class Check:

@@ -65,7 +65,10 @@ class PlaceholdersKept(Check):
     severity = Severity.ERROR
 
     def check(self, source: str, target: str, ctx: UnitContext) -> str | None:
-        return _diff(Counter(placeholders(source)), Counter(placeholders(target)), "placeholder")
+        want, got = Counter(placeholders(source)), Counter(placeholders(target))
+        if ctx.plural_form:
+            want &= got  # a plural form may omit a placeholder, but not change or add one
+        return _diff(want, got, "placeholder")
 
 
 def tag_structure(text: str) -> tuple[Counter[str], str | None]:

@@ -29,6 +29,7 @@ class Item(NamedTuple):
     pairs: tuple[tuple[str, str], ...]
     where: str | None = None
     suppressed: tuple[tuple[str, str], ...] = ()  # (check_id, reason) from the PO entry
+    plural: bool = False  # the pairs are the plural forms of a gettext message
 
 
 def find_po_files(paths: Iterable[Path]) -> list[Path]:
@@ -136,4 +137,5 @@ def catalog_items(path: Path, catalog: polib.POFile) -> Iterator[Item]:
         yield Item(
             unit_id=entry.msgctxt or "", article=article, source=entry.msgid, status=status,
             pairs=pairs, where=f"{path}:{entry.linenum}", suppressed=suppressed,
+            plural=bool(entry.msgid_plural),
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipeline.checks.base import Glossary, GlossaryTerm, Severity, UnitContext
@@ -156,8 +156,11 @@ def check_language(
 ) -> LanguageResult:
     """Run every enabled check over one language's items and count completeness."""
     checks = [(c.check_id, c.severity.value, c.check) for c in enabled(lang, options.disabled)]
+    # An empty translation gets only the empty check: the others would repeat it as noise.
+    empty_checks = [c for c in checks if c[0] == "empty"]
     ctx = UnitContext(lang=lang, source_lang=options.source_lang,
                       glossary=glossary or Glossary(), length_ratio_max=options.length_ratio_max)
+    plural_ctx = replace(ctx, plural_form=True)
     suppressions = suppressions or {}
     total = Tally()
     per_article: dict[str, Tally] = {}
@@ -172,9 +175,10 @@ def check_language(
         if not item.pairs:
             continue
         checked += 1
+        unit_ctx = plural_ctx if item.plural else ctx
         for source, target in item.pairs:
-            for check_id, severity, check in checks:
-                message = check(source, target, ctx)
+            for check_id, severity, check in (checks if target.strip() else empty_checks):
+                message = check(source, target, unit_ctx)
                 if message is None:
                     continue
                 extra = {"source": source, "target": target}

@@ -175,3 +175,11 @@ def test_length_ratio_limit_comes_from_the_context() -> None:
     source, target = "The talks resumed today.", "x" * 60  # 2.5 times as long
     assert check.check(source, target, UnitContext(lang="sq", length_ratio_max=3.0)) is None
     assert check.check(source, target, UnitContext(lang="sq", length_ratio_max=2.0))
+
+
+def test_a_plural_form_may_omit_the_count_but_not_change_it() -> None:
+    check = _BY_ID["placeholders"]()
+    plural = UnitContext(lang="ar", plural_form=True)
+    assert check.check("%d articles", "مقالتان", plural) is None
+    assert check.check("%d articles", "%s مقالات", plural)
+    assert check.check("%d articles", "مقالتان", UnitContext(lang="ar"))
