@@ -26,8 +26,8 @@ class LinksKept(Check):
     check_id = "links"
     name = "URLs and e-mails kept"
     description = (
-        "Every URL and e-mail address of the source appears unchanged in the translation, and no "
-        "new one."
+        "A URL or e-mail address of the source is missing or changed in the translation, or a "
+        "new one appears."
     )
     severity = Severity.ERROR
 
@@ -46,8 +46,8 @@ class ReferencesKept(Check):
     check_id = "references"
     name = "Reference markers kept"
     description = (
-        "Every reference marker like [1] of the source appears in the translation ([۱] counts as "
-        "[1])."
+        "A reference marker like [1] of the source is missing from the translation, or a new one "
+        "appears ([۱] counts as [1])."
     )
     severity = Severity.ERROR
 
@@ -59,8 +59,8 @@ class PlaceholdersKept(Check):
     check_id = "placeholders"
     name = "Placeholders kept"
     description = (
-        "Every placeholder (%s, %(name)s, {name}) of the source appears verbatim in the "
-        "translation, and no new one."
+        "A placeholder (%s, %(name)s, {name}) of the source is missing or changed in the "
+        "translation, or a new one appears."
     )
     severity = Severity.ERROR
 
@@ -104,8 +104,8 @@ class MarkupStructure(Check):
     check_id = "markup"
     name = "Inline markup"
     description = (
-        "The translation's inline tags are balanced and have the same elements and nesting as the "
-        "source's."
+        "The translation's inline tags are unbalanced, or differ from the source's in elements "
+        "or nesting."
     )
     severity = Severity.ERROR
 

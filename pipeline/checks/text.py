@@ -94,8 +94,8 @@ class EndPunctuation(Check):
     check_id = "end_punctuation"
     name = "End punctuation mismatch"
     description = (
-        "The translation ends with a different kind of punctuation than the source; "
-        "? and ؟, , and ، and ; and ؛ count as the same mark."
+        "The translation ends with a different kind of punctuation than the source; ? and ؟ are "
+        "the same kind, as are , and ، and ; and ؛."
     )
     severity = Severity.WARNING
 
