@@ -32,13 +32,13 @@ class LinksKept(Check):
     severity = Severity.ERROR
 
     def check(self, source: str, target: str, ctx: UnitContext) -> str | None:
-        return _diff(Counter(urls(source) + emails(source)),
-                     Counter(urls(target) + emails(target)), "link")
+        want, got = urls(source) + emails(source), urls(target) + emails(target)
+        if want == got:
+            return None
+        return _diff(Counter(want), Counter(got), "link")
 
 
 def _references(text: str) -> Counter[str]:
-    if "[" not in text:
-        return Counter()
     return Counter(f"[{m.translate(TO_LATIN_DIGITS)}]" for m in REFERENCE_RE.findall(text))
 
 
@@ -52,6 +52,8 @@ class ReferencesKept(Check):
     severity = Severity.ERROR
 
     def check(self, source: str, target: str, ctx: UnitContext) -> str | None:
+        if "[" not in source and "[" not in target:
+            return None
         return _diff(_references(source), _references(target), "marker")
 
 
@@ -65,6 +67,8 @@ class PlaceholdersKept(Check):
     severity = Severity.ERROR
 
     def check(self, source: str, target: str, ctx: UnitContext) -> str | None:
+        if "%" not in source and "{" not in source and "%" not in target and "{" not in target:
+            return None
         want, got = Counter(placeholders(source)), Counter(placeholders(target))
         if ctx.plural_form:
             want &= got  # a plural form may omit a placeholder, but not change or add one

@@ -11,28 +11,31 @@ from pipeline.checks.tokens import REFERENCE_RE, strip_code
 
 _NUMBER = re.compile(rf"[{DIGIT_CHARS}]+(?:[{re.escape(NUMBER_SEPARATORS)}][{DIGIT_CHARS}]+)*")
 _ANY_DIGIT = re.compile(rf"[{DIGIT_CHARS}]")
-_SEPARATORS = str.maketrans("", "", NUMBER_SEPARATORS)
+_SEPARATOR = re.compile(f"[{re.escape(NUMBER_SEPARATORS)}]")
 
 
-def number_values(text: str) -> Counter[str]:
-    """The numbers of a text as digit strings: 1988, ۱۹۸۸ and ١٩٨٨ are all '1988'.
+def number_values(text: str) -> list[str]:
+    """The numbers of a text as sorted digit strings: 1988, ۱۹۸۸ and ١٩٨٨ are all '1988'.
 
     Group and decimal separators are dropped (1,000 = 1.000 = ۱٬۰۰۰ and 2.5 = 2,5 = ۲٫۵), so
     locales that swap comma and point compare equal. URLs, tags, placeholders and reference
     markers are left to their own checks.
 
-    >>> sorted(number_values("In ۱۹۸۸, 2.5% of ١٢٬٠٠٠ [3]"))
+    >>> number_values("In ۱۹۸۸, 2.5% of ١٢٬٠٠٠ [3]")
     ['12000', '1988', '25']
     """
     if _ANY_DIGIT.search(text) is None:
-        return Counter()
+        return []
     text = strip_code(text)
     if "[" in text:
         text = REFERENCE_RE.sub(" ", text)
-    out: Counter[str] = Counter()
+    out = []
     for raw in _NUMBER.findall(text):
-        digits = raw.translate(_SEPARATORS).translate(TO_LATIN_DIGITS).lstrip("0") or "0"
-        out[digits] += 1
+        digits = raw if raw.isdigit() else _SEPARATOR.sub("", raw)
+        if not digits.isascii():
+            digits = digits.translate(TO_LATIN_DIGITS)
+        out.append(digits.lstrip("0") or "0")
+    out.sort()
     return out
 
 
@@ -46,11 +49,13 @@ class NumbersChanged(Check):
     severity = Severity.ERROR
 
     def check(self, source: str, target: str, ctx: UnitContext) -> str | None:
+        if _ANY_DIGIT.search(source) is None and _ANY_DIGIT.search(target) is None:
+            return None
         want, got = number_values(source), number_values(target)
         if want == got:
             return None
-        missing = sorted((want - got).elements())
-        extra = sorted((got - want).elements())
+        missing = sorted((Counter(want) - Counter(got)).elements())
+        extra = sorted((Counter(got) - Counter(want)).elements())
         parts = []
         if missing:
             parts.append("missing " + ", ".join(missing))

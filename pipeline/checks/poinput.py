@@ -56,9 +56,13 @@ def read_catalog(path: Path) -> polib.POFile:
     return load_po(path)
 
 
-_STRING = r'"(?:[^"\\]|\\.)*"'
-_PO_LINE = re.compile(
-    rf"(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+{_STRING}|{_STRING})\s*"
+_STRING = r'"(?:[^"\\\n]++|\\.)*+"'  # possessive: no backtracking
+# The first line that is neither blank, a comment, a keyword with one complete string, nor a
+# continuation string: one scan of the whole file in C instead of a Python loop per line.
+_BAD_LINE = re.compile(
+    r"^(?![ \t]*(?:#.*|(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+)?"
+    rf"{_STRING}[ \t\r]*|[ \t\r]*)$).+$",
+    re.MULTILINE,
 )
 
 
@@ -78,10 +82,10 @@ def _load_with_polib(path: Path) -> polib.POFile:
     except UnicodeDecodeError as exc:
         raise InputError("not valid UTF-8", path=path,
                          line=data[: exc.start].count(b"\n") + 1) from None
-    for number, line in enumerate(text.splitlines(), 1):
-        stripped = line.strip()
-        if stripped and not stripped.startswith("#") and not _PO_LINE.fullmatch(stripped):
-            raise InputError(f"malformed PO line: {stripped[:60]!r}", path=path, line=number)
+    bad = _BAD_LINE.search(text)
+    if bad is not None:
+        raise InputError(f"malformed PO line: {bad.group(0).strip()[:60]!r}", path=path,
+                         line=text.count("\n", 0, bad.start()) + 1)
     try:
         return polib.pofile(text, encoding="utf-8")
     except (OSError, ValueError) as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from pipeline import languages
 from pipeline.checks.base import Check, Severity, UnitContext
@@ -18,10 +19,20 @@ _SCRIPT_CLASSES = {
     "Grek": "\u0370-\u03ff",
     "Hebr": "\u0590-\u05ff",
 }
+_script_of = lru_cache(maxsize=64)(languages.script)
 _NOT_LETTER = re.compile(r"[\W\d_]+")
 # Acronyms in capitals (NATO, UN, BBC, COVIDs) are written in Latin in every edition.
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,6}s?\b")
 _NOT_IN: dict[str, re.Pattern[str]] = {}
+_FOREIGN: dict[str, re.Pattern[str]] = {}
+
+
+def _foreign_letter(script: str) -> re.Pattern[str]:
+    """Matches any letter outside `script` (one search tells a clean text apart quickly)."""
+    pattern = _FOREIGN.get(script)
+    if pattern is None:
+        pattern = _FOREIGN[script] = re.compile(rf"[^\W\d_{_SCRIPT_CLASSES[script]}]")
+    return pattern
 
 
 def script_share(text: str, script: str) -> tuple[float, int]:
@@ -52,9 +63,11 @@ class WrongScript(Check):
     MIN_SHARE = 0.5
 
     def check(self, source: str, target: str, ctx: UnitContext) -> str | None:
-        script = languages.script(ctx.lang)
+        script = _script_of(ctx.lang)
         if script not in _SCRIPT_CLASSES:
             return None
+        if _foreign_letter(script).search(target) is None:
+            return None  # every letter is in the script
         share, n = script_share(target, script)
         if n < self.MIN_LETTERS or share >= self.MIN_SHARE:
             return None

@@ -9,6 +9,8 @@ from pipeline.checks.langfacts import CLOSERS, END_MARKS, MEANING_NAMES, end_mar
 from pipeline.textnorm import fold
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
+# A letter outside ASCII; no such letter folds to ASCII, so an ASCII source cannot match it.
+_NON_ASCII_LETTER = re.compile(r"[^\W\d_\x00-\x7f]")
 
 
 class EmptyTranslation(Check):
@@ -35,8 +37,11 @@ class SameAsSource(Check):
     MIN_WORDS = 3
 
     def check(self, source: str, target: str, ctx: UnitContext) -> str | None:
-        if target != source and fold(target) != fold(source):
-            return None
+        if target != source:
+            if source.isascii() and _NON_ASCII_LETTER.search(target):
+                return None  # fast path: fold() costs ~20 µs and most pairs differ in script
+            if fold(target) != fold(source):
+                return None
         words = _WORD.findall(source)
         if len(words) < self.MIN_WORDS or all(w.isupper() for w in words):
             return None

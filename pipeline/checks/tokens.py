@@ -19,12 +19,13 @@ BRACE_RE = re.compile(
     r"\{(?:[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])*|\d*)(?:![rsa])?(?::[^{}]*)?\}"
 )
 TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*?)?\s*(/?)>")
+_WWW = re.compile("www\\.", re.IGNORECASE)
 VOID_TAGS = frozenset({"br", "img", "hr", "wbr", "input", "meta", "link", "source"})
 
 
 def urls(text: str) -> list[str]:
     """URLs in the text, without trailing sentence punctuation."""
-    if "://" not in text and "www." not in text.lower():
+    if "://" not in text and _WWW.search(text) is None:
         return []
     return [u.rstrip(_URL_TAIL) for u in URL_RE.findall(text)]
 
@@ -46,7 +47,7 @@ def placeholders(text: str) -> list[str]:
 
 def strip_urls(text: str) -> str:
     """The text with URLs and e-mail addresses blanked out."""
-    if "://" in text or "www." in text.lower():
+    if "://" in text or _WWW.search(text) is not None:
         text = URL_RE.sub(" ", text)
     if "@" in text:
         text = EMAIL_RE.sub(" ", text)
