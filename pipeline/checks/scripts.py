@@ -41,7 +41,11 @@ def script_share(text: str, script: str) -> tuple[float, int]:
     >>> script_share("سلام NATO دنیا", "Arab")
     (1.0, 8)
     """
-    letters = _NOT_LETTER.sub("", _ACRONYM.sub(" ", strip_code(text)))
+    return _share(strip_code(text), script)
+
+
+def _share(text: str, script: str) -> tuple[float, int]:
+    letters = _NOT_LETTER.sub("", _ACRONYM.sub(" ", text))
     if not letters:
         return 1.0, 0
     pattern = _NOT_IN.get(script)
@@ -66,9 +70,13 @@ class WrongScript(Check):
         script = _script_of(ctx.lang)
         if script not in _SCRIPT_CLASSES:
             return None
-        if _foreign_letter(script).search(target) is None:
+        foreign = _foreign_letter(script)
+        if foreign.search(target) is None:
             return None  # every letter is in the script
-        share, n = script_share(target, script)
+        text = strip_code(target)
+        if text is not target and foreign.search(text) is None:
+            return None  # the only other letters were in URLs, tags or placeholders
+        share, n = _share(text, script)
         if n < self.MIN_LETTERS or share >= self.MIN_SHARE:
             return None
         return (f"only {share:.0%} of the letters are in the {script} script "

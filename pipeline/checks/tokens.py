@@ -19,13 +19,17 @@ BRACE_RE = re.compile(
     r"\{(?:[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])*|\d*)(?:![rsa])?(?::[^{}]*)?\}"
 )
 TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*?)?\s*(/?)>")
-_WWW = re.compile("www\\.", re.IGNORECASE)
 VOID_TAGS = frozenset({"br", "img", "hr", "wbr", "input", "meta", "link", "source"})
+
+
+def _has_url(text: str) -> bool:
+    # Plain substring tests: several times faster than a case-insensitive regex search.
+    return "://" in text or "www." in text or "WWW." in text or "Www." in text
 
 
 def urls(text: str) -> list[str]:
     """URLs in the text, without trailing sentence punctuation."""
-    if "://" not in text and _WWW.search(text) is None:
+    if not _has_url(text):
         return []
     return [u.rstrip(_URL_TAIL) for u in URL_RE.findall(text)]
 
@@ -47,7 +51,7 @@ def placeholders(text: str) -> list[str]:
 
 def strip_urls(text: str) -> str:
     """The text with URLs and e-mail addresses blanked out."""
-    if "://" in text or _WWW.search(text) is not None:
+    if _has_url(text):
         text = URL_RE.sub(" ", text)
     if "@" in text:
         text = EMAIL_RE.sub(" ", text)
