@@ -7,6 +7,7 @@ from pathlib import Path
 import polib
 import pytest
 
+from pipeline import languages
 from pipeline.checks.run import build_options, run_po
 from pipeline.errors import InputError, UsageError
 
@@ -17,6 +18,7 @@ def write_po(path: Path, entries: list[dict[str, object]], lang: str | None = "f
     po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "MIME-Version": "1.0"}
     if lang:
         po.metadata["Language"] = lang
+        po.metadata["Plural-Forms"] = languages.plural_forms(lang)
     for fields in entries:
         po.append(polib.POEntry(**fields))  # type: ignore[arg-type]
     path.parent.mkdir(parents=True, exist_ok=True)
