@@ -46,9 +46,15 @@ class CheckOptions:
 
     def required(self, kind: str, lang: str) -> float:
         """The percentage of units that must be `kind` ('approved' or 'translated') in `lang`."""
-        if kind == "approved":
-            return self.min_approved_by_lang.get(lang, self.min_approved)
-        return self.min_translated_by_lang.get(lang, self.min_translated)
+        by_lang, default = ((self.min_approved_by_lang, self.min_approved) if kind == "approved"
+                            else (self.min_translated_by_lang, self.min_translated))
+        # fa_IR falls back to fa's setting, then to the global one.
+        return by_lang.get(lang, by_lang.get(_base(lang), default))
+
+
+def _base(lang: str) -> str:
+    """The language without its region: fa_IR -> fa."""
+    return lang.replace("-", "_").split("_")[0]
 
 
 def _percent_flag(name: str, value: float | None) -> float | None:
@@ -242,7 +248,7 @@ def run_po(paths: Iterable[Path], options: CheckOptions, *,
     for path in files:
         catalog = read_catalog(path)
         lang = catalog_language(path, catalog)
-        if options.langs and lang not in options.langs:
+        if options.langs and lang not in options.langs and _base(lang) not in options.langs:
             continue
         by_lang.setdefault(lang, []).extend(catalog_items(path, catalog))
     glossaries: dict[str, Glossary] = {}
@@ -252,7 +258,8 @@ def run_po(paths: Iterable[Path], options: CheckOptions, *,
 
         with open_store(settings.database) as store:
             glossaries = {lang: _glossary(queries.glossary_terms(store, lang)) for lang in by_lang}
-    missing = [lang for lang in options.langs if lang not in by_lang]
+    found = set(by_lang) | {_base(lang) for lang in by_lang}
+    missing = [lang for lang in options.langs if lang not in found]
     if missing:
         raise UsageError(f"--lang {','.join(missing)}: no catalog in that language under --po")
     results = tuple(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import polib
@@ -133,3 +134,12 @@ def test_by_article_groups_by_reference(tmp_path: Path) -> None:
     path = write_po(tmp_path / "fa.po", FA_ENTRIES)
     [fa] = run_po([path], build_options(None, by_article=True)).languages
     assert {a.article for a in fa.articles} == {"templates/edition.html", str(path)}
+
+
+def test_regional_language_codes_match_their_language(tmp_path: Path) -> None:
+    path = write_po(tmp_path / "fa_IR.po", FA_ENTRIES, lang="fa_IR")
+    options = build_options(None, langs=("fa",))
+    report = run_po([path], options)
+    assert [r.lang for r in report.languages] == ["fa_IR"]
+    strict = replace(options, min_translated_by_lang={"fa": 60.0})
+    assert [t.kind for _, t in run_po([path], strict).failed_thresholds] == ["translated"]
