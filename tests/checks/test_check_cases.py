@@ -72,6 +72,8 @@ CASES: list[tuple[str, str, str, str, bool]] = [
     ("markup", "fa", "A <b>big</b> day<br/>", "روزی <b>بزرگ</b><br/>", False),
     ("markup", "sq", "<i>One</i> and <b>two</b>", "<b>dy</b> dhe <i>një</i>", False),  # order may change
     ("markup", "fa", "if a < b and c > d", "اگر a < b و c > d", False),  # not tags
+    ("markup", "sq", "A <b>big day", "Një ditë e madhe", True),  # cut from a larger element
+    ("markup", "sq", "A <b>big day", "Një ditë <b>e madhe", False),
     # do_not_translate
     ("do_not_translate", "fa", "Reuters reported it.", "رویترز آن را گزارش کرد.", True),
     ("do_not_translate", "fa", "Reuters reported it.", "Reuters آن را گزارش کرد.", False),
