@@ -27,6 +27,10 @@ log = logging.getLogger(__name__)
 #: In PO files a non-fuzzy entry is as good as approved: PO has no separate approval step.
 PO_APPROVED = frozenset({Status.TRANSLATED.value, Status.APPROVED.value})
 DB_APPROVED = frozenset({Status.APPROVED.value})
+#: Statuses whose text is meant to be published, so it is checked. Rejected and stale text is
+#: already known to need work; untranslated has none.
+CHECKED_STATUSES = frozenset({Status.MACHINE.value, Status.TRANSLATED.value,
+                              Status.APPROVED.value})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -190,16 +194,13 @@ def check_language(
                 extra = {"source": source, "target": target}
                 if item.where:
                     extra["where"] = item.where
-                reason = suppressions.get((item.unit_id, check_id)) or dict(item.suppressed).get(
-                    check_id)
-                finding = Finding(check_id, severity, message, unit_id=item.unit_id, lang=lang,
-                                  article=item.article, extra=extra)
+                reason = (suppressions.get((item.unit_id, check_id))
+                          or dict(item.suppressed).get(check_id))
                 if reason is not None:
-                    suppressed.append(Finding(check_id, severity, message, unit_id=item.unit_id,
-                                              lang=lang, article=item.article,
-                                              extra={**extra, "reason": reason}))
-                else:
-                    findings.append(finding)
+                    extra["reason"] = reason
+                (findings if reason is None else suppressed).append(
+                    Finding(check_id, severity, message, unit_id=item.unit_id, lang=lang,
+                            article=item.article, extra=extra))
     completeness = total.freeze(lang, None, approved_statuses=approved_statuses)
     thresholds = tuple(
         Threshold(kind, required, actual)
@@ -227,7 +228,7 @@ def run_database(settings: Settings, options: CheckOptions) -> CheckReport:
             supp = {(u, c): r for (u, lg, c), r in all_suppressions.items() if lg == lang}
             items = (
                 Item(r.unit_id, r.article, r.source, r.status,
-                     ((r.source, r.text or ""),) if r.status != Status.UNTRANSLATED.value else ())
+                     ((r.source, r.text or ""),) if r.status in CHECKED_STATUSES else ())
                 for r in queries.check_rows(store, [lang])
             )
             results.append(check_language(lang, items, options, glossary=glossary,

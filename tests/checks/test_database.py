@@ -134,3 +134,13 @@ def test_fail_on_warning_fails_on_warnings(workspace: Settings, store: Store) ->
     assert not report.passed
     with pytest.raises(UsageError):
         build_options(workspace, fail_on="fatal")
+
+
+def test_rejected_text_is_not_checked_but_counts_as_not_done(workspace: Settings,
+                                                            filled: Store) -> None:
+    uid = _uid("talks", PARTS[1][1])  # the translation with the wrong year
+    tr.change(filled, uid, "fa", Action.REJECT, who="ana", reason="wrong year")
+    report = run_database(workspace, build_options(workspace, langs=("fa",)))
+    fa = report.languages[0]
+    assert not [f for f in fa.findings if f.check_id == "numbers"]
+    assert fa.completeness.units["rejected"] == 1 and fa.checked == 2
