@@ -132,3 +132,12 @@ def test_list_checks_names_every_check(runner: CliRunner) -> None:
     assert result.exit_code == 0
     for check_id in CHECK_IDS:
         assert check_id in result.output
+
+
+def test_by_article_rows_in_text_and_markdown(tmp_path: Path, runner: CliRunner) -> None:
+    locales = _catalogs(tmp_path, complete=False)
+    result = runner.invoke(app, ["check", "--po", str(locales), "--by-article"])
+    assert "templates/edition.html" in result.output and "article" in result.output
+    result = runner.invoke(app, ["check", "--po", str(locales), "--by-article", "-f", "markdown"])
+    rows = [line for line in result.output.splitlines() if "templates/edition.html" in line]
+    assert rows and rows[0].startswith("| fa | templates/edition.html | 1 |")
