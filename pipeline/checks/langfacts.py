@@ -59,3 +59,12 @@ def end_mark(meaning: str, lang: str) -> str:
     '?'
     """
     return _OWN_MARKS.get(lang.split("_")[0], {}).get(meaning, _LATIN_MARKS.get(meaning, ""))
+
+
+# The commonest English function words: about a third of running English text and next to none
+# of Albanian (or other Latin-script target) text, so their share tells English left in a
+# translation apart from a few kept names.
+ENGLISH_FUNCTION_WORDS = frozenset(
+    "the of and to in is was that for with on as by at from it this be are were has have had "
+    "which not but or an will would their its they he she his her said".split()
+)

@@ -33,6 +33,10 @@ CASES: list[tuple[str, str, str, str, bool]] = [
     ("wrong_script", "fa", "The UN and NATO agree.", "سازمان ملل UN و NATO موافقند.", False),
     ("wrong_script", "fa", "See https://ex.org/a-long-path", "ببینید https://ex.org/a-long-path", False),
     ("wrong_script", "sq", "Talks resume today.", "Bisedimet rifillojnë sot.", False),
+    ("wrong_script", "sq", "The talks in Geneva resumed on Monday after a pause.",
+     "The talks in Geneva resumed on Monday after a long pause.", True),  # English, edited
+    ("wrong_script", "sq", "The talks in Geneva resumed on Monday after a pause.",
+     "Bisedimet në Gjenevë rifilluan të hënën pas një pushimi, tha The Guardian.", False),
     # bidi_controls
     ("bidi_controls", "fa", "Price", "قیمت\u202e", True),
     ("bidi_controls", "ar", "Price", "\u2067السعر\u2069", True),
