@@ -22,7 +22,8 @@ def _place(f: Finding) -> str:
     return where or f"{f.unit_id} ({f.article})"
 
 
-def _summary(report: CheckReport) -> str:
+def summary(report: CheckReport) -> str:
+    """One line: passed or FAILED, with what missed."""
     failing = sum(len(report.failing(r)) for r in report.languages)
     findings = sum(len(r.findings) for r in report.languages)
     suppressed = sum(len(r.suppressed) for r in report.languages)
@@ -83,7 +84,7 @@ def render_text(report: CheckReport) -> str:
         out += _table(_FINDING_HEAD, _finding_rows(r))
         if len(r.findings) > LIST_LIMIT:
             out.append(f"... and {len(r.findings) - LIST_LIMIT} more (--format json lists all)")
-    out += ["", _summary(report)]
+    out += ["", summary(report)]
     return "\n".join(out) + "\n"
 
 
@@ -174,7 +175,7 @@ def render_markdown(report: CheckReport) -> str:
     """A pull-request comment: verdict, completeness table, findings per language."""
     icon = "✅" if report.passed else "❌"
     out = [f"## {icon} pipeline check {'passed' if report.passed else 'failed'}", "",
-           _summary(report), ""]
+           summary(report), ""]
     by_article = any(r.articles for r in report.languages)
     out += _md_table(_completeness_head(by_article), _completeness_rows(report, by_article))
     for r in report.languages:

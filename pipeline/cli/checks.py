@@ -44,8 +44,9 @@ def register(app: typer.Typer) -> None:
         workspace: WorkspaceOpt = None,
         lang: LangOpt = None,
         po: Annotated[list[Path] | None, typer.Option(
-            "--po", help="Check PO files instead of the database: a file, or a directory searched "
-                         "recursively for .po (repeatable). Needs no workspace.")] = None,
+            "--po", metavar="PATH",
+            help="Check PO files instead of the database: a file, or a directory searched "
+                 "recursively for .po (repeatable). Needs no workspace.")] = None,
         min_approved: Annotated[float | None, typer.Option(
             "--min-approved", help="Percent of units that must be approved, in every language "
                                    "(default: thresholds in pipeline.toml).")] = None,
@@ -55,10 +56,11 @@ def register(app: typer.Typer) -> None:
         by_article: Annotated[bool, typer.Option(
             "--by-article", help="Also report completeness per article.")] = False,
         fail_on: Annotated[str, typer.Option(
-            "--fail-on", help="Lowest finding severity that fails the run: error or warning.")
-        ] = "error",
+            "--fail-on", metavar="error|warning",
+            help="Lowest finding severity that fails the run: error or warning.")] = "error",
         fmt: Annotated[str, typer.Option(
-            "--format", "-f", help="Report format: text, json, junit or markdown.")] = "text",
+            "--format", "-f", metavar="text|json|junit|markdown",
+            help="Report format: text, json, junit or markdown.")] = "text",
         output: Annotated[Path | None, typer.Option(
             "--output", "-o", help="Write the report to this file instead of standard output.")
         ] = None,
@@ -103,7 +105,7 @@ def register(app: typer.Typer) -> None:
         text = reports.render(report, fmt)
         if output is not None:
             _write(output, text)
-            echo(reports.render_text(report).rstrip("\n").splitlines()[-1])
+            echo(reports.summary(report))
         else:
             typer.echo(text, nl=False)
         raise typer.Exit(report.exit_code)
