@@ -141,3 +141,29 @@ def test_by_article_rows_in_text_and_markdown(tmp_path: Path, runner: CliRunner)
     result = runner.invoke(app, ["check", "--po", str(locales), "--by-article", "-f", "markdown"])
     rows = [line for line in result.output.splitlines() if "templates/edition.html" in line]
     assert rows and rows[0].startswith("| fa | templates/edition.html | 1 |")
+
+
+def test_database_and_exported_catalogs_agree(workspace: Settings, store: Store,
+                                               runner: CliRunner) -> None:
+    # The same translations checked in the database and in the catalogs `po export` writes.
+    parts = [("title", "Talks resume in Geneva"), ("paragraph", "In 1988 the war ended."),
+             ("paragraph", "The minister did not comment.")]
+    add_article(store, "talks", parts)
+    texts = ["مذاکرات در ژنو از سر گرفته شد", "در سال ۱۹۸۷ جنگ تمام شد."]
+    for (_, source), text in zip(parts, texts, strict=False):
+        uid = unit_id("talks", source, 0)
+        tr.change(store, uid, "fa", Action.MACHINE, who="mt", text=text)
+        tr.change(store, uid, "fa", Action.APPROVE, who="ana")
+    ws = ["-w", str(workspace.root)]
+    out = workspace.root / "catalogs"
+    result = runner.invoke(app, ["po", "export", "--lang", "fa", "--out", str(out), *ws])
+    assert result.exit_code == 0, result.output
+    from_db = json.loads(runner.invoke(app, ["check", "--lang", "fa", "-f", "json", *ws]).output)
+    from_po = json.loads(runner.invoke(app, ["check", "--po", str(out), "--lang", "fa",
+                                             "-f", "json", *ws]).output)
+    db_fa, po_fa = from_db["languages"]["fa"], from_po["languages"]["fa"]
+    assert [(f["check"], f["unit"]) for f in db_fa["findings"]] == \
+        [(f["check"], f["unit"]) for f in po_fa["findings"]] == \
+        [("numbers", unit_id("talks", parts[1][1], 0))]
+    for key in ("total_units", "total_words", "approved_percent", "translated_percent"):
+        assert db_fa["completeness"][key] == po_fa["completeness"][key], key
