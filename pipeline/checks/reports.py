@@ -157,6 +157,8 @@ def render_junit(report: CheckReport) -> str:
                 ET.SubElement(case, "system-out").text = body
         suite.set("tests", str(cases))
         suite.set("failures", str(failures))
+    suites.set("tests", str(sum(int(x.get("tests", 0)) for x in suites)))
+    suites.set("failures", str(sum(int(x.get("failures", 0)) for x in suites)))
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, "unicode") + "\n"
 

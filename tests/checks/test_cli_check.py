@@ -84,6 +84,7 @@ def test_json_and_junit_and_markdown_reports(tmp_path: Path, runner: CliRunner) 
     result = runner.invoke(app, ["check", "--po", str(locales), "-f", "junit", "-o", str(out)])
     assert result.exit_code == 1 and "FAILED" in result.output
     root = ET.parse(out).getroot()
+    assert root.get("failures") == "1" and int(root.get("tests") or 0) >= 4
     cases = {(c.get("classname"), c.get("name")): c for c in root.iter("testcase")}
     assert cases[("pipeline.check.fa", "numbers")].find("failure") is not None
     assert cases[("pipeline.check.fa", "double_space")].find("failure") is None  # a warning
