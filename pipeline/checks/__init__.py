@@ -1,1 +1,1 @@
-"""checks stage."""
+"""Quality checks, completeness and reports for `pipeline check`, from the database or PO files."""
