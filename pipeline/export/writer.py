@@ -1,0 +1,123 @@
+"""Writing an edition safely: atomic files, only inside the output directory, only when changed."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.errors import InputError, UsageError
+
+log = logging.getLogger(__name__)
+
+#: One path component of an edition file: no separators, no leading dot, nothing to expand.
+_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,120}$")
+MANIFEST = ".pipeline-export.json"
+
+
+@dataclass
+class WriteCounts:
+    """What a run did to the files of the output directory."""
+
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+
+
+class EditionWriter:
+    """Writes files under one directory; refuses any path that would land outside it."""
+
+    def __init__(self, out: Path) -> None:
+        out = Path(out)
+        if out.exists() and not out.is_dir():
+            raise UsageError(f"--out {out} is a file, not a directory")
+        out.mkdir(parents=True, exist_ok=True)
+        self.root = out.resolve()
+        self.counts = WriteCounts()
+        self._umask_mode = _file_mode()
+
+    def path_for(self, rel: str) -> Path:
+        """The absolute path of an edition file; UsageError for anything that could escape."""
+        parts = rel.split("/")
+        if not parts or any(not _PART.match(p) or ".." in p for p in parts):
+            raise UsageError(f"refusing to write {rel!r}: not a safe path inside the edition")
+        path = self.root.joinpath(*parts)
+        # A symlinked directory inside --out could point elsewhere: check where it really goes.
+        if not path.parent.resolve().is_relative_to(self.root):
+            raise UsageError(f"refusing to write {rel!r}: {path.parent} leads outside {self.root}")
+        return path
+
+    def write(self, rel: str, data: bytes) -> bool:
+        """Replace the file atomically if its bytes differ; True when it was written."""
+        return self._write(self.path_for(rel), rel, data)
+
+    def _write(self, path: Path, rel: str, data: bytes) -> bool:
+        try:
+            if not path.is_symlink() and path.read_bytes() == data:
+                self.counts.unchanged += 1
+                return False
+        except FileNotFoundError:
+            pass
+        except IsADirectoryError:
+            raise UsageError(f"cannot write {path}: a directory is in the way") from None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.parent.resolve().is_relative_to(self.root):
+            raise UsageError(f"refusing to write {rel!r}: it leads outside {self.root}")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.chmod(tmp, self._umask_mode)
+            os.replace(tmp, path)  # atomic: readers see the old file or the new, never half
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+            raise
+        self.counts.written.append(rel)
+        return True
+
+    def remove(self, rel: str) -> bool:
+        """Delete a file this exporter wrote earlier and no longer publishes."""
+        path = self.path_for(rel)
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return False
+        self.counts.removed.append(rel)
+        return True
+
+    def read_manifest(self) -> dict[str, dict[str, list[str]]]:
+        """format -> lang -> files written by the last export (empty when there is none)."""
+        path = self.root / MANIFEST
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise InputError(f"not a valid export manifest ({exc}); delete it to start over",
+                             path=path) from None
+        if not isinstance(data, dict) or not all(
+            isinstance(v, dict) and all(isinstance(f, list) for f in v.values())
+            for v in data.values()
+        ):
+            raise InputError("not a valid export manifest; delete it to start over", path=path)
+        return data
+
+    def write_manifest(self, manifest: dict[str, dict[str, list[str]]]) -> None:
+        """Record what the edition holds, so the next run can remove what it withdraws."""
+        ordered = {f: {lang: sorted(files) for lang, files in sorted(per.items())}
+                   for f, per in sorted(manifest.items())}
+        text = json.dumps(ordered, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        self._write(self.root / MANIFEST, MANIFEST, text.encode("utf-8"))
+
+
+def _file_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
