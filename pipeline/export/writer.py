@@ -107,6 +107,10 @@ class EditionWriter:
             for v in data.values()
         ):
             raise InputError("not a valid export manifest; delete it to start over", path=path)
+        for per_lang in data.values():
+            for files in per_lang.values():
+                for rel in files:
+                    self.path_for(rel)  # a tampered manifest must not steer deletions outside
         return data
 
     def write_manifest(self, manifest: dict[str, dict[str, list[str]]]) -> None:
