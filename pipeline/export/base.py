@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
 import jinja2
+from markupsafe import Markup
 
 from pipeline import languages
 from pipeline.export.pages import ArticlePage, Edition, IndexEntry
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-
-
-def english(message: str, **variables: Any) -> str:
-    """gettext's signature without a catalog: the English original (for the bilingual notice)."""
-    return message % variables if variables else message
 
 
 def make_env(edition: Edition, *, finalize: Callable[[Any], Any] | None = None,
@@ -33,20 +30,38 @@ def make_env(edition: Edition, *, finalize: Callable[[Any], Any] | None = None,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # templates are package files: no stat() per render
         finalize=finalize,
     )
     env.install_gettext_translations(edition.translations, newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(
-        english=english,
-        native_name=languages.native_name,
-        direction=languages.direction,
-        num=lambda n: languages.localize_digits(str(n), edition.lang),
-        lang_name_here=lambda code: _name_in(code, edition.lang),
-    )
+    env.globals["num"] = lambda n: languages.localize_digits(str(n), edition.lang)
+    strings = env.get_template("strings.html").module
+    env.globals["t"] = edition_strings(strings)
+    english = jinja2.Environment(loader=env.loader, autoescape=html, extensions=["jinja2.ext.i18n"],
+                                 finalize=finalize)
+    english.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    env.globals["t_en"] = edition_strings(english.get_template("strings.html").module)
     return env
 
 
-def _name_in(code: str, reader: str) -> str:
+def read_in_titles(env: jinja2.Environment, edition: Edition) -> dict[str, Markup]:
+    """"Read in <language>" for every edition language, in the edition's own words."""
+    read_in = vars(env.get_template("strings.html").module)["read_in"]
+    return {lang: Markup(read_in(name_in(lang, edition.lang))) for lang in edition.languages}
+
+
+def edition_strings(module: Any) -> dict[str, Any]:
+    """Every argument-free macro of strings.html, called once: the edition's constant words.
+
+    Rendering them once per edition instead of once per page keeps gettext off the hot path.
+    The results are already escaped for the format (HTML or Markdown), hence Markup.
+    """
+    return {name: Markup(macro()) for name, macro in vars(module).items()
+            if isinstance(macro, jinja2.runtime.Macro) and not macro.arguments}
+
+
+@lru_cache(maxsize=256)
+def name_in(code: str, reader: str) -> str:
     """The name of language `code` in language `reader` (عربی for ar read in fa)."""
     return languages.locale(code).get_display_name(languages.locale(reader)) or code
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pipeline import languages
-from pipeline.export.base import TEMPLATES, Exporter, make_env
+from pipeline.export.base import TEMPLATES, Exporter, make_env, read_in_titles
 from pipeline.export.pages import ArticlePage, Block, Edition, IndexEntry
 
 STYLESHEET = "assets/edition.css"
@@ -24,6 +24,9 @@ class HtmlExporter(Exporter):
         env = make_env(edition)
         self._article = env.get_template("article.html")
         self._index = env.get_template("index.html")
+        self._read_in = read_in_titles(env, edition)
+        self._names = {lang: (languages.native_name(lang), languages.direction(lang))
+                       for lang in edition.languages}
 
     def assets(self) -> list[tuple[str, bytes]]:
         return [(STYLESHEET, (TEMPLATES / "edition.css").read_bytes())]
@@ -50,8 +53,9 @@ class HtmlExporter(Exporter):
         ).encode("utf-8")
 
     def _link(self, lang: str, href: str) -> dict[str, Any]:
-        return {"lang": lang, "href": href, "native": languages.native_name(lang),
-                "dir": languages.direction(lang), "current": lang == self.edition.lang}
+        native, direction = self._names[lang]
+        return {"lang": lang, "href": href, "native": native, "dir": direction,
+                "title": self._read_in[lang], "current": lang == self.edition.lang}
 
 
 def group_blocks(blocks: Sequence[Block]) -> list[tuple[str, list[Block]]]:

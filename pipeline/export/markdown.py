@@ -51,8 +51,6 @@ class MarkdownExporter(Exporter):
     def __init__(self, edition: Edition) -> None:
         super().__init__(edition)
         env = make_env(edition, finalize=escape_markdown, html=False)
-        # Macro output is already escaped inside the macro; mark it so it is not escaped twice.
-        env.filters["markdown_safe"] = Markup
         self._article = env.get_template("article.md")
         self._index = env.get_template("index.md")
 

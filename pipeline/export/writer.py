@@ -39,6 +39,7 @@ class EditionWriter:
         self.root = out.resolve()
         self.counts = WriteCounts()
         self._umask_mode = _file_mode()
+        self._safe_dirs: set[Path] = set()
 
     def path_for(self, rel: str) -> Path:
         """The absolute path of an edition file; UsageError for anything that could escape."""
@@ -46,10 +47,18 @@ class EditionWriter:
         if not parts or any(not _PART.match(p) or ".." in p for p in parts):
             raise UsageError(f"refusing to write {rel!r}: not a safe path inside the edition")
         path = self.root.joinpath(*parts)
-        # A symlinked directory inside --out could point elsewhere: check where it really goes.
-        if not path.parent.resolve().is_relative_to(self.root):
-            raise UsageError(f"refusing to write {rel!r}: {path.parent} leads outside {self.root}")
+        self._check_dir(path.parent, rel)
         return path
+
+    def _check_dir(self, directory: Path, rel: str) -> None:
+        # A symlinked directory inside --out could point elsewhere: check where it really goes.
+        # Checked once per directory and run (an edition has a handful of directories).
+        if directory in self._safe_dirs:
+            return
+        if not directory.resolve().is_relative_to(self.root):
+            raise UsageError(f"refusing to write {rel!r}: {directory} leads outside {self.root}")
+        if directory.is_dir():
+            self._safe_dirs.add(directory)
 
     def write(self, rel: str, data: bytes) -> bool:
         """Replace the file atomically if its bytes differ; True when it was written."""
@@ -64,9 +73,9 @@ class EditionWriter:
             pass
         except IsADirectoryError:
             raise UsageError(f"cannot write {path}: a directory is in the way") from None
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.parent.resolve().is_relative_to(self.root):
-            raise UsageError(f"refusing to write {rel!r}: it leads outside {self.root}")
+        if path.parent not in self._safe_dirs:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._check_dir(path.parent, rel)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:

@@ -116,10 +116,14 @@ def content(store: Store, meta: ArticleMeta, langs: Sequence[str]) -> ArticleCon
         translations[r[4]][r[0]] = Translation(
             unit_id=r[0], lang=r[4], text=r[5], status=r[6], revision=r[7], origin=r[8],
             engine=r[9], package=r[10], package_version=r[11], pivot=r[12], score=r[13],
-            flags=tuple(json.loads(r[14] or "[]")), translated_by=r[15], reviewed_by=r[16],
+            flags=_flags(r[14]), translated_by=r[15], reviewed_by=r[16],
             updated_at=r[17],
         )
     return ArticleContent(meta=meta, units=tuple(units), translations=translations)
+
+
+def _flags(raw: str | None) -> tuple[str, ...]:
+    return () if raw in (None, "", "[]") else tuple(json.loads(raw))
 
 
 def iter_contents(

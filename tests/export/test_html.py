@@ -7,7 +7,6 @@ from html.parser import HTMLParser
 
 from pipeline import languages
 from pipeline.export import i18n
-from pipeline.export.base import english
 from tests.export.conftest import BUDGET_FA, HOSTILE, Newsroom, approve
 from tests.factories import add_article
 
@@ -111,7 +110,7 @@ def test_test_model_text_gets_a_loud_bilingual_notice(newsroom: Newsroom) -> Non
     page = newsroom.read("ar/budget-vote.html")
     local = i18n.translations("ar").gettext(PLACEHOLDER)
     assert local != PLACEHOLDER and local in page
-    assert english(PLACEHOLDER) in page and "pipeline models install" in page
+    assert PLACEHOLDER in page and "pipeline models install" in page
     assert 'class="notice notice-placeholder" role="alert"' in page
     assert PLACEHOLDER in newsroom.read("ar/index.html")  # the index lists its title
     assert PLACEHOLDER not in newsroom.read("ar/river-clean.html")
