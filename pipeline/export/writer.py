@@ -6,7 +6,6 @@ import json
 import logging
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +37,6 @@ class EditionWriter:
         out.mkdir(parents=True, exist_ok=True)
         self.root = out.resolve()
         self.counts = WriteCounts()
-        self._umask_mode = _file_mode()
         self._safe_dirs: set[Path] = set()
 
     def path_for(self, rel: str) -> Path:
@@ -76,11 +74,13 @@ class EditionWriter:
         if path.parent not in self._safe_dirs:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._check_dir(path.parent, rel)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        # The temporary file sits beside its target (same filesystem, so the rename is atomic);
+        # the pid keeps two exports into one directory apart. Mode 0o666 minus the umask.
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
-            os.chmod(tmp, self._umask_mode)
             os.replace(tmp, path)  # atomic: readers see the old file or the new, never half
         except BaseException:
             try:
@@ -129,8 +129,3 @@ class EditionWriter:
         text = json.dumps(ordered, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
         self._write(self.root / MANIFEST, MANIFEST, text.encode("utf-8"))
 
-
-def _file_mode() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask

@@ -100,3 +100,12 @@ def test_a_hostile_manifest_cannot_delete_outside(newsroom: Newsroom) -> None:
     (newsroom.out / MANIFEST).write_text("not json")
     with pytest.raises(InputError, match=MANIFEST):
         newsroom.export(langs=["fa"])
+
+
+def test_written_files_follow_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        EditionWriter(tmp_path).write("fa/page.html", b"x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "fa" / "page.html").stat().st_mode & 0o777 == 0o644
