@@ -125,6 +125,8 @@ def publish(
     policy = Policy.from_settings(settings, include_machine=options.include_machine)
     writer = EditionWriter(options.out)
     old_manifest = writer.read_manifest()
+    for lang in options.langs:
+        writer.sweep_temporaries(lang)
 
     editions = {
         lang: Edition(lang=lang, source=settings.source, languages=all_langs,

@@ -16,6 +16,8 @@ log = logging.getLogger(__name__)
 #: One path component of an edition file: no separators, no leading dot, nothing to expand.
 _PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,120}$")
 MANIFEST = ".pipeline-export.json"
+#: Temporary files of an interrupted write: .<name>.<pid>.tmp
+_TEMP = re.compile(r"^\.[A-Za-z0-9][A-Za-z0-9_.-]*\.\d+\.tmp$")
 
 
 @dataclass
@@ -90,6 +92,17 @@ class EditionWriter:
             raise
         self.counts.written.append(rel)
         return True
+
+    def sweep_temporaries(self, directory: str) -> int:
+        """Delete temporary files a killed earlier run left in one edition directory."""
+        folder = self.path_for(f"{directory}/x").parent
+        swept = 0
+        if folder.is_dir():
+            for path in folder.iterdir():
+                if _TEMP.match(path.name) and path.is_file() and not path.is_symlink():
+                    path.unlink(missing_ok=True)
+                    swept += 1
+        return swept
 
     def remove(self, rel: str) -> bool:
         """Delete a file this exporter wrote earlier and no longer publishes."""

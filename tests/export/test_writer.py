@@ -109,3 +109,28 @@ def test_written_files_follow_the_umask(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert (tmp_path / "fa" / "page.html").stat().st_mode & 0o777 == 0o644
+
+
+def test_an_article_with_a_hostile_slug_is_held_back_and_nothing_escapes(newsroom: Newsroom) -> None:
+    from tests.export.conftest import approve
+    from tests.factories import add_article
+
+    add_article(newsroom.store, "../../escaped", [("title", "Hostile"), ("paragraph", "Body.")])
+    approve(newsroom.store, "../../escaped", "fa", ["عنوان", "متن."])
+    report = newsroom.export(formats=("html", "markdown", "json"))
+    held = {d.slug: d.reason for d in report.languages["fa"].held_back}
+    assert "slug" in held["../../escaped"]
+    assert "../../escaped" in {d.slug for d in report.languages["en"].held_back}
+    root = newsroom.out.parent
+    assert sorted(p.name for p in root.iterdir() if p.name != "ws") == ["out"]
+    assert not any("escaped" in str(p) for p in root.rglob("*"))
+
+
+def test_temporaries_of_a_killed_run_are_swept(newsroom: Newsroom) -> None:
+    newsroom.export(langs=["fa"])
+    leftover = newsroom.out / "fa" / ".budget-vote.html.4242.tmp"
+    leftover.write_text("half a page")
+    keep = newsroom.out / "fa" / ".htaccess"
+    keep.write_text("not ours")
+    newsroom.export(langs=["fa"])
+    assert not leftover.exists() and keep.exists()
