@@ -9,9 +9,9 @@ from typing import Any
 from pipeline import languages
 from pipeline.export import dates
 from pipeline.export.policy import ORIGINAL, Decision, Policy
-from pipeline.models import FLAG_TEST_MODEL, UnitKind
+from pipeline.models import UnitKind
 from pipeline.states import Status
-from pipeline.store.editions import ArticleContent, ArticleMeta
+from pipeline.store.editions import ArticleContent, ArticleMeta, is_placeholder
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ def article_page(
             machine += 1
         if tr.status != Status.APPROVED.value:
             unreviewed += 1
-        if FLAG_TEST_MODEL in tr.flags:
+        if is_placeholder(tr.flags, tr.origin):
             test_model = True
         provenance = {
             "origin": tr.origin, "engine": tr.engine, "package": tr.package,

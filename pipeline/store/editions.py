@@ -9,6 +9,15 @@ from dataclasses import dataclass, field
 from pipeline.models import FLAG_TEST_MODEL, Translation, Unit, UnitKind
 from pipeline.store import Store
 
+#: Origins of text a person wrote (review edits, PO imports). A test_model flag left on such a row
+#: describes the machine text it replaced, not the words now stored, so it raises no notice.
+HUMAN_ORIGINS = ("human", "po")
+
+
+def is_placeholder(flags: tuple[str, ...], origin: str | None) -> bool:
+    """True when the text is the output of a random-weight test model (placeholder words)."""
+    return FLAG_TEST_MODEL in flags and origin not in HUMAN_ORIGINS
+
 
 @dataclass(frozen=True)
 class ArticleMeta:
@@ -66,12 +75,13 @@ def tallies(store: Store, langs: Sequence[str]) -> dict[str, dict[str, Tally]]:
     marks = ",".join("?" for _ in langs)
     rows = store.conn.execute(
         "SELECT u.article_id, t.lang, t.status,"
-        " EXISTS (SELECT 1 FROM json_each(coalesce(t.flags, '[]')) WHERE value = ?) AS test_model,"
+        " (EXISTS (SELECT 1 FROM json_each(coalesce(t.flags, '[]')) WHERE value = ?)"
+        "  AND coalesce(t.origin, '') NOT IN (?, ?)) AS test_model,"
         " (t.text IS NULL OR trim(t.text) = '') AS empty, count(*)"
         " FROM units u JOIN translations t ON t.unit_id = u.id"
         f" WHERE u.obsolete = 0 AND t.lang IN ({marks})"
         " GROUP BY 1, 2, 3, 4, 5",
-        (FLAG_TEST_MODEL, *langs),
+        (FLAG_TEST_MODEL, *HUMAN_ORIGINS, *langs),
     )
     for slug, lang, status, test_model, empty, n in rows:
         tally = out[slug][lang]

@@ -105,3 +105,20 @@ def test_empty_approved_text_does_not_count() -> None:
 def test_unsafe_slug_is_held_back_everywhere() -> None:
     d = decide("../etc", "fa", Tally(total=1, by_status={"approved": 1}), Policy())
     assert not d.published and "slug" in d.reason
+
+
+def test_a_person_editing_test_model_text_clears_the_placeholder_notice(newsroom: Newsroom) -> None:
+    from tests.export.conftest import BUDGET_AR, approve
+
+    assert newsroom.export(include_machine=True).languages["ar"].placeholder == ["budget-vote"]
+    # Approving placeholder words does not make them a translation: the notice stays.
+    for unit in load_article(newsroom.store, "budget-vote").units:
+        tr.change(newsroom.store, unit.id, "ar", Action.APPROVE, who="reza")
+    report = newsroom.export()
+    assert report.languages["ar"].placeholder == ["budget-vote"]
+    assert "Placeholder text, not a translation." in newsroom.read("ar/budget-vote.html")
+    # A translator rewriting every unit (the flag stays on the row) does.
+    approve(newsroom.store, "budget-vote", "ar", BUDGET_AR)
+    report = newsroom.export()
+    assert report.languages["ar"].placeholder == []
+    assert "Placeholder text, not a translation." not in newsroom.read("ar/budget-vote.html")
