@@ -6,11 +6,13 @@ import json
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from pipeline.errors import UsageError
 from pipeline.export import formats
-from pipeline.export.markdown import escape_markdown
+from pipeline.export.markdown import escape_markdown, front_matter
 from tests.export.conftest import BUDGET_AR, BUDGET_FA, HOSTILE, Newsroom, approve
 from tests.factories import add_article
 
@@ -33,6 +35,14 @@ def test_markdown_front_matter(newsroom: Newsroom) -> None:
     ar_meta, ar_body = _front_matter(newsroom.read("ar/budget-vote.md"))
     assert ar_meta["translation_status"] == "unreviewed" and ar_meta["placeholder_text"] is True
     assert "Placeholder text, not a translation." in ar_body
+
+
+@given(st.text(), st.dictionaries(st.sampled_from(["en", "ar"]), st.text()))
+def test_front_matter_reads_back_exactly(title: str, links: dict[str, str]) -> None:
+    data = {"title": title, "lang": "fa", "date": None, "placeholder_text": True,
+            "translations": links}
+    meta, _ = _front_matter(str(front_matter(data)))
+    assert meta == data
 
 
 @pytest.mark.parametrize("hostile", [
