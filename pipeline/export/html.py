@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from pipeline import languages
 from pipeline.export.base import TEMPLATES, Exporter, make_env, read_in_titles
 from pipeline.export.pages import ArticlePage, Block, Edition, IndexEntry
@@ -24,9 +26,15 @@ class HtmlExporter(Exporter):
         env = make_env(edition)
         self._article = env.get_template("article.html")
         self._index = env.get_template("index.html")
-        self._read_in = read_in_titles(env, edition)
-        self._names = {lang: (languages.native_name(lang), languages.direction(lang))
-                       for lang in edition.languages}
+        # Everything about a switcher link but its href is the same on every page: render it once.
+        attrs = vars(env.get_template("links.html").module)["attrs"]
+        titles = read_in_titles(env, edition)
+        self._links = {
+            lang: {"native": escape(languages.native_name(lang)),
+                   "attrs": Markup(attrs(lang, languages.direction(lang), titles[lang],
+                                         lang == edition.lang))}
+            for lang in edition.languages
+        }
 
     def assets(self) -> list[tuple[str, bytes]]:
         return [(STYLESHEET, (TEMPLATES / "edition.css").read_bytes())]
@@ -53,9 +61,7 @@ class HtmlExporter(Exporter):
         ).encode("utf-8")
 
     def _link(self, lang: str, href: str) -> dict[str, Any]:
-        native, direction = self._names[lang]
-        return {"lang": lang, "href": href, "native": native, "dir": direction,
-                "title": self._read_in[lang], "current": lang == self.edition.lang}
+        return {"lang": lang, "href": href, **self._links[lang]}
 
 
 def group_blocks(blocks: Sequence[Block]) -> list[tuple[str, list[Block]]]:
