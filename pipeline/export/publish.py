@@ -117,15 +117,18 @@ def publish(
     only at editions that publish the article, even when this run writes one language.
     """
     all_langs = settings.languages
-    unknown = [lang for lang in options.langs if lang not in all_langs]
-    if unknown:
-        raise UsageError(f"--lang {','.join(unknown)} is not a language of this workspace "
-                         f"({','.join(all_langs)})")
-    exporter_classes = [formats.get(name) for name in options.formats]
+    langs = tuple(dict.fromkeys(options.langs))
+    unknown = [lang for lang in langs if lang not in all_langs]
+    if unknown or not langs:
+        raise UsageError(f"--lang {','.join(unknown) or '(none)'} is not a language of this "
+                         f"workspace ({','.join(all_langs)})")
+    exporter_classes = [formats.get(name) for name in dict.fromkeys(options.formats)]
+    if not exporter_classes:
+        raise UsageError("no edition format given (use --format html, markdown or json)")
     policy = Policy.from_settings(settings, include_machine=options.include_machine)
     writer = EditionWriter(options.out)
     old_manifest = writer.read_manifest()
-    for lang in options.langs:
+    for lang in langs:
         writer.sweep_temporaries(lang)
 
     editions = {
@@ -133,37 +136,37 @@ def publish(
                       translations=(gettext.NullTranslations() if lang == settings.source
                                     else i18n.translations(lang)),
                       calendar=settings.persian_calendar)
-        for lang in options.langs
+        for lang in langs
     }
     exporters: dict[str, list[Exporter]] = {
         lang: [cls(ed) for cls in exporter_classes] for lang, ed in editions.items()
     }
-    report = ExportReport(out=writer.root, formats=options.formats,
+    report = ExportReport(out=writer.root, formats=tuple(c.name for c in exporter_classes),
                           include_machine=policy.include_machine,
                           languages={lang: LangReport(lang, has_catalog=(
                               lang == settings.source or i18n.has_catalog(lang)))
-                              for lang in options.langs})
+                              for lang in langs})
     manifest: dict[str, dict[str, list[str]]] = {
-        cls.name: {lang: [] for lang in options.langs} for cls in exporter_classes
+        cls.name: {lang: [] for lang in langs} for cls in exporter_classes
     }
-    entries: dict[str, list[IndexEntry]] = {lang: [] for lang in options.langs}
+    entries: dict[str, list[IndexEntry]] = {lang: [] for lang in langs}
 
     with open_store(settings.database) as store:
         metas = rows.articles(store)
         decided = decisions(settings, metas, rows.tallies(store, settings.targets), policy)
         wanted = []
         for meta in metas:
-            for lang in options.langs:
+            for lang in langs:
                 d = decided[meta.slug][lang]
                 (report.languages[lang].published if d.published
                  else report.languages[lang].held_back).append(d)
-            if any(decided[meta.slug][lang].published for lang in options.langs):
+            if any(decided[meta.slug][lang].published for lang in langs):
                 wanted.append(meta)
-        content_langs = [lang for lang in options.langs if lang != settings.source]
+        content_langs = [lang for lang in langs if lang != settings.source]
         for content in rows.iter_contents(store, wanted, content_langs):
             slug = content.meta.slug
             alternates = tuple(lang for lang in all_langs if decided[slug][lang].published)
-            for lang in options.langs:
+            for lang in langs:
                 d = decided[slug][lang]
                 if not d.published:
                     continue
@@ -173,16 +176,15 @@ def publish(
             if progress:
                 progress(1)
 
-    for lang in options.langs:
+    for lang in langs:
         for exp in exporters[lang]:
             path = exp.index_path()
             writer.write(path, exp.render_index(entries[lang]))
             manifest[exp.name][lang].append(path)
-    for lang_exporters in list(exporters.values())[:1]:
-        for exp in lang_exporters:
-            for path, data in exp.assets():
-                writer.write(path, data)
-                manifest[exp.name][SHARED] = [*manifest[exp.name].get(SHARED, []), path]
+    for exp in exporters[langs[0]]:  # shared assets: once per format, not per language
+        for path, data in exp.assets():
+            writer.write(path, data)
+            manifest[exp.name].setdefault(SHARED, []).append(path)
 
     _withdraw(writer, old_manifest, manifest)
     merged = {name: dict(per) for name, per in old_manifest.items()}

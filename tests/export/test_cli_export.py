@@ -57,3 +57,11 @@ def test_bad_options_are_usage_errors(runner: CliRunner, newsroom: Newsroom, arg
     result = _run(runner, newsroom, *args)
     assert result.exit_code == 2
     assert message in result.output and "Traceback" not in result.output
+
+
+def test_repeated_languages_and_formats_count_once(runner: CliRunner, newsroom: Newsroom) -> None:
+    result = _run(runner, newsroom, "--lang", "fa,fa", "--format", "html,html", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert list(data["languages"]) == ["fa"] and data["formats"] == ["html"]
+    assert [d["slug"] for d in data["languages"]["fa"]["published"]] == ["budget-vote"]
