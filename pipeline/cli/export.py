@@ -2,8 +2,102 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+from pipeline.cli.common import JsonOpt, WorkspaceOpt, echo, print_json, settings
+
+if TYPE_CHECKING:
+    from pipeline.export.publish import ExportOptions, ExportReport
+    from pipeline.workspace import Settings
+
+#: How many published / held-back articles the text report lists per language.
+SHOW = 20
+
+PLACEHOLDER_WARNING = (
+    "!!! PLACEHOLDER TEXT: {n} published article(s) contain output of a random-weight TEST MODEL,"
+    " not translation. Its words mean nothing. Install real packages with"
+    " `pipeline models install`, then translate again."
+)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to the app (filled in by the stage's issue)."""
+    app.command("export")(export)
+
+
+def export(
+    workspace: WorkspaceOpt = None,
+    lang: Annotated[str | None, typer.Option(
+        "--lang", "-l",
+        help="Editions to write, comma separated, e.g. fa,ar; 'all' (default) is the source "
+             "language and every target.")] = None,
+    fmt: Annotated[str | None, typer.Option(
+        "--format", "-f",
+        help="html, markdown or json (comma separated for several; default from "
+             "pipeline.toml export.formats, else html).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Output directory (default: paths.editions of pipeline.toml).")] = None,
+    include: Annotated[str | None, typer.Option(
+        "--include",
+        help="'machine' also publishes unreviewed machine translation, with a notice on the "
+             "article (default: export.include_machine).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write the language editions: only what the publishing policy allows, and say why not."""
+    from pipeline.errors import UsageError
+    from pipeline.export.publish import ExportOptions
+
+    s = settings(workspace)
+    if lang is None or lang.strip() in ("", "all"):
+        langs = s.languages
+    else:
+        langs = tuple(x.strip() for x in lang.split(",") if x.strip())
+    names = tuple(x.strip() for x in fmt.split(",") if x.strip()) if fmt else s.formats
+    if include not in (None, "machine"):
+        raise UsageError(f"--include {include!r} is not known (the only choice is: machine)")
+    options = ExportOptions(out=out or s.editions, langs=langs, formats=names,
+                            include_machine=True if include == "machine" else None)
+    report = _run(s, options, show_progress=not as_json and sys.stderr.isatty())
+    if as_json:
+        print_json(report.to_dict())
+    else:
+        _print(report)
+    if report.placeholder:
+        n = sum(len(r.placeholder) for r in report.languages.values())
+        echo(PLACEHOLDER_WARNING.format(n=n), err=True)
+
+
+def _run(s: Settings, options: ExportOptions, *, show_progress: bool) -> ExportReport:
+    from pipeline.export.publish import publish
+
+    if not show_progress:
+        return publish(s, options)
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task("exporting", total=None)
+        return publish(s, options, progress=lambda n: bar.advance(task, n))
+
+
+def _print(report: ExportReport) -> None:
+    echo(f"editions in {report.out} ({', '.join(report.formats)}); unreviewed machine text "
+         f"{'included' if report.include_machine else 'not included'}")
+    for lang, r in report.languages.items():
+        extra = f", {len(r.unreviewed)} with unreviewed text" if r.unreviewed else ""
+        echo(f"{lang}: published {len(r.published)}{extra}, held back {len(r.held_back)}")
+        if not r.has_catalog:
+            echo(f"  note: no edition strings for {lang} in locales/; navigation is in English")
+        for d in r.published[:SHOW]:
+            mark = "  PLACEHOLDER TEXT (test model)" if d.test_model else ""
+            echo(f"  published  {d.slug} ({d.status}){mark}")
+        if len(r.published) > SHOW:
+            echo(f"  ... and {len(r.published) - SHOW} more published (see --json)")
+        for d in r.held_back[:SHOW]:
+            echo(f"  held back  {d.slug}: {d.reason}")
+        if len(r.held_back) > SHOW:
+            echo(f"  ... and {len(r.held_back) - SHOW} more held back (see --json)")
+    echo(f"files: {len(report.written)} written, {report.unchanged} unchanged, "
+         f"{len(report.removed)} removed")

@@ -1,0 +1,56 @@
+"""The JSON edition: articles with their units and provenance, for other publishing systems."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from pipeline.export.base import Exporter
+from pipeline.export.pages import ArticlePage, IndexEntry, UnitView
+
+FORMAT_VERSION = 1
+
+
+def dumps(data: Any) -> bytes:
+    """Stable bytes: sorted keys, UTF-8 text, a final newline.
+
+    Compact, because `indent` makes the json module fall back from its C encoder (5x slower).
+    """
+    return (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            + "\n").encode("utf-8")
+
+
+def _unit(u: UnitView) -> dict[str, Any]:
+    return {"id": u.id, "kind": u.kind, "source": u.source, "text": u.text, "status": u.status,
+            "fallback": u.fallback, "provenance": u.provenance}
+
+
+class JsonExporter(Exporter):
+    """<out>/<lang>/<slug>.json per article and <out>/<lang>/index.json listing them."""
+
+    name = "json"
+    extension = "json"
+    description = "JSON with units and provenance: <out>/<lang>/<slug>.json"
+
+    def render_article(self, page: ArticlePage) -> bytes:
+        ed = self.edition
+        return dumps({
+            "format_version": FORMAT_VERSION,
+            "slug": page.slug, "lang": ed.lang, "dir": ed.dir, "source_lang": ed.source,
+            "title": page.title, "date": page.date_iso, "date_display": page.date_display,
+            "translation_status": page.status, "placeholder_text": page.test_model,
+            "unreviewed_units": page.unreviewed, "untranslated_units": page.fallback,
+            "translations": {lang: self.article_path(page.slug, lang) for lang in page.alternates},
+            "units": [_unit(u) for u in page.units],
+        })
+
+    def render_index(self, entries: Sequence[IndexEntry]) -> bytes:
+        ed = self.edition
+        return dumps({
+            "format_version": FORMAT_VERSION, "lang": ed.lang, "dir": ed.dir,
+            "articles": [{"slug": e.slug, "title": e.title, "date_iso": e.date_iso,
+                          "date_display": e.date_display, "status": e.status,
+                          "test_model": e.test_model, "path": self.article_path(e.slug)}
+                         for e in entries],
+        })

@@ -1,0 +1,216 @@
+"""One export run: apply the policy to every article and language, render each format, write."""
+
+from __future__ import annotations
+
+import gettext
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import UsageError
+from pipeline.export import formats, i18n
+from pipeline.export.base import Exporter
+from pipeline.export.pages import ArticlePage, Edition, IndexEntry, article_page, index_entry
+from pipeline.export.policy import Decision, Policy, decide, decide_source
+from pipeline.export.writer import MANIFEST, EditionWriter
+from pipeline.store import editions as rows
+from pipeline.store import open_store
+from pipeline.workspace import Settings
+
+log = logging.getLogger(__name__)
+
+SHARED = "*"  # manifest key of files shared by every language (stylesheet)
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What one run exports; built from the command line in exactly one place (the CLI)."""
+
+    out: Path
+    langs: tuple[str, ...]
+    formats: tuple[str, ...] = ("html",)
+    include_machine: bool | None = None  # None: pipeline.toml decides
+
+
+@dataclass
+class LangReport:
+    """What one language edition published and held back, and why."""
+
+    lang: str
+    published: list[Decision] = field(default_factory=list)
+    held_back: list[Decision] = field(default_factory=list)
+    has_catalog: bool = True
+
+    @property
+    def placeholder(self) -> list[str]:
+        """Published articles holding placeholder text from a random-weight test model."""
+        return [d.slug for d in self.published if d.test_model]
+
+    @property
+    def unreviewed(self) -> list[str]:
+        return [d.slug for d in self.published if d.unreviewed]
+
+
+@dataclass
+class ExportReport:
+    """The outcome of a run, for the CLI to print (or to dump as JSON)."""
+
+    out: Path
+    formats: tuple[str, ...]
+    include_machine: bool
+    languages: dict[str, LangReport]
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+
+    @property
+    def placeholder(self) -> bool:
+        return any(r.placeholder for r in self.languages.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        def decision(d: Decision) -> dict[str, Any]:
+            return {"slug": d.slug, "status": d.status, "reason": d.reason, "units": d.units,
+                    "publishable": d.publishable, "unreviewed": d.unreviewed,
+                    "placeholder_units": d.test_model}
+
+        return {
+            "out": str(self.out), "formats": list(self.formats),
+            "include_machine": self.include_machine,
+            "placeholder_text": self.placeholder,
+            "languages": {
+                lang: {
+                    "published": [decision(d) for d in r.published],
+                    "held_back": [{"slug": d.slug, "reason": d.reason} for d in r.held_back],
+                    "placeholder_articles": r.placeholder,
+                    "edition_strings": r.has_catalog,
+                }
+                for lang, r in self.languages.items()
+            },
+            "files": {"written": len(self.written), "unchanged": self.unchanged,
+                      "removed": len(self.removed)},
+        }
+
+
+def decisions(
+    settings: Settings, metas: Sequence[rows.ArticleMeta], tallies: dict[str, dict[str, rows.Tally]],
+    policy: Policy,
+) -> dict[str, dict[str, Decision]]:
+    """slug -> lang -> Decision, for the source edition and every target language."""
+    out: dict[str, dict[str, Decision]] = {}
+    for meta in metas:
+        per_lang = tallies.get(meta.slug) or {t: rows.Tally() for t in settings.targets}
+        total = next(iter(per_lang.values())).total if per_lang else 0
+        out[meta.slug] = {settings.source: decide_source(meta.slug, settings.source, total)}
+        for lang in settings.targets:
+            out[meta.slug][lang] = decide(meta.slug, lang, per_lang[lang], policy)
+    return out
+
+
+def publish(
+    settings: Settings, options: ExportOptions, *, progress: Callable[[int], None] | None = None,
+) -> ExportReport:
+    """Export the editions `options` asks for; files change only where the content changed.
+
+    Every language's decisions are computed, so hreflang links and the language switcher point
+    only at editions that publish the article, even when this run writes one language.
+    """
+    all_langs = settings.languages
+    langs = tuple(dict.fromkeys(options.langs))
+    unknown = [lang for lang in langs if lang not in all_langs]
+    if unknown or not langs:
+        raise UsageError(f"--lang {','.join(unknown) or '(none)'} is not a language of this "
+                         f"workspace ({','.join(all_langs)})")
+    exporter_classes = [formats.get(name) for name in dict.fromkeys(options.formats)]
+    if not exporter_classes:
+        raise UsageError("no edition format given (use --format html, markdown or json)")
+    policy = Policy.from_settings(settings, include_machine=options.include_machine)
+    writer = EditionWriter(options.out)
+    old_manifest = writer.read_manifest()
+    for lang in langs:
+        writer.sweep_temporaries(lang)
+
+    editions = {
+        lang: Edition(lang=lang, source=settings.source, languages=all_langs,
+                      translations=(gettext.NullTranslations() if lang == settings.source
+                                    else i18n.translations(lang)),
+                      calendar=settings.persian_calendar)
+        for lang in langs
+    }
+    exporters: dict[str, list[Exporter]] = {
+        lang: [cls(ed) for cls in exporter_classes] for lang, ed in editions.items()
+    }
+    report = ExportReport(out=writer.root, formats=tuple(c.name for c in exporter_classes),
+                          include_machine=policy.include_machine,
+                          languages={lang: LangReport(lang, has_catalog=(
+                              lang == settings.source or i18n.has_catalog(lang)))
+                              for lang in langs})
+    manifest: dict[str, dict[str, list[str]]] = {
+        cls.name: {lang: [] for lang in langs} for cls in exporter_classes
+    }
+    entries: dict[str, list[IndexEntry]] = {lang: [] for lang in langs}
+
+    with open_store(settings.database) as store:
+        metas = rows.articles(store)
+        decided = decisions(settings, metas, rows.tallies(store, settings.targets), policy)
+        wanted = []
+        for meta in metas:
+            for lang in langs:
+                d = decided[meta.slug][lang]
+                (report.languages[lang].published if d.published
+                 else report.languages[lang].held_back).append(d)
+            if any(decided[meta.slug][lang].published for lang in langs):
+                wanted.append(meta)
+        content_langs = [lang for lang in langs if lang != settings.source]
+        for content in rows.iter_contents(store, wanted, content_langs):
+            slug = content.meta.slug
+            alternates = tuple(lang for lang in all_langs if decided[slug][lang].published)
+            for lang in langs:
+                d = decided[slug][lang]
+                if not d.published:
+                    continue
+                page = article_page(content, d, editions[lang], policy, alternates)
+                entries[lang].append(index_entry(page))
+                _write_page(writer, exporters[lang], page, manifest)
+            if progress:
+                progress(1)
+
+    for lang in langs:
+        for exp in exporters[lang]:
+            path = exp.index_path()
+            writer.write(path, exp.render_index(entries[lang]))
+            manifest[exp.name][lang].append(path)
+    for exp in exporters[langs[0]]:  # shared assets: once per format, not per language
+        for path, data in exp.assets():
+            writer.write(path, data)
+            manifest[exp.name].setdefault(SHARED, []).append(path)
+
+    _withdraw(writer, old_manifest, manifest)
+    merged = {name: dict(per) for name, per in old_manifest.items()}
+    for name, per in manifest.items():
+        merged.setdefault(name, {}).update(per)
+    writer.write_manifest(merged)
+    report.written = [p for p in writer.counts.written if p != MANIFEST]
+    report.unchanged = writer.counts.unchanged - (MANIFEST not in writer.counts.written)
+    report.removed = writer.counts.removed
+    return report
+
+
+def _write_page(writer: EditionWriter, exporters: list[Exporter], page: ArticlePage,
+                manifest: dict[str, dict[str, list[str]]]) -> None:
+    for exp in exporters:
+        path = exp.article_path(page.slug)
+        writer.write(path, exp.render_article(page))
+        manifest[exp.name][page.lang].append(path)
+
+
+def _withdraw(writer: EditionWriter, old: dict[str, dict[str, list[str]]],
+              new: dict[str, dict[str, list[str]]]) -> None:
+    """Remove pages an earlier run wrote that this run no longer publishes (held back now)."""
+    for name, per_lang in new.items():
+        for lang, files in per_lang.items():
+            keep = set(files)
+            for path in old.get(name, {}).get(lang, []):
+                if path not in keep:
+                    writer.remove(path)

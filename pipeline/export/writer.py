@@ -1,0 +1,144 @@
+"""Writing an edition safely: atomic files, only inside the output directory, only when changed."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.errors import InputError, UsageError
+
+log = logging.getLogger(__name__)
+
+#: One path component of an edition file: no separators, no leading dot, nothing to expand.
+_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,120}$")
+MANIFEST = ".pipeline-export.json"
+#: Temporary files of an interrupted write: .<name>.<pid>.tmp
+_TEMP = re.compile(r"^\.[A-Za-z0-9][A-Za-z0-9_.-]*\.\d+\.tmp$")
+
+
+@dataclass
+class WriteCounts:
+    """What a run did to the files of the output directory."""
+
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+
+
+class EditionWriter:
+    """Writes files under one directory; refuses any path that would land outside it."""
+
+    def __init__(self, out: Path) -> None:
+        out = Path(out)
+        if out.exists() and not out.is_dir():
+            raise UsageError(f"--out {out} is a file, not a directory")
+        out.mkdir(parents=True, exist_ok=True)
+        self.root = out.resolve()
+        self.counts = WriteCounts()
+        self._safe_dirs: set[Path] = set()
+
+    def path_for(self, rel: str) -> Path:
+        """The absolute path of an edition file; UsageError for anything that could escape."""
+        parts = rel.split("/")
+        if not parts or any(not _PART.match(p) or ".." in p for p in parts):
+            raise UsageError(f"refusing to write {rel!r}: not a safe path inside the edition")
+        path = self.root.joinpath(*parts)
+        self._check_dir(path.parent, rel)
+        return path
+
+    def _check_dir(self, directory: Path, rel: str) -> None:
+        # A symlinked directory inside --out could point elsewhere: check where it really goes.
+        # Checked once per directory and run (an edition has a handful of directories).
+        if directory in self._safe_dirs:
+            return
+        if not directory.resolve().is_relative_to(self.root):
+            raise UsageError(f"refusing to write {rel!r}: {directory} leads outside {self.root}")
+        if directory.is_dir():
+            self._safe_dirs.add(directory)
+
+    def write(self, rel: str, data: bytes) -> bool:
+        """Replace the file atomically if its bytes differ; True when it was written."""
+        return self._write(self.path_for(rel), rel, data)
+
+    def _write(self, path: Path, rel: str, data: bytes) -> bool:
+        try:
+            if not path.is_symlink() and path.read_bytes() == data:
+                self.counts.unchanged += 1
+                return False
+        except FileNotFoundError:
+            pass
+        except IsADirectoryError:
+            raise UsageError(f"cannot write {path}: a directory is in the way") from None
+        if path.parent not in self._safe_dirs:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._check_dir(path.parent, rel)
+        # The temporary file sits beside its target (same filesystem, so the rename is atomic);
+        # the pid keeps two exports into one directory apart. Mode 0o666 minus the umask.
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)  # atomic: readers see the old file or the new, never half
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+            raise
+        self.counts.written.append(rel)
+        return True
+
+    def sweep_temporaries(self, directory: str) -> int:
+        """Delete temporary files a killed earlier run left in one edition directory."""
+        folder = self.path_for(f"{directory}/x").parent
+        swept = 0
+        if folder.is_dir():
+            for path in folder.iterdir():
+                if _TEMP.match(path.name) and path.is_file() and not path.is_symlink():
+                    path.unlink(missing_ok=True)
+                    swept += 1
+        return swept
+
+    def remove(self, rel: str) -> bool:
+        """Delete a file this exporter wrote earlier and no longer publishes."""
+        path = self.path_for(rel)
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return False
+        self.counts.removed.append(rel)
+        return True
+
+    def read_manifest(self) -> dict[str, dict[str, list[str]]]:
+        """format -> lang -> files written by the last export (empty when there is none)."""
+        path = self.root / MANIFEST
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise InputError(f"not a valid export manifest ({exc}); delete it to start over",
+                             path=path) from None
+        if not isinstance(data, dict) or not all(
+            isinstance(v, dict) and all(isinstance(f, list) for f in v.values())
+            for v in data.values()
+        ):
+            raise InputError("not a valid export manifest; delete it to start over", path=path)
+        for per_lang in data.values():
+            for files in per_lang.values():
+                for rel in files:
+                    self.path_for(rel)  # a tampered manifest must not steer deletions outside
+        return data
+
+    def write_manifest(self, manifest: dict[str, dict[str, list[str]]]) -> None:
+        """Record what the edition holds, so the next run can remove what it withdraws."""
+        ordered = {f: {lang: sorted(files) for lang, files in sorted(per.items())}
+                   for f, per in sorted(manifest.items())}
+        text = json.dumps(ordered, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        self._write(self.root / MANIFEST, MANIFEST, text.encode("utf-8"))
+

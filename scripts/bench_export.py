@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Benchmark `pipeline export`: N articles x 3 languages; articles/s and peak memory, as ratios.
+
+The baseline, measured in the same run on the same database, is a bare Jinja2 render of the same
+pages (title and paragraphs, autoescaped, into memory): the floor any templating exporter pays.
+Each measurement runs in its own child process so its peak memory (ru_maxrss) is its own.
+
+    PYTHONPATH=. python scripts/bench_export.py [--articles 10000] [--units 6] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LANGS = ("fa", "ar", "sq")
+
+# Child programs: each prints one JSON line {"seconds", "pages", "maxrss_kb"}.
+EXPORT_CHILD = """
+import json, resource, sys, time
+from pathlib import Path
+from pipeline.workspace import load
+from pipeline.export.publish import ExportOptions, publish
+s = load(Path(sys.argv[1]))
+t = time.perf_counter()
+r = publish(s, ExportOptions(out=Path(sys.argv[2]), langs=("fa", "ar", "sq"),
+                             formats=tuple(sys.argv[3].split(",")), include_machine=True))
+dt = time.perf_counter() - t
+pages = sum(len(x.published) for x in r.languages.values())
+print(json.dumps({"seconds": dt, "pages": pages, "written": len(r.written),
+                  "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+"""
+
+BASELINE_CHILD = """
+import json, resource, sys, time
+from pathlib import Path
+import jinja2
+from pipeline.workspace import load
+from pipeline.store import open_store
+from pipeline.store import editions as rows
+s = load(Path(sys.argv[1]))
+tpl = jinja2.Environment(autoescape=True).from_string(
+    '<!DOCTYPE html><html lang="{{ lang }}"><head><meta charset="utf-8"><title>{{ title }}</title>'
+    '</head><body><h1>{{ title }}</h1>{% for p in paras %}<p>{{ p }}</p>{% endfor %}</body></html>')
+t = time.perf_counter()
+pages = 0
+size = 0
+with open_store(s.database) as store:
+    for c in rows.iter_contents(store, rows.articles(store), ("fa", "ar", "sq")):
+        for lang, trs in c.translations.items():
+            texts = [trs[u.id].text for u in c.units if u.id in trs]
+            size += len(tpl.render(lang=lang, title=texts[0], paras=texts[1:]).encode())
+            pages += 1
+dt = time.perf_counter() - t
+print(json.dumps({"seconds": dt, "pages": pages, "bytes": size,
+                  "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+"""
+
+
+def build(root: Path, articles: int, units: int) -> None:
+    """A workspace with `articles` articles: fa and sq approved, ar unreviewed machine text."""
+    sys.path.insert(0, str(ROOT))
+    from pipeline.states import Action
+    from pipeline.store import open_store
+    from pipeline.store import translations as tr
+    from pipeline.workspace import init
+    from tests.factories import add_article
+
+    settings = init(root, "en", LANGS)
+    start = time.perf_counter()
+    with open_store(settings.database) as store:
+        for i in range(articles):
+            parts = [("title", f"Article {i}: the council meets on day {i % 28 + 1}")]
+            parts += [("paragraph", f"Paragraph {j} of article {i} says <something> & more, "
+                                    "with enough words to look like a real paragraph of news.")
+                      for j in range(units - 1)]
+            slug = f"article-{i:05d}"
+            add_article(store, slug, parts, date_iso=f"20{10 + i % 15}-{i % 12 + 1:02d}-{i % 28 + 1:02d}")
+            with store.transaction():
+                from pipeline.store.articles import load_article
+
+                for u in load_article(store, slug).units:
+                    for lang, word in (("fa", "متن"), ("sq", "teksti")):
+                        tr.change(store, u.id, lang, Action.EDIT, who="bench", text=f"{word} {u.text}")
+                        tr.change(store, u.id, lang, Action.APPROVE, who="review")
+                    tr.change(store, u.id, "ar", Action.MACHINE, who=None, text=f"نص {u.text}",
+                              origin="mt", engine="ctranslate2", package="translate-en_ar")
+            if i and i % 1000 == 0:
+                print(f"  built {i} articles ({time.perf_counter() - start:.0f} s)", file=sys.stderr)
+
+
+def child(code: str, *args: str) -> dict[str, float]:
+    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, check=False)
+    if proc.returncode != 0:
+        sys.exit(f"benchmark child failed:\n{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--articles", type=int, default=10_000)
+    ap.add_argument("--units", type=int, default=6, help="units per article (title + paragraphs)")
+    ap.add_argument("--keep", type=Path, help="build (or reuse) the workspace here")
+    ap.add_argument("--format", default="html", help="formats to export, comma separated")
+    ap.add_argument("--repeat", type=int, default=2,
+                    help="runs of each measurement; the fastest counts (the machine is shared)")
+    args = ap.parse_args()
+
+    tmp = tempfile.TemporaryDirectory(prefix="bench-export-")
+    ws = args.keep or Path(tmp.name) / "ws"
+    if not (ws / "pipeline.toml").is_file():
+        print(f"building {args.articles} articles x {args.units} units x {len(LANGS)} languages "
+              f"in {ws}", file=sys.stderr)
+        build(ws, args.articles, args.units)
+    out = Path(tmp.name) / "editions"
+
+    runs: dict[str, list[dict[str, float]]] = {"base": [], "cold": [], "warm": []}
+    for i in range(args.repeat):
+        # Interleaved, so a burst of load on the shared machine hits every kind alike.
+        shutil.rmtree(out, ignore_errors=True)
+        runs["base"].append(child(BASELINE_CHILD, str(ws)))
+        runs["cold"].append(child(EXPORT_CHILD, str(ws), str(out), args.format))
+        runs["warm"].append(child(EXPORT_CHILD, str(ws), str(out), args.format))
+        print(f"  run {i + 1}/{args.repeat} done", file=sys.stderr)
+    base, cold, warm = (min(runs[k], key=lambda r: r["seconds"]) for k in ("base", "cold", "warm"))
+
+    n = args.articles
+    print(f"export of {n} articles x {len(LANGS)} languages ({args.format}, 1 process = 1 core, "
+          f"best of {args.repeat})")
+    print(f"{'':34}{'seconds':>9}{'articles/s':>12}{'pages/s':>10}{'peak MB':>9}{'x baseline':>12}")
+    for name, r in (("baseline: bare Jinja2 render", base), ("export, cold (writes all)", cold),
+                    ("export, re-run (nothing changed)", warm)):
+        print(f"{name:34}{r['seconds']:9.2f}{n / r['seconds']:12.0f}{r['pages'] / r['seconds']:10.0f}"
+              f"{r['maxrss_kb'] / 1024:9.0f}{r['seconds'] / base['seconds']:12.2f}")
+    print(f"cold run wrote {cold['written']} files; re-run wrote {warm['written']}")
+    print(f"memory: export peak is {cold['maxrss_kb'] / base['maxrss_kb']:.2f}x the baseline's")
+    print(f"target >= 500 articles/s per core: cold {n / cold['seconds']:.0f} "
+          f"({'met' if n / cold['seconds'] >= 500 else 'NOT met'})")
+    tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()

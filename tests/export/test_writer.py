@@ -1,0 +1,136 @@
+"""Writing editions: byte-identical re-runs, only changed files rewritten, atomic, never outside --out."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import InputError, UsageError
+from pipeline.export.writer import MANIFEST, EditionWriter
+from pipeline.states import Action
+from pipeline.store import translations as tr
+from pipeline.store.articles import load_article
+from tests.export.conftest import Newsroom
+
+
+def _snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
+    return {str(p.relative_to(root)): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_same_database_gives_byte_identical_output_and_rewrites_nothing(newsroom: Newsroom) -> None:
+    formats = ("html", "markdown", "json")
+    first = newsroom.export(formats=formats, include_machine=True)
+    assert first.written and not first.unchanged
+    before = _snapshot(newsroom.out)
+    second = newsroom.export(formats=formats, include_machine=True)
+    assert second.written == [] and second.removed == []
+    assert second.unchanged == len(first.written)
+    assert _snapshot(newsroom.out) == before  # same bytes, same mtimes: nothing was rewritten
+
+
+def test_output_does_not_depend_on_the_output_directory(newsroom: Newsroom, tmp_path: Path) -> None:
+    newsroom.export(formats=("html", "json"))
+    a = {k: v[0] for k, v in _snapshot(newsroom.out).items()}
+    newsroom.out = tmp_path / "elsewhere"
+    newsroom.export(formats=("html", "json"))
+    assert {k: v[0] for k, v in _snapshot(newsroom.out).items()} == a
+
+
+def test_only_the_changed_article_is_rewritten(newsroom: Newsroom) -> None:
+    newsroom.export()
+    unit = load_article(newsroom.store, "budget-vote").units[1]
+    tr.change(newsroom.store, unit.id, "fa", Action.EDIT, who="mina", text="متن تازه")
+    tr.change(newsroom.store, unit.id, "fa", Action.APPROVE, who="reza")
+    report = newsroom.export()
+    assert report.written == ["fa/budget-vote.html"]
+    assert "متن تازه" in newsroom.read("fa/budget-vote.html")
+
+
+def test_refuses_paths_outside_the_output_directory(tmp_path: Path) -> None:
+    writer = EditionWriter(tmp_path / "out")
+    for rel in ("../escape.html", "fa/../../escape.html", "/etc/passwd", "fa//x.html", ".hidden",
+                "fa/..", "fa\\..\\x"):
+        with pytest.raises(UsageError):
+            writer.write(rel, b"x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_refuses_a_symlinked_directory_leading_outside(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "fa").symlink_to(outside)
+    with pytest.raises(UsageError, match="outside"):
+        EditionWriter(tmp_path / "out").write("fa/page.html", b"x")
+    assert list(outside.iterdir()) == []
+
+
+def test_a_failed_write_leaves_the_previous_file_and_no_temp(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    writer = EditionWriter(tmp_path)
+    writer.write("fa/page.html", b"old")
+
+    def crash(src: str, dst: str) -> None:
+        raise KeyboardInterrupt  # Ctrl-C between writing the temp file and replacing
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(KeyboardInterrupt):
+        writer.write("fa/page.html", b"new")
+    assert (tmp_path / "fa" / "page.html").read_bytes() == b"old"
+    assert [p.name for p in (tmp_path / "fa").iterdir()] == ["page.html"]
+
+
+def test_out_that_is_a_file_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(UsageError, match="is a file"):
+        EditionWriter(tmp_path / "file")
+
+
+def test_a_hostile_manifest_cannot_delete_outside(newsroom: Newsroom) -> None:
+    victim = newsroom.out.parent / "victim.txt"
+    victim.write_text("keep me")
+    newsroom.out.mkdir(parents=True)
+    (newsroom.out / MANIFEST).write_text('{"html": {"fa": ["../victim.txt"]}}')
+    with pytest.raises(UsageError):
+        newsroom.export(langs=["fa"])
+    assert victim.read_text() == "keep me"
+    (newsroom.out / MANIFEST).write_text("not json")
+    with pytest.raises(InputError, match=MANIFEST):
+        newsroom.export(langs=["fa"])
+
+
+def test_written_files_follow_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        EditionWriter(tmp_path).write("fa/page.html", b"x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "fa" / "page.html").stat().st_mode & 0o777 == 0o644
+
+
+def test_an_article_with_a_hostile_slug_is_held_back_and_nothing_escapes(newsroom: Newsroom) -> None:
+    from tests.export.conftest import approve
+    from tests.factories import add_article
+
+    add_article(newsroom.store, "../../escaped", [("title", "Hostile"), ("paragraph", "Body.")])
+    approve(newsroom.store, "../../escaped", "fa", ["عنوان", "متن."])
+    report = newsroom.export(formats=("html", "markdown", "json"))
+    held = {d.slug: d.reason for d in report.languages["fa"].held_back}
+    assert "slug" in held["../../escaped"]
+    assert "../../escaped" in {d.slug for d in report.languages["en"].held_back}
+    root = newsroom.out.parent
+    assert sorted(p.name for p in root.iterdir() if p.name != "ws") == ["out"]
+    assert not any("escaped" in str(p) for p in root.rglob("*"))
+
+
+def test_temporaries_of_a_killed_run_are_swept(newsroom: Newsroom) -> None:
+    newsroom.export(langs=["fa"])
+    leftover = newsroom.out / "fa" / ".budget-vote.html.4242.tmp"
+    leftover.write_text("half a page")
+    keep = newsroom.out / "fa" / ".htaccess"
+    keep.write_text("not ours")
+    newsroom.export(langs=["fa"])
+    assert not leftover.exists() and keep.exists()
