@@ -10,7 +10,7 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def test_readme_transition_table_matches_states() -> None:
-    text = README.read_text(encoding="utf-8").split("## Review", 1)[1]
+    text = README.read_text(encoding="utf-8").split("## Review", 1)[1].split("\n## ", 1)[0]
     lines = [ln for ln in text.splitlines() if ln.startswith("| ")]
     header = [c.strip() for c in lines[0].strip("|").split("|")]
     assert header[2:] == [s.value for s in Status]
