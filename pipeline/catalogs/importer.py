@@ -58,6 +58,8 @@ def file_language(checked: CheckedPo, targets: Sequence[str]) -> str:
         raise InputError("no Language in the PO header (is this the .pot template?); cannot "
                          "tell which language the translations are in", path=checked.path,
                          line=checked.entries[0].line)
+    if lang not in targets and lang.split("_")[0] in targets:
+        lang = lang.split("_")[0]  # Poedit may have set a regional variant such as fa_IR
     if lang not in targets:
         raise InputError(f"the file is for language {lang!r}, which is not a target of this "
                          f"workspace ({', '.join(targets)})", path=checked.path,

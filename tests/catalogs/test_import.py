@@ -216,3 +216,12 @@ def test_import_never_lets_a_machine_overwrite_the_human_edit(store: Store,
     with pytest.raises(TransitionError):
         tr.change(store, ids[0], "fa", Action.MACHINE, who=None, text="ماشین")
     assert tr.get(store, ids[0], "fa").text == "ویرایش انسانی"
+
+
+def test_regional_language_variant_maps_to_the_target(store: Store, workspace: Settings) -> None:
+    ids = seed(store)
+    path = edit(exported(store, workspace), {ids[2]: "تکرار"})
+    path.write_text(path.read_text(encoding="utf-8").replace("Language: fa", "Language: fa_IR"),
+                    encoding="utf-8")
+    [result] = run(store, workspace, path)
+    assert (result.lang, result.imported) == ("fa", 1)
