@@ -119,3 +119,14 @@ def seed_ids(store: Store) -> list[str]:
     from tests.catalogs.helpers import unit_ids
 
     return unit_ids(store)
+
+
+@pytest.mark.skipif(MSGFMT is None, reason="GNU msgfmt not installed")
+def test_empty_workspace_exports_valid_header_only_catalogs(store: Store,
+                                                            workspace: Settings) -> None:
+    results = export_catalogs(store, workspace.targets, workspace.locales, project="newsroom")
+    assert [r.entries for r in results] == [0, 0, 0, 0]
+    for r in results:
+        assert subprocess.run([str(MSGFMT), "--check", "-o", "/dev/null", str(r.path)],
+                              capture_output=True).returncode == 0
+        assert len(load_po(r.path)) == 0
