@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from pipeline import __version__, languages
@@ -23,6 +25,7 @@ log = logging.getLogger(__name__)
 DOMAIN = "articles"
 #: Marks the extracted comment an import reads the exported revision back from.
 REVISION_NOTE = "pipeline revision"
+_SPACE = re.compile(r"\s")
 
 
 @dataclass(frozen=True)
@@ -71,9 +74,10 @@ def _header(project: str, lang: str | None, pot_date: str, po_date: str,
     ]
 
 
+@lru_cache(maxsize=4096)
 def _reference(source: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(#: references, extra #. notes): gettext cannot hold a path with spaces in a reference."""
-    if not source or any(c.isspace() for c in source):
+    if not source or _SPACE.search(source):
         return (), ((f"source file: {source}",) if source else ())
     return (source,), ()
 

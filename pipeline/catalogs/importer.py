@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pipeline.catalogs.export import REVISION_NOTE
 from pipeline.catalogs.pofile import CheckedPo, check_po
@@ -57,6 +58,8 @@ def file_language(checked: CheckedPo, targets: Sequence[str]) -> str:
         raise InputError("no Language in the PO header (is this the .pot template?); cannot "
                          "tell which language the translations are in", path=checked.path,
                          line=checked.entries[0].line)
+    if lang not in targets and lang.split("_")[0] in targets:
+        lang = lang.split("_")[0]  # Poedit may have set a regional variant such as fa_IR
     if lang not in targets:
         raise InputError(f"the file is for language {lang!r}, which is not a target of this "
                          f"workspace ({', '.join(targets)})", path=checked.path,
@@ -86,6 +89,25 @@ def _conflict(entry: Entry, target: ImportTarget | None) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Planned:
+    """One write decided from a PO entry, applied after every entry of the file was read."""
+
+    unit_id: str
+    action: Action
+    text: str | None
+    expected_revision: int
+    detail: dict[str, Any]
+    fields: dict[str, Any]
+
+
+def _write(store: Store, lang: str, who: str | None, planned: list[_Planned]) -> None:
+    """Every write through the store's compare-and-set change, inside the file's transaction."""
+    for p in planned:
+        tr.change(store, p.unit_id, lang, p.action, who=who, text=p.text,
+                  expected_revision=p.expected_revision, detail=p.detail, **p.fields)
+
+
 def import_files(
     store: Store,
     paths: Sequence[Path],
@@ -112,6 +134,7 @@ def _apply(store: Store, checked: CheckedPo, lang: str, *, who: str | None, appr
     imported = approved = skipped = 0
     conflicts: list[Conflict] = []
     held: list[Conflict] = []
+    planned: list[_Planned] = []
     detail = {"file": checked.path.name}
     with store.transaction():
         found = import_targets(store, lang, [e.msgctxt for e in entries if e.msgctxt])
@@ -144,21 +167,21 @@ def _apply(store: Store, checked: CheckedPo, lang: str, *, who: str | None, appr
                     f"(revision {target.revision}, the file has {exported}); export again")))
                 continue
             revision, writer = target.revision, target.translated_by
+            where = {**detail, "line": e.line}
             if text != target.text or status not in _DONE[False]:
-                row = tr.change(store, target.unit_id, lang, Action.EDIT, who=who, text=text,
-                                expected_revision=revision, detail={**detail, "line": e.line},
-                                origin="po", translated_by=who)
-                revision, writer = row.revision, who
+                planned.append(_Planned(target.unit_id, Action.EDIT, text, revision, where,
+                                        {"origin": "po", "translated_by": who}))
+                revision, writer = revision + 1, who
                 imported += 1
             if approve:
                 if four_eyes and writer == who:
                     held.append(Conflict(e.line, e.msgctxt, "not approved: the four-eyes rule "
                                          "forbids approving text you wrote"))
                     continue
-                tr.change(store, target.unit_id, lang, Action.APPROVE, who=who,
-                          expected_revision=revision, detail={**detail, "line": e.line},
-                          reviewed_by=who)
+                planned.append(_Planned(target.unit_id, Action.APPROVE, None, revision, where,
+                                        {"reviewed_by": who}))
                 approved += 1
+        _write(store, lang, who, planned)
     log.info("imported %s: %d edits, %d approved, %d skipped, %d conflicts", checked.path,
              imported, approved, skipped, len(conflicts))
     return ImportResult(checked.path, lang, imported, approved, skipped, tuple(conflicts),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +16,20 @@ OutOpt = Annotated[
     Path | None,
     typer.Option("--out", "-o", help="Catalog directory (default: paths.locales of pipeline.toml)."),
 ]
+
+@contextmanager
+def _progress(label: str, total: int | None) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on a terminal (stderr), nothing when output is not a TTY."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)
+
 
 po_app = typer.Typer(
     help="Round-trip translations through gettext PO files (Poedit and other gettext tools).",
@@ -29,8 +46,9 @@ def export_cmd(workspace: WorkspaceOpt = None, lang: LangOpt = None, out: OutOpt
 
     s = settings(workspace)
     langs = split_langs(lang, s)
-    with open_store(s.database) as store:
-        results = export_catalogs(store, langs, out or s.locales, project=s.root.name)
+    with open_store(s.database) as store, _progress("exporting", len(langs)) as step:
+        results = export_catalogs(store, langs, out or s.locales, project=s.root.name,
+                                  progress=step)
     if json_out:
         print_json([{"lang": r.lang, "path": str(r.path), "entries": r.entries,
                      "fuzzy": r.fuzzy, "translated": r.translated,
@@ -62,9 +80,9 @@ def import_cmd(
 
     s = settings(workspace)
     who = who_module.resolve(reviewer)
-    with open_store(s.database) as store:
+    with open_store(s.database) as store, _progress("importing entries", None) as step:
         results = import_files(store, files, targets=s.targets, who=who, approve=approve,
-                               four_eyes=s.four_eyes)
+                               four_eyes=s.four_eyes, progress=step)
     conflicts = sum(len(r.conflicts) for r in results)
     if json_out:
         print_json([{"path": str(r.path), "lang": r.lang, "imported": r.imported,

@@ -158,6 +158,13 @@ def test_file_in_its_declared_legacy_charset_is_read(tmp_path: Path) -> None:
     assert po[0].msgstr == "سلام"
 
 
+def test_bytes_invalid_in_the_declared_legacy_charset_are_rejected(tmp_path: Path) -> None:
+    body = (HEADER.replace("charset=UTF-8", "charset=US-ASCII") + 'msgid "a"\nmsgstr "').encode()
+    with pytest.raises(InputError, match="invalid US-ASCII bytes") as err:
+        load_po(write(tmp_path, body + b'caf\xe9"\n'))
+    assert err.value.line == HEADER_LINES + 2
+
+
 def test_unknown_charset_is_rejected(tmp_path: Path) -> None:
     body = HEADER.replace("charset=UTF-8", "charset=klingon-8") + 'msgid "a"\nmsgstr "b"\n'
     with pytest.raises(InputError, match="unknown charset 'klingon-8'"):

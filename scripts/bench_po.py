@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""Benchmark the PO round trip on N units against polib's own load/save of the same file.
+
+Prints ratios (ours / baseline, measured in the same run); targets: export and import <= 1.5x,
+reading with all checks (load_po) <= 2x polib's load. Usage:
+
+    PYTHONPATH=. python scripts/bench_po.py [--units 100000] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import polib  # noqa: E402
+
+from pipeline.catalogs.export import catalog_path, export_catalogs  # noqa: E402
+from pipeline.catalogs.importer import import_files  # noqa: E402
+from pipeline.catalogs.mo import compile_catalog  # noqa: E402
+from pipeline.catalogs.pofile import check_po, load_po  # noqa: E402
+from pipeline.states import Action  # noqa: E402
+from pipeline.store import open_store  # noqa: E402
+from pipeline.store import translations as tr  # noqa: E402
+from pipeline.store.articles import save_article  # noqa: E402
+from pipeline.workspace import init  # noqa: E402
+from tests.factories import make_article  # noqa: E402
+
+PER_ARTICLE = 20
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, result
+
+
+def best(fn: Callable[[], Any], runs: int = 2) -> float:
+    """The fastest of `runs` timings: the machine is shared, the minimum is the least noisy."""
+    return min(timed(fn)[0] for _ in range(runs))
+
+
+def line(name: str, ours: float, base: float, base_name: str, target: float | None) -> None:
+    ratio = ours / base
+    verdict = "" if target is None else ("  ok" if ratio <= target else f"  OVER {target}x")
+    print(f"{name:<34} {ours:8.2f}s  vs {base_name:<26} {base:8.2f}s  ratio {ratio:5.2f}x"
+          f"{verdict}")
+
+
+def build(root: Path, units: int) -> Any:
+    settings = init(root, "en", ("fa",))
+    store = open_store(settings.database)
+    for a in range(units // PER_ARTICLE):
+        parts = [("paragraph", f"Paragraph {i} of article {a}: the committee met on Monday to "
+                  f"discuss the budget, and said \"more talks\" would follow.")
+                 for i in range(PER_ARTICLE)]
+        save_article(store, make_article(f"article-{a}", parts, source=f"articles/a{a}.txt"),
+                     ["fa"])
+    ids = [r[0] for r in store.conn.execute("SELECT id FROM units")]
+    with store.transaction():
+        for uid in ids:
+            tr.change(store, uid, "fa", Action.MACHINE, who=None,
+                      text=f"بند {uid} از مقاله: کمیته روز دوشنبه برای بحث دربارهٔ بودجه دیدار "
+                      "کرد و گفت «گفتگوهای بیشتری» در پیش است.", origin="mt",
+                      engine="ctranslate2", package="translate-en_fa", package_version="1.9")
+    return settings, store
+
+
+def edited_copy(po: Path, dest: Path) -> Path:
+    """Every entry changed by a translator: new msgstr, fuzzy flag removed (plain text edit)."""
+    text = po.read_text(encoding="utf-8").replace("#, fuzzy\n", "")
+    text = text.replace('msgstr "بند ', 'msgstr "ویرایش بند ')
+    dest.write_text(text, encoding="utf-8")
+    return dest
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--units", type=int, default=100_000, help="units in the workspace")
+    ap.add_argument("--keep", type=Path, help="build the workspace here and keep it")
+    args = ap.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="bench-po-"))
+    try:
+        print(f"building a workspace with {args.units} units (machine-translated to fa) ...")
+        setup, (settings, store) = timed(lambda: build(work / "ws", args.units))
+        print(f"  setup {setup:.1f}s")
+        out = work / "locales"
+        t_export = best(lambda: export_catalogs(store, ["fa"], out, project="bench"))
+        po_path = catalog_path(out, "fa")
+        size = po_path.stat().st_size / 2**20
+        po = polib.pofile(str(po_path), encoding="utf-8")
+        t_polib_save = best(lambda: po.save(str(work / "polib-saved.po")))
+        print(f"\n{args.units} entries, {size:.1f} MiB per catalog; best of 2 runs each\n")
+        line("po export (fa .po + .pot)", t_export, t_polib_save, "polib save (fa .po)", 1.5)
+        t_polib_load = best(lambda: polib.pofile(str(po_path), encoding="utf-8"))
+        line("check_po (strict pass only)", best(lambda: check_po(po_path)), t_polib_load,
+             "polib load", 2.0)
+        line("load_po (checks + polib)", best(lambda: load_po(po_path)), t_polib_load,
+             "polib load", 2.0)
+        t_none = best(lambda: import_files(store, [po_path], targets=["fa"], who="bench"))
+        line("po import, nothing changed", t_none, t_polib_load, "polib load", 1.5)
+
+        edited = edited_copy(po_path, work / "edited.po")
+        t_polib_edit = best(lambda: polib.pofile(str(edited), encoding="utf-8"))
+        t_all, res = timed(lambda: import_files(store, [edited], targets=["fa"], who="bench"))
+        assert res[0].imported == args.units, res
+        line("po import, every entry edited", t_all, t_polib_edit, "polib load", 1.5)
+        per_change = (t_all - t_none) / args.units * 1e6
+        print(f"  (the store writes, one edit + event per entry: ~{per_change:.0f} us each)")
+
+        mo = work / "fa.mo"
+        t_mo = best(lambda: compile_catalog(edited, mo, use_msgfmt=False))
+        if shutil.which("msgfmt"):
+            t_msgfmt = best(lambda: compile_catalog(edited, mo, use_msgfmt=True))
+            line("MO, own writer (with checks)", t_mo, t_msgfmt, "msgfmt --check (with checks)",
+                 None)
+        sample = polib.pofile(str(edited), encoding="utf-8")
+        n = min(len(sample), 20_000)
+        small = polib.POFile()
+        small.metadata = sample.metadata
+        small.extend(list(sample)[:n])
+        t_polib_mo, _ = timed(lambda: small.save_as_mofile(str(work / "polib.mo")))
+        print(f"  polib save_as_mofile of {n} entries: {t_polib_mo:.2f}s "
+              f"(own writer did {args.units} in {t_mo:.2f}s)")
+        store.close()
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,227 @@
+"""PO import: edits become human actions; conflicts, malformed files and machines change nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+import pytest
+
+from pipeline.catalogs.export import catalog_path, export_catalogs, template_path
+from pipeline.catalogs.importer import import_files
+from pipeline.errors import InputError, UsageError
+from pipeline.states import Action
+from pipeline.store import Store, events
+from pipeline.store import translations as tr
+from pipeline.workspace import Settings
+from tests.catalogs.helpers import seed
+from tests.factories import add_article
+
+
+def exported(store: Store, workspace: Settings) -> Path:
+    export_catalogs(store, workspace.targets, workspace.locales, project="newsroom")
+    return catalog_path(workspace.locales, "fa")
+
+
+def edit(path: Path, changes: dict[str, str], unfuzzy: bool = True) -> Path:
+    """What a translator does in Poedit: change msgstrs and clear the fuzzy flag."""
+    po = polib.pofile(str(path))
+    for e in po:
+        if e.msgctxt in changes:
+            e.msgstr = changes[e.msgctxt]
+            if unfuzzy and "fuzzy" in e.flags:
+                e.flags.remove("fuzzy")
+    out = path.with_name("edited.po")
+    po.save(str(out))
+    return out
+
+
+def run(store: Store, workspace: Settings, *paths: Path, **kw: object):  # type: ignore[no-untyped-def]
+    return import_files(store, list(paths), targets=workspace.targets,
+                        who=kw.pop("who", "tara"), **kw)  # type: ignore[arg-type]
+
+
+def counts(store: Store) -> tuple[int, int]:
+    return (store.conn.execute("SELECT count(*) FROM events").fetchone()[0],
+            store.conn.execute("SELECT sum(revision) FROM translations").fetchone()[0])
+
+
+def test_changed_entry_becomes_translated_with_an_edit_event(store: Store,
+                                                             workspace: Settings) -> None:
+    ids = seed(store)
+    path = edit(exported(store, workspace), {ids[0]: "گفتگوهای صلح دوباره آغاز شد", ids[2]: "تکرار"})
+    [result] = run(store, workspace, path)
+    assert (result.imported, result.approved, result.conflicts) == (2, 0, ())
+    t = tr.get(store, ids[0], "fa")
+    assert (t.text, t.status, t.origin, t.translated_by) == (
+        "گفتگوهای صلح دوباره آغاز شد", "translated", "po", "tara")
+    last = events.history(store, ids[0], "fa")[-1]
+    assert (last["action"], last["who"], last["old_status"]) == ("edit", "tara", "machine")
+    assert tr.get(store, ids[2], "fa").status == "translated"
+
+
+def test_unchanged_and_fuzzy_entries_are_skipped(store: Store, workspace: Settings) -> None:
+    ids = seed(store)
+    before = counts(store)
+    # ids[0] edited but still fuzzy; everything else as exported.
+    path = edit(exported(store, workspace), {ids[0]: "ویرایش نیمه‌کاره"}, unfuzzy=False)
+    [result] = run(store, workspace, path)
+    assert (result.imported, result.skipped) == (0, 4)
+    assert counts(store) == before
+    assert tr.get(store, ids[0], "fa").status == "machine"
+
+
+def test_removing_fuzzy_without_editing_is_a_human_confirmation(store: Store,
+                                                               workspace: Settings) -> None:
+    ids = seed(store)
+    machine_text = tr.get(store, ids[0], "fa").text
+    assert machine_text is not None
+    [result] = run(store, workspace, edit(exported(store, workspace), {ids[0]: machine_text}))
+    assert result.imported == 1
+    assert tr.get(store, ids[0], "fa").status == "translated"
+
+
+def test_approve_records_edit_then_approve(store: Store, workspace: Settings) -> None:
+    ids = seed(store)
+    path = edit(exported(store, workspace), {ids[0]: "متن تازه"})
+    [result] = run(store, workspace, path, approve=True, who="omid")
+    assert (result.imported, result.approved) == (1, 1)
+    t = tr.get(store, ids[0], "fa")
+    assert (t.status, t.reviewed_by) == ("approved", "omid")
+    assert [e["action"] for e in events.history(store, ids[0], "fa")][-2:] == ["edit", "approve"]
+
+
+def test_approve_needs_a_reviewer(store: Store, workspace: Settings) -> None:
+    seed(store)
+    with pytest.raises(UsageError, match="--reviewer"):
+        run(store, workspace, exported(store, workspace), approve=True, who=None)
+
+
+def test_four_eyes_holds_back_approval_of_own_edit(store: Store, workspace: Settings) -> None:
+    ids = seed(store)
+    path = edit(exported(store, workspace), {ids[0]: "متن تازه"})
+    [result] = run(store, workspace, path, approve=True, four_eyes=True)
+    assert (result.imported, result.approved, len(result.held)) == (1, 0, 1)
+    assert tr.get(store, ids[0], "fa").status == "translated"
+
+
+def test_source_changed_since_export_is_a_conflict(store: Store, workspace: Settings) -> None:
+    ids = seed(store)
+    path = edit(exported(store, workspace), {ids[0]: "متن تازه", ids[2]: "دیگری"})
+    text = path.read_text(encoding="utf-8").replace(
+        'msgid "Peace talks resume"\nmsgstr "متن تازه"',
+        'msgid "Peace talks resumed"\nmsgstr "متن تازه"')
+    path.write_text(text, encoding="utf-8")
+    [result] = run(store, workspace, path)
+    assert [c.unit_id for c in result.conflicts] == [ids[0]]
+    assert "source changed" in result.conflicts[0].reason
+    assert result.imported == 1  # the other edit still applies
+    assert tr.get(store, ids[0], "fa").status == "machine"
+
+
+def test_person_changed_it_after_export_is_a_conflict(store: Store, workspace: Settings) -> None:
+    ids = seed(store)
+    path = edit(exported(store, workspace), {ids[1]: "نسخهٔ مترجم"})
+    tr.change(store, ids[1], "fa", Action.EDIT, who="reza", text="نسخهٔ ویراستار")
+    [result] = run(store, workspace, path)
+    assert len(result.conflicts) == 1 and "after the export" in result.conflicts[0].reason
+    assert tr.get(store, ids[1], "fa").text == "نسخهٔ ویراستار"
+
+
+def test_unknown_and_obsolete_units_are_conflicts(store: Store, workspace: Settings) -> None:
+    ids = seed(store)
+    path = edit(exported(store, workspace), {ids[0]: "الف", ids[3]: "ب"})
+    text = path.read_text(encoding="utf-8").replace(f'msgctxt "{ids[0]}"', 'msgctxt "nope"')
+    path.write_text(text, encoding="utf-8")
+    # Re-extraction drops the last paragraph: its unit becomes obsolete.
+    from tests.catalogs.helpers import PARTS
+
+    add_article(store, "peace-talks", PARTS[:3], source="articles/peace-talks.txt")
+    [result] = run(store, workspace, path)
+    reasons = sorted(c.reason for c in result.conflicts)
+    assert len(reasons) == 2
+    assert "no longer in its article" in reasons[0] and "not in the database" in reasons[1]
+
+
+def test_malformed_file_applies_nothing_not_even_other_files(store: Store,
+                                                             workspace: Settings) -> None:
+    ids = seed(store)
+    good = edit(exported(store, workspace), {ids[0]: "درست"})
+    bad = good.with_name("bad.po")
+    bad.write_text(good.read_text(encoding="utf-8").replace('msgstr "درست"', 'msgstr "درست'),
+                   encoding="utf-8")
+    before = counts(store)
+    with pytest.raises(InputError, match="unterminated") as err:
+        run(store, workspace, good, bad)
+    assert err.value.path == str(bad) and err.value.line
+    assert counts(store) == before
+
+
+def test_error_midway_rolls_back_the_whole_file(store: Store, workspace: Settings,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    ids = seed(store)
+    path = edit(exported(store, workspace), {ids[0]: "یک", ids[2]: "دو"})
+    before = counts(store)
+    real = tr.change
+    calls = []
+
+    def flaky(*args: object, **kw: object):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return real(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("pipeline.catalogs.importer.tr.change", flaky)
+    with pytest.raises(RuntimeError):
+        run(store, workspace, path)
+    assert counts(store) == before
+    assert tr.get(store, ids[0], "fa").status == "machine"
+
+
+def test_duplicate_and_charset_mismatch_files_are_rejected(store: Store,
+                                                          workspace: Settings) -> None:
+    ids = seed(store)
+    path = exported(store, workspace)
+    text = path.read_text(encoding="utf-8")
+    entry = text[text.index(f'msgctxt "{ids[0]}"'):].split("\n\n")[0]
+    dup = path.with_name("dup.po")
+    dup.write_text(text + "\n" + entry + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="duplicate entry"):
+        run(store, workspace, dup)
+    latin = path.with_name("latin.po")
+    latin.write_text(text.replace("charset=UTF-8", "charset=ISO-8859-1"), encoding="utf-8")
+    with pytest.raises(InputError, match="charset=ISO-8859-1"):
+        run(store, workspace, latin)
+
+
+def test_template_and_foreign_language_files_are_rejected(store: Store,
+                                                          workspace: Settings) -> None:
+    seed(store)
+    exported(store, workspace)
+    with pytest.raises(InputError, match="no Language"):
+        run(store, workspace, template_path(workspace.locales))
+    de = catalog_path(workspace.locales, "fa").with_name("de.po")
+    de.write_text(catalog_path(workspace.locales, "fa").read_text(encoding="utf-8")
+                  .replace("Language: fa", "Language: de"), encoding="utf-8")
+    with pytest.raises(InputError, match="'de'"):
+        run(store, workspace, de)
+
+
+def test_import_never_lets_a_machine_overwrite_the_human_edit(store: Store,
+                                                              workspace: Settings) -> None:
+    ids = seed(store)
+    run(store, workspace, edit(exported(store, workspace), {ids[0]: "ویرایش انسانی"}))
+    from pipeline.errors import TransitionError
+
+    with pytest.raises(TransitionError):
+        tr.change(store, ids[0], "fa", Action.MACHINE, who=None, text="ماشین")
+    assert tr.get(store, ids[0], "fa").text == "ویرایش انسانی"
+
+
+def test_regional_language_variant_maps_to_the_target(store: Store, workspace: Settings) -> None:
+    ids = seed(store)
+    path = edit(exported(store, workspace), {ids[2]: "تکرار"})
+    path.write_text(path.read_text(encoding="utf-8").replace("Language: fa", "Language: fa_IR"),
+                    encoding="utf-8")
+    [result] = run(store, workspace, path)
+    assert (result.lang, result.imported) == ("fa", 1)
