@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import re
 import sys
 import tempfile
@@ -42,6 +43,7 @@ The court will announce its decision about the election complaints at the end of
 """
 
 MARKER_KEY = "pipeline_test_model"
+WEIGHT_STD = 0.08  # of the random weights: small enough that int8 quantization is well behaved
 
 
 def _corpus_text(paths: Sequence[Path]) -> str:
@@ -98,7 +100,7 @@ def _fill_random(spec: object, d_model: int, ffn: int, vocab: int, rng: object) 
     assert isinstance(rng, np.random.Generator)
 
     def rand(*shape: int) -> np.ndarray:
-        return (rng.standard_normal(shape) * 0.08).astype(np.float32)
+        return (rng.standard_normal(shape) * WEIGHT_STD).astype(np.float32)
 
     def walk(node: object, path: str) -> None:
         if isinstance(node, common_spec.LayerNormSpec):
@@ -144,7 +146,7 @@ def _linear_shape(path: str, d: int, ffn: int, vocab: int) -> tuple[int, int]:
 
 def build_model(
     model_dir: Path, sp_model: Path, *, layers: int, d_model: int, ffn: int, heads: int,
-    vocab: int, seed: int,
+    vocab: int, seed: int, eos_bias: float = 0.0,
 ) -> int:
     """Save a random-weight int8 CTranslate2 Transformer whose vocabulary is the tokenizer's.
 
@@ -168,6 +170,10 @@ def build_model(
     bias = spec.decoder.projection.bias
     never = [sp.unk_id(), sp.bos_id(), *range(sp.get_piece_size(), size)]
     bias[[i for i in never if i >= 0]] = -1e4
+    # Random weights rarely pick </s>; a bias makes sentences end after a random length, as a
+    # real model's do (benchmarks use it so decoding work resembles real output lengths).
+    # `eos_bias` is in standard deviations of the random logits, so it means the same at any size.
+    bias[sp.eos_id()] += eos_bias * WEIGHT_STD * math.sqrt(d_model)
     spec.register_source_vocabulary(pieces)
     spec.register_target_vocabulary(pieces)
     spec.validate()
@@ -180,7 +186,7 @@ def build_model(
 def build_package(
     out: Path, *, src: str, tgt: str, layers: int = 1, d_model: int = 64, ffn: int = 128,
     heads: int = 2, vocab: int = 500, corpus: Sequence[Path] = (), seed: int = 1,
-    version: str = "0.0.1",
+    version: str = "0.0.1", eos_bias: float = 0.0,
 ) -> Path:
     """Write `out` (.argosmodel): tokenizer, random model, metadata marking it a test model."""
     name = f"translate-{src}_{tgt}-test"
@@ -191,7 +197,7 @@ def build_package(
         sp_model = train_tokenizer(find_corpus(corpus), vocab, work)
         (pkg / "sentencepiece.model").write_bytes(sp_model.read_bytes())
         size = build_model(pkg / "model", sp_model, layers=layers, d_model=d_model, ffn=ffn,
-                           heads=heads, vocab=vocab, seed=seed)
+                           heads=heads, vocab=vocab, seed=seed, eos_bias=eos_bias)
         metadata = {
             "package_version": version,
             "argos_version": "1.9",
@@ -233,11 +239,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, action="append", default=[],
                     help="text file or directory to train the tokenizer on (repeatable)")
     ap.add_argument("--seed", type=int, default=1, help="random seed (1)")
+    ap.add_argument("--eos-bias", type=float, default=0.0,
+                    help="raise the end-of-sentence logit by this many standard deviations so outputs "
+                         "end (0: they rarely do; 2.8 gives source-like lengths at d_model 512)")
     args = ap.parse_args(argv)
     out = args.out or Path(f"{args.src}_{args.tgt}.argosmodel")
     build_package(out, src=args.src, tgt=args.tgt, layers=args.layers, d_model=args.d_model,
                   ffn=args.ffn, heads=args.heads, vocab=args.vocab, corpus=args.corpus,
-                  seed=args.seed)
+                  seed=args.seed, eos_bias=args.eos_bias)
     print(f"built {out} ({out.stat().st_size // 1024} KiB): {args.src}->{args.tgt} TEST MODEL, "
           "random weights, its words are placeholders")
     return 0
