@@ -156,6 +156,7 @@ class _LangJob:
         pos = 0
         scores: list[float] = []
         flags: set[str] = set()
+        from_memory = False
         for (a, b), item in zip(spans, items, strict=True):
             pieces.append(unit.text[pos:a])
             if isinstance(item, Masked):
@@ -168,11 +169,12 @@ class _LangJob:
                 scores.append(out.score)
                 pieces.append(_edges(unit.text[a:b], text))
             else:
+                from_memory = from_memory or bool(item.strip())
                 pieces.append(item)
             pos = b
         pieces.append(unit.text[pos:])
         route = self.route
-        if not scores:  # every sentence came from memory
+        if not scores and from_memory:  # every sentence came from memory
             return MachineResult(unit.unit_id, self.lang, "".join(pieces), origin="tm",
                                  engine="tm", expected_revision=unit.revision)
         assert route is not None
@@ -181,7 +183,7 @@ class _LangJob:
         return MachineResult(
             unit.unit_id, self.lang, "".join(pieces), origin="mt", engine=ENGINE_NAME,
             package=route.package, package_version=route.version, pivot=route.path,
-            score=sum(scores) / len(scores), flags=tuple(sorted(flags)),
+            score=sum(scores) / len(scores) if scores else None, flags=tuple(sorted(flags)),
             expected_revision=unit.revision,
         )
 

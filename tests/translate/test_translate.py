@@ -251,3 +251,22 @@ def tr_counts(db: Path) -> dict[str, int]:
     with sqlite3.connect(db) as conn:
         return dict(conn.execute("SELECT status, count(*) FROM translations WHERE lang='fa'"
                                  " GROUP BY status").fetchall())
+
+
+def test_sentence_level_memory_mixes_with_mt(argos_dir: Path, store: Store) -> None:
+    from pipeline.ids import unit_id
+    from pipeline.models import Article, Unit, UnitKind
+    from pipeline.store.articles import save_article
+
+    add_article(store, "first", [("title", "Bread costs more.")], langs=("fa",))
+    uid = _units(store, "first")[0]
+    tr.change(store, uid, "fa", Action.EDIT, who="mina", text="نان گران‌تر شد.")
+    tr.change(store, uid, "fa", Action.APPROVE, who="reza")
+    text = "Prices rose in May.  Bread costs more."
+    unit = Unit(unit_id("second", text), UnitKind.PARAGRAPH, text, 0, ((0, 19), (21, 38)))
+    save_article(store, Article("second", "x", "Second", (unit,)), ("fa",))
+    report = translate_pending(store, "en", ("fa",), article="second", options=FAST)
+    assert report.sentences == 1  # only the first sentence went to the model
+    t = tr.get(store, unit.id, "fa")
+    assert t.origin == "mt" and FLAG_TEST_MODEL in t.flags
+    assert t.text is not None and t.text.endswith("  نان گران‌تر شد.")
