@@ -27,6 +27,8 @@ fi
 EXTRA=""
 [ "${1:-}" = "dev" ] && EXTRA="[dev]"
 STAMP="$VENV/.pipeline-installed$EXTRA"
+# A dev install also satisfies a plain one.
+[ -z "$EXTRA" ] && [ -f "$VENV/.pipeline-installed[dev]" ] && [ ! "$ROOT/pyproject.toml" -nt "$VENV/.pipeline-installed[dev]" ] && STAMP="$VENV/.pipeline-installed[dev]"
 if [ ! -f "$STAMP" ] || [ "$ROOT/pyproject.toml" -nt "$STAMP" ]; then
   echo "installing pipeline$EXTRA and its dependencies" >&2
   "${PIP[@]}" install -e "$ROOT$EXTRA"

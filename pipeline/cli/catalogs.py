@@ -2,8 +2,111 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from pipeline.cli.common import JsonOpt, LangOpt, WorkspaceOpt, echo, print_json, settings, split_langs
+
+OutOpt = Annotated[
+    Path | None,
+    typer.Option("--out", "-o", help="Catalog directory (default: paths.locales of pipeline.toml)."),
+]
+
+po_app = typer.Typer(
+    help="Round-trip translations through gettext PO files (Poedit and other gettext tools).",
+    no_args_is_help=True,
+)
+
+
+@po_app.command("export")
+def export_cmd(workspace: WorkspaceOpt = None, lang: LangOpt = None, out: OutOpt = None,
+               json_out: JsonOpt = False) -> None:
+    """Write <out>/<lang>/LC_MESSAGES/articles.po per language and <out>/articles.pot."""
+    from pipeline.catalogs.export import export_catalogs
+    from pipeline.store import open_store
+
+    s = settings(workspace)
+    langs = split_langs(lang, s)
+    with open_store(s.database) as store:
+        results = export_catalogs(store, langs, out or s.locales, project=s.root.name)
+    if json_out:
+        print_json([{"lang": r.lang, "path": str(r.path), "entries": r.entries,
+                     "fuzzy": r.fuzzy, "translated": r.translated,
+                     "untranslated": r.untranslated} for r in results])
+        return
+    for r in results:
+        if r.lang is None:
+            echo(f"{r.path}: template, {r.entries} entries")
+        else:
+            echo(f"{r.path}: {r.entries} entries ({r.translated} checked by a person, "
+                 f"{r.fuzzy} fuzzy, {r.untranslated} untranslated)")
+
+
+@po_app.command("import")
+def import_cmd(
+    files: Annotated[list[Path], typer.Argument(help="PO files edited by translators.")],
+    workspace: WorkspaceOpt = None,
+    approve: Annotated[bool, typer.Option(
+        "--approve", help="Approve the imported entries instead of leaving them for review.")] = False,
+    reviewer: Annotated[str | None, typer.Option(
+        "--reviewer", help="Who is importing (default: $PIPELINE_REVIEWER, then git user.name).",
+    )] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Apply edited, non-fuzzy entries as human edits; conflicts are reported, not applied."""
+    from pipeline import reviewer as who_module
+    from pipeline.catalogs.importer import import_files
+    from pipeline.store import open_store
+
+    s = settings(workspace)
+    who = who_module.resolve(reviewer)
+    with open_store(s.database) as store:
+        results = import_files(store, files, targets=s.targets, who=who, approve=approve,
+                               four_eyes=s.four_eyes)
+    conflicts = sum(len(r.conflicts) for r in results)
+    if json_out:
+        print_json([{"path": str(r.path), "lang": r.lang, "imported": r.imported,
+                     "approved": r.approved, "skipped": r.skipped,
+                     "conflicts": [{"line": c.line, "unit": c.unit_id, "reason": c.reason}
+                                   for c in r.conflicts],
+                     "held": [{"line": c.line, "unit": c.unit_id, "reason": c.reason}
+                              for c in r.held]} for r in results])
+    else:
+        for r in results:
+            echo(f"{r.path} ({r.lang}): {r.imported} imported, {r.approved} approved, "
+                 f"{r.skipped} skipped, {len(r.conflicts)} conflicts")
+            for c in (*r.conflicts, *r.held):
+                echo(f"{r.path}:{c.line}: {c.unit_id or '-'}: {c.reason}", err=True)
+    if conflicts:
+        raise typer.Exit(1)
+
+
+@po_app.command("compile")
+def compile_cmd(workspace: WorkspaceOpt = None, lang: LangOpt = None, out: OutOpt = None,
+                json_out: JsonOpt = False) -> None:
+    """Compile the exported catalogs to .mo files (GNU msgfmt when installed)."""
+    from pipeline.catalogs.export import catalog_path
+    from pipeline.catalogs.mo import compile_catalog
+    from pipeline.errors import InputError
+
+    s = settings(workspace)
+    results = []
+    for code in split_langs(lang, s):
+        po = catalog_path(s.locales, code)
+        if not po.is_file():
+            raise InputError("no catalog here; run `pipeline po export` first", path=po)
+        results.append(compile_catalog(po, catalog_path(out or s.locales, code)
+                                       .with_suffix(".mo")))
+    if json_out:
+        print_json([{"source": str(r.source), "path": str(r.path), "messages": r.messages,
+                     "tool": r.tool} for r in results])
+        return
+    for r in results:
+        echo(f"{r.path}: {r.messages} messages (compiled with {r.tool})")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to the app (filled in by the stage's issue)."""
+    """Add the `po` command group."""
+    app.add_typer(po_app, name="po")

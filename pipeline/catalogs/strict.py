@@ -1,0 +1,297 @@
+"""A strict one-pass PO syntax checker: catches what polib silently mis-parses, naming the line.
+
+polib accepts some broken files without complaint (an unterminated string loses its last
+character, the next line's translation goes missing), so every file is checked here first. The
+rules follow GNU `msgfmt --check` (syntax, structure, duplicates, header, plural counts, leading
+and trailing newlines) and reject the few things msgfmt allows but polib cannot read back exactly
+(C escapes such as `\\a` or octal, several strings on one line, `#foo` comments).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from polib import unescape
+
+from pipeline.catalogs import formats
+from pipeline.errors import InputError
+
+# One quoted PO string: the unrolled-loop form is several times faster than (?:[^"\\]|\\.)*.
+_STR = r'"([^"\\]*(?:\\.[^"\\]*)*)"'
+_KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr\[(\d+)\]|msgstr)\s+" + _STR + r"$")
+_CONTINUATION = re.compile(_STR + r"$")
+_PREVIOUS = re.compile(r"(?:(msgctxt|msgid_plural|msgid)\s+)?" + _STR + r"$")
+_ESCAPE = re.compile(r"\\(.)")
+#: Escapes polib decodes; msgfmt also knows \a, \?, octal and hex, which polib would keep verbatim.
+_POLIB_ESCAPES = frozenset('\\"ntrvbf')
+_COMMENT_TOKENS = frozenset({"#", "#:", "#,", "#."})
+_NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
+
+# Parser states: between entries, or after each keyword of an entry.
+_OUT, _CTXT, _ID, _PLURAL, _STR_ONE, _STR_MANY = range(6)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One message as the strict pass read it (values unescaped exactly as polib does)."""
+
+    line: int  # where the entry's msgctxt or msgid keyword is
+    msgctxt: str | None
+    msgid: str
+    msgid_plural: str | None
+    msgstr: tuple[str, ...]  # one string, or one per plural form
+    flags: tuple[str, ...]
+    obsolete: bool
+    notes: tuple[str, ...] = ()  # extracted (#.) comments
+
+    @property
+    def fuzzy(self) -> bool:
+        return "fuzzy" in self.flags
+
+
+def _value(parts: list[str]) -> str:
+    raw = "".join(parts)
+    return unescape(raw) if "\\" in raw else raw
+
+
+def _diagnose(text: str) -> str:
+    """Why a line that should hold a keyword or a string does not parse."""
+    m = re.match(r"(msgctxt|msgid_plural|msgid|msgstr\[\d+\]|msgstr)(?=\s|\"|$)\s*", text)
+    rest = text[m.end():] if m else text
+    if m and not rest:
+        return f"{m.group(1)} has no string after it"
+    if m and not text[len(m.group(1))].isspace():
+        return f"put a space between {m.group(1)} and its string"
+    if not rest.startswith('"'):
+        word = text.split(None, 1)[0][:30]
+        return (f"unexpected {word!r}: expected msgctxt, msgid, msgid_plural, msgstr, "
+                "a quoted string or a # comment")
+    body = re.match(_STR, rest)
+    if body is None:
+        return "unterminated string (no closing double quote)"
+    tail = rest[body.end():].strip()
+    if tail.startswith('"'):
+        return "two strings on one line (put each continuation string on its own line)"
+    return f"unexpected text after the closing quote: {tail[:30]!r} (escape inner quotes as \\\")"
+
+
+class _Parser:
+    """The line-by-line state machine; `fail` raises InputError with path and line."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.entries: list[Entry] = []
+        self.state = _OUT
+        self.start = 0
+        self.obsolete = False
+        self.flags: tuple[str, ...] = ()
+        self.notes: tuple[str, ...] = ()
+        self.ctxt: list[str] | None = None
+        self.msgid: list[str] = []
+        self.plural: list[str] | None = None
+        self.strs: list[list[str]] = []
+        self.target: list[str] = []
+
+    def fail(self, message: str, line: int) -> InputError:
+        return InputError(f"malformed PO file: {message}", path=self.path, line=line)
+
+    def close_entry(self) -> None:
+        self.entries.append(Entry(
+            self.start, None if self.ctxt is None else _value(self.ctxt), _value(self.msgid),
+            None if self.plural is None else _value(self.plural),
+            tuple(_value(s) for s in self.strs), self.flags, self.obsolete, self.notes,
+        ))
+        self.state, self.ctxt, self.plural, self.flags, self.notes = _OUT, None, None, (), ()
+
+    def string(self, body: str, n: int) -> str:
+        if "\\" in body:
+            bad = {e for e in _ESCAPE.findall(body)} - _POLIB_ESCAPES
+            if bad:
+                esc = "\\" + sorted(bad)[0]
+                raise self.fail(f"unsupported escape {esc!r} in a string (polib cannot read it "
+                                "back; write the character itself)", n)
+        return body
+
+    def keyword(self, text: str, n: int, obsolete: bool) -> None:
+        m = _KEYWORD.match(text)
+        if m is None:
+            raise self.fail(_diagnose(text), n)
+        kw, index, body = m.group(1), m.group(2), self.string(m.group(3), n)
+        state = self.state
+        starts = (kw == "msgctxt" or kw == "msgid") and state in (_OUT, _STR_ONE, _STR_MANY)
+        if not starts and state != _OUT and obsolete != self.obsolete:
+            raise self.fail("entry mixes obsolete (#~) and active lines", n)
+        if kw == "msgctxt" or kw == "msgid":
+            if state in (_STR_ONE, _STR_MANY):
+                self.close_entry()
+            elif state == _ID or state == _PLURAL:
+                raise self.fail(f"missing msgstr for the msgid at line {self.start}", n)
+            elif state == _CTXT and kw == "msgctxt":
+                raise self.fail("msgctxt follows msgctxt (missing msgid)", n)
+            if kw == "msgctxt":
+                self.ctxt = [body]
+                self.start, self.state, self.obsolete = n, _CTXT, obsolete
+            else:
+                if self.state == _OUT:
+                    self.start, self.obsolete = n, obsolete
+                self.msgid = [body]
+                self.target = self.msgid
+                self.state = _ID
+                return
+            self.target = self.ctxt
+        elif kw == "msgid_plural":
+            if state != _ID:
+                raise self.fail("msgid_plural must follow a msgid", n)
+            self.plural = self.target = [body]
+            self.state = _PLURAL
+        elif index is None:
+            if state == _PLURAL:
+                raise self.fail("an entry with msgid_plural needs msgstr[0], msgstr[1], ...", n)
+            if state != _ID:
+                raise self.fail("msgstr without a msgid before it", n)
+            self.target = [body]
+            self.strs = [self.target]
+            self.state = _STR_ONE
+        else:
+            if state == _ID:
+                raise self.fail("msgstr[N] needs a msgid_plural before it", n)
+            expected = 0 if state == _PLURAL else len(self.strs)
+            if state not in (_PLURAL, _STR_MANY):
+                raise self.fail("msgstr[N] without a msgid and msgid_plural before it", n)
+            if int(index) != expected:
+                raise self.fail(f"expected msgstr[{expected}], found msgstr[{index}]", n)
+            self.target = [body]
+            if state == _PLURAL:
+                self.strs = [self.target]
+            else:
+                self.strs.append(self.target)
+            self.state = _STR_MANY
+
+    def continuation(self, text: str, n: int, obsolete: bool) -> None:
+        m = _CONTINUATION.match(text)
+        if m is None:
+            raise self.fail(_diagnose(text), n)
+        if self.state == _OUT:
+            raise self.fail("a string outside any entry (missing msgid or msgstr?)", n)
+        if obsolete != self.obsolete:
+            raise self.fail("entry mixes obsolete (#~) and active lines", n)
+        self.target.append(self.string(m.group(1), n))
+
+    def comment(self, text: str, n: int) -> None:
+        """Comments end the entry before them; inside an unfinished entry they are an error."""
+        state = self.state
+        if state in (_STR_ONE, _STR_MANY):
+            self.close_entry()
+        elif state != _OUT:
+            raise self.fail(f"missing msgstr for the entry at line {self.start}", n)
+        if text.startswith("#|"):
+            rest = text[2:].strip()
+            if not rest or _PREVIOUS.match(rest) is None:
+                raise self.fail("malformed previous-message comment (#| msgid \"...\")", n)
+            self.string(rest, n)
+            return
+        token = text.split(None, 1)[0]
+        if token not in _COMMENT_TOKENS and not token.startswith("##"):
+            raise self.fail(f"unknown comment kind {token[:12]!r} (a translator comment is "
+                            "'# ' with a space)", n)
+        if token == "#.":
+            self.notes += (text[2:].strip(),)
+        elif token == "#,":
+            self.flags += tuple(f.strip() for f in text[2:].split(",") if f.strip())
+
+    def run(self, lines: list[str]) -> list[Entry]:
+        keyword, continuation, comment = self.keyword, self.continuation, self.comment
+        for n, raw in enumerate(lines, 1):
+            text = raw.strip()
+            if not text:
+                continue
+            first = text[0]
+            if first == '"':
+                continuation(text, n, False)
+            elif first == "m":
+                keyword(text, n, False)
+            elif first == "#":
+                if text.startswith("#~"):
+                    if text.startswith("#~|"):
+                        continue  # polib skips previous strings of obsolete entries
+                    rest = text[2:]
+                    if not rest[:1].isspace() or not rest.strip():
+                        raise self.fail("an obsolete line needs '#~ ' and a keyword or string", n)
+                    rest = rest.strip()
+                    if rest[0] == '"':
+                        continuation(rest, n, True)
+                    else:
+                        keyword(rest, n, True)
+                else:
+                    comment(text, n)
+            else:
+                raise self.fail(_diagnose(text), n)
+        if self.state in (_STR_ONE, _STR_MANY):
+            self.close_entry()
+        elif self.state != _OUT:
+            raise self.fail("file ends inside this entry (missing msgstr)", self.start)
+        return self.entries
+
+
+def header_fields(msgstr: str) -> dict[str, str]:
+    """The `Key: value` fields of a header entry's msgstr."""
+    fields: dict[str, str] = {}
+    for row in msgstr.split("\n"):
+        key, sep, value = row.partition(":")
+        if sep and key.strip():
+            fields[key.strip()] = value.strip()
+    return fields
+
+
+def _check_entries(path: str, entries: list[Entry]) -> dict[str, str]:
+    """Cross-entry rules: header first, no duplicates, plural counts, newline symmetry."""
+    if not entries or entries[0].msgid != "" or entries[0].msgctxt is not None \
+            or entries[0].obsolete:
+        raise InputError("malformed PO file: no header entry (msgid \"\" with the Content-Type "
+                         "and Language fields) before the first message", path=path,
+                         line=entries[0].line if entries else 1)
+    header = entries[0]
+    fields = header_fields(header.msgstr[0] if header.msgstr else "")
+    seen: dict[tuple[str | None, str], int] = {}
+    nplurals: int | None = None
+    for e in entries:
+        key = (e.msgctxt, e.msgid)
+        first = seen.setdefault(key, e.line)
+        if first != e.line:
+            what = f"msgid {e.msgid[:40]!r}" + (f" with msgctxt {e.msgctxt!r}" if e.msgctxt else "")
+            raise InputError(f"duplicate entry: {what} is already defined at line {first}",
+                             path=path, line=e.line)
+        if e.fuzzy or e.obsolete or e is header:
+            continue
+        if e.msgid_plural is not None:
+            if nplurals is None:
+                m = _NPLURALS.search(fields.get("Plural-Forms", ""))
+                if m is None or "plural=" not in fields.get("Plural-Forms", "").replace(" ", ""):
+                    raise InputError("plural entries need a Plural-Forms header with nplurals= "
+                                     "and plural=", path=path, line=e.line)
+                nplurals = int(m.group(1))
+            if len(e.msgstr) != nplurals:
+                raise InputError(f"entry has {len(e.msgstr)} plural forms but the header says "
+                                 f"nplurals={nplurals}", path=path, line=e.line)
+            pairs = [(e.msgid, e.msgstr[0])] + [(e.msgid_plural, s) for s in e.msgstr[1:]]
+        else:
+            pairs = [(e.msgid, e.msgstr[0])]
+        for source, target in pairs:
+            if not target:
+                continue
+            if e.flags:
+                why = formats.mismatch(e.flags, source, target)
+                if why:
+                    raise InputError(why, path=path, line=e.line)
+            for end, test in (("begin", str.startswith), ("end", str.endswith)):
+                if test(source, "\n") != test(target, "\n"):
+                    raise InputError(f"msgid and msgstr do not both {end} with a newline (\\n)",
+                                     path=path, line=e.line)
+    return fields
+
+
+def parse(path: str, text: str) -> tuple[list[Entry], dict[str, str]]:
+    """Check decoded PO text strictly; returns its entries (header first) and header fields."""
+    entries = _Parser(path).run(text.split("\n"))
+    return entries, _check_entries(path, entries)

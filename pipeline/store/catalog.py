@@ -1,0 +1,96 @@
+"""Queries of the catalogs stage: units with their current translation for PO export and import."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pipeline.store import Store
+
+
+@dataclass(frozen=True)
+class CatalogRow:
+    """One live unit and its translation in one language, in article order."""
+
+    unit_id: str
+    article: str
+    source_file: str
+    position: int
+    kind: str
+    source_text: str
+    text: str | None
+    status: str
+    revision: int
+    origin: str | None
+    engine: str | None
+    package: str | None
+    package_version: str | None
+    suggestion: str | None
+    reason: str | None
+    translated_by: str | None
+    reviewed_by: str | None
+    updated_at: str | None
+    flags: str  # JSON list
+
+
+def export_rows(store: Store, lang: str | None) -> Iterator[CatalogRow]:
+    """Every live unit with its `lang` translation (untranslated when it has none; lang None: all).
+
+    Articles come newest first (as `article_slugs` lists them), units in reading order.
+    """
+    cur = store.conn.execute(
+        "SELECT u.id, u.article_id, a.source, u.position, u.kind, u.source_text, t.text,"
+        " coalesce(t.status, 'untranslated'), coalesce(t.revision, 0), t.origin, t.engine,"
+        " t.package, t.package_version, t.suggestion, t.reason, t.translated_by, t.reviewed_by,"
+        " t.updated_at, coalesce(t.flags, '[]')"
+        " FROM units u JOIN articles a ON a.id = u.article_id"
+        " LEFT JOIN translations t ON t.unit_id = u.id AND t.lang = ?"
+        " WHERE u.obsolete = 0"
+        " ORDER BY coalesce(a.date_iso, '') DESC, a.id, u.position",
+        (lang,),
+    )
+    for row in cur:
+        yield CatalogRow(*row)
+
+
+def latest_change(store: Store, lang: str | None) -> str | None:
+    """The newest updated_at of the units (lang None) or of the language's translations."""
+    if lang is None:
+        row = store.conn.execute("SELECT max(updated_at) FROM units WHERE obsolete = 0").fetchone()
+    else:
+        row = store.conn.execute(
+            "SELECT max(updated_at) FROM translations WHERE lang = ?", (lang,)
+        ).fetchone()
+    return row[0] if row else None
+
+
+@dataclass(frozen=True)
+class ImportTarget:
+    """What an imported entry is compared against: the unit's source and its translation."""
+
+    unit_id: str
+    source_text: str
+    obsolete: bool
+    text: str | None
+    status: str | None  # None when the unit has no row in the language
+    revision: int
+    translated_by: str | None
+
+
+def import_targets(store: Store, lang: str, unit_ids: list[str]) -> dict[str, ImportTarget]:
+    """The units named by a PO file's msgctxts (missing ids are simply absent)."""
+    out: dict[str, ImportTarget] = {}
+    chunk = 900  # stays under SQLite's default limit of bound parameters
+    for i in range(0, len(unit_ids), chunk):
+        ids = unit_ids[i:i + chunk]
+        marks = ",".join("?" * len(ids))
+        rows = store.conn.execute(
+            "SELECT u.id, u.source_text, u.obsolete, t.text, t.status, coalesce(t.revision, 0),"
+            " t.translated_by"
+            " FROM units u LEFT JOIN translations t ON t.unit_id = u.id AND t.lang = ?"
+            f" WHERE u.id IN ({marks})",
+            (lang, *ids),
+        )
+        for uid, source, obsolete, text, status, revision, by in rows:
+            out[uid] = ImportTarget(uid, source, bool(obsolete), text, status, revision, by)
+    return out
