@@ -270,3 +270,37 @@ def test_sentence_level_memory_mixes_with_mt(argos_dir: Path, store: Store) -> N
     t = tr.get(store, unit.id, "fa")
     assert t.origin == "mt" and FLAG_TEST_MODEL in t.flags
     assert t.text is not None and t.text.endswith("  نان گران‌تر شد.")
+
+
+def test_progress_bar_only_on_a_terminal(argos_dir: Path, workspace: Settings, store: Store) -> None:
+    import os
+    import pty
+
+    add_article(store, "budget", PARTS)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "ARGOS_PACKAGES_DIR": str(argos_dir),
+           "COLUMNS": "160"}
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "pipeline", "translate", "-w", str(workspace.root), "--lang",
+             "fa", "--beam", "1", "--threads", "1"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=follower, env=env,
+            timeout=120,
+        )
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                data = os.read(leader, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+    finally:
+        os.close(leader)
+    terminal = b"".join(chunks).decode("utf-8", "replace")
+    assert proc.returncode == 0
+    assert "sentences/s" in terminal and f"{len(PARTS)}/{len(PARTS)}" in terminal
+    assert "TEST MODEL" in terminal
+    assert "sentences/s" not in proc.stdout.decode()  # the bar goes to the terminal only
