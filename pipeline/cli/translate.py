@@ -93,9 +93,12 @@ def models_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> Non
 @models_app.command("install")
 def models_install(
     pairs: Annotated[list[str] | None, typer.Argument(
-        help="Language pairs like en-fa (default: source to each target of the workspace).")] = None,
+        metavar="PAIR",
+        help="Language pairs like en-fa (default: source to each target of the workspace).",
+    )] = None,
     from_file: Annotated[list[Path] | None, typer.Option(
-        "--from-file", help="Install a local .argosmodel file instead (repeatable; no network).",
+        "--from-file", metavar="PATH",
+        help="Install a local .argosmodel file instead (repeatable; no network).",
         dir_okay=False)] = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
