@@ -2,8 +2,238 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
+
+from pipeline.cli.common import JsonOpt, LangOpt, WorkspaceOpt, echo, print_json, settings, split_langs
+
+if TYPE_CHECKING:
+    from pipeline.translate.packages import PackageInfo
+    from pipeline.translate.run import RunReport
+
+ALL_LANGS = ("en", "fa", "ar", "sq")
+
+TEST_MODEL_WARNING = (
+    "WARNING: TEST MODEL in use (random weights). Its output words are placeholders, not "
+    "translations; every such unit is flagged test_model. Install real packages with "
+    "`pipeline models install` (or --from-file PATH.argosmodel)."
+)
+
+models_app = typer.Typer(
+    name="models", help="Argos translation packages: list, install, remove.",
+    no_args_is_help=True, rich_markup_mode=None,
+)
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024**2:.1f} MB"
+
+
+def _languages(workspace: Path | None) -> tuple[str, ...]:
+    """The workspace's languages, or en/fa/ar/sq outside a workspace."""
+    from pipeline.errors import WorkspaceNotFound
+
+    try:
+        return settings(workspace).languages
+    except WorkspaceNotFound:
+        if workspace is not None:
+            raise
+        return ALL_LANGS
+
+
+def _describe(pkg: PackageInfo) -> str:
+    marker = "  TEST MODEL: random weights, placeholder words" if pkg.test_model else ""
+    return f"{pkg.pair:<8} {pkg.version or '-':<10} {_mb(pkg.size):>10}  {pkg.name}{marker}"
+
+
+@models_app.command("list")
+def models_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
+    """Installed packages, and for the workspace's languages: direct, pivot or impossible."""
+    from pipeline.translate import packages
+    from pipeline.translate.routing import route_table
+
+    installed = packages.installed()
+    langs = _languages(workspace)
+    table = route_table(langs, installed)
+    if as_json:
+        print_json({
+            "directory": str(packages.packages_dir()),
+            "packages": [
+                {"pair": p.pair, "name": p.name, "version": p.version, "size": p.size,
+                 "test_model": p.test_model} for p in installed
+            ],
+            "routes": [
+                {"from": a, "to": b, "path": r.path if r else None,
+                 "kind": "impossible" if r is None else ("pivot" if r.pivoted else "direct"),
+                 "test_model": bool(r and r.test_model)}
+                for a, b, r in table
+            ],
+        })
+        return
+    echo(f"packages in {packages.packages_dir()}:")
+    if not installed:
+        echo("  (none) install with: pipeline models install en-fa  (or --from-file PATH)")
+    for p in installed:
+        echo("  " + _describe(p))
+    echo(f"routes between {', '.join(langs)}:")
+    for a, b, r in table:
+        if r is None:
+            what = "impossible (no direct package, no pivot through English)"
+        elif r.pivoted:
+            what = f"pivot {r.path}"
+        else:
+            what = "direct"
+        echo(f"  {a}->{b}: {what}{'  [TEST MODEL]' if r and r.test_model else ''}")
+
+
+@models_app.command("install")
+def models_install(
+    pairs: Annotated[list[str] | None, typer.Argument(
+        metavar="PAIR",
+        help="Language pairs like en-fa (default: source to each target of the workspace).",
+    )] = None,
+    from_file: Annotated[list[Path] | None, typer.Option(
+        "--from-file", metavar="PATH",
+        help="Install a local .argosmodel file instead (repeatable; no network).",
+        dir_okay=False)] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Install packages from the Argos index (needs network) or from local files."""
+    from pipeline.translate import packages
+
+    done: list[PackageInfo] = []
+    for path in from_file or []:
+        done.append(packages.install_file(path))
+    wanted = [packages.parse_pair(p) for p in pairs or []]
+    if not wanted and not from_file:
+        s = settings(workspace)
+        wanted = [(s.source, t) for t in s.targets]
+    if wanted:
+        done += packages.install_pairs(wanted)
+    for pkg in done:
+        echo(f"installed {_describe(pkg)}")
+    if any(p.test_model for p in done):
+        echo(TEST_MODEL_WARNING, err=True)
+
+
+@models_app.command("remove")
+def models_remove(
+    pair: Annotated[str, typer.Argument(help="The language pair to uninstall, like en-fa.")],
+) -> None:
+    """Uninstall the package of one language pair."""
+    from pipeline.translate import packages
+
+    pkg = packages.remove(*packages.parse_pair(pair))
+    echo(f"removed {pkg.pair} ({pkg.name})")
+
+
+def _run_with_progress(run: Callable[[Any, Any], RunReport], quiet: bool) -> RunReport:
+    """Call run(progress, on_plan) with a rich progress bar when stderr is a terminal."""
+    if quiet or not sys.stderr.isatty():
+        return run(None, None)
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class SentencesPerSecond(ProgressColumn):
+        def render(self, task: object) -> Text:
+            fields = getattr(task, "fields", {})
+            elapsed = getattr(task, "elapsed", None) or 0.0
+            rate = fields.get("sentences", 0) / elapsed if elapsed else 0.0
+            return Text(f"{rate:.1f} sentences/s")
+
+    progress = Progress(
+        TextColumn("translating"), BarColumn(), MofNCompleteColumn(), TextColumn("units"),
+        SentencesPerSecond(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+        console=Console(stderr=True), transient=False,
+    )
+    with progress:
+        task = progress.add_task("translate", total=None, sentences=0)
+        counts = {"sentences": 0}
+
+        def on_plan(total: int) -> None:
+            progress.update(task, total=total)
+
+        def on_progress(units: int, sentences: int) -> None:
+            counts["sentences"] += sentences
+            progress.update(task, advance=units, sentences=counts["sentences"])
+
+        return run(on_progress, on_plan)
+
+
+def translate(
+    lang: LangOpt = None,
+    article: Annotated[str | None, typer.Option(
+        "--article", "-a", help="Only this article (slug).")] = None,
+    limit: Annotated[int | None, typer.Option(
+        "--limit", min=1, help="At most this many units per language.")] = None,
+    beam: Annotated[int | None, typer.Option(
+        "--beam", min=1, help="Beam size (default: translate.beam in pipeline.toml, 4).")] = None,
+    batch_size: Annotated[int | None, typer.Option(
+        "--batch-size", min=1, help="Sentences per model batch (default: translate.batch_size).",
+    )] = None,
+    device: Annotated[str | None, typer.Option(
+        "--device", help="cpu, cuda or auto (default: translate.device).")] = None,
+    compute_type: Annotated[str | None, typer.Option(
+        "--compute-type", help="CTranslate2 compute type, e.g. int8, float32 (default: int8).",
+    )] = None,
+    threads: Annotated[int | None, typer.Option(
+        "--threads", min=1, help="CPU threads per translation (default: every core).")] = None,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="No progress bar and no summary.")] = False,
+    as_json: JsonOpt = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Machine-translate untranslated and stale units; approved and edited text is never touched."""
+    from pipeline.store import open_store
+    from pipeline.translate.engine import EngineOptions
+    from pipeline.translate.run import translate_pending
+
+    s = settings(workspace)
+    langs = split_langs(lang, s)
+    options = EngineOptions(
+        beam=beam or s.beam, batch_size=batch_size or s.batch_size, device=device or s.device,
+        compute_type=compute_type or s.compute_type, intra_threads=threads or 0,
+    )
+    with open_store(s.database) as store:
+        report = _run_with_progress(
+            lambda progress, on_plan: translate_pending(
+                store, s.source, langs, article=article, limit=limit, options=options,
+                progress=progress, on_plan=on_plan),
+            quiet or as_json,
+        )
+    if as_json:
+        print_json({
+            "written": report.written, "sentences": report.sentences,
+            "model_calls": report.model_calls, "seconds": round(report.seconds, 3),
+            "test_model": report.test_model,
+            "languages": [vars(r) for r in report.langs],
+        })
+    elif not quiet:
+        for r in report.langs:
+            route = r.route or "no route"
+            echo(f"{r.lang}: {r.written} of {r.pending} units ({route}; {r.from_memory} from "
+                 f"memory, {r.mask_lost} flagged mask_lost, {r.skipped} changed by people)")
+        rate = report.sentences / report.seconds if report.seconds else 0.0
+        echo(f"{report.sentences} sentences through the model in {report.seconds:.1f}s "
+             f"({rate:.1f}/s)")
+    if report.test_model:
+        echo(TEST_MODEL_WARNING, err=True)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to the app (filled in by the stage's issue)."""
+    """Add `pipeline models ...` and `pipeline translate`."""
+    app.add_typer(models_app, name="models")
+    app.command("translate")(translate)

@@ -1,0 +1,100 @@
+"""Protect what MT must not touch (URLs, e-mails, [n] markers, inline markup, glossary terms).
+
+Protected spans become numbered placeholders before translation and are put back afterwards. If
+the model drops, duplicates or invents a placeholder, `unmask` returns None and the caller
+translates the sentence unmasked and flags it for review.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# Order matters: earlier patterns win where spans overlap (a URL holding an @ stays a URL).
+_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("url", r"\b(?:https?://|www\.)[^\s<>\"'\]\)]+[^\s<>\"'\]\).,;:!?]"),
+    ("email", r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"),
+    ("ref", r"\[\d{1,3}\]"),
+    ("tag", r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>"),
+    ("code", r"`[^`\n]+`"),
+    ("emphasis", r"\*\*|__"),
+)
+_RULES = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in _PATTERNS))
+
+# Placeholders: bracketed numbers survive tokenizers and are usually copied by real models.
+_OPEN, _CLOSE = "\u27e6", "\u27e7"  # ⟦ ⟧
+_FOUND = re.compile(rf"{_OPEN}\s*(\d+)\s*{_CLOSE}")
+
+
+@dataclass(frozen=True)
+class Masked:
+    """A sentence with protected spans replaced, and the spans in placeholder order."""
+
+    text: str
+    spans: tuple[str, ...]
+
+    @property
+    def masked(self) -> bool:
+        return bool(self.spans)
+
+
+def placeholder(n: int) -> str:
+    return f"{_OPEN}{n}{_CLOSE}"
+
+
+def _term_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
+    cleaned = sorted({t.strip() for t in terms if t and t.strip()}, key=len, reverse=True)
+    if not cleaned:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in cleaned) + r")(?!\w)")
+
+
+class Masker:
+    """Masks sentences with the built-in rules plus a glossary's do-not-translate terms."""
+
+    def __init__(self, keep_terms: Iterable[str] = ()) -> None:
+        self._terms = _term_pattern(keep_terms)
+
+    def _spans(self, text: str) -> list[tuple[int, int]]:
+        found = [(m.start(), m.end()) for m in _RULES.finditer(text)]
+        if self._terms is not None:
+            found += [(m.start(), m.end()) for m in self._terms.finditer(text)]
+        found.sort(key=lambda s: (s[0], -s[1]))
+        out: list[tuple[int, int]] = []
+        for a, b in found:
+            if out and a < out[-1][1]:
+                continue  # overlaps an earlier, longer span
+            out.append((a, b))
+        return out
+
+    def mask(self, text: str) -> Masked:
+        """Replace protected spans by ⟦0⟧, ⟦1⟧, ... (text without them is returned as is)."""
+        if _OPEN in text or _CLOSE in text:
+            return Masked(text, ())  # the text already holds our brackets: do not guess
+        spans = self._spans(text)
+        if not spans:
+            return Masked(text, ())
+        parts, kept, pos = [], [], 0
+        for i, (a, b) in enumerate(spans):
+            parts.append(text[pos:a])
+            parts.append(placeholder(i))
+            kept.append(text[a:b])
+            pos = b
+        parts.append(text[pos:])
+        return Masked("".join(parts), tuple(kept))
+
+
+def unmask(translated: str, masked: Masked) -> str | None:
+    """Put the spans back; None if any placeholder is missing, repeated or unknown."""
+    if not masked.spans:
+        return translated
+    numbers = [int(m.group(1)) for m in _FOUND.finditer(translated)]
+    if sorted(numbers) != list(range(len(masked.spans))):
+        return None
+    return _FOUND.sub(lambda m: masked.spans[int(m.group(1))], translated)
+
+
+def protected_spans(text: str, keep_terms: Iterable[str] = ()) -> list[str]:
+    """The spans `Masker` would protect in `text` (for checks and tests)."""
+    return list(Masker(keep_terms).mask(text).spans)

@@ -1,0 +1,328 @@
+"""Argos packages on disk: list, validate and install safely (staged, atomic), remove.
+
+argostranslate's own install extracts a zip straight into the package directory, so one bad
+archive can break every installed language. Here an archive is checked entry by entry, extracted
+into a staging directory beside the package directory, checked again, and only then renamed into
+place. Installed packages are read with argostranslate.package (light: no torch, no stanza).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shutil
+import stat
+import tempfile
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from pipeline.errors import ModelError, NotFound
+
+log = logging.getLogger(__name__)
+
+#: Largest total uncompressed size of an archive (real Argos packages are 100-400 MB).
+MAX_UNPACKED_BYTES = 2 * 1024**3
+#: metadata.json key written by scripts/make_test_model.py into random-weight packages.
+TEST_MODEL_KEY = "pipeline_test_model"
+_CODE = re.compile(r"^[a-z]{2,3}(?:[_-][A-Za-z0-9]+)?$")
+_COPY_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class PackageInfo:
+    """One installed translation package."""
+
+    name: str  # directory name
+    path: Path
+    from_code: str
+    to_code: str
+    version: str
+    target_prefix: str
+    test_model: bool
+    size: int  # bytes on disk
+
+    @property
+    def pair(self) -> str:
+        return f"{self.from_code}-{self.to_code}"
+
+
+def packages_dir() -> Path:
+    """Where packages are installed: $ARGOS_PACKAGES_DIR, else Argos's default directory.
+
+    Read at call time (argostranslate.settings reads it once, at import).
+    """
+    env = os.environ.get("ARGOS_PACKAGES_DIR")
+    if env:
+        return Path(env)
+    data = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return data / "argos-translate" / "packages"
+
+
+def parse_pair(text: str) -> tuple[str, str]:
+    """'en-fa', 'en_fa' or 'en:fa' -> ('en', 'fa')."""
+    parts = re.split(r"[-_:>]", text.strip(), maxsplit=1)
+    if len(parts) != 2 or not all(_CODE.match(p) for p in parts) or parts[0] == parts[1]:
+        raise ModelError(f"{text!r} is not a language pair; write it like en-fa")
+    return parts[0], parts[1]
+
+
+def _dir_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def read_metadata(pkg_dir: Path) -> dict[str, Any]:
+    """metadata.json of a package directory, checked; ModelError naming the file if it is bad."""
+    meta_path = pkg_dir / "metadata.json"
+    try:
+        data = json.loads(meta_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelError("package has no metadata.json", path=pkg_dir) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelError(f"metadata.json is not valid JSON ({exc})", path=meta_path) from None
+    if not isinstance(data, dict):
+        raise ModelError("metadata.json must hold a JSON object", path=meta_path)
+    if data.get("type", "translate") != "translate":
+        raise ModelError(f"not a translation package (type {data.get('type')!r})", path=meta_path)
+    for key in ("from_code", "to_code"):
+        value = data.get(key)
+        if not isinstance(value, str) or not _CODE.match(value):
+            raise ModelError(f"metadata.json has no valid {key}", path=meta_path)
+    if not isinstance(data.get("package_version", ""), str):
+        raise ModelError("metadata.json package_version must be a string", path=meta_path)
+    return data
+
+
+def check_package_dir(pkg_dir: Path) -> dict[str, Any]:
+    """Everything the engine needs is present: metadata, CTranslate2 model, tokenizer."""
+    meta = read_metadata(pkg_dir)
+    if not (pkg_dir / "model" / "model.bin").is_file():
+        raise ModelError("package has no model (model/model.bin missing)", path=pkg_dir)
+    if not (pkg_dir / "model" / "config.json").is_file():
+        raise ModelError("package model is incomplete (model/config.json missing)", path=pkg_dir)
+    if not ((pkg_dir / "sentencepiece.model").is_file() or (pkg_dir / "bpe.model").is_file()):
+        raise ModelError("package has no tokenizer (sentencepiece.model or bpe.model)",
+                         path=pkg_dir)
+    return meta
+
+
+def _info(path: Path, meta: dict[str, Any]) -> PackageInfo:
+    return PackageInfo(
+        name=path.name, path=path, from_code=meta["from_code"], to_code=meta["to_code"],
+        version=str(meta.get("package_version") or ""),
+        target_prefix=str(meta.get("target_prefix") or ""),
+        test_model=meta.get(TEST_MODEL_KEY) is True, size=_dir_size(path),
+    )
+
+
+def installed(directory: Path | None = None) -> list[PackageInfo]:
+    """Installed translation packages, sorted by pair; broken directories are skipped and logged."""
+    root = directory or packages_dir()
+    if not root.is_dir():
+        return []
+    out = []
+    for path in sorted(root.iterdir()):
+        if not path.is_dir() or path.name.startswith("."):
+            continue
+        try:
+            meta = check_package_dir(path)
+        except ModelError as exc:
+            log.warning("skipping %s", exc)
+            continue
+        out.append(_info(path, meta))
+    return sorted(out, key=lambda p: (p.from_code, p.to_code, p.version, p.name))
+
+
+def find(from_code: str, to_code: str, directory: Path | None = None) -> PackageInfo | None:
+    """The installed package for a pair (the highest version if several)."""
+    matches = [p for p in installed(directory) if (p.from_code, p.to_code) == (from_code, to_code)]
+    return matches[-1] if matches else None
+
+
+# -- archive validation ------------------------------------------------------------------------
+
+def _check_entries(archive: Path, zf: zipfile.ZipFile, max_bytes: int) -> str:
+    """Reject hostile or malformed entries before anything is written; returns the top directory."""
+    tops: set[str] = set()
+    total = 0
+    infos = zf.infolist()
+    if not infos:
+        raise ModelError("archive is empty", path=archive)
+    for info in infos:
+        name = info.filename
+        where = f"entry {name!r}"
+        if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or "\\" in name:
+            raise ModelError(f"{where} has an absolute or Windows path", path=archive)
+        parts = PurePosixPath(name).parts
+        if any(p == ".." for p in parts):
+            raise ModelError(f"{where} climbs out of the package with '..'", path=archive)
+        mode = info.external_attr >> 16
+        if stat.S_ISLNK(mode):
+            raise ModelError(f"{where} is a symbolic link", path=archive)
+        if not parts or parts[0] in (".", ""):
+            raise ModelError(f"{where} has an empty path", path=archive)
+        if len(parts) == 1 and not info.is_dir():
+            raise ModelError(f"{where} is a file outside the package directory", path=archive)
+        tops.add(parts[0])
+        total += info.file_size
+        if total > max_bytes:
+            raise ModelError(
+                f"archive unpacks to more than {max_bytes // 1024**2} MB; refusing", path=archive
+            )
+    if len(tops) != 1:
+        raise ModelError(
+            f"archive must hold exactly one top directory, found {len(tops)} "
+            f"({', '.join(sorted(tops)[:4])})", path=archive,
+        )
+    top = tops.pop()
+    if top.startswith("."):
+        raise ModelError(f"top directory {top!r} is hidden", path=archive)
+    return top
+
+
+def _extract(archive: Path, zf: zipfile.ZipFile, dest: Path, max_bytes: int) -> None:
+    """Extract regular files and directories only, counting real bytes (headers can lie)."""
+    written = 0
+    for info in zf.infolist():
+        target = dest.joinpath(*PurePosixPath(info.filename).parts)
+        if info.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with zf.open(info) as src, open(target, "wb") as out:
+            while chunk := src.read(_COPY_CHUNK):
+                written += len(chunk)
+                if written > max_bytes:
+                    raise ModelError(
+                        f"archive unpacks to more than {max_bytes // 1024**2} MB; refusing",
+                        path=archive,
+                    )
+                out.write(chunk)
+
+
+def install_file(
+    archive: Path, directory: Path | None = None, *, max_bytes: int = MAX_UNPACKED_BYTES
+) -> PackageInfo:
+    """Validate `archive` in a staging directory and move it into place atomically.
+
+    A package for the same pair is replaced only after the new one is complete; nothing in the
+    package directory changes if any check fails.
+    """
+    archive = Path(archive)
+    root = directory or packages_dir()
+    if not archive.is_file():
+        raise ModelError("no such package file", path=archive)
+    if not zipfile.is_zipfile(archive):
+        raise ModelError("not an Argos package (not a zip archive)", path=archive)
+    root.mkdir(parents=True, exist_ok=True)
+    # Staging beside the package directory: same file system, so the final rename is atomic,
+    # and not inside it, so a crash never leaves a half package where Argos would read it.
+    staging = Path(tempfile.mkdtemp(prefix=f".{root.name}-staging-", dir=root.parent))
+    try:
+        try:
+            with zipfile.ZipFile(archive) as zf:
+                top = _check_entries(archive, zf, max_bytes)
+                _extract(archive, zf, staging, max_bytes)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
+            raise ModelError(f"cannot unpack the archive ({exc})", path=archive) from None
+        unpacked = staging / top
+        try:
+            meta = check_package_dir(unpacked)
+        except ModelError as exc:
+            raise ModelError(exc.message, path=archive) from None
+        old = find(meta["from_code"], meta["to_code"], root)
+        final = root / f"translate-{meta['from_code']}_{meta['to_code']}"
+        if final.exists() and (old is None or old.path != final):
+            final = root / top  # an unrelated directory holds the usual name
+            if final.exists() and (old is None or old.path != final):
+                raise ModelError(f"{final} exists and is not a package for this pair; remove it",
+                                 path=archive)
+        retired = staging / "previous"
+        if old is not None:
+            old.path.rename(retired)
+        try:
+            unpacked.rename(final)
+        except OSError:
+            if old is not None:
+                retired.rename(old.path)  # put the old package back
+            raise
+        log.info("installed %s from %s", final.name, archive)
+        return _info(final, meta)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def remove(from_code: str, to_code: str, directory: Path | None = None) -> PackageInfo:
+    """Uninstall the package for a pair; NotFound if there is none."""
+    root = directory or packages_dir()
+    pkg = find(from_code, to_code, root)
+    if pkg is None:
+        raise NotFound(f"no installed package for {from_code}-{to_code} (see `pipeline models list`)")
+    # Rename first (atomic), then delete: the package disappears whole or not at all.
+    trash = Path(tempfile.mkdtemp(prefix=f".{root.name}-removing-", dir=root.parent))
+    pkg.path.rename(trash / pkg.name)
+    shutil.rmtree(trash, ignore_errors=True)
+    return pkg
+
+
+# -- the package index (network) ---------------------------------------------------------------
+
+INDEX_TIMEOUT_S = 15
+
+
+def _fetch(url: str, timeout: float = INDEX_TIMEOUT_S) -> bytes:
+    """GET a URL; NetworkUnavailable when it cannot be reached."""
+    import urllib.error
+    import urllib.request
+
+    from pipeline.errors import NetworkUnavailable
+
+    try:
+        req = urllib.request.Request(url, headers={"User-Agent": "pipeline (argos packages)"})
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return bytes(resp.read())
+    except (urllib.error.URLError, OSError, TimeoutError) as exc:
+        raise NetworkUnavailable(
+            f"cannot reach the Argos package index ({getattr(exc, 'reason', exc)}); "
+            "install from a file instead: pipeline models install --from-file PATH.argosmodel"
+        ) from None
+
+
+def available_packages() -> list[Any]:
+    """The Argos package index, as argostranslate.package.AvailablePackage objects."""
+    from argostranslate import package as argos_package
+    from argostranslate import settings as argos_settings
+
+    raw = _fetch(argos_settings.remote_package_index)
+    try:
+        index = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ModelError(f"the package index is not valid JSON ({exc})") from None
+    return [argos_package.AvailablePackage(m) for m in index if isinstance(m, dict)]
+
+
+def install_pairs(
+    pairs: Iterable[tuple[str, str]], directory: Path | None = None
+) -> list[PackageInfo]:
+    """Download the index packages for `pairs` and install each through install_file."""
+    wanted = list(pairs)
+    index = available_packages()
+    done = []
+    for src, tgt in wanted:
+        match = [p for p in index if (p.from_code, p.to_code) == (src, tgt)]
+        if not match:
+            raise NotFound(f"the Argos index has no package for {src}-{tgt}; "
+                           "translations will pivot through English if en packages exist")
+        pkg = max(match, key=lambda p: str(p.package_version))
+        links = [u for u in (pkg.links or []) if isinstance(u, str)]
+        if not links:
+            raise ModelError(f"the index entry for {src}-{tgt} has no download link")
+        with tempfile.TemporaryDirectory(prefix="pipeline-download-") as tmp:
+            dest = Path(tmp) / f"{src}_{tgt}.argosmodel"
+            dest.write_bytes(_fetch(links[0], timeout=600))
+            done.append(install_file(dest, directory))
+    return done

@@ -1,0 +1,256 @@
+#!/usr/bin/env python3
+"""Build a tiny REAL Argos package (.argosmodel) with random weights, for tests and offline demos.
+
+The package has everything a downloaded one has: a SentencePiece tokenizer trained on text, a
+CTranslate2 Transformer (random weights, int8), metadata.json, zipped as .argosmodel. It goes
+through the same install and translate path as a real package, but its output words are
+placeholders, so metadata.json marks it (`"pipeline_test_model": true`) and pipeline flags every
+translation made with it.
+
+    python scripts/make_test_model.py --from en --to fa --out build/en_fa.argosmodel
+
+Tiny sizes (the defaults) build in a few seconds; `--layers 6 --d-model 512 --ffn 2048 --heads 8
+--vocab 32000` gives an Argos-sized model (~120 MB) for benchmarks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import sys
+import tempfile
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CORPORA = (ROOT.parent / "shared" / "corpus" / "pages", ROOT / "examples")
+
+# Last resort when no corpus is found: a few original sentences, enough to train a tokenizer.
+FALLBACK_TEXT = """\
+The city council met on Tuesday to discuss the new budget for schools and roads.
+Farmers in the north said the late rain had damaged most of the wheat harvest this year.
+A small museum opened in the old railway station, showing photographs from the last century.
+The minister told reporters that talks with the neighbouring countries would continue next week.
+Prices of bread and fuel rose again in March, according to the national statistics office.
+Volunteers cleaned the beach after the storm and collected more than two tonnes of plastic.
+Students from three universities presented their research on water and energy at the conference.
+The football team won the final match after a penalty in the last minute of the game.
+Doctors warned that the hospital needs more nurses before the winter season begins.
+The court will announce its decision about the election complaints at the end of the month.
+"""
+
+MARKER_KEY = "pipeline_test_model"
+WEIGHT_STD = 0.08  # of the random weights: small enough that int8 quantization is well behaved
+
+
+def _corpus_text(paths: Sequence[Path]) -> str:
+    """All .txt/.md/.html text under the given files or directories (markup left in: harmless)."""
+    chunks: list[str] = []
+    for p in paths:
+        files: Iterable[Path] = [p] if p.is_file() else sorted(
+            f for f in p.rglob("*") if f.suffix in {".txt", ".md", ".html", ".htm"} and f.is_file()
+        )
+        for f in files:
+            chunks.append(f.read_text(encoding="utf-8", errors="replace"))
+    return "\n".join(chunks)
+
+
+def find_corpus(explicit: Sequence[Path] = ()) -> str:
+    """Training text: --corpus, else the shared corpus, else examples/, else a built-in text."""
+    if explicit:
+        missing = [str(p) for p in explicit if not p.exists()]
+        if missing:
+            raise SystemExit(f"error: corpus not found: {', '.join(missing)}")
+        return _corpus_text(explicit)
+    for candidate in DEFAULT_CORPORA:
+        if candidate.is_dir():
+            text = _corpus_text([candidate])
+            if len(text) > 2000:
+                return text
+    return FALLBACK_TEXT
+
+
+def train_tokenizer(text: str, vocab: int, workdir: Path) -> Path:
+    """A SentencePiece model trained on `text` (vocabulary as large as the text allows)."""
+    import sentencepiece as spm
+
+    lines = [ln.strip() for ln in re.split(r"[\n.!?]+", text) if len(ln.strip()) > 3]
+    train = workdir / "train.txt"
+    # Repeat short texts so the trainer has enough sentences to work with.
+    while len(lines) < 200:
+        lines = lines * 2
+    train.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    prefix = workdir / "sentencepiece"
+    spm.SentencePieceTrainer.train(
+        input=str(train), model_prefix=str(prefix), vocab_size=max(vocab, 64),
+        hard_vocab_limit=False, character_coverage=1.0, model_type="unigram",
+        num_threads=1, minloglevel=2,
+    )
+    return prefix.with_suffix(".model")
+
+
+def _fill_random(spec: object, d_model: int, ffn: int, vocab: int, rng: object) -> None:
+    """Give every weight of a Transformer spec a random value of the right shape."""
+    import numpy as np
+    from ctranslate2.specs import common_spec, model_spec
+
+    assert isinstance(rng, np.random.Generator)
+
+    def rand(*shape: int) -> np.ndarray:
+        return (rng.standard_normal(shape) * WEIGHT_STD).astype(np.float32)
+
+    def walk(node: object, path: str) -> None:
+        if isinstance(node, common_spec.LayerNormSpec):
+            node.gamma = np.ones(d_model, np.float32)
+            if hasattr(node, "beta"):
+                node.beta = np.zeros(d_model, np.float32)
+            return
+        if isinstance(node, common_spec.EmbeddingsSpec):
+            node.weight = rand(vocab, d_model)
+            return
+        if isinstance(node, list):
+            for i, item in enumerate(node):
+                walk(item, f"{path}/{i}")
+            return
+        if isinstance(node, common_spec.LinearSpec):
+            out_dim, in_dim = _linear_shape(path, d_model, ffn, vocab)
+            node.weight = rand(out_dim, in_dim)
+            node.bias = rand(out_dim)
+            return
+        if isinstance(node, model_spec.LayerSpec):
+            for name, value in list(node.__dict__.items()):
+                if not name.startswith("_"):
+                    walk(value, f"{path}/{name}")
+
+    walk(spec, "")
+
+
+def _linear_shape(path: str, d: int, ffn: int, vocab: int) -> tuple[int, int]:
+    """(out, in) of a linear layer from where it sits in the spec."""
+    if path.endswith("decoder/projection"):
+        return vocab, d
+    if "/ffn/linear_0" in path:
+        return ffn, d
+    if "/ffn/linear_1" in path:
+        return d, ffn
+    index = int(path.rsplit("/", 1)[1])
+    if "/self_attention/linear" in path:  # fused query-key-value, then output
+        return (3 * d, d) if index == 0 else (d, d)
+    if "/attention/linear" in path:  # encoder-decoder attention: query, fused key-value, output
+        return (2 * d, d) if index == 1 else (d, d)
+    raise ValueError(f"unexpected linear layer {path}")
+
+
+def build_model(
+    model_dir: Path, sp_model: Path, *, layers: int, d_model: int, ffn: int, heads: int,
+    vocab: int, seed: int, eos_bias: float = 0.0,
+) -> int:
+    """Save a random-weight int8 CTranslate2 Transformer whose vocabulary is the tokenizer's.
+
+    The vocabulary is padded to `vocab` entries with pieces the model is biased never to emit,
+    so the output layer has the requested size. Returns the vocabulary size.
+    """
+    import numpy as np
+    import sentencepiece as spm
+    from ctranslate2.specs import TransformerSpec
+
+    if d_model % heads:
+        raise SystemExit(f"error: --d-model {d_model} is not a multiple of --heads {heads}")
+    sp = spm.SentencePieceProcessor(model_file=str(sp_model))
+    pieces = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
+    pieces += [f"<extra_{i}>" for i in range(max(0, vocab - len(pieces)))]
+    size = len(pieces)
+    spec = TransformerSpec.from_config((layers, layers), heads)
+    rng = np.random.default_rng(seed)
+    _fill_random(spec, d_model, ffn, size, rng)
+    # Never emit <unk>, <s> or padding pieces: the output stays decodable text.
+    bias = spec.decoder.projection.bias
+    never = [sp.unk_id(), sp.bos_id(), *range(sp.get_piece_size(), size)]
+    bias[[i for i in never if i >= 0]] = -1e4
+    # Random weights rarely pick </s>; a bias makes sentences end after a random length, as a
+    # real model's do (benchmarks use it so decoding work resembles real output lengths).
+    # `eos_bias` is in standard deviations of the random logits, so it means the same at any size.
+    bias[sp.eos_id()] += eos_bias * WEIGHT_STD * math.sqrt(d_model)
+    spec.register_source_vocabulary(pieces)
+    spec.register_target_vocabulary(pieces)
+    spec.validate()
+    spec.optimize(quantization="int8")
+    model_dir.mkdir(parents=True, exist_ok=True)
+    spec.save(str(model_dir))
+    return size
+
+
+def build_package(
+    out: Path, *, src: str, tgt: str, layers: int = 1, d_model: int = 64, ffn: int = 128,
+    heads: int = 2, vocab: int = 500, corpus: Sequence[Path] = (), seed: int = 1,
+    version: str = "0.0.1", eos_bias: float = 0.0,
+) -> Path:
+    """Write `out` (.argosmodel): tokenizer, random model, metadata marking it a test model."""
+    name = f"translate-{src}_{tgt}-test"
+    with tempfile.TemporaryDirectory(prefix="make-test-model-") as tmp:
+        work = Path(tmp)
+        pkg = work / name
+        pkg.mkdir()
+        sp_model = train_tokenizer(find_corpus(corpus), vocab, work)
+        (pkg / "sentencepiece.model").write_bytes(sp_model.read_bytes())
+        size = build_model(pkg / "model", sp_model, layers=layers, d_model=d_model, ffn=ffn,
+                           heads=heads, vocab=vocab, seed=seed, eos_bias=eos_bias)
+        metadata = {
+            "package_version": version,
+            "argos_version": "1.9",
+            "from_code": src,
+            "from_name": src,
+            "to_code": tgt,
+            "to_name": tgt,
+            "type": "translate",
+            "name": f"{src}->{tgt} TEST MODEL (random weights, output is placeholder words)",
+            MARKER_KEY: True,
+            "test_model_size": {"layers": layers, "d_model": d_model, "ffn": ffn, "heads": heads,
+                                "vocab": size},
+        }
+        (pkg / "metadata.json").write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
+        (pkg / "README.md").write_text(
+            "Random-weight test package built by pipeline's scripts/make_test_model.py.\n"
+            "It exercises the real install and translate path; its words mean nothing.\n",
+            encoding="utf-8",
+        )
+        out.parent.mkdir(parents=True, exist_ok=True)
+        partial = out.with_name(out.name + ".part")
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
+            for f in sorted(pkg.rglob("*")):
+                zf.write(f, f.relative_to(work).as_posix())
+        partial.replace(out)
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    ap.add_argument("--from", dest="src", default="en", help="source language code (en)")
+    ap.add_argument("--to", dest="tgt", default="fa", help="target language code (fa)")
+    ap.add_argument("--out", type=Path, help="output .argosmodel (default: SRC_TGT.argosmodel)")
+    ap.add_argument("--layers", type=int, default=1, help="encoder and decoder layers (1)")
+    ap.add_argument("--d-model", type=int, default=64, help="model width (64)")
+    ap.add_argument("--ffn", type=int, default=128, help="feed-forward width (128)")
+    ap.add_argument("--heads", type=int, default=2, help="attention heads (2)")
+    ap.add_argument("--vocab", type=int, default=500, help="vocabulary size (500)")
+    ap.add_argument("--corpus", type=Path, action="append", default=[],
+                    help="text file or directory to train the tokenizer on (repeatable)")
+    ap.add_argument("--seed", type=int, default=1, help="random seed (1)")
+    ap.add_argument("--eos-bias", type=float, default=0.0,
+                    help="raise the end-of-sentence logit by this many standard deviations so outputs "
+                         "end (0: they rarely do; 2.8 gives source-like lengths at d_model 512)")
+    args = ap.parse_args(argv)
+    out = args.out or Path(f"{args.src}_{args.tgt}.argosmodel")
+    build_package(out, src=args.src, tgt=args.tgt, layers=args.layers, d_model=args.d_model,
+                  ffn=args.ffn, heads=args.heads, vocab=args.vocab, corpus=args.corpus,
+                  seed=args.seed, eos_bias=args.eos_bias)
+    print(f"built {out} ({out.stat().st_size // 1024} KiB): {args.src}->{args.tgt} TEST MODEL, "
+          "random weights, its words are placeholders")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

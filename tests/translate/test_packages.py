@@ -1,0 +1,254 @@
+"""Package install, list and remove through the real code path, and every rejected archive."""
+
+from __future__ import annotations
+
+import json
+import stat
+import urllib.error
+import urllib.request
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.errors import ModelError, NotFound
+from pipeline.translate import packages
+from tests.translate.conftest import run_cli
+
+
+def _snapshot(directory: Path) -> dict[str, int]:
+    return {str(p.relative_to(directory)): p.stat().st_size
+            for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def test_install_from_file_lists_every_pair_marked_as_test_model(argos_dir: Path) -> None:
+    pkgs = packages.installed(argos_dir)
+    assert {p.pair for p in pkgs} == {"en-fa", "en-ar", "en-sq", "fa-en"}
+    assert all(p.test_model and p.size > 0 and p.version for p in pkgs)
+    assert all((p.path / "model" / "model.bin").is_file() for p in pkgs)
+    # Nothing is left behind beside the package directory.
+    assert [p.name for p in argos_dir.parent.iterdir()] == [argos_dir.name]
+
+
+def test_models_list_json_shows_direct_pivot_and_impossible(argos_dir: Path, runner: CliRunner,
+                                                            tmp_path: Path) -> None:
+    result = runner.invoke(app, ["models", "list", "--json", "-w", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2  # an explicit workspace that does not exist is an error
+    result = runner.invoke(app, ["models", "list", "--json"], env={"PIPELINE_WORKSPACE": ""})
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    routes = {(r["from"], r["to"]): r for r in data["routes"]}
+    assert len(routes) == 12
+    assert routes[("en", "fa")]["kind"] == "direct"
+    assert routes[("fa", "sq")] == {"from": "fa", "to": "sq", "path": "fa>en>sq",
+                                    "kind": "pivot", "test_model": True}
+    assert routes[("sq", "fa")]["kind"] == "impossible"  # no sq->en package
+    assert routes[("ar", "en")]["kind"] == "impossible"
+
+
+def test_reinstall_replaces_and_remove_uninstalls(argos_dir: Path, model_files: dict,
+                                                  runner: CliRunner) -> None:
+    before = packages.find("en", "fa", argos_dir)
+    assert before is not None
+    again = packages.install_file(model_files[("en", "fa")], argos_dir)
+    assert again.path == before.path
+    assert len([p for p in packages.installed(argos_dir) if p.pair == "en-fa"]) == 1
+    result = runner.invoke(app, ["models", "remove", "en-fa"])
+    assert result.exit_code == 0, result.output
+    assert packages.find("en", "fa", argos_dir) is None
+    assert packages.find("en", "ar", argos_dir) is not None
+    result = runner.invoke(app, ["models", "remove", "en-fa"])
+    assert result.exit_code == 1 and "no installed package for en-fa" in result.output
+    with pytest.raises(NotFound):
+        packages.remove("sq", "fa", argos_dir)
+
+
+def test_install_without_network_says_so_and_names_from_file(
+    argos_dir: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The only mock in the suite: the network.
+    def offline(*args: object, **kwargs: object) -> None:
+        raise urllib.error.URLError("Temporary failure in name resolution")
+
+    monkeypatch.setattr(urllib.request, "urlopen", offline)
+    before = _snapshot(argos_dir)
+    result = runner.invoke(app, ["models", "install", "en-fa"])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "--from-file" in lines[0] and "package index" in lines[0]
+    assert _snapshot(argos_dir) == before
+
+
+def test_bad_pair_is_rejected(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["models", "remove", "english"])
+    assert result.exit_code == 1 and "en-fa" in result.output
+
+
+# -- every rejection leaves the installed packages exactly as they were -------------------------
+
+def _unpacked(model_files: dict, tmp_path: Path) -> Path:
+    """The en->sq package unpacked, to build broken variants from."""
+    out = tmp_path / "src"
+    with zipfile.ZipFile(model_files[("en", "sq")]) as zf:
+        zf.extractall(out)
+    (top,) = list(out.iterdir())
+    return top
+
+
+def _zip(path: Path, entries: list[tuple[str, bytes | None]], symlinks: tuple[str, ...] = ()) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name)
+            if name in symlinks:
+                info.external_attr = (stat.S_IFLNK | 0o777) << 16
+            if data is None:
+                info.external_attr = (stat.S_IFDIR | 0o755) << 16 | 0x10
+                zf.writestr(info, b"")
+            else:
+                zf.writestr(info, data)
+    return path
+
+
+def _entries(top: Path, prefix: str | None = None,
+             skip: Callable[[str], bool] = lambda n: False) -> list[tuple[str, bytes | None]]:
+    name = prefix or top.name
+    out: list[tuple[str, bytes | None]] = []
+    for f in sorted(top.rglob("*")):
+        rel = f"{name}/{f.relative_to(top).as_posix()}"
+        if f.is_file() and not skip(rel):
+            out.append((rel, f.read_bytes()))
+    return out
+
+
+CASES: dict[str, tuple[Callable[[Path, Path], Path], str]] = {}
+
+
+def case(message: str) -> Callable[[Callable[[Path, Path], Path]], Callable[[Path, Path], Path]]:
+    def register(fn: Callable[[Path, Path], Path]) -> Callable[[Path, Path], Path]:
+        CASES[fn.__name__] = (fn, message)
+        return fn
+    return register
+
+
+@case("not a zip archive")
+def not_a_zip(top: Path, out: Path) -> Path:
+    out.write_bytes(b"\x00\x01 this is not an archive" * 10)
+    return out
+
+
+@case("absolute")
+def absolute_path(top: Path, out: Path) -> Path:
+    return _zip(out, [*_entries(top), ("/tmp/evil.txt", b"x")])
+
+
+@case("'..'")
+def dot_dot(top: Path, out: Path) -> Path:
+    return _zip(out, [*_entries(top), (f"{top.name}/../../evil.txt", b"x")])
+
+
+@case("symbolic link")
+def symlink(top: Path, out: Path) -> Path:
+    link = f"{top.name}/link"
+    return _zip(out, [*_entries(top), (link, b"/etc/passwd")], symlinks=(link,))
+
+
+@case("exactly one top directory")
+def two_tops(top: Path, out: Path) -> Path:
+    return _zip(out, [*_entries(top), *_entries(top, prefix="second")])
+
+
+@case("outside the package directory")
+def loose_file(top: Path, out: Path) -> Path:
+    return _zip(out, [*_entries(top), ("README.md", b"hello")])
+
+
+@case("no metadata.json")
+def no_metadata(top: Path, out: Path) -> Path:
+    return _zip(out, _entries(top, skip=lambda n: n.endswith("metadata.json")))
+
+
+@case("not valid JSON")
+def bad_metadata(top: Path, out: Path) -> Path:
+    entries = [(n, b"{not json" if n.endswith("metadata.json") else d) for n, d in _entries(top)]
+    return _zip(out, entries)
+
+
+@case("no valid to_code")
+def metadata_without_language(top: Path, out: Path) -> Path:
+    meta = json.loads((top / "metadata.json").read_text())
+    del meta["to_code"]
+    entries = [(n, json.dumps(meta).encode() if n.endswith("metadata.json") else d)
+               for n, d in _entries(top)]
+    return _zip(out, entries)
+
+
+@case("no model")
+def no_model(top: Path, out: Path) -> Path:
+    return _zip(out, _entries(top, skip=lambda n: n.endswith("model.bin")))
+
+
+@case("no tokenizer")
+def no_tokenizer(top: Path, out: Path) -> Path:
+    return _zip(out, _entries(top, skip=lambda n: n.endswith("sentencepiece.model")))
+
+
+@case("empty")
+def empty(top: Path, out: Path) -> Path:
+    return _zip(out, [])
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_archive_is_rejected_and_installed_packages_keep_working(
+    name: str, argos_dir: Path, model_files: dict, tmp_path: Path
+) -> None:
+    make, message = CASES[name]
+    top = _unpacked(model_files, tmp_path)
+    # Remove en-sq first, so a wrongly accepted archive would show up as a new package.
+    packages.remove("en", "sq", argos_dir)
+    before = _snapshot(argos_dir)
+    archive = make(top, tmp_path / f"{name}.argosmodel")
+    proc = run_cli("models", "install", "--from-file", str(archive), packages=argos_dir,
+                   check=False)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert proc.stderr.count("\n") == 1 and message in proc.stderr
+    assert str(archive) in proc.stderr and "Traceback" not in proc.stderr
+    assert _snapshot(argos_dir) == before
+    assert sorted(p.name for p in argos_dir.parent.iterdir()) == [argos_dir.name]
+    assert not (tmp_path.parent / "evil.txt").exists() and not Path("/tmp/evil.txt").exists()
+
+
+def test_archive_over_the_size_cap_is_rejected(argos_dir: Path, model_files: dict) -> None:
+    before = _snapshot(argos_dir)
+    with pytest.raises(ModelError, match="more than"):
+        packages.install_file(model_files[("en", "sq")], argos_dir, max_bytes=100_000)
+    assert _snapshot(argos_dir) == before
+
+
+def test_archive_with_lying_size_headers_is_rejected(argos_dir: Path, tmp_path: Path,
+                                                model_files: dict) -> None:
+    # Headers that under-report sizes pass the up-front cap; extraction must still refuse.
+    top = _unpacked(model_files, tmp_path)
+    archive = _zip(tmp_path / "liar.argosmodel", _entries(top))
+    with zipfile.ZipFile(archive) as zf:
+        infos = zf.infolist()
+    big = {i.filename for i in infos if i.file_size > 10_000}
+    data = bytearray(archive.read_bytes())
+    # Patch the central-directory uncompressed size of the big files to 1 byte.
+    cd_sig = b"PK\x01\x02"
+    pos = data.find(cd_sig)
+    while pos != -1:
+        name_len = int.from_bytes(data[pos + 28:pos + 30], "little")
+        name = data[pos + 46:pos + 46 + name_len].decode()
+        if name in big:
+            data[pos + 24:pos + 28] = (1).to_bytes(4, "little")
+        pos = data.find(cd_sig, pos + 4)
+    archive.write_bytes(bytes(data))
+    before = _snapshot(argos_dir)
+    with zipfile.ZipFile(archive) as zf:
+        assert sum(i.file_size for i in zf.infolist()) < 100_000  # the headers pass the cap
+    with pytest.raises(ModelError, match="more than|cannot unpack"):
+        packages.install_file(archive, argos_dir, max_bytes=100_000)
+    assert _snapshot(argos_dir) == before
