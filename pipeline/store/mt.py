@@ -6,8 +6,9 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipeline.states import Action, Status, transition
-from pipeline.store import Store, events, now
+from pipeline.states import Action, Status
+from pipeline.store import Store
+from pipeline.store import translations as tr
 
 #: Statuses `pipeline translate` fills; machine text is never re-translated, people's never touched.
 PENDING = (Status.UNTRANSLATED.value, Status.STALE.value)
@@ -94,39 +95,31 @@ def write_machine(store: Store, results: Sequence[MachineResult], *, who: str | 
     """Store results in one transaction through the MACHINE transition; returns rows written.
 
     A row that a person touched since it was read (translated, approved, rejected, or a newer
-    revision) is skipped, never overwritten. Each write appends an event.
+    revision) is skipped, never overwritten. The write itself is the store's one compare-and-set
+    path (`translations.change_many`), which appends the events.
     """
-    written = 0
-    action = Action.MACHINE.value
     with store.transaction() as conn:
+        current: dict[tuple[str, str], tuple[str, int]] = {}
         for r in results:
             row = conn.execute(
-                "SELECT status, text, revision FROM translations WHERE unit_id = ? AND lang = ?",
+                "SELECT status, revision FROM translations WHERE unit_id = ? AND lang = ?",
                 (r.unit_id, r.lang),
             ).fetchone()
-            if row is None:
+            if row is not None:
+                current[(r.unit_id, r.lang)] = (row[0], row[1])
+        changes = []
+        for r in results:
+            cur = current.get((r.unit_id, r.lang))
+            if cur is None or cur[0] not in PENDING:
                 continue
-            status, old_text, revision = row
-            if status not in PENDING:
+            if r.expected_revision is not None and cur[1] != r.expected_revision:
                 continue
-            if r.expected_revision is not None and revision != r.expected_revision:
-                continue
-            new_status = transition(status, action).value
-            ts = now()
-            conn.execute(
-                "UPDATE translations SET text = ?, status = ?, origin = ?, engine = ?, package = ?,"
-                " package_version = ?, pivot = ?, score = ?, flags = ?, reason = NULL,"
-                " translated_by = NULL, revision = ?, updated_at = ? WHERE unit_id = ? AND lang = ?",
-                (r.text, new_status, r.origin, r.engine, r.package, r.package_version, r.pivot,
-                 r.score, json.dumps(sorted(set(r.flags))), revision + 1, ts, r.unit_id, r.lang),
-            )
-            detail = {k: v for k, v in (
-                ("origin", r.origin), ("engine", r.engine), ("package", r.package),
-                ("package_version", r.package_version), ("pivot", r.pivot), ("score", r.score),
-                ("flags", sorted(set(r.flags)) or None),
-            ) if v is not None}
-            events.record(store, r.unit_id, r.lang, action, who=who, old_status=status,
-                          new_status=new_status, old_text=old_text, new_text=r.text,
-                          revision=revision + 1, detail=detail, at=ts)
-            written += 1
-    return written
+            changes.append(tr.Change(
+                r.unit_id, r.lang, Action.MACHINE, who=who, text=r.text,
+                expected_revision=cur[1], flags=tuple(r.flags),
+                detail={"flags": sorted(set(r.flags))} if r.flags else None,
+                fields={"origin": r.origin, "engine": r.engine, "package": r.package,
+                        "package_version": r.package_version, "pivot": r.pivot,
+                        "score": r.score, "translated_by": None},
+            ))
+        return tr.change_many(store, changes)
