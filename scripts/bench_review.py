@@ -157,6 +157,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=2, help="runs of the bulk comparison")
     ap.add_argument("--dir", type=Path, help="where to build (default: /dev/shm when present)")
     ap.add_argument("--keep", type=Path, help="keep the workspace in this directory")
+    ap.add_argument("--no-po", action="store_true",
+                    help="skip the PO export/import figures (scripts/bench_po.py)")
     args = ap.parse_args()
 
     # tmpfs by default: the figures compare the store's own cost with raw sqlite3, and a disk
@@ -273,5 +275,19 @@ def main() -> None:
             shutil.rmtree(base, ignore_errors=True)
 
 
+def _po_figures(units: int) -> None:
+    """The PO half of the review stage: export/import of the same size against polib."""
+    import subprocess
+    import sys
+
+    print("\n== PO round-trip (scripts/bench_po.py)", flush=True)
+    subprocess.run([sys.executable, str(Path(__file__).with_name("bench_po.py")), "--units",
+                    str(units)], check=True)
+
+
 if __name__ == "__main__":
     main()
+    _args = [a for a in sys.argv[1:]]
+    if "--no-po" not in _args:
+        _units = int(_args[_args.index("--units") + 1]) if "--units" in _args else 100_000
+        _po_figures(_units)
