@@ -102,10 +102,11 @@ class _Planned:
 
 
 def _write(store: Store, lang: str, who: str | None, planned: list[_Planned]) -> None:
-    """Every write through the store's compare-and-set change, inside the file's transaction."""
-    for p in planned:
-        tr.change(store, p.unit_id, lang, p.action, who=who, text=p.text,
-                  expected_revision=p.expected_revision, detail=p.detail, **p.fields)
+    """Every write through the store's compare-and-set write (its bulk form), with events."""
+    tr.change_many(store, (
+        tr.Change(p.unit_id, lang, p.action, who=who, text=p.text,
+                  expected_revision=p.expected_revision, detail=p.detail, fields=p.fields)
+        for p in planned))
 
 
 def import_files(

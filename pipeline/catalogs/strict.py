@@ -191,7 +191,8 @@ class _Parser:
                 raise self.fail("malformed previous-message comment (#| msgid \"...\")", n)
             self.string(rest, n)
             return
-        token = text.split(None, 1)[0]
+        # The first token, without splitting a long line when it is the usual two characters.
+        token = text[:2] if len(text) <= 2 or text[2].isspace() else text.split(None, 1)[0]
         if token not in _COMMENT_TOKENS and not token.startswith("##"):
             raise self.fail(f"unknown comment kind {token[:12]!r} (a translator comment is "
                             "'# ' with a space)", n)

@@ -40,7 +40,7 @@ def msgfmt_ok(path: Path) -> bool:
 
 def test_good_file_loads_with_context_plurals_comments_and_obsolete(tmp_path: Path) -> None:
     path = write(tmp_path, HEADER + (
-        '# translator note\n#. extracted\n#: articles/a.txt\n#, fuzzy\n'
+        '#\n# translator note\n#. extracted\n#: articles/a.txt\n#, fuzzy\n'
         'msgctxt "a:1"\nmsgid "Hello"\nmsgstr "سلام"\n\n'
         'msgctxt "a:2"\nmsgid "Hello"\nmsgstr ""\n"دو "\n"خط\\n\\"نقل\\""\n\n'
         '#| msgid "old"\nmsgid "%d file"\nmsgid_plural "%d files"\nmsgstr[0] "%d پرونده"\n'
