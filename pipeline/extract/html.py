@@ -82,7 +82,13 @@ def _walk(el: Any, parts: list[tuple[UnitKind, str]], inherited: UnitKind | None
             continue
         kind = _BLOCKS.get(tag)
         if tag in ("list", "quote", "table", "row", "div", "main"):
-            _walk(child, parts, UnitKind.QUOTE if tag == "quote" else inherited)
+            kind_inside = UnitKind.QUOTE if tag == "quote" else inherited
+            if len(child) == 0:  # a container holding bare text (<quote>text</quote>)
+                text = " ".join("".join(child.itertext()).split())
+                if text:
+                    parts.append((kind_inside or UnitKind.PARAGRAPH, text))
+                continue
+            _walk(child, parts, kind_inside)
             continue
         if kind is None:
             continue

@@ -133,3 +133,13 @@ def test_markdown_title_from_heading_when_no_front_matter() -> None:
 )
 def test_sentences_per_language(lang: str, text: str, expected: list[str]) -> None:
     assert [text[a:b] for a, b in sentences(text, lang)] == expected
+
+
+def test_html_bare_blockquote_text_is_a_quote() -> None:
+    page = ("<html><head><title>Choir</title></head><body><article><h1>Choir wins prize</h1>"
+            "<p>The harbour choir took first place at the regional festival on Saturday.</p>"
+            "<blockquote>Music is what we do together, said the conductor.</blockquote>"
+            "<p>The prize comes with a grant the choir will spend on new scores.</p>"
+            "</article></body></html>")
+    (d,) = parse_html(page)
+    assert (UnitKind.QUOTE, "Music is what we do together, said the conductor.") in d.parts
