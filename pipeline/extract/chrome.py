@@ -143,9 +143,20 @@ def is_widget(text: str) -> bool:
 
 
 def is_closing(text: str) -> bool:
-    """A widget that ends the article (`Share this:`, `Related`, `Leave a Reply`)."""
-    return (len(text) <= 60 and text.count(" ") < 6
-            and bool(_CLOSING_RE.match(text.casefold().strip(_PHRASE_STRIP))))
+    """A widget that ends the article (`Share this:`, `Related`, `Leave a Reply`).
+
+    Also a labelled link after the article: `Related: <headline>`, `See also: <headline>`.
+    """
+    low = text.casefold().strip(_PHRASE_STRIP)
+    if len(text) <= 60 and text.count(" ") < 6 and _CLOSING_RE.match(low):
+        return True
+    label, colon, rest = low.partition(":")
+    return (bool(colon) and bool(rest.strip()) and is_short(text) and not ends_sentence(text)
+            and label.strip() in _LINK_LABELS)
+
+
+_LINK_LABELS = frozenset(CLOSING_PHRASES) | {"see also", "read also", "also read", "read more",
+                                             "more", "next", "previous"}
 
 
 def is_teaser_link(text: str) -> bool:

@@ -110,7 +110,7 @@ def split_page(text: str, ctx: ch.RunContext | None = None) -> list[Draft]:
             continue
         carry = None
         merged.append((s, e, g))
-    listing = len(groups) > 0
+    listing = len(merged) > 1  # one post with a counter under it is an article page
     categories: set[str] = set()
     # Later posts first: their headers show which repeated lines are categories.
     order = list(range(1, len(merged))) + [0] if merged else []
@@ -167,6 +167,7 @@ def _post(
     lines = page.lines
     s0, e0 = s, e
     # Leading chrome: menus, template and repeats (but a known category starts a post).
+    anchor: tuple[int | None, int] | None = None
     if first or not listing:
         # Site name and menus before the content: start after the last navigation line
         # (menu item, breadcrumb, copyright, template) that comes before the first paragraph.
@@ -174,8 +175,13 @@ def _post(
         navs = [i for i in range(s, first_long) if page.nav(i)]
         if navs:
             s = navs[-1] + 1
-        while s < e and page.chromeish(s) and page.keys[s] not in categories:
-            s += 1
+        anchor = _meta_anchor(page, s, first_long, with_category=not listing or bool(categories))
+        if anchor is not None:  # a title over its byline/dateline: before it is chrome
+            s = anchor[0] if anchor[0] is not None else anchor[1]
+        else:
+            s = _skip_nav_blocks(page, s, first_long)
+            while s < e and page.chromeish(s) and page.keys[s] not in categories:
+                s += 1
     # A closing widget after the first paragraph ends the post ("Share this:", "Related").
     first_long = next((i for i in range(s, e) if _texty(lines[i].text)), e)
     e = next((i for i in range(first_long, e) if ch.is_closing(lines[i].text)), e)
@@ -183,6 +189,8 @@ def _post(
     if group is None:
         while e > s and (page.chromeish(e - 1) or ch.is_widget(lines[e - 1].text)):
             e -= 1
+    if group is None or not listing:
+        e = _trim_tail_blocks(page, s, e)
     links = {i for i in range(s, e) if ch.LINK_ITEM.match(lines[i].raw)
              and (page.bullet[i] or ch.NUMBERED.match(lines[i].raw))}
     idx = [i for i in range(s, e) if not (page.hard[i] or i in page.template or i in links)]
@@ -197,7 +205,14 @@ def _post(
     idx = [i for i in idx if not ch.is_teaser_link(lines[i].text)]
     if not idx:
         return None
-    caption, category, title_i = _header(page, idx, listing=listing)
+    caption: int | None
+    category: int | None
+    title_i: int | None
+    if anchor is not None and anchor[1] in idx:
+        caption, title_i = None, anchor[1]
+        category = anchor[0] if anchor[0] in idx else None
+    else:
+        caption, category, title_i = _header(page, idx, listing=listing)
     if title_i is None:
         return None
     body = idx[idx.index(title_i) + 1:]
@@ -219,9 +234,11 @@ def _post(
             date_text, date_iso = found
             break
     byline: str | None = None
-    # Header date/byline lines right after the title.
+    # Header date/byline lines right after the title (a bare name next to a dateline too).
+    after_meta = False
     while body and ch.is_short(lines[body[0]].text):
         t = lines[body[0]].text
+        nxt = lines[body[1]].text if len(body) > 1 else ""
         if _header_meta(t):
             found = find_date(t)
             if date_text is None and found:
@@ -231,8 +248,11 @@ def _post(
                 byline = by.group(1).strip()
         elif byline is None and _BY.match(t) and len(t.split()) <= 8:
             byline = t
+        elif byline is None and _person(t) and (after_meta or _header_meta(nxt)):
+            byline = t
         else:
             break
+        after_meta = True
         body.pop(0)
     # Repeats of other posts' lines (ads, widgets) are chrome; repeats within the post are kept.
     local = Counter(page.keys[i] for i in body)
@@ -262,6 +282,91 @@ def _post(
     )
 
 
+_NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|van|von|de|da|al-\w+|and|&)$")
+_TIME_WORD = re.compile(r"^(?:at|\d{1,2}[:.]\d\d|[ap]\.?m\.?|gmt|utc|[a-z]{2,4}t|[|·•,–—-])$", re.I)
+
+
+def _person(text: str) -> bool:
+    """A bare byline: two to six capitalised words (`Ann Lee`, `Ann Lee, health reporter`)."""
+    name = text.split(",")[0].split()
+    return (2 <= len(name) <= 6 and len(text.split()) <= 9 and not ch.ends_sentence(text)
+            and all(_NAME_WORD.match(w) for w in name) and not any(c.isdigit() for c in text)
+            and name[0][0].isupper())
+
+
+def _heading_like(page: _Page, i: int) -> bool:
+    """Could be a title: short, not a sentence, not chrome, a date or a credit line."""
+    t = page.lines[i].text
+    return (ch.is_short(t) and not t.endswith((".", ",", ";", ":")) and not page.hard[i]
+            and not page.bullet[i] and not _date_only(t) and not _BY.match(t)
+            and not _header_meta(t) and not ch.URL.match(t))
+
+
+def _label(page: _Page, i: int) -> bool:
+    t = page.lines[i].text
+    return (len(t.split()) <= 6 and not ch.ends_sentence(t) and not page.hard[i]
+            and not page.bullet[i] and not _date_only(t))
+
+
+def _meta_anchor(page: _Page, s: int, stop: int, *, with_category: bool) -> tuple[int | None, int] | None:
+    """(category, title) of a post whose title sits over a byline/dateline, or None.
+
+    The first `By NAME`/`Published DATE`/bare-date line a few lines above the first paragraph
+    fixes the title: the nearest heading-like line above it (over a bare name next to the
+    date). A short label alone just above the title (its own block, or the first line of the
+    title's block) is the category. Everything above belongs to the page, not the post.
+    """
+    lines = page.lines
+    j = next((k for k in range(max(s, stop - 5), stop) if _header_meta(lines[k].text)
+              or (_BY.match(lines[k].text) and len(lines[k].text.split()) <= 8)), None)
+    if j is None or j <= s:
+        return None
+    t = j - 1
+    if (_person(lines[t].text) and t - 1 >= s and lines[t].block == lines[j].block
+            and lines[t - 1].block != lines[t].block and _heading_like(page, t - 1)):
+        t -= 1
+    if not _heading_like(page, t):
+        return None
+    c = t - 1
+    cat: int | None = None
+    if with_category and c >= s and _label(page, c) and (c == 0 or lines[c - 1].block != lines[c].block):
+        cat = c
+    return cat, t
+
+
+def _link_block(page: _Page, b: list[int]) -> bool:
+    """Three or more short lines with no sentence among them: a menu, share or link block."""
+    lines = page.lines
+    if len(b) < 3:
+        return False
+    texts = [lines[i].text for i in b]
+    if any(not ch.is_short(t) or ch.ends_sentence(t) or _header_meta(t) or _BY.match(t)
+           for t in texts):
+        return False
+    few = sum(len(t.split()) <= 3 for t in texts)
+    return few * 3 >= len(texts) * 2 or all(len(t.split()) <= 8 and t[:1].isupper() for t in texts)
+
+
+def _skip_nav_blocks(page: _Page, s: int, stop: int) -> int:
+    """Past leading blocks that are menus (three or more short link-like lines)."""
+    for b in blocks_of(page.lines, list(range(s, stop))):
+        if not _link_block(page, b) or b[-1] + 1 >= stop:
+            break
+        s = b[-1] + 1
+    return s
+
+
+def _trim_tail_blocks(page: _Page, s: int, e: int) -> int:
+    """The end of a post before its trailing link blocks (share, related, most-read, footer)."""
+    last_long = max((i for i in range(s, e) if _texty(page.lines[i].text)), default=None)
+    if last_long is None:
+        return e
+    for b in blocks_of(page.lines, list(range(last_long + 1, e))):
+        if _link_block(page, b):
+            return b[0]
+    return e
+
+
 def _header_meta(text: str) -> bool:
     """A dateline under a title: `March 3, 2024`, `Posted on March 3, 2024 by Ann Lee`."""
     if not ch.is_short(text) or len(text.split()) > 14:
@@ -269,7 +374,7 @@ def _header_meta(text: str) -> bool:
     found = find_date(text)
     if found is None:
         return False
-    rest = text.replace(found[0], " ").split()
+    rest = [w for w in text.replace(found[0], " ").split() if not _TIME_WORD.match(w)]
     return len(rest) <= 2 or bool(_BY_NAME.search(text)) or (
         bool(rest) and rest[0].lower() in _DATELINE_WORDS)
 

@@ -1,0 +1,254 @@
+"""Text dumps in shapes other sites use (made-up pages): chrome found by structure, fields found."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract.textdump import split_page
+from pipeline.models import BODY_KINDS, UnitKind
+
+P1 = "The lighthouse on the north cape was switched back on this week after a two-year repair."
+P2 = "Volunteers replaced the lamp, repainted the tower and rebuilt the stairs by hand."
+P3 = "The keeper said ships had missed the light more than anyone in the town had expected."
+
+
+def _body(draft) -> list[str]:  # type: ignore[no-untyped-def]
+    return [t for k, t in draft.parts if k in BODY_KINDS]
+
+
+def _all_text(draft) -> set[str]:  # type: ignore[no-untyped-def]
+    return {t for _, t in draft.parts} | {draft.title}
+
+
+NEWS_PAGE = f"""Jump to main content
+Northern Coast Herald
+Menu
+Home
+Local
+Business
+Travel
+Search
+
+Local
+
+Lighthouse shines again after long repair
+
+By Oskar Dahl
+Published 4 May 2021
+
+{P1}
+
+{P2}
+
+{P3}
+
+Share this story
+Facebook
+LinkedIn
+Email
+
+More from Local
+Harbour fees rise for summer season
+New bakery opens on the quay
+
+© 2021 Northern Coast Herald
+Terms of use
+About us
+"""
+
+
+def test_news_page_with_plain_menu_and_footer_blocks() -> None:
+    (d,) = split_page(NEWS_PAGE)
+    assert d.title == "Lighthouse shines again after long repair"
+    assert d.category == "Local"
+    assert d.byline in ("Oskar Dahl", "By Oskar Dahl")
+    assert (d.date, d.date_iso) == ("4 May 2021", "2021-05-04")
+    assert _body(d) == [P1, P2, P3]
+    assert [t for _, t in d.parts] == [P1, P2, P3]
+
+
+BLOG_PAGE = f"""Notes From the Allotment
+A gardening blog by one stubborn amateur
+Home | About | Archive | Contact
+
+Why my tomatoes split this summer
+
+Posted on July 9, 2022 by Greta Holm
+
+{P1}
+
+{P2}
+
+{P3}
+
+Tags: tomatoes, watering, summer
+
+Leave a reply
+Your email address will not be published.
+
+Proudly powered by a blogging engine
+"""
+
+
+def test_blog_post_with_posted_on_dateline_pipe_menu_and_tags() -> None:
+    (d,) = split_page(BLOG_PAGE)
+    assert d.title == "Why my tomatoes split this summer"
+    assert (d.byline, d.date_iso) == ("Greta Holm", "2022-07-09")
+    assert d.tags == ("tomatoes", "watering", "summer")
+    assert [t for _, t in d.parts] == [P1, P2, P3]
+
+
+PHOTO_PAGE = f"""Valley Evening Post
+Home | World | Sport | Money | Weather
+
+World
+
+Ferry service to the islands restarts in spring
+
+Updated 2023-02-17
+Lina Berg, transport reporter
+
+{P1}
+
+Photo: The ferry waiting at the pier in the early morning
+
+{P2}
+
+Photo: Lina Berg
+
+{P3}
+
+About us | Contact | Privacy
+"""
+
+
+def test_pipe_menu_iso_date_and_photo_captions() -> None:
+    (d,) = split_page(PHOTO_PAGE)
+    assert d.title == "Ferry service to the islands restarts in spring"
+    assert d.category == "World"
+    assert d.date_iso == "2023-02-17"
+    assert _body(d) == [P1, P2, P3]
+    captions = [t for k, t in d.parts if k is UnitKind.CAPTION]
+    assert captions == ["Photo: The ferry waiting at the pier in the early morning",
+                        "Photo: Lina Berg"]
+    assert not any("|" in t for t in _all_text(d))
+
+
+LISTING_PAGE = """Riverbank Weekly
+Home
+News
+Events
+Contact
+
+Latest stories
+
+Footbridge reopens after flood repairs
+March 2, 2024
+The wooden footbridge below the weir is open again after the winter floods damaged two piers.
+Read more
+
+Library starts evening reading club
+February 27, 2024
+A reading club for adults will meet in the library every Tuesday evening from next month.
+Read more
+
+Market moves indoors for the winter
+February 20, 2024
+The Saturday market will be held in the old drill hall until the weather turns warmer again.
+Read more
+
+Older entries
+© 2024 Riverbank Weekly
+"""
+
+
+def test_listing_with_read_more_teasers() -> None:
+    drafts = split_page(LISTING_PAGE)
+    assert [(d.title, d.date_iso, d.truncated) for d in drafts] == [
+        ("Footbridge reopens after flood repairs", "2024-03-02", True),
+        ("Library starts evening reading club", "2024-02-27", True),
+        ("Market moves indoors for the winter", "2024-02-20", True),
+    ]
+    assert [len(_body(d)) for d in drafts] == [1, 1, 1]
+    for d in drafts:
+        assert not _all_text(d) & {"Riverbank Weekly", "Home", "News", "Latest stories",
+                                   "Read more", "Older entries"}
+
+
+TAIL_PAGE = f"""Skip to navigation
+The Morning Ledger
+News
+Opinion
+Arts
+Obituaries
+
+Arts
+
+Town hall mural restored by art students
+
+Anna Kovac
+12 March 2023
+
+{P1}
+
+{P2}
+
+Related: Students paint the old bus shelter
+
+Comments (3)
+
+Leave a comment
+
+The Morning Ledger
+Privacy
+Cookies
+"""
+
+
+def test_related_and_comment_count_tails_are_chrome() -> None:
+    (d,) = split_page(TAIL_PAGE)
+    assert d.title == "Town hall mural restored by art students"
+    assert d.category == "Arts"
+    assert d.byline == "Anna Kovac"
+    assert (d.date, d.date_iso) == ("12 March 2023", "2023-03-12")
+    assert [t for _, t in d.parts] == [P1, P2]
+
+
+US_DATE_PAGE = f"""THE HILL TOWN TIMES
+Subscribe
+Sign in
+News
+Schools
+Sports
+Opinion
+
+Schools
+New science lab opens at Cedar High
+By Maya Ortiz and Ben Cole
+March 12, 2023 at 9:40 a.m.
+
+{P1}
+
+{P2}
+
+Most popular
+Snow closes mountain road again
+Team wins state final
+Council race heats up
+"""
+
+
+def test_us_dateline_and_most_popular_block() -> None:
+    (d,) = split_page(US_DATE_PAGE)
+    assert d.title == "New science lab opens at Cedar High"
+    assert d.category == "Schools"
+    assert d.byline in ("Maya Ortiz and Ben Cole", "By Maya Ortiz and Ben Cole")
+    assert d.date_iso == "2023-03-12"
+    assert [t for _, t in d.parts] == [P1, P2]
+
+
+@pytest.mark.parametrize("page", [NEWS_PAGE, BLOG_PAGE, PHOTO_PAGE, TAIL_PAGE, US_DATE_PAGE])
+def test_site_name_is_never_the_title(page: str) -> None:
+    (d,) = split_page(page)
+    first = page.splitlines()[0]
+    assert d.title not in (first, page.splitlines()[1])
