@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 _BY_NAME = re.compile(r"\bby\s+([^|,;]+?)\s*(?:[|,;]|$)", re.I)
 _DATELINE_WORDS = {"posted", "published", "updated", "on", "date:", "posted:", "published:"}
-_TAGS = re.compile(r"^(?:tags?|keywords|topics)\s*:\s*(.+)$", re.I)
+_TAGS = re.compile(r"^(?:tags?|tagged|keywords|topics|filed under|posted in)\s*:\s*(.+)$", re.I)
 _TRUNCATED_END = ("…", "...", "[…]", "[...]")
 
 
@@ -236,6 +236,9 @@ def _post(
     byline: str | None = None
     # Header date/byline lines right after the title (a bare name next to a dateline too).
     after_meta = False
+    # A standfirst (one sentence between the title and its byline/dateline) stays body text.
+    lead = [body.pop(0)] if len(body) >= 2 and _texty(lines[body[0]].text) \
+        and _credit_or_date(lines[body[1]].text) else []
     while body and ch.is_short(lines[body[0]].text):
         t = lines[body[0]].text
         nxt = lines[body[1]].text if len(body) > 1 else ""
@@ -254,6 +257,7 @@ def _post(
             break
         after_meta = True
         body.pop(0)
+    body = lead + body
     # Repeats of other posts' lines (ads, widgets) are chrome; repeats within the post are kept.
     local = Counter(page.keys[i] for i in body)
     body = [i for i in body if not (ch.is_short(lines[i].text) and page.count[page.keys[i]]
@@ -317,11 +321,19 @@ def _meta_anchor(page: _Page, s: int, stop: int, *, with_category: bool) -> tupl
     title's block) is the category. Everything above belongs to the page, not the post.
     """
     lines = page.lines
-    j = next((k for k in range(max(s, stop - 5), stop) if _header_meta(lines[k].text)
-              or (_BY.match(lines[k].text) and len(lines[k].text.split()) <= 8)), None)
+    j: int | None = None
+    for k in range(max(s, stop - 5), min(len(lines), stop + 2)):
+        if _credit_or_date(lines[k].text):
+            j = k
+            break
+        if k > stop:  # a second paragraph: the body has begun
+            break
     if j is None or j <= s:
         return None
-    t = j - 1
+    # Over a standfirst (one sentence between title and dateline), the title is above it.
+    t = j - 1 if j <= stop else stop - 1
+    if t < s:
+        return None
     if (_person(lines[t].text) and t - 1 >= s and lines[t].block == lines[j].block
             and lines[t - 1].block != lines[t].block and _heading_like(page, t - 1)):
         t -= 1
@@ -332,6 +344,11 @@ def _meta_anchor(page: _Page, s: int, stop: int, *, with_category: bool) -> tupl
     if with_category and c >= s and _label(page, c) and (c == 0 or lines[c - 1].block != lines[c].block):
         cat = c
     return cat, t
+
+
+def _credit_or_date(text: str) -> bool:
+    """A header line under a title: `By NAME`, `Published DATE`, a bare date."""
+    return _header_meta(text) or (bool(_BY.match(text)) and len(text.split()) <= 8)
 
 
 def _link_block(page: _Page, b: list[int]) -> bool:

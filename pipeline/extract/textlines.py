@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 
 #: A credit line: "By ...", "Translated by ...".
-BY = re.compile(r"^(?:by|written by|translated by|reported by)\s+\S|\b(?:translated|written) by\b",
-                re.I)
+BY = re.compile(r"^(?:(?:written|translated|reported|words|text|story|report) )?by\s+\S"
+                r"|\b(?:translated|written) by\b", re.I)
 #: A photo credit or caption label: "Photo: ...".
 CREDIT = re.compile(r"^(?:photo|image|picture|caption|credit|photograph)s?\s*:\s*\S", re.I)
 

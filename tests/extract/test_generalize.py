@@ -252,3 +252,122 @@ def test_site_name_is_never_the_title(page: str) -> None:
     (d,) = split_page(page)
     first = page.splitlines()[0]
     assert d.title not in (first, page.splitlines()[1])
+
+
+STANDFIRST_PAGE = f"""Skip to main content
+Westfield Courier
+Home
+Politics
+Health
+Subscribe
+
+Health
+
+Clinic waiting times fall for the first time in five years
+Patients in the county waited on average eleven days for a first appointment last year.
+By Priya Nair, Health Correspondent
+Mon 13 Mar 2023 10.45 GMT
+
+{P1}
+
+Advertisement
+
+{P2}
+
+Topics
+Health
+Westfield
+Hospitals
+
+Comments (1)
+Jo Pine says:
+March 13, 2023 at 11:02 am
+Good to see some progress at last, my mother waited months for her last appointment.
+Reply
+
+Westfield Courier
+About us
+Privacy
+"""
+
+
+def test_standfirst_between_title_and_byline_and_comments_after_counter() -> None:
+    (d,) = split_page(STANDFIRST_PAGE)
+    assert d.title == "Clinic waiting times fall for the first time in five years"
+    assert d.category == "Health"
+    assert d.byline in ("Priya Nair, Health Correspondent", "By Priya Nair, Health Correspondent")
+    assert (d.date, d.date_iso) == ("13 Mar 2023", "2023-03-13")
+    assert [t for _, t in d.parts] == [
+        "Patients in the county waited on average eleven days for a first appointment last year.",
+        P1, P2]
+
+
+RECIPE_PAGE = f"""The Quiet Kitchen
+Recipes and stories from a small kitchen
+
+Home / Recipes / Soups / Leek and potato soup
+
+Leek and potato soup
+
+March 12th, 2023 · 4 Comments
+
+{P1}
+
+Method
+
+{P2}
+
+{P3}
+
+Filed under: Soups, Winter
+Share: Facebook | Twitter | Pinterest
+
+4 thoughts on "Leek and potato soup"
+
+Leave a Reply
+"""
+
+
+def test_breadcrumb_dateline_with_counter_and_filed_under_tags() -> None:
+    (d,) = split_page(RECIPE_PAGE)
+    assert (d.title, d.date_iso, d.byline) == ("Leek and potato soup", "2023-03-12", None)
+    assert d.tags == ("Soups", "Winter")
+    assert _body(d) == [P1, "Method", P2, P3]
+
+
+WORDS_BY_PAGE = f"""CITYWIRE
+World    Business    Tech    Science    Opinion
+
+Tech
+
+Regional train operator to test battery trains
+
+Mar. 2, 2024
+Words by Tom Reyes
+
+{P1}
+
+Image: A battery train on a test track
+
+{P2}
+
+Read next
+Airport adds night flights
+Bus fares frozen for a year
+Ferry company buys electric boat
+
+Follow us
+Newsletter
+Careers
+Copyright 2024 Citywire Media
+"""
+
+
+def test_abbreviated_month_words_by_and_read_next_block() -> None:
+    (d,) = split_page(WORDS_BY_PAGE)
+    assert (d.title, d.category) == ("Regional train operator to test battery trains", "Tech")
+    assert d.byline in ("Tom Reyes", "Words by Tom Reyes")
+    assert d.date_iso == "2024-03-02"
+    assert _body(d) == [P1, P2]
+    assert d.parts[1] == (UnitKind.CAPTION, "Image: A battery train on a test track")
+    assert len(d.parts) == 3
