@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 _BY_NAME = re.compile(r"\bby\s+([^|,;]+?)\s*(?:[|,;]|$)", re.I)
 _DATELINE_WORDS = {"posted", "published", "updated", "on", "date:", "posted:", "published:"}
 _TAGS = re.compile(r"^(?:tags?|tagged|keywords|topics|filed under|posted in)\s*:\s*(.+)$", re.I)
+_TAG_HEAD = re.compile(r"^(?:tags?|tagged|keywords|topics)\s*:?$", re.I)
 _TRUNCATED_END = ("…", "...", "[…]", "[...]")
 
 
@@ -223,6 +224,13 @@ def _post(
             tags = tuple(t.strip() for t in re.split(r"[,;|]", m.group(1)) if t.strip())
             if i in body:
                 body.remove(i)
+        elif _TAG_HEAD.match(lines[i].text) and not tags:  # `Tags` over one tag a line
+            j = i + 1
+            while j < e0 and lines[j].block == lines[i].block and len(lines[j].text.split()) <= 4 \
+                    and not ch.ends_sentence(lines[j].text):
+                j += 1
+            tags = tuple(lines[k].text for k in range(i + 1, j))
+            body = [k for k in body if not i <= k < j]
     date_text = date_iso = None
     zone = list(range(group[0], group[1])) if group is not None else []
     # Then a dateline near the title (also one cut off as chrome, or a merged footer line).
@@ -330,6 +338,16 @@ def _meta_anchor(page: _Page, s: int, stop: int, *, with_category: bool) -> tupl
             break
     if j is None or j <= s:
         return None
+    # A dateline above the title: [category] date, then the title alone over the first
+    # paragraph (the line above the date is no headline).
+    k = j + 1
+    while k < stop and (_credit_or_date(lines[k].text) or _person(lines[k].text)):
+        k += 1
+    if (k == stop - 1 and lines[k].block != lines[j].block and _heading_like(page, k)
+            and (j - 1 < s or len(lines[j - 1].text.split()) <= 6 or not _heading_like(page, j - 1))):
+        c = j - 1
+        top = c >= s and _label(page, c) and (c == s or lines[c - 1].block != lines[c].block)
+        return (c if with_category and top else None), k
     # Over a standfirst (one sentence between title and dateline), the title is above it.
     t = j - 1 if j <= stop else stop - 1
     if t < s:
@@ -391,9 +409,21 @@ def _header_meta(text: str) -> bool:
     found = find_date(text)
     if found is None:
         return False
-    rest = [w for w in text.replace(found[0], " ").split() if not _TIME_WORD.match(w)]
+    rest_text = text.replace(found[0], " ")
+    again = find_date(rest_text)  # `Published 3 May 2024 | Updated 4 May 2024`
+    if again is not None:
+        rest_text = rest_text.replace(again[0], " ")
+    rest = [w for w in rest_text.split() if not _TIME_WORD.match(w)
+            and w.lower().strip(":,.") not in _DAY_WORDS]
     return len(rest) <= 2 or bool(_BY_NAME.search(text)) or (
         bool(rest) and rest[0].lower() in _DATELINE_WORDS)
+
+
+#: Weekdays and dateline labels that may stand around a printed date.
+_DAY_WORDS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs "
+    "fri sat sun updated published posted modified last first on date".split()
+)
 
 
 def _header(page: _Page, idx: list[int], *, listing: bool) -> tuple[int | None, int | None, int | None]:

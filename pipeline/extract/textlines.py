@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 #: A credit line: "By ...", "Translated by ...".
-BY = re.compile(r"^(?:(?:written|translated|reported|words|text|story|report) )?by\s+\S"
+BY = re.compile(r"^(?:(?:written|translated|reported|words|text|story|report|posted) )?by\s+\S"
                 r"|\b(?:translated|written) by\b", re.I)
 #: A photo credit or caption label: "Photo: ...".
 CREDIT = re.compile(r"^(?:photo|image|picture|caption|credit|photograph)s?\s*:\s*\S", re.I)

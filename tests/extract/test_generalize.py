@@ -371,3 +371,105 @@ def test_abbreviated_month_words_by_and_read_next_block() -> None:
     assert _body(d) == [P1, P2]
     assert d.parts[1] == (UnitKind.CAPTION, "Image: A battery train on a test track")
     assert len(d.parts) == 3
+
+
+def test_dot_separated_menu_weekday_dateline_and_body_list() -> None:
+    page = f"""Lakeside Voice
+Home • News • Sport • Letters
+Sign in
+
+Anglers asked to report invasive crayfish
+
+Tuesday, 14 March 2023 | Updated: 15 March 2023
+
+{P1}
+
+Anyone who finds one should:
+  • photograph it beside a ruler
+  • not return it to the water
+
+Share on Facebook
+Share on Twitter
+Copy link
+
+You might also like
+"""
+    (d,) = split_page(page)
+    assert (d.title, d.date, d.date_iso) == ("Anglers asked to report invasive crayfish",
+                                             "14 March 2023", "2023-03-14")
+    assert [k for k, _ in d.parts] == [UnitKind.PARAGRAPH, UnitKind.PARAGRAPH,
+                                       UnitKind.LIST_ITEM, UnitKind.LIST_ITEM]
+
+
+def test_category_and_slash_date_above_title_dash_byline_tag_block() -> None:
+    page = f"""Home
+World
+Business
+Sport
+
+Business
+2023/03/14
+
+Shipyard wins order for six ferries
+
+{P1}
+
+{P2}
+
+— Karin Olsen
+
+Tags
+shipbuilding
+ferries
+"""
+    (d,) = split_page(page)
+    assert (d.title, d.category, d.date_iso) == ("Shipyard wins order for six ferries",
+                                                 "Business", "2023-03-14")
+    assert d.byline in ("Karin Olsen", "— Karin Olsen")
+    assert d.tags == ("shipbuilding", "ferries")
+    assert _body(d) == [P1, P2]
+
+
+def test_posted_by_under_numeric_date_and_widget_row_at_the_end() -> None:
+    page = f"""MOUNTAIN RESCUE NEWS
+HOME | ABOUT | CALLOUTS | DONATE
+
+Callout: walker injured on the north ridge
+14.03.2023
+Posted by Team Secretary
+
+{P1}
+
+{P2}
+
+Posted in Callouts | Leave a comment
+"""
+    (d,) = split_page(page)
+    assert (d.title, d.date_iso) == ("Callout: walker injured on the north ridge", "2023-03-14")
+    assert d.byline in ("Team Secretary", "Posted by Team Secretary")
+    assert [t for _, t in d.parts] == [P1, P2]
+
+
+def test_plain_menu_article_without_dateline_drops_link_blocks() -> None:
+    page = f"""Menu
+Search
+The Borough Bulletin
+
+Council tax to rise by three per cent
+
+{P1}
+
+{P2}
+
+Latest
+Roadworks on the high street end early
+Free swimming lessons for children this summer
+New recycling bins from May
+
+About
+Contact
+Accessibility
+"""
+    (d,) = split_page(page)
+    assert d.title == "Council tax to rise by three per cent"
+    assert [t for _, t in d.parts] == [P1, P2]
