@@ -181,7 +181,8 @@ def _post(
             s = anchor[0] if anchor[0] is not None else anchor[1]
         else:
             s = _skip_nav_blocks(page, s, first_long)
-            while s < e and page.chromeish(s) and page.keys[s] not in categories:
+            while s < e and page.chromeish(s) and page.keys[s] not in categories \
+                    and not _label_over_title(page, s, first_long):
                 s += 1
     # A closing widget after the first paragraph ends the post ("Share this:", "Related").
     first_long = next((i for i in range(s, e) if _texty(lines[i].text)), e)
@@ -364,6 +365,14 @@ def _meta_anchor(page: _Page, s: int, stop: int, *, with_category: bool) -> tupl
     return cat, t
 
 
+def _label_over_title(page: _Page, i: int, first_long: int) -> bool:
+    """`Label / Title / first paragraph` in one block: the label is the post's category."""
+    lines = page.lines
+    return (i + 2 == first_long and lines[i].block == lines[first_long].block
+            and _label(page, i) and _heading_like(page, i + 1)
+            and len(lines[i].text.split()) < len(lines[i + 1].text.split()))
+
+
 def _credit_or_date(text: str) -> bool:
     """A header line under a title: `By NAME`, `Published DATE`, a bare date."""
     return _header_meta(text) or (bool(_BY.match(text)) and len(text.split()) <= 8)
@@ -461,6 +470,11 @@ def _header(page: _Page, idx: list[int], *, listing: bool) -> tuple[int | None, 
         if label_like and title_like and ch.is_short(t1) and not _date_only(t1) \
                 and not _BY.match(t1):
             return (b0[0] if len(b0) == 2 else None), b0[-1], blocks[1][0]
+    # label / title / first paragraph in one block (a compact listing post).
+    if len(idx) >= 3 and len(b0) >= 3 and _texty(lines[b0[2]].text) and _label(page, b0[0]) \
+            and _heading_like(page, b0[1]) and not _texty(lines[b0[1]].text) \
+            and len(lines[b0[0]].text.split()) < len(lines[b0[1]].text.split()):
+        return None, b0[0], b0[1]
     for i in idx[:3]:
         if ch.is_short(lines[i].text):
             return None, None, i

@@ -473,3 +473,76 @@ Accessibility
     (d,) = split_page(page)
     assert d.title == "Council tax to rise by three per cent"
     assert [t for _, t in d.parts] == [P1, P2]
+
+
+def test_compact_listing_with_category_over_each_title() -> None:
+    page = """Greenway Local
+Home
+Politics
+Environment
+Sport
+
+Environment
+River cleanup draws two hundred volunteers
+Volunteers pulled bikes, trolleys and a sofa out of the river during the Sunday cleanup.
+Read more
+
+Politics
+Mayor to stand again in next year's election
+The mayor confirmed on Monday that she will seek a third term when her current term ends.
+Read more
+
+Page 1 of 12
+Next page
+"""
+    drafts = split_page(page)
+    assert [(d.title, d.category, d.truncated) for d in drafts] == [
+        ("River cleanup draws two hundred volunteers", "Environment", True),
+        ("Mayor to stand again in next year's election", "Politics", True)]
+    assert [len(d.parts) for d in drafts] == [1, 1]
+
+
+def test_listing_with_by_and_date_on_one_line_and_comment_counters() -> None:
+    page = """Bay City Daily
+Home | Local | Sport
+
+Harbour festival returns in July
+By Nora Quinn | June 3, 2023
+The harbour festival will return in July after a three-year break, with boats and music.
+Comments (4)
+
+New cycle path links the two bridges
+By Eli Marsh | June 1, 2023
+A two-kilometre cycle path now links the old and the new bridge along the eastern bank.
+Comments (0)
+
+Load more
+"""
+    drafts = split_page(page)
+    assert [(d.title, d.byline, d.date_iso) for d in drafts] == [
+        ("Harbour festival returns in July", "Nora Quinn", "2023-06-03"),
+        ("New cycle path links the two bridges", "Eli Marsh", "2023-06-01")]
+    assert [len(d.parts) for d in drafts] == [1, 1]
+
+
+def test_caption_with_trailing_photo_credit_and_agency_style_byline() -> None:
+    page = f"""World Desk
+Home
+World
+Opinion
+
+Floods force thousands from their homes in the delta
+
+Rescue boats carried families from flooded villages on Tuesday. Photo: Amira Saleh/Agency
+
+{P1}
+
+{P2}
+
+Reporting by Samir Haddad; Editing by Jane Moss
+"""
+    (d,) = split_page(page)
+    assert d.title == "Floods force thousands from their homes in the delta"
+    assert d.parts[0][0] is UnitKind.CAPTION
+    assert d.byline == "Reporting by Samir Haddad; Editing by Jane Moss"
+    assert _body(d) == [P1, P2]
