@@ -235,7 +235,8 @@ def _post(
     date_text = date_iso = None
     zone = list(range(group[0], group[1])) if group is not None else []
     # Then a dateline near the title (also one cut off as chrome, or a merged footer line).
-    zone += [i for i in range(s0, min(e0, title_i + 3))
+    # (Not a masthead's "today" date far above the title, beyond the menus.)
+    zone += [i for i in range(max(s0, min(s, title_i - 3)), min(e0, title_i + 3))
              if _date_only(lines[i].text) or _header_meta(lines[i].text) or page.is_footer[i]]
     for i in zone:
         found = find_date(lines[i].text)
@@ -387,16 +388,22 @@ def _link_block(page: _Page, b: list[int]) -> bool:
     if any(not ch.is_short(t) or ch.ends_sentence(t) or _header_meta(t) or _BY.match(t)
            for t in texts):
         return False
+    texts = [_MARKER.sub("", t) for t in texts]  # `1. Headline`, `• Headline`
     few = sum(len(t.split()) <= 3 for t in texts)
     return few * 3 >= len(texts) * 2 or all(len(t.split()) <= 8 and t[:1].isupper() for t in texts)
 
 
+_MARKER = re.compile(r"^(?:\d{1,2}[.)]|[•◦▪·*+\-–—])\s+")
+
+
 def _skip_nav_blocks(page: _Page, s: int, stop: int) -> int:
-    """Past leading blocks that are menus (three or more short link-like lines)."""
-    for b in blocks_of(page.lines, list(range(s, stop))):
-        if not _link_block(page, b) or b[-1] + 1 >= stop:
-            break
-        s = b[-1] + 1
+    """Past the last menu block (three or more short link-like lines) above the first paragraph.
+
+    Only when a heading-like line is left between it and the paragraph (the title).
+    """
+    for b in reversed(blocks_of(page.lines, list(range(s, stop)))):
+        if _link_block(page, b) and any(_heading_like(page, i) for i in range(b[-1] + 1, stop)):
+            return b[-1] + 1
     return s
 
 

@@ -546,3 +546,42 @@ Reporting by Samir Haddad; Editing by Jane Moss
     assert d.parts[0][0] is UnitKind.CAPTION
     assert d.byline == "Reporting by Samir Haddad; Editing by Jane Moss"
     assert _body(d) == [P1, P2]
+
+
+def test_numbered_trending_block_after_the_article_is_chrome() -> None:
+    page = f"""North Shore Times
+News  |  Sport  |  Opinion
+
+Fishing boats return early as storm nears
+{P1}
+{P2}
+
+Trending now
+1. School wins robotics prize
+2. Ferry fares to rise
+3. Storm closes beaches
+"""
+    (d,) = split_page(page)
+    assert d.title == "Fishing boats return early as storm nears"
+    assert [t for _, t in d.parts] == [P1, P2]
+
+
+def test_masthead_date_above_the_menu_is_not_the_article_date() -> None:
+    page = f"""North Shore Times
+Monday 13 March 2023
+
+Home
+News
+Sport
+Opinion
+
+Fishing boats return early as storm nears
+
+{P1}
+
+{P2}
+"""
+    (d,) = split_page(page)
+    assert d.title == "Fishing boats return early as storm nears"
+    assert d.date is None
+    assert [t for _, t in d.parts] == [P1, P2]
