@@ -52,7 +52,8 @@ WIDGET_PHRASES = (
     "back to top", "scroll to top", "skip to content", "subscribe", "sign up", "log in",
     "login", "search", "menu", "advertisement", "share this", "share this article",
     "follow us", "tags", "filed under", "posted in", "categories", "archives", "load more",
-    "related", "share", "share this story", "about the author",
+    "related", "share", "share this story", "about the author", "story continues below",
+    "article continues below", "continue reading below", "skip advertisement", "sponsored",
 )
 #: Widgets that close an article: nothing after them in the same post is article text.
 CLOSING_PHRASES = (

@@ -196,6 +196,15 @@ def _post(
     links = {i for i in range(s, e) if ch.LINK_ITEM.match(lines[i].raw)
              and (page.bullet[i] or ch.NUMBERED.match(lines[i].raw))}
     idx = [i for i in range(s, e) if not (page.hard[i] or i in page.template or i in links)]
+    # A widget box inside the article (`Sign up for ... / Email address / Subscribe`): a block of
+    # three or more short non-sentence lines with a widget line among them.
+    text_from = next((i for i in range(s, e) if _texty(lines[i].text)), e)
+    boxed = {i for b in blocks_of(lines, list(range(text_from + 1, e)))
+             if len(b) >= 3 and any(page.hard[i] for i in b) and all(
+                 ch.is_short(lines[i].text) and not ch.ends_sentence(lines[i].text) for i in b)
+             for i in b}
+    if boxed:
+        idx = [i for i in idx if i not in boxed]
     # The heading of a closing link list ("References" over bare URLs) goes with the list.
     if idx and idx[-1] + 1 in links and all(i in links for i in range(idx[-1] + 1, e)) \
             and ch.is_short(lines[idx[-1]].text) and not _texty(lines[idx[-1]].text):

@@ -585,3 +585,51 @@ Fishing boats return early as storm nears
     assert d.title == "Fishing boats return early as storm nears"
     assert d.date is None
     assert [t for _, t in d.parts] == [P1, P2]
+
+
+def test_newsletter_box_and_advert_note_inside_the_article() -> None:
+    page = f"""The Metro Ledger
+Home > Business > Retail
+
+Corner shops fight back with late opening
+By Dana Kim, March 3, 2024
+5 min read
+
+{P1}
+
+Sign up for our morning briefing
+Email address
+Subscribe
+
+{P2}
+
+Story continues below advertisement
+
+{P3}
+"""
+    (d,) = split_page(page)
+    assert (d.title, d.byline, d.date_iso) == ("Corner shops fight back with late opening",
+                                               "Dana Kim", "2024-03-03")
+    assert [t for _, t in d.parts] == [P1, P2, P3]
+
+
+def test_footerless_listing_with_plain_menu_splits_at_datelines() -> None:
+    page = """Coastline Weekly
+Home
+News
+Sport
+
+Lifeboat crew rescues two kayakers
+March 3, 2024
+The lifeboat crew was called out on Saturday afternoon after two kayakers were swept past.
+
+Pier reopens after winter storm repairs
+March 1, 2024
+The pier reopened on Friday after three months of repairs to the decking and the railings.
+
+© 2024 Coastline Weekly
+"""
+    drafts = split_page(page)
+    assert [(d.title, d.date_iso, len(d.parts)) for d in drafts] == [
+        ("Lifeboat crew rescues two kayakers", "2024-03-03", 1),
+        ("Pier reopens after winter storm repairs", "2024-03-01", 1)]
