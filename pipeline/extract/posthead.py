@@ -110,7 +110,7 @@ def meta_anchor(page: HeadPage, s: int, stop: int, *, with_category: bool) -> tu
 def label_over_title(page: HeadPage, i: int, first_long: int) -> bool:
     """`Label / Title / first paragraph` in one block: the label is the post's category."""
     lines = page.lines
-    return (i + 2 == first_long and lines[i].block == lines[first_long].block
+    return (i + 2 == first_long < len(lines) and lines[i].block == lines[first_long].block
             and label(page, i) and heading_like(page, i + 1)
             and len(lines[i].text.split()) < len(lines[i + 1].text.split()))
 

@@ -633,3 +633,22 @@ The pier reopened on Friday after three months of repairs to the decking and the
     assert [(d.title, d.date_iso, len(d.parts)) for d in drafts] == [
         ("Lifeboat crew rescues two kayakers", "2024-03-03", 1),
         ("Pier reopens after winter storm repairs", "2024-03-01", 1)]
+
+
+_SHAPES = ["Home", "News", "By Ann Lee", "March 3, 2024", "Posted on 3 May 2024 by Bo Li",
+           "Ann Lee", "Tags", "Tags: a, b", "Read more", "Comments (3)", "Share", "Facebook",
+           "© 2024 X", "Home | A | B", "  • Item", "1. Item", "Photo: x", "A short headline here",
+           P1, "Related: Something else", "", "", "", "Sign up", "Email address", "2023/03/14",
+           "Updated 2023-02-17", "x" * 200, ":", ".", "— Name", "Topics", "Ann Lee, reporter"]
+
+
+def test_any_mix_of_line_shapes_gives_titled_drafts_without_error() -> None:
+    import random
+
+    rng = random.Random(3)
+    pages = ["Home | A | B\nMarch 3, 2024\nRelated: Something else\nPosted on 3 May 2024 by Bo Li"]
+    pages += ["\n".join(rng.choice(_SHAPES) for _ in range(rng.randint(0, 25)))
+              for _ in range(1500)]
+    for page in pages:
+        for d in split_page(page):
+            assert d.title.strip(), page
