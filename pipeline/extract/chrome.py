@@ -94,6 +94,8 @@ def is_breadcrumb(text: str) -> bool:
     if _HOME_CRUMB.match(text):
         return True
     for sep in _SEPARATORS:
+        if text.count(sep) < 2:
+            continue
         parts = text.split(f" {sep} ") if sep in "/|>•·" else text.split(sep)
         if len(parts) >= 3 and all(p.strip() for p in parts) and len(parts[0].split()) <= 4:
             return True
