@@ -25,7 +25,7 @@ COPYRIGHT = re.compile(r"^(?:©|\(c\)\s|copyright\b)|\ball rights reserved\b|©\
 URL = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 REFERENCE = re.compile(r"^\[\d{1,3}\]\s*\S")
 CAMEL_RUN = re.compile(r"^(?:[A-Z][a-z]+|[A-Z]{2,}(?=[A-Z][a-z]|$)){3,}$")
-_SEPARATORS = ("»", "›", ">", "→", "|", "/", "::")
+_SEPARATORS = ("»", "›", ">", "→", "|", "/", "::", "•", "·")
 _ANY_SEP = re.compile("|".join(re.escape(x) for x in _SEPARATORS))
 _HOME_CRUMB = re.compile(r"^(?:home|start|front page)\s*(?:»|›|>|→|/|\|)\s*\S", re.I)
 #: Counters and tools printed around articles: reading time, views, print/font buttons.
@@ -52,7 +52,8 @@ WIDGET_PHRASES = (
     "back to top", "scroll to top", "skip to content", "subscribe", "sign up", "log in",
     "login", "search", "menu", "advertisement", "share this", "share this article",
     "follow us", "tags", "filed under", "posted in", "categories", "archives", "load more",
-    "related", "share", "share this story", "about the author",
+    "related", "share", "share this story", "about the author", "story continues below",
+    "article continues below", "continue reading below", "skip advertisement", "sponsored",
 )
 #: Widgets that close an article: nothing after them in the same post is article text.
 CLOSING_PHRASES = (
@@ -93,7 +94,9 @@ def is_breadcrumb(text: str) -> bool:
     if _HOME_CRUMB.match(text):
         return True
     for sep in _SEPARATORS:
-        parts = text.split(f" {sep} ") if sep in "/|>" else text.split(sep)
+        if text.count(sep) < 2:
+            continue
+        parts = text.split(f" {sep} ") if sep in "/|>•·" else text.split(sep)
         if len(parts) >= 3 and all(p.strip() for p in parts) and len(parts[0].split()) <= 4:
             return True
     return False
@@ -101,7 +104,7 @@ def is_breadcrumb(text: str) -> bool:
 
 def breadcrumb_tail(text: str) -> str | None:
     for sep in _SEPARATORS:
-        parts = text.split(f" {sep} ") if sep in "/|>" else text.split(sep)
+        parts = text.split(f" {sep} ") if sep in "/|>•·" else text.split(sep)
         if len(parts) >= 3:
             return parts[-1].strip()
     return None
@@ -137,15 +140,38 @@ _PHRASE_STRIP = " :»›>|-–—()0123456789"
 
 
 def is_widget(text: str) -> bool:
-    """A blog-engine widget heading or link (`Leave a Comment`, `Older Posts`, `Tags: ...`)."""
-    return (len(text) <= 60 and text.count(" ") < 6
-            and bool(_WIDGET_RE.match(text.casefold().strip(_PHRASE_STRIP))))
+    """A blog-engine widget heading or link (`Leave a Comment`, `Older Posts`, `Tags: ...`).
+
+    Also a row of them: `Posted in News | Leave a comment`.
+    """
+    if len(text) <= 60 and text.count(" ") < 6 \
+            and _WIDGET_RE.match(text.casefold().strip(_PHRASE_STRIP)):
+        return True
+    if len(text) > 120 or not _ROW_SEP.search(text):
+        return False
+    parts = _ROW_SEP.split(text)
+    return any(len(p) <= 60 and p.count(" ") < 6
+               and _WIDGET_RE.match(p.casefold().strip(_PHRASE_STRIP)) for p in parts)
+
+
+_ROW_SEP = re.compile(r"\s[|·•]\s")
 
 
 def is_closing(text: str) -> bool:
-    """A widget that ends the article (`Share this:`, `Related`, `Leave a Reply`)."""
-    return (len(text) <= 60 and text.count(" ") < 6
-            and bool(_CLOSING_RE.match(text.casefold().strip(_PHRASE_STRIP))))
+    """A widget that ends the article (`Share this:`, `Related`, `Leave a Reply`).
+
+    Also a labelled link after the article: `Related: <headline>`, `See also: <headline>`.
+    """
+    low = text.casefold().strip(_PHRASE_STRIP)
+    if len(text) <= 60 and text.count(" ") < 6 and _CLOSING_RE.match(low):
+        return True
+    label, colon, rest = low.partition(":")
+    return (bool(colon) and bool(rest.strip()) and is_short(text) and not ends_sentence(text)
+            and label.strip() in _LINK_LABELS)
+
+
+_LINK_LABELS = frozenset(CLOSING_PHRASES) | {"see also", "read also", "also read", "read more",
+                                             "more", "next", "previous"}
 
 
 def is_teaser_link(text: str) -> bool:

@@ -27,7 +27,7 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
     day = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
     mdy = re.compile(rf"\b(?P<m>{month})\.?\s+{day},?\s+(?P<y>(?:19|20)\d\d)\b", re.I)
     dmy = re.compile(rf"\b{day}\s+(?:of\s+)?(?P<m>{month})\.?,?\s+(?P<y>(?:19|20)\d\d)\b", re.I)
-    iso = re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")
+    iso = re.compile(r"\b(?P<y>(?:19|20)\d\d)([-/.])(?P<m>[01]?\d)\2(?P<d>[0-3]?\d)\b")
     # 08/03/2024 or 8.3.2024: ISO only when day and month cannot be swapped (one is > 12).
     num = re.compile(r"\b(?P<a>[0-3]?\d)[./](?P<b>[01]?\d)[./](?P<y>(?:19|20)\d\d)\b")
     return mdy, dmy, iso, num
@@ -44,6 +44,8 @@ def find_date(text: str) -> tuple[str, str | None] | None:
     True
     >>> find_date("25/12/2023"), find_date("03/04/2023")
     (('25/12/2023', '2023-12-25'), ('03/04/2023', None))
+    >>> find_date("2023/03/14"), find_date("Tuesday, 14 March, 2023 at 9:40 a.m.")
+    (('2023/03/14', '2023-03-14'), ('14 March, 2023', '2023-03-14'))
     """
     best: tuple[int, str, str | None] | None = None
     for pat in _patterns():

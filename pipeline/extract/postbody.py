@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Protocol
 
 from pipeline.extract import chrome as ch
-from pipeline.extract.textlines import BY, CREDIT, Line, blocks_of
+from pipeline.extract.textlines import BY, CREDIT, CREDIT_TAIL, Line, blocks_of
 from pipeline.models import UnitKind
 
 #: An indented line (spaces, tabs, NBSP): a quote, unless the whole page is indented.
@@ -100,7 +100,7 @@ def classify(page: PageLines, body: list[int], caption: int | None, by_i: int | 
             t, raw = lines[i].text, lines[i].raw
             if i == by_i:
                 kinds[i] = UnitKind.BYLINE
-            elif is_cap[bi] or CREDIT.match(t):
+            elif is_cap[bi] or CREDIT.match(t) or (ch.is_short(t) and CREDIT_TAIL.search(t)):
                 kinds[i] = UnitKind.CAPTION
             elif ch.REFERENCE.match(t):
                 kinds[i] = UnitKind.REFERENCE

@@ -18,23 +18,29 @@ from pipeline.extract.draft import Draft
 from pipeline.extract.postbody import INDENTED as _INDENTED
 from pipeline.extract.postbody import byline as _byline
 from pipeline.extract.postbody import classify as _classify
+from pipeline.extract.posthead import (
+    BY_NAME,
+    credit_or_date,
+    date_only,
+    header_meta,
+    heading_like,
+    label,
+    label_over_title,
+    meta_anchor,
+    person,
+    skip_nav_blocks,
+    texty,
+    trim_tail_blocks,
+)
 from pipeline.extract.textlines import BY as _BY
 from pipeline.extract.textlines import blocks_of, read_lines
 from pipeline.models import UnitKind
 
 log = logging.getLogger(__name__)
 
-_BY_NAME = re.compile(r"\bby\s+([^|,;]+?)\s*(?:[|,;]|$)", re.I)
-_DATELINE_WORDS = {"posted", "published", "updated", "on", "date:", "posted:", "published:"}
-_TAGS = re.compile(r"^(?:tags?|keywords|topics)\s*:\s*(.+)$", re.I)
+_TAGS = re.compile(r"^(?:tags?|tagged|keywords|topics|filed under|posted in)\s*:\s*(.+)$", re.I)
+_TAG_HEAD = re.compile(r"^(?:tags?|tagged|keywords|topics)\s*:?$", re.I)
 _TRUNCATED_END = ("…", "...", "[…]", "[...]")
-
-
-def _date_only(text: str) -> bool:
-    if len(text) > 48 or not any(c.isdigit() for c in text):
-        return False
-    found = find_date(text)
-    return found is not None and len(text.split()) <= len(found[0].split()) + 2
 
 
 class _Page:
@@ -71,7 +77,7 @@ class _Page:
         return (
             self.hard[i] or self.bullet[i] or i in self.template
             or (ch.is_short(ln.text) and self.count[self.keys[i]] >= 2)
-            or ch.is_teaser_link(ln.text) or _date_only(ln.text)
+            or ch.is_teaser_link(ln.text) or date_only(ln.text)
         )
 
 
@@ -87,7 +93,7 @@ def split_page(text: str, ctx: ch.RunContext | None = None) -> list[Draft]:
             groups[-1] = (groups[-1][0], i + 1)
             continue
         start = i
-        if i > 0 and _date_only(page.lines[i - 1].text) and not page.footer(i - 1):
+        if i > 0 and date_only(page.lines[i - 1].text) and not page.footer(i - 1):
             start = i - 1
         groups.append((start, i + 1))
     segments: list[tuple[int, int, tuple[int, int] | None]] = []
@@ -104,13 +110,13 @@ def split_page(text: str, ctx: ch.RunContext | None = None) -> list[Draft]:
     carry: int | None = None
     for s, e, g in segments:
         s = carry if carry is not None else s
-        has_text = any(_texty(page.lines[i].text) for i in range(s, e))
+        has_text = any(texty(page.lines[i].text) for i in range(s, e))
         if not has_text and (s, e, g) != segments[-1] and _has_title(page, s, e):
             carry = s
             continue
         carry = None
         merged.append((s, e, g))
-    listing = len(groups) > 0
+    listing = len(merged) > 1  # one post with a counter under it is an article page
     categories: set[str] = set()
     # Later posts first: their headers show which repeated lines are categories.
     order = list(range(1, len(merged))) + [0] if merged else []
@@ -135,9 +141,9 @@ def _dateline_split(page: _Page, s: int, e: int) -> list[tuple[int, int, None]]:
     starts: list[int] = []
     for i in range(s + 1, e):
         t = i - 1
-        if (_header_meta(lines[i].text) and ch.is_short(lines[t].text)
+        if (header_meta(lines[i].text) and ch.is_short(lines[t].text)
                 and not (page.bullet[i] or page.bullet[t] or page.hard[t]
-                         or _INDENTED.match(lines[i].raw) or _header_meta(lines[t].text))):
+                         or _INDENTED.match(lines[i].raw) or header_meta(lines[t].text))):
             start = t
             if (t - 1 >= s and (not starts or t - 1 > starts[-1]) and ch.is_short(lines[t - 1].text)
                     and len(lines[t - 1].text.split()) <= 6
@@ -151,11 +157,6 @@ def _dateline_split(page: _Page, s: int, e: int) -> list[tuple[int, int, None]]:
     return [(a, b, None) for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
-def _texty(text: str) -> bool:
-    """Paragraph text: a long line, or a sentence of eight words or more."""
-    return not ch.is_short(text) or (ch.ends_sentence(text) and len(text.split()) >= 8)
-
-
 def _has_title(page: _Page, s: int, e: int) -> bool:
     return any(not page.chromeish(i) for i in range(s, e))
 
@@ -167,28 +168,46 @@ def _post(
     lines = page.lines
     s0, e0 = s, e
     # Leading chrome: menus, template and repeats (but a known category starts a post).
+    anchor: tuple[int | None, int] | None = None
     if first or not listing:
         # Site name and menus before the content: start after the last navigation line
         # (menu item, breadcrumb, copyright, template) that comes before the first paragraph.
-        first_long = next((i for i in range(s, e) if _texty(page.lines[i].text)), e)
+        first_long = next((i for i in range(s, e) if texty(page.lines[i].text)), e)
         navs = [i for i in range(s, first_long) if page.nav(i)]
         if navs:
             s = navs[-1] + 1
-        while s < e and page.chromeish(s) and page.keys[s] not in categories:
-            s += 1
+        anchor = meta_anchor(page, s, first_long, with_category=not listing or bool(categories))
+        if anchor is not None:  # a title over its byline/dateline: before it is chrome
+            s = anchor[0] if anchor[0] is not None else anchor[1]
+        else:
+            s = skip_nav_blocks(page, s, first_long)
+            while s < e and page.chromeish(s) and page.keys[s] not in categories \
+                    and not label_over_title(page, s, first_long):
+                s += 1
     # A closing widget after the first paragraph ends the post ("Share this:", "Related").
-    first_long = next((i for i in range(s, e) if _texty(lines[i].text)), e)
+    first_long = next((i for i in range(s, e) if texty(lines[i].text)), e)
     e = next((i for i in range(first_long, e) if ch.is_closing(lines[i].text)), e)
     # Trailing chrome of a page without footers: widgets, menus, repeats after the body.
     if group is None:
         while e > s and (page.chromeish(e - 1) or ch.is_widget(lines[e - 1].text)):
             e -= 1
+    if group is None or not listing:
+        e = trim_tail_blocks(page, s, e)
     links = {i for i in range(s, e) if ch.LINK_ITEM.match(lines[i].raw)
              and (page.bullet[i] or ch.NUMBERED.match(lines[i].raw))}
     idx = [i for i in range(s, e) if not (page.hard[i] or i in page.template or i in links)]
+    # A widget box inside the article (`Sign up for ... / Email address / Subscribe`): a block of
+    # three or more short non-sentence lines with a widget line among them.
+    text_from = next((i for i in range(s, e) if texty(lines[i].text)), e)
+    boxed = {i for b in blocks_of(lines, list(range(text_from + 1, e)))
+             if len(b) >= 3 and any(page.hard[i] for i in b) and all(
+                 ch.is_short(lines[i].text) and not ch.ends_sentence(lines[i].text) for i in b)
+             for i in b}
+    if boxed:
+        idx = [i for i in idx if i not in boxed]
     # The heading of a closing link list ("References" over bare URLs) goes with the list.
     if idx and idx[-1] + 1 in links and all(i in links for i in range(idx[-1] + 1, e)) \
-            and ch.is_short(lines[idx[-1]].text) and not _texty(lines[idx[-1]].text):
+            and ch.is_short(lines[idx[-1]].text) and not texty(lines[idx[-1]].text):
         idx.pop()
     truncated = any(ch.is_teaser_link(lines[i].text) for i in range(s, e))
     if group is not None:
@@ -197,7 +216,14 @@ def _post(
     idx = [i for i in idx if not ch.is_teaser_link(lines[i].text)]
     if not idx:
         return None
-    caption, category, title_i = _header(page, idx, listing=listing)
+    caption: int | None
+    category: int | None
+    title_i: int | None
+    if anchor is not None and anchor[1] in idx:
+        caption, title_i = None, anchor[1]
+        category = anchor[0] if anchor[0] in idx else None
+    else:
+        caption, category, title_i = _header(page, idx, listing=listing)
     if title_i is None:
         return None
     body = idx[idx.index(title_i) + 1:]
@@ -208,32 +234,49 @@ def _post(
             tags = tuple(t.strip() for t in re.split(r"[,;|]", m.group(1)) if t.strip())
             if i in body:
                 body.remove(i)
+        elif _TAG_HEAD.match(lines[i].text) and not tags:  # `Tags` over one tag a line
+            j = i + 1
+            while j < e0 and lines[j].block == lines[i].block and len(lines[j].text.split()) <= 4 \
+                    and not ch.ends_sentence(lines[j].text):
+                j += 1
+            tags = tuple(lines[k].text for k in range(i + 1, j))
+            body = [k for k in body if not i <= k < j]
     date_text = date_iso = None
     zone = list(range(group[0], group[1])) if group is not None else []
     # Then a dateline near the title (also one cut off as chrome, or a merged footer line).
-    zone += [i for i in range(s0, min(e0, title_i + 3))
-             if _date_only(lines[i].text) or _header_meta(lines[i].text) or page.is_footer[i]]
+    # (Not a masthead's "today" date far above the title, beyond the menus.)
+    zone += [i for i in range(max(s0, min(s, title_i - 3)), min(e0, title_i + 3))
+             if date_only(lines[i].text) or header_meta(lines[i].text) or page.is_footer[i]]
     for i in zone:
         found = find_date(lines[i].text)
         if found:
             date_text, date_iso = found
             break
     byline: str | None = None
-    # Header date/byline lines right after the title.
+    # Header date/byline lines right after the title (a bare name next to a dateline too).
+    after_meta = False
+    # A standfirst (one sentence between the title and its byline/dateline) stays body text.
+    lead = [body.pop(0)] if len(body) >= 2 and texty(lines[body[0]].text) \
+        and credit_or_date(lines[body[1]].text) else []
     while body and ch.is_short(lines[body[0]].text):
         t = lines[body[0]].text
-        if _header_meta(t):
+        nxt = lines[body[1]].text if len(body) > 1 else ""
+        if header_meta(t):
             found = find_date(t)
             if date_text is None and found:
                 date_text, date_iso = found
-            by = _BY_NAME.search(t)
+            by = BY_NAME.search(t)
             if byline is None and by:
                 byline = by.group(1).strip()
         elif byline is None and _BY.match(t) and len(t.split()) <= 8:
             byline = t
+        elif byline is None and person(t) and (after_meta or header_meta(nxt)):
+            byline = t
         else:
             break
+        after_meta = True
         body.pop(0)
+    body = lead + body
     # Repeats of other posts' lines (ads, widgets) are chrome; repeats within the post are kept.
     local = Counter(page.keys[i] for i in body)
     body = [i for i in body if not (ch.is_short(lines[i].text) and page.count[page.keys[i]]
@@ -262,24 +305,12 @@ def _post(
     )
 
 
-def _header_meta(text: str) -> bool:
-    """A dateline under a title: `March 3, 2024`, `Posted on March 3, 2024 by Ann Lee`."""
-    if not ch.is_short(text) or len(text.split()) > 14:
-        return False
-    found = find_date(text)
-    if found is None:
-        return False
-    rest = text.replace(found[0], " ").split()
-    return len(rest) <= 2 or bool(_BY_NAME.search(text)) or (
-        bool(rest) and rest[0].lower() in _DATELINE_WORDS)
-
-
 def _header(page: _Page, idx: list[int], *, listing: bool) -> tuple[int | None, int | None, int | None]:
     """(caption, category, title) line indices at the start of a post."""
     lines = page.lines
     # A dateline under the title fixes the title (and a short label above it is the category).
     for p, i in enumerate(idx[:6]):
-        if p >= 1 and _header_meta(lines[i].text) and ch.is_short(lines[idx[p - 1]].text):
+        if p >= 1 and header_meta(lines[i].text) and ch.is_short(lines[idx[p - 1]].text):
             cat = idx[p - 2] if p >= 2 else None
             if cat is not None and not (len(lines[cat].text.split()) <= 6
                                         and not ch.ends_sentence(lines[cat].text)):
@@ -298,7 +329,7 @@ def _header(page: _Page, idx: list[int], *, listing: bool) -> tuple[int | None, 
     # [caption] category, blank line, title alone (or title directly over the first paragraph).
     if len(blocks) >= 2 and (
         (len(blocks) >= 3 and len(blocks[1]) == 1)
-        or (len(blocks[1]) >= 2 and _texty(lines[blocks[1][1]].text))
+        or (len(blocks[1]) >= 2 and texty(lines[blocks[1][1]].text))
     ):
         t1 = lines[blocks[1][0]].text
         label_like = all(ch.is_short(lines[i].text) for i in b0) and len(b0) <= 2
@@ -306,9 +337,14 @@ def _header(page: _Page, idx: list[int], *, listing: bool) -> tuple[int | None, 
             label_like = label_like and len(b0) == 1 and len(lines[b0[0]].text.split()) <= 6 \
                 and not ch.ends_sentence(lines[b0[0]].text)
         title_like = not t1.rstrip().endswith((".", ",", ";", ":"))  # titles rarely end so
-        if label_like and title_like and ch.is_short(t1) and not _date_only(t1) \
+        if label_like and title_like and ch.is_short(t1) and not date_only(t1) \
                 and not _BY.match(t1):
             return (b0[0] if len(b0) == 2 else None), b0[-1], blocks[1][0]
+    # label / title / first paragraph in one block (a compact listing post).
+    if len(idx) >= 3 and len(b0) >= 3 and texty(lines[b0[2]].text) and label(page, b0[0]) \
+            and heading_like(page, b0[1]) and not texty(lines[b0[1]].text) \
+            and len(lines[b0[0]].text.split()) < len(lines[b0[1]].text.split()):
+        return None, b0[0], b0[1]
     for i in idx[:3]:
         if ch.is_short(lines[i].text):
             return None, None, i

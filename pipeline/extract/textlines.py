@@ -6,10 +6,14 @@ import re
 from dataclasses import dataclass
 
 #: A credit line: "By ...", "Translated by ...".
-BY = re.compile(r"^(?:by|written by|translated by|reported by)\s+\S|\b(?:translated|written) by\b",
-                re.I)
+BY = re.compile(r"^(?:(?:written|translated|reported|words|text|story|report|posted) )?by\s+\S"
+                r"|\b(?:translated|written|reporting|editing) by\b", re.I)
 #: A photo credit or caption label: "Photo: ...".
 CREDIT = re.compile(r"^(?:photo|image|picture|caption|credit|photograph)s?\s*:\s*\S", re.I)
+#: A caption ending with its credit: "Boats in the harbour. Photo: Ann Lee/Agency".
+CREDIT_TAIL = re.compile(
+    r"(?:[.!?]\s+|\(|\s[|–—-]\s)(?:photo|image|picture|photograph|credit)s?\s*(?::|by)\s*[^.!?]{2,80}\)?$",
+    re.I)
 
 
 @dataclass(frozen=True)

@@ -66,8 +66,10 @@ def test_repeated_caption_lines_are_captions() -> None:
 
 
 def test_lines_repeated_across_the_run_are_template() -> None:
-    other = "Breaking Bar\nWeather Desk\nTide Tables\n\nA different post\n\n" + ("word " * 30)
-    page = "Breaking Bar\nWeather Desk\nTide Tables\n\nHeadline here\n\n" + ("text " * 30)
+    # The third line ends a sentence, so the block is not menu-shaped on its own.
+    bar = "Breaking Bar\nWeather Desk\nTides are high today.\n\n"
+    other = bar + "A different post\n\n" + ("word " * 30)
+    page = bar + "Headline here\n\n" + ("text " * 30)
     ctx = RunContext()
     ctx.add_page(page)
     ctx.add_page(other)
