@@ -21,7 +21,7 @@ from pipeline.errors import InputError, UsageError
 from pipeline.states import Action, Status
 from pipeline.store import Store
 from pipeline.store import translations as tr
-from pipeline.store.catalog import ImportTarget, import_targets
+from pipeline.store.catalog import ImportTarget, bulk_cache, import_targets
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +137,7 @@ def _apply(store: Store, checked: CheckedPo, lang: str, *, who: str | None, appr
     held: list[Conflict] = []
     planned: list[_Planned] = []
     detail = {"file": checked.path.name}
-    with store.transaction():
+    with bulk_cache(store), store.transaction():
         found = import_targets(store, lang, [e.msgctxt for e in entries if e.msgctxt])
         missing = [t.unit_id for t in found.values() if t.status is None and not t.obsolete]
         if missing:

@@ -13,6 +13,7 @@ from pipeline.errors import InputError, UsageError
 from pipeline.states import Action
 from pipeline.store import Store, events
 from pipeline.store import translations as tr
+from pipeline.store.catalog import bulk_cache
 from pipeline.workspace import Settings
 from tests.catalogs.helpers import seed
 from tests.factories import add_article
@@ -162,6 +163,7 @@ def test_error_midway_rolls_back_the_whole_file(store: Store, workspace: Setting
     ids = seed(store)
     path = edit(exported(store, workspace), {ids[0]: "یک", ids[2]: "دو"})
     before = counts(store)
+    cache_before = store.conn.execute("PRAGMA cache_size").fetchone()[0]
 
     def fail(*args: object) -> None:  # the updates ran; the events insert fails
         raise RuntimeError("disk full")
@@ -171,6 +173,15 @@ def test_error_midway_rolls_back_the_whole_file(store: Store, workspace: Setting
         run(store, workspace, path)
     assert counts(store) == before
     assert tr.get(store, ids[0], "fa").status == "machine"
+    # the larger page cache of the bulk write is given back, also after a failure
+    assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == cache_before
+
+
+def test_bulk_cache_is_raised_during_the_write_only(store: Store) -> None:
+    before = store.conn.execute("PRAGMA cache_size").fetchone()[0]
+    with bulk_cache(store, mib=64):
+        assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == -64 * 1024
+    assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == before
 
 
 def test_duplicate_and_charset_mismatch_files_are_rejected(store: Store,
