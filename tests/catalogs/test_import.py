@@ -13,7 +13,7 @@ from pipeline.errors import InputError, UsageError
 from pipeline.states import Action
 from pipeline.store import Store, events
 from pipeline.store import translations as tr
-from pipeline.store.catalog import bulk_cache
+from pipeline.store.catalog import bulk_cache, import_targets
 from pipeline.workspace import Settings
 from tests.catalogs.helpers import seed
 from tests.factories import add_article
@@ -231,3 +231,16 @@ def test_regional_language_variant_maps_to_the_target(store: Store, workspace: S
                     encoding="utf-8")
     [result] = run(store, workspace, path)
     assert (result.lang, result.imported) == ("fa", 1)
+
+
+def test_import_targets_scan_and_key_lookup_agree(store: Store) -> None:
+    """A file naming most units is matched by one scan, a small one by key: same answers."""
+    ids = seed(store)
+    scanned = import_targets(store, "fa", [*ids, "no-such-unit"])  # >= half: the scan
+    assert set(scanned) == set(ids)
+    assert scanned[ids[1]].status == "approved" and scanned[ids[1]].translated_by == "sara"
+    assert scanned[ids[2]].status == "untranslated" and scanned[ids[2]].text is None
+    keyed = import_targets(store, "fa", [ids[1]])  # 1 of 4 units: by key
+    assert keyed == {ids[1]: scanned[ids[1]]}
+    assert import_targets(store, "ar", [ids[0]])[ids[0]].source_text == "Peace talks resume"
+    assert import_targets(store, "fa", []) == {}
