@@ -68,6 +68,8 @@ def file_language(checked: CheckedPo, targets: Sequence[str]) -> str:
 
 def _exported_revision(entry: Entry) -> int | None:
     for note in entry.notes:
+        if not note.startswith(REVISION_NOTE):  # cheap test first: most notes are not it
+            continue
         m = _REVISION.match(note)
         if m:
             return int(m.group(1))
