@@ -110,14 +110,15 @@ def main() -> int:
         line("po import, nothing changed", t_none, t_polib_load, "polib load", 1.5)
 
         edited = edited_copy(po_path, work / "edited.po")
-        t_polib_edit = best(lambda: polib.pofile(str(edited), encoding="utf-8"))
         # Best of 2 like the other lines: the database is put back as it was between the runs.
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         store.close()
         saved = work / "before-import.db"
         shutil.copyfile(settings.database, saved)
-        t_all = float("inf")
-        for _ in range(2):
+        t_all = t_polib_edit = float("inf")
+        for _ in range(2):  # baseline and ours alternate, so both see the same machine load
+            t_polib_edit = min(t_polib_edit, timed(
+                lambda: polib.pofile(str(edited), encoding="utf-8"))[0])
             for suffix in ("-wal", "-shm"):  # closed cleanly, but never pair a copy with a WAL
                 Path(f"{settings.database}{suffix}").unlink(missing_ok=True)
             shutil.copyfile(saved, settings.database)
