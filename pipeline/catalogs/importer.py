@@ -7,9 +7,11 @@ database after the export, is a conflict: reported, never applied.
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,10 +106,28 @@ def import_files(
     if approve and not who:
         raise UsageError("--approve needs a reviewer name: pass --reviewer NAME or set "
                          "PIPELINE_REVIEWER")
-    checked = [check_po(p) for p in paths]
-    langs = [file_language(c, targets) for c in checked]
-    return [_apply(store, c, lang, who=who, approve=approve, four_eyes=four_eyes,
-                   progress=progress) for c, lang in zip(checked, langs, strict=True)]
+    with _cycle_collector_paused():
+        checked = [check_po(p) for p in paths]
+        langs = [file_language(c, targets) for c in checked]
+        return [_apply(store, c, lang, who=who, approve=approve, four_eyes=four_eyes,
+                       progress=progress) for c, lang in zip(checked, langs, strict=True)]
+
+
+@contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while the entries and writes of big files are built.
+
+    An import allocates several objects per entry and none of them form cycles, yet the
+    collector keeps re-scanning them all (about 12% of a 100k-entry import). Reference counting
+    still frees everything; the collector's previous state is restored, also on errors.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _apply(store: Store, checked: CheckedPo, lang: str, *, who: str | None, approve: bool,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import polib
@@ -173,6 +174,7 @@ def test_error_midway_rolls_back_the_whole_file(store: Store, workspace: Setting
         run(store, workspace, path)
     assert counts(store) == before
     assert tr.get(store, ids[0], "fa").status == "machine"
+    assert gc.isenabled()  # the cycle collector paused during the import runs again
     # the larger page cache of the bulk write is given back, also after a failure
     assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == cache_before
 
