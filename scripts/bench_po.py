@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -109,9 +110,24 @@ def main() -> int:
         line("po import, nothing changed", t_none, t_polib_load, "polib load", 1.5)
 
         edited = edited_copy(po_path, work / "edited.po")
-        t_polib_edit = best(lambda: polib.pofile(str(edited), encoding="utf-8"))
-        t_all, res = timed(lambda: import_files(store, [edited], targets=["fa"], who="bench"))
-        assert res[0].imported == args.units, res
+        # Best of 2 like the other lines: the database is put back as it was between the runs.
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.close()
+        saved = work / "before-import.db"
+        shutil.copyfile(settings.database, saved)
+        t_all = t_polib_edit = float("inf")
+        for _ in range(2):  # baseline and ours alternate, so both see the same machine load
+            t_polib_edit = min(t_polib_edit, timed(
+                lambda: polib.pofile(str(edited), encoding="utf-8"))[0])
+            for suffix in ("-wal", "-shm"):  # closed cleanly, but never pair a copy with a WAL
+                Path(f"{settings.database}{suffix}").unlink(missing_ok=True)
+            shutil.copyfile(saved, settings.database)
+            store = open_store(settings.database)
+            t, res = timed(partial(import_files, store, [edited], targets=["fa"], who="bench"))
+            assert res[0].imported == args.units, res
+            t_all = min(t_all, t)
+            store.close()
+        store = open_store(settings.database)
         line("po import, every entry edited", t_all, t_polib_edit, "polib load", 1.5)
         per_change = (t_all - t_none) / args.units * 1e6
         print(f"  (the store writes, one edit + event per entry: ~{per_change:.0f} us each)")

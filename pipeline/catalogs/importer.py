@@ -7,12 +7,13 @@ database after the export, is a conflict: reported, never applied.
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from pipeline.catalogs.export import REVISION_NOTE
 from pipeline.catalogs.pofile import CheckedPo, check_po
@@ -21,7 +22,7 @@ from pipeline.errors import InputError, UsageError
 from pipeline.states import Action, Status
 from pipeline.store import Store
 from pipeline.store import translations as tr
-from pipeline.store.catalog import ImportTarget, import_targets
+from pipeline.store.catalog import ImportTarget, bulk_cache, import_targets
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,8 @@ def file_language(checked: CheckedPo, targets: Sequence[str]) -> str:
 
 def _exported_revision(entry: Entry) -> int | None:
     for note in entry.notes:
+        if not note.startswith(REVISION_NOTE):  # cheap test first: most notes are not it
+            continue
         m = _REVISION.match(note)
         if m:
             return int(m.group(1))
@@ -89,26 +92,6 @@ def _conflict(entry: Entry, target: ImportTarget | None) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class _Planned:
-    """One write decided from a PO entry, applied after every entry of the file was read."""
-
-    unit_id: str
-    action: Action
-    text: str | None
-    expected_revision: int
-    detail: dict[str, Any]
-    fields: dict[str, Any]
-
-
-def _write(store: Store, lang: str, who: str | None, planned: list[_Planned]) -> None:
-    """Every write through the store's compare-and-set write (its bulk form), with events."""
-    tr.change_many(store, (
-        tr.Change(p.unit_id, lang, p.action, who=who, text=p.text,
-                  expected_revision=p.expected_revision, detail=p.detail, fields=p.fields)
-        for p in planned))
-
-
 def import_files(
     store: Store,
     paths: Sequence[Path],
@@ -123,10 +106,28 @@ def import_files(
     if approve and not who:
         raise UsageError("--approve needs a reviewer name: pass --reviewer NAME or set "
                          "PIPELINE_REVIEWER")
-    checked = [check_po(p) for p in paths]
-    langs = [file_language(c, targets) for c in checked]
-    return [_apply(store, c, lang, who=who, approve=approve, four_eyes=four_eyes,
-                   progress=progress) for c, lang in zip(checked, langs, strict=True)]
+    with _cycle_collector_paused():
+        checked = [check_po(p) for p in paths]
+        langs = [file_language(c, targets) for c in checked]
+        return [_apply(store, c, lang, who=who, approve=approve, four_eyes=four_eyes,
+                       progress=progress) for c, lang in zip(checked, langs, strict=True)]
+
+
+@contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while the entries and writes of big files are built.
+
+    An import allocates several objects per entry and none of them form cycles, yet the
+    collector keeps re-scanning them all (about 12% of a 100k-entry import). Reference counting
+    still frees everything; the collector's previous state is restored, also on errors.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _apply(store: Store, checked: CheckedPo, lang: str, *, who: str | None, approve: bool,
@@ -135,9 +136,9 @@ def _apply(store: Store, checked: CheckedPo, lang: str, *, who: str | None, appr
     imported = approved = skipped = 0
     conflicts: list[Conflict] = []
     held: list[Conflict] = []
-    planned: list[_Planned] = []
+    planned: list[tr.Change] = []
     detail = {"file": checked.path.name}
-    with store.transaction():
+    with bulk_cache(store), store.transaction():
         found = import_targets(store, lang, [e.msgctxt for e in entries if e.msgctxt])
         missing = [t.unit_id for t in found.values() if t.status is None and not t.obsolete]
         if missing:
@@ -156,7 +157,7 @@ def _apply(store: Store, checked: CheckedPo, lang: str, *, who: str | None, appr
                 continue
             assert target is not None and target.status is not None
             text = e.msgstr[0]
-            status = Status(target.status)
+            status = target.status  # a str; Status is a StrEnum, so members compare equal
             if e.fuzzy or not text or (text == target.text and status in _DONE[approve]):
                 skipped += 1
                 continue
@@ -170,8 +171,9 @@ def _apply(store: Store, checked: CheckedPo, lang: str, *, who: str | None, appr
             revision, writer = target.revision, target.translated_by
             where = {**detail, "line": e.line}
             if text != target.text or status not in _DONE[False]:
-                planned.append(_Planned(target.unit_id, Action.EDIT, text, revision, where,
-                                        {"origin": "po", "translated_by": who}))
+                planned.append(tr.Change(target.unit_id, lang, Action.EDIT, who=who, text=text,
+                                         expected_revision=revision, detail=where,
+                                         fields={"origin": "po", "translated_by": who}))
                 revision, writer = revision + 1, who
                 imported += 1
             if approve:
@@ -179,10 +181,11 @@ def _apply(store: Store, checked: CheckedPo, lang: str, *, who: str | None, appr
                     held.append(Conflict(e.line, e.msgctxt, "not approved: the four-eyes rule "
                                          "forbids approving text you wrote"))
                     continue
-                planned.append(_Planned(target.unit_id, Action.APPROVE, None, revision, where,
-                                        {"reviewed_by": who}))
+                planned.append(tr.Change(target.unit_id, lang, Action.APPROVE, who=who,
+                                         expected_revision=revision, detail=where,
+                                         fields={"reviewed_by": who}))
                 approved += 1
-        _write(store, lang, who, planned)
+        tr.change_many(store, planned)  # the store's compare-and-set write, with events
     log.info("imported %s: %d edits, %d approved, %d skipped, %d conflicts", checked.path,
              imported, approved, skipped, len(conflicts))
     return ImportResult(checked.path, lang, imported, approved, skipped, tuple(conflicts),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from pipeline.store import Store
 
@@ -64,9 +66,12 @@ def latest_change(store: Store, lang: str | None) -> str | None:
     return row[0] if row else None
 
 
-@dataclass(frozen=True)
-class ImportTarget:
-    """What an imported entry is compared against: the unit's source and its translation."""
+class ImportTarget(NamedTuple):
+    """What an imported entry is compared against: the unit's source and its translation.
+
+    A named tuple (immutable like the frozen dataclasses) because an import builds one per
+    entry, and a tuple is several times cheaper to build.
+    """
 
     unit_id: str
     source_text: str
@@ -77,20 +82,53 @@ class ImportTarget:
     translated_by: str | None
 
 
+_TARGETS = (
+    "SELECT u.id, u.source_text, u.obsolete, t.text, t.status, coalesce(t.revision, 0),"
+    " t.translated_by"
+    " FROM units u LEFT JOIN translations t ON t.unit_id = u.id AND t.lang = ?"
+)
+
+
 def import_targets(store: Store, lang: str, unit_ids: list[str]) -> dict[str, ImportTarget]:
-    """The units named by a PO file's msgctxts (missing ids are simply absent)."""
+    """The units named by a PO file's msgctxts (missing ids are simply absent).
+
+    A file that names at least half of the units is matched in one scan of the units (about
+    twice as fast as looking 100k ids up by key); a smaller one by key, a chunk at a time.
+    """
     out: dict[str, ImportTarget] = {}
+    total = store.conn.execute("SELECT count(*) FROM units").fetchone()[0]
+    if unit_ids and 2 * len(unit_ids) >= total:
+        wanted = set(unit_ids)
+        for uid, source, obsolete, text, status, revision, by in store.conn.execute(
+                _TARGETS, (lang,)):
+            if uid in wanted:
+                out[uid] = ImportTarget(uid, source, bool(obsolete), text, status, revision, by)
+        return out
     chunk = 900  # stays under SQLite's default limit of bound parameters
     for i in range(0, len(unit_ids), chunk):
         ids = unit_ids[i:i + chunk]
         marks = ",".join("?" * len(ids))
-        rows = store.conn.execute(
-            "SELECT u.id, u.source_text, u.obsolete, t.text, t.status, coalesce(t.revision, 0),"
-            " t.translated_by"
-            " FROM units u LEFT JOIN translations t ON t.unit_id = u.id AND t.lang = ?"
-            f" WHERE u.id IN ({marks})",
-            (lang, *ids),
-        )
+        rows = store.conn.execute(f"{_TARGETS} WHERE u.id IN ({marks})", (lang, *ids))
         for uid, source, obsolete, text, status, revision, by in rows:
             out[uid] = ImportTarget(uid, source, bool(obsolete), text, status, revision, by)
     return out
+
+#: Page cache for a bulk write, in MiB (SQLite's default is 2 MiB). Only a ceiling: the cache
+#: grows as pages are touched and is given back when the write ends.
+BULK_CACHE_MIB = 256
+
+
+@contextmanager
+def bulk_cache(store: Store, mib: int = BULK_CACHE_MIB) -> Iterator[None]:
+    """A larger page cache on this connection while a big write runs, then the old size again.
+
+    With the default 2 MiB, a transaction that rewrites 100k rows spills dirty pages to the WAL
+    again and again before COMMIT (about 40% of a full PO import). cache_size is a per-connection
+    setting: it changes no durability guarantee (WAL and synchronous stay as they are).
+    """
+    old = store.conn.execute("PRAGMA cache_size").fetchone()[0]
+    store.conn.execute(f"PRAGMA cache_size = {-int(mib) * 1024}")
+    try:
+        yield
+    finally:
+        store.conn.execute(f"PRAGMA cache_size = {int(old)}")

@@ -210,10 +210,14 @@ def _apply(store: Store, batch: list[Change]) -> int:
     return len(batch)
 
 
+#: json.dumps with these options builds a new encoder on every call; bulk writes reuse one.
+_DETAIL_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
 def _detail(c: Change) -> str | None:
     """The event's detail JSON: the change's detail plus its provenance."""
     merged = {**(c.detail or {}), **{k: v for k, v in c.fields.items() if v is not None}}
-    return json.dumps(merged, ensure_ascii=False, sort_keys=True) if merged else None
+    return _DETAIL_JSON.encode(merged) if merged else None
 
 
 def _write(store: Store, updates: dict[tuple[str, ...], list[tuple[Any, ...]]],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import polib
@@ -13,6 +14,7 @@ from pipeline.errors import InputError, UsageError
 from pipeline.states import Action
 from pipeline.store import Store, events
 from pipeline.store import translations as tr
+from pipeline.store.catalog import bulk_cache, import_targets
 from pipeline.workspace import Settings
 from tests.catalogs.helpers import seed
 from tests.factories import add_article
@@ -162,6 +164,7 @@ def test_error_midway_rolls_back_the_whole_file(store: Store, workspace: Setting
     ids = seed(store)
     path = edit(exported(store, workspace), {ids[0]: "یک", ids[2]: "دو"})
     before = counts(store)
+    cache_before = store.conn.execute("PRAGMA cache_size").fetchone()[0]
 
     def fail(*args: object) -> None:  # the updates ran; the events insert fails
         raise RuntimeError("disk full")
@@ -171,6 +174,16 @@ def test_error_midway_rolls_back_the_whole_file(store: Store, workspace: Setting
         run(store, workspace, path)
     assert counts(store) == before
     assert tr.get(store, ids[0], "fa").status == "machine"
+    assert gc.isenabled()  # the cycle collector paused during the import runs again
+    # the larger page cache of the bulk write is given back, also after a failure
+    assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == cache_before
+
+
+def test_bulk_cache_is_raised_during_the_write_only(store: Store) -> None:
+    before = store.conn.execute("PRAGMA cache_size").fetchone()[0]
+    with bulk_cache(store, mib=64):
+        assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == -64 * 1024
+    assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == before
 
 
 def test_duplicate_and_charset_mismatch_files_are_rejected(store: Store,
@@ -220,3 +233,16 @@ def test_regional_language_variant_maps_to_the_target(store: Store, workspace: S
                     encoding="utf-8")
     [result] = run(store, workspace, path)
     assert (result.lang, result.imported) == ("fa", 1)
+
+
+def test_import_targets_scan_and_key_lookup_agree(store: Store) -> None:
+    """A file naming most units is matched by one scan, a small one by key: same answers."""
+    ids = seed(store)
+    scanned = import_targets(store, "fa", [*ids, "no-such-unit"])  # >= half: the scan
+    assert set(scanned) == set(ids)
+    assert scanned[ids[1]].status == "approved" and scanned[ids[1]].translated_by == "sara"
+    assert scanned[ids[2]].status == "untranslated" and scanned[ids[2]].text is None
+    keyed = import_targets(store, "fa", [ids[1]])  # 1 of 4 units: by key
+    assert keyed == {ids[1]: scanned[ids[1]]}
+    assert import_targets(store, "ar", [ids[0]])[ids[0]].source_text == "Peace talks resume"
+    assert import_targets(store, "fa", []) == {}
