@@ -45,7 +45,7 @@ from pipeline.models import Article, Unit, UnitKind  # noqa: E402
 from pipeline.store import open_store  # noqa: E402
 from pipeline.store.articles import save_article  # noqa: E402
 from pipeline.translate import packages  # noqa: E402
-from pipeline.translate.engine import Engine, EngineOptions  # noqa: E402
+from pipeline.translate.engine import EngineOptions  # noqa: E402
 from pipeline.translate.masking import Masker  # noqa: E402
 from pipeline.workspace import init  # noqa: E402
 
@@ -215,17 +215,16 @@ def main() -> int:
             print(f"(b) one raw translate_batch per language, beam {beam}: "
                   f"{results[f'b{beam}']:.1f}s (mean output {statistics.mean(out_lens):.1f} tokens)")
 
-        # (b') the same raw calls (a) makes: length-sorted batches of similar caps
-        # (Engine.batches), each with its own length cap.
+        # (b') the same raw calls (a) makes: length-sorted batches, each with its own length cap.
         # Random outputs often run to the cap, so (b)'s single cap (set by the longest sentence)
         # decodes more tokens than (a); (b') isolates pipeline's own overhead.
         for beam in (4, 1):
             start = time.perf_counter()
             out_lens = []
             for lang in langs:
-                order = sorted(range(len(tokens[lang])), key=lambda i: len(tokens[lang][i]))
-                for idx in Engine(opts).batches(order, tokens[lang]):
-                    batch = [tokens[lang][i] for i in idx]
+                toks = sorted(tokens[lang], key=len)
+                for n in range(0, len(toks), args.batch_size):
+                    batch = toks[n:n + args.batch_size]
                     res = translators[lang].translate_batch(
                         batch, beam_size=beam, max_batch_size=args.batch_size,
                         max_decoding_length=opts.decoding_cap(max(len(t) for t in batch)),
