@@ -11,7 +11,10 @@ import typer
 from pipeline.cli.common import JsonOpt, WorkspaceOpt, echo, print_json, settings
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from pipeline.models import Translation
+    from pipeline.store import Store
     from pipeline.workspace import Settings
 
 review_app = typer.Typer(
@@ -68,6 +71,20 @@ def _rules(s: Settings) -> Any:
     from pipeline.review.actions import Rules
 
     return Rules(four_eyes=s.four_eyes)
+
+
+def _act(workspace: Path | None, unit: str, lang: str, reviewer: str | None, verb: str,
+         do: Callable[[Store, str, str, str, Settings], Translation]) -> None:
+    """Run one review action on one unit: resolve workspace, language, reviewer and unit id."""
+    from pipeline.store import open_store
+    from pipeline.store.review import resolve_unit
+
+    s = settings(workspace)
+    code = _lang(lang, s)
+    who = _who(reviewer)
+    with open_store(s.database) as store:
+        t = do(store, resolve_unit(store, unit), code, who, s)
+    _done(t, verb)
 
 
 def _done(t: Translation, verb: str) -> None:
@@ -222,16 +239,10 @@ def approve(
 ) -> None:
     """Approve the current translation of a unit."""
     from pipeline.review import actions
-    from pipeline.store import open_store
-    from pipeline.store.review import resolve_unit
 
-    s = settings(workspace)
-    code = _lang(lang, s)
-    who = _who(reviewer)
-    with open_store(s.database) as store:
-        t = actions.approve(store, resolve_unit(store, unit), code, who=who, revision=revision,
-                            rules=_rules(s))
-    _done(t, "approved")
+    _act(workspace, unit, lang, reviewer, "approved",
+         lambda store, uid, code, who, s: actions.approve(store, uid, code, who=who,
+                                                          revision=revision, rules=_rules(s)))
 
 
 @review_app.command("edit")
@@ -245,17 +256,11 @@ def edit(
 ) -> None:
     """Replace a unit's translation with your own (it then awaits review)."""
     from pipeline.review import actions
-    from pipeline.store import open_store
-    from pipeline.store.review import resolve_unit
 
-    s = settings(workspace)
-    code = _lang(lang, s)
-    who = _who(reviewer)
-    if text == "-":
-        text = _read_stdin().rstrip("\n")
-    with open_store(s.database) as store:
-        t = actions.edit(store, resolve_unit(store, unit), code, text, who=who, revision=revision)
-    _done(t, "edited")
+    new_text = _read_stdin().rstrip("\n") if text == "-" else text
+    _act(workspace, unit, lang, reviewer, "edited",
+         lambda store, uid, code, who, s: actions.edit(store, uid, code, new_text, who=who,
+                                                       revision=revision))
 
 
 @review_app.command("reject")
@@ -269,16 +274,10 @@ def reject(
 ) -> None:
     """Reject a unit's translation with a reason; it goes back to the queue."""
     from pipeline.review import actions
-    from pipeline.store import open_store
-    from pipeline.store.review import resolve_unit
 
-    s = settings(workspace)
-    code = _lang(lang, s)
-    who = _who(reviewer)
-    with open_store(s.database) as store:
-        t = actions.reject(store, resolve_unit(store, unit), code, reason, who=who,
-                           revision=revision)
-    _done(t, "rejected")
+    _act(workspace, unit, lang, reviewer, "rejected",
+         lambda store, uid, code, who, s: actions.reject(store, uid, code, reason, who=who,
+                                                         revision=revision))
 
 
 @review_app.command("revert")
@@ -292,16 +291,10 @@ def revert(
 ) -> None:
     """Restore the text an earlier event left, as a new event."""
     from pipeline.review import actions
-    from pipeline.store import open_store
-    from pipeline.store.review import resolve_unit
 
-    s = settings(workspace)
-    code = _lang(lang, s)
-    who = _who(reviewer)
-    with open_store(s.database) as store:
-        t = actions.revert(store, resolve_unit(store, unit), code, to, who=who,
-                           revision=revision)
-    _done(t, "reverted")
+    _act(workspace, unit, lang, reviewer, "reverted",
+         lambda store, uid, code, who, s: actions.revert(store, uid, code, to, who=who,
+                                                         revision=revision))
 
 
 @review_app.command("apply")
