@@ -7,6 +7,7 @@ transition and appends the event), under the claim and four-eyes rules, and ends
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from pipeline.errors import PolicyError, TransitionError, UsageError
 from pipeline.models import Translation
@@ -36,6 +37,16 @@ def _require_who(who: str | None) -> str:
     return who.strip()
 
 
+def _claimed_change(store: Store, unit_id: str, lang: str, name: str, action: Action,
+                    **change: Any) -> Translation:
+    """The write every action ends with (inside its transaction): the unit must not be claimed
+    by someone else, the change goes through `translations.change`, and the claim ends."""
+    q.check_claim(store, unit_id, lang, name)
+    out = tr.change(store, unit_id, lang, action, who=name, **change)
+    q.clear_claim(store, unit_id, lang)
+    return out
+
+
 def approve(
     store: Store,
     unit_id: str,
@@ -50,7 +61,6 @@ def approve(
 
     def run() -> Translation:
         with store.transaction():
-            q.check_claim(store, unit_id, lang, name)
             cur = tr.get(store, unit_id, lang)
             if cur.text is None or not cur.text.strip():
                 raise TransitionError(
@@ -61,10 +71,8 @@ def approve(
                     f"four-eyes rule: {name} wrote this translation of {unit_id} ({lang}) and "
                     "cannot approve it; ask another reviewer"
                 )
-            out = tr.change(store, unit_id, lang, Action.APPROVE, who=name,
-                            expected_revision=revision, reviewed_by=name)
-            q.clear_claim(store, unit_id, lang)
-            return out
+            return _claimed_change(store, unit_id, lang, name, Action.APPROVE,
+                                   expected_revision=revision, reviewed_by=name)
 
     return with_retry(run)
 
@@ -85,11 +93,9 @@ def edit(
 
     def run() -> Translation:
         with store.transaction():
-            q.check_claim(store, unit_id, lang, name)
-            out = tr.change(store, unit_id, lang, Action.EDIT, who=name, text=text,
-                            expected_revision=revision, translated_by=name, origin="human")
-            q.clear_claim(store, unit_id, lang)
-            return out
+            return _claimed_change(store, unit_id, lang, name, Action.EDIT, text=text,
+                                   expected_revision=revision, translated_by=name,
+                                   origin="human")
 
     return with_retry(run)
 
@@ -110,12 +116,9 @@ def reject(
 
     def run() -> Translation:
         with store.transaction():
-            q.check_claim(store, unit_id, lang, name)
-            out = tr.change(store, unit_id, lang, Action.REJECT, who=name,
-                            expected_revision=revision, reason=reason.strip(), reviewed_by=name,
-                            detail={"reason": reason.strip()})
-            q.clear_claim(store, unit_id, lang)
-            return out
+            return _claimed_change(store, unit_id, lang, name, Action.REJECT,
+                                   expected_revision=revision, reason=reason.strip(),
+                                   reviewed_by=name, detail={"reason": reason.strip()})
 
     return with_retry(run)
 
@@ -144,11 +147,9 @@ def revert(
                 raise TransitionError(
                     f"event {event_id} left no text to restore; pick an event with a text"
                 )
-            q.check_claim(store, unit_id, lang, name)
-            out = tr.change(store, unit_id, lang, Action.REVERT, who=name, text=ev["new_text"],
-                            expected_revision=revision, translated_by=name, origin="human",
-                            detail={"reverted_to": event_id})
-            q.clear_claim(store, unit_id, lang)
-            return out
+            return _claimed_change(store, unit_id, lang, name, Action.REVERT,
+                                   text=ev["new_text"], expected_revision=revision,
+                                   translated_by=name, origin="human",
+                                   detail={"reverted_to": event_id})
 
     return with_retry(run)
