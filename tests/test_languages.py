@@ -6,6 +6,7 @@ import doctest
 
 import pytest
 
+import pipeline.extract.textlines
 import pipeline.ids
 import pipeline.languages
 import pipeline.states
@@ -38,7 +39,9 @@ def test_unknown_code() -> None:
 
 
 @pytest.mark.parametrize(
-    "module", [pipeline.ids, pipeline.languages, pipeline.states, pipeline.textnorm]
+    "module",
+    [pipeline.ids, pipeline.languages, pipeline.states, pipeline.textnorm,
+     pipeline.extract.textlines],
 )
 def test_doctests(module: object) -> None:
     result = doctest.testmod(module)  # type: ignore[arg-type]

@@ -12,6 +12,8 @@ import zlib
 from collections import Counter
 from collections.abc import Iterable
 
+from pipeline.extract.textlines import true_runs
+
 BULLET = re.compile(r"^\s*[•◦▪▫●○■□‣⁃∙·*]\s*\S|^\s+[+\-]\s+\S")
 #: A list item that is only a link (a text browser's numbered link list): never article text.
 LINK_ITEM = re.compile(r"^\s*(?:\d{1,4}[.)]|[•◦▪·*+\-])?\s*(?:https?://|www\.)\S+$", re.I)
@@ -264,14 +266,7 @@ def template_lines(
     flags = [is_short(t) and ctx.shared(t) and not (breakers and breakers[k])
              for k, t in enumerate(texts)]
     out: set[int] = set()
-    i = 0
-    while i < len(texts):
-        if not flags[i]:
-            i += 1
-            continue
-        j = i
-        while j < len(texts) and flags[j]:
-            j += 1
+    for i, j in true_runs(flags):
         if j - i >= 3:
             end = j
             for _ in range(2):
@@ -282,5 +277,4 @@ def template_lines(
                     break
                 end = start
             out.update(range(i, end))
-        i = j
     return out

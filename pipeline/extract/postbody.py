@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Protocol
 
 from pipeline.extract import chrome as ch
-from pipeline.extract.textlines import BY, CREDIT, CREDIT_TAIL, Line, blocks_of
+from pipeline.extract.textlines import BY, CREDIT, CREDIT_TAIL, Line, blocks_of, true_runs
 from pipeline.models import UnitKind
 
 #: An indented line (spaces, tabs, NBSP): a quote, unless the whole page is indented.
@@ -81,20 +81,12 @@ def classify(page: PageLines, body: list[int], caption: int | None, by_i: int | 
               for b, c in zip(blocks, cand, strict=True)]
     # Runs of two or more caption-shaped blocks inside the body (not its closing lines) are
     # image captions; so is a caption-shaped block next to a known caption.
-    k = 0
-    while k < len(blocks):
-        if not cand[k]:
-            k += 1
-            continue
-        j = k
-        while j < len(blocks) and cand[j]:
-            j += 1
+    for k, j in true_runs(cand):
         run = range(k, j)
         closing = all(blocks[x][0] == by_i or cand[x] for x in range(j, len(blocks)))
         if (j - k >= 2 and not closing) or any(is_cap[x] for x in run):
             for x in run:
                 is_cap[x] = True
-        k = j
     for bi, b in enumerate(blocks):
         for pos, i in enumerate(b):
             t, raw = lines[i].text, lines[i].raw

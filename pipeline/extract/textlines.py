@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 #: A credit line: "By ...", "Translated by ...".
@@ -47,3 +48,21 @@ def blocks_of(lines: list[Line], idx: list[int]) -> list[list[int]]:
         else:
             out.append([i])
     return out
+
+
+def true_runs(flags: Sequence[bool]) -> Iterator[tuple[int, int]]:
+    """(start, end) of each maximal run of True values, in order.
+
+    >>> list(true_runs([True, True, False, True]))
+    [(0, 2), (3, 4)]
+    """
+    i, n = 0, len(flags)
+    while i < n:
+        if not flags[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and flags[j]:
+            j += 1
+        yield i, j
+        i = j
