@@ -130,8 +130,9 @@ def main() -> int:
     ap.add_argument("--ffn", type=int, default=2048)
     ap.add_argument("--heads", type=int, default=8)
     ap.add_argument("--vocab", type=int, default=32000)
-    ap.add_argument("--eos-bias", type=float, default=2.8,
-                    help="makes random outputs end after ~a source length (see make_test_model)")
+    ap.add_argument("--lengths", choices=("source", "free"), default="source",
+                    help="source: outputs end near the source length, as a real model's do; free: "
+                         "plain random weights, outputs run to the decoding cap (see make_test_model)")
     ap.add_argument("--langs", default="fa,ar", help="target languages, one package each (fa,ar)")
     ap.add_argument("--units", type=int, default=None, help="use at most this many paragraphs")
     ap.add_argument("--batch-size", type=int, default=64)
@@ -152,7 +153,7 @@ def main() -> int:
             archive = builder.build_package(
                 tmp / f"en_{lang}.argosmodel", src="en", tgt=lang, layers=args.layers,
                 d_model=args.d_model, ffn=args.ffn, heads=args.heads, vocab=args.vocab,
-                seed=seed, eos_bias=args.eos_bias)
+                seed=seed, lengths=args.lengths, corpus=[CORPUS])
             packages.install_file(archive, argos)
         build_s = time.perf_counter() - t0
         pkgs = {p.to_code: p for p in packages.installed(argos)}

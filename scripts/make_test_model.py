@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import re
 import sys
 import tempfile
@@ -71,6 +70,11 @@ def find_corpus(explicit: Sequence[Path] = ()) -> str:
             if len(text) > 2000:
                 return text
     return FALLBACK_TEXT
+
+
+def _sentences(text: str) -> list[str]:
+    """Sentence-sized lines of `text`, for calibrating output lengths."""
+    return [ln.strip() for ln in re.split(r"(?<=[.!?])\s+|\n", text) if 20 <= len(ln.strip()) <= 400]
 
 
 def train_tokenizer(text: str, vocab: int, workdir: Path) -> Path:
@@ -144,49 +148,147 @@ def _linear_shape(path: str, d: int, ffn: int, vocab: int) -> tuple[int, int]:
     raise ValueError(f"unexpected linear layer {path}")
 
 
+#: How many positions of the learned position table the test models get (inputs and outputs).
+MAX_POSITIONS = 1024
+#: Output tokens per source token that source-length models are calibrated to (a real
+#: en->fa/ar/sq Argos model gives about one target piece per source piece).
+LENGTH_RATIO = 1.0
+LENGTHS = ("source", "free")
+
+
+def _random_spec(sp: object, *, layers: int, d_model: int, ffn: int, heads: int, vocab: int,
+                 seed: int) -> tuple[object, list[str]]:
+    """A Transformer spec with random weights, its vocabulary the tokenizer's padded to `vocab`."""
+    import numpy as np
+    from ctranslate2.specs import TransformerSpec
+
+    pieces = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]  # type: ignore[attr-defined]
+    pieces += [f"<extra_{i}>" for i in range(max(0, vocab - len(pieces)))]
+    spec = TransformerSpec.from_config((layers, layers), heads)
+    _fill_random(spec, d_model, ffn, len(pieces), np.random.default_rng(seed))
+    # Never emit <unk>, <s> or padding pieces: the output stays decodable text.
+    never = [sp.unk_id(), sp.bos_id(), *range(sp.get_piece_size(), len(pieces))]  # type: ignore[attr-defined]
+    spec.decoder.projection.bias[[i for i in never if i >= 0]] = -1e4
+    return spec, pieces
+
+
+def _end_at_source_length(spec: object, *, d_model: int, heads: int, eos: int, gain: float) -> None:
+    """Wire a length counter into the random weights so outputs end near the source's length.
+
+    Random weights rarely choose </s>, so outputs would run to the decoding cap and a benchmark
+    would measure the cap, not the model. Two residual dimensions that no random layer writes
+    carry a position ramp (R) and a zero baseline (B). In the last decoder layer, head 0 of the
+    cross-attention attends uniformly (zero query) and reads R - B of the encoder output: its
+    mean over the source grows with the source length. Subtracted from the decoder's own ramp,
+    R - B crosses zero when the output is about as long as the source, and the </s> logit reads
+    exactly R - B, steeply. Every layer still runs at full size, so decoding costs what a real
+    model of this shape costs. `gain` scales the source side (calibrated by the caller).
+    """
+    import numpy as np
+
+    r, b = d_model - 1, d_model - 2
+    head = d_model // heads
+    step = 0.05  # ramp per position: small next to the residual stream, so layer norms barely move
+    positions = np.arange(MAX_POSITIONS)[:, None]
+    inv = 1.0 / (10000 ** (np.arange(d_model // 2) / (d_model // 2)))
+    table = np.concatenate([np.sin(positions * inv), np.cos(positions * inv)], axis=1)
+    table[:, r] = step * np.arange(MAX_POSITIONS)
+    table[:, b] = 0.0
+    for part in (spec.encoder, spec.decoder):  # type: ignore[attr-defined]
+        part.position_encodings.encodings = table.astype(np.float32)
+        embeddings = part.embeddings if isinstance(part.embeddings, list) else [part.embeddings]
+        for emb in embeddings:
+            emb.weight[:, [r, b]] = 0.0
+        for layer in part.layer:  # no layer writes R or B
+            writers = [layer.self_attention.linear[1], layer.ffn.linear_1]
+            if hasattr(layer, "attention"):
+                writers.append(layer.attention.linear[2])
+            for lin in writers:
+                lin.weight[[r, b], :] = 0.0
+                lin.bias[[r, b]] = 0.0
+    query, key_value, out = spec.decoder.layer[-1].attention.linear  # type: ignore[attr-defined]
+    query.weight[:head, :] = 0.0  # head 0: equal scores, a plain mean over the source
+    query.bias[:head] = 0.0
+    key_value.weight[d_model:d_model + head, :] = 0.0  # head 0's values: R - B only
+    key_value.bias[d_model:d_model + head] = 0.0
+    key_value.weight[d_model, r] = 1.0
+    key_value.weight[d_model, b] = -1.0
+    out.weight[:, :head] = 0.0
+    out.weight[r, 0] = -gain
+    proj = spec.decoder.projection  # type: ignore[attr-defined]
+    proj.weight[eos, :] = 0.0
+    proj.weight[eos, r] = 400.0
+    proj.weight[eos, b] = -400.0
+    proj.bias[eos] = 0.0
+
+
+def _length_slope(model_dir: Path, sp: object, sentences: Sequence[str]) -> float:
+    """Output tokens per source token of a saved model (greedy, least squares through 0)."""
+    import ctranslate2
+
+    tokens = [sp.encode(s, out_type=str) for s in sentences]  # type: ignore[attr-defined]
+    tokens = [t for t in tokens if t]
+    translator = ctranslate2.Translator(str(model_dir), compute_type="int8")
+    results = translator.translate_batch(tokens, beam_size=1, max_batch_size=64,
+                                         max_decoding_length=4 * max(map(len, tokens)) + 10)
+    src = sum(len(t) ** 2 for t in tokens)
+    return sum(len(t) * len(r.hypotheses[0]) for t, r in zip(tokens, results, strict=True)) / src
+
+
 def build_model(
     model_dir: Path, sp_model: Path, *, layers: int, d_model: int, ffn: int, heads: int,
-    vocab: int, seed: int, eos_bias: float = 0.0,
+    vocab: int, seed: int, lengths: str = "source", sentences: Sequence[str] = (),
 ) -> int:
     """Save a random-weight int8 CTranslate2 Transformer whose vocabulary is the tokenizer's.
 
     The vocabulary is padded to `vocab` entries with pieces the model is biased never to emit,
-    so the output layer has the requested size. Returns the vocabulary size.
+    so the output layer has the requested size. With lengths="source" outputs end near the
+    source's length, calibrated on `sentences` (a real model's lengths, so benchmarks decode
+    realistic work); with "free" they rarely end before the decoding cap. Returns the
+    vocabulary size.
     """
-    import numpy as np
     import sentencepiece as spm
-    from ctranslate2.specs import TransformerSpec
 
     if d_model % heads:
         raise SystemExit(f"error: --d-model {d_model} is not a multiple of --heads {heads}")
+    if lengths not in LENGTHS:
+        raise SystemExit(f"error: --lengths {lengths!r}: use {' or '.join(LENGTHS)}")
     sp = spm.SentencePieceProcessor(model_file=str(sp_model))
-    pieces = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
-    pieces += [f"<extra_{i}>" for i in range(max(0, vocab - len(pieces)))]
-    size = len(pieces)
-    spec = TransformerSpec.from_config((layers, layers), heads)
-    rng = np.random.default_rng(seed)
-    _fill_random(spec, d_model, ffn, size, rng)
-    # Never emit <unk>, <s> or padding pieces: the output stays decodable text.
-    bias = spec.decoder.projection.bias
-    never = [sp.unk_id(), sp.bos_id(), *range(sp.get_piece_size(), size)]
-    bias[[i for i in never if i >= 0]] = -1e4
-    # Random weights rarely pick </s>; a bias makes sentences end after a random length, as a
-    # real model's do (benchmarks use it so decoding work resembles real output lengths).
-    # `eos_bias` is in standard deviations of the random logits, so it means the same at any size.
-    bias[sp.eos_id()] += eos_bias * WEIGHT_STD * math.sqrt(d_model)
-    spec.register_source_vocabulary(pieces)
-    spec.register_target_vocabulary(pieces)
-    spec.validate()
-    spec.optimize(quantization="int8")
-    model_dir.mkdir(parents=True, exist_ok=True)
-    spec.save(str(model_dir))
-    return size
+    shape = {"layers": layers, "d_model": d_model, "ffn": ffn, "heads": heads, "vocab": vocab}
+
+    def save(gain: float | None, where: Path) -> int:
+        spec, pieces = _random_spec(sp, seed=seed, **shape)
+        if gain is not None:
+            _end_at_source_length(spec, d_model=d_model, heads=heads, eos=sp.eos_id(), gain=gain)
+        spec.register_source_vocabulary(pieces)  # type: ignore[attr-defined]
+        spec.register_target_vocabulary(pieces)  # type: ignore[attr-defined]
+        spec.validate()  # type: ignore[attr-defined]
+        spec.optimize(quantization="int8")  # type: ignore[attr-defined]
+        where.mkdir(parents=True, exist_ok=True)
+        spec.save(str(where))  # type: ignore[attr-defined]
+        return len(pieces)
+
+    if lengths == "free":
+        return save(None, model_dir)
+    # The source-side scale depends on the random residual stream's size, so measure it: the
+    # output length is proportional to `gain`; two or three builds land near LENGTH_RATIO.
+    sample = [s for s in sentences if s.strip()][:128] or FALLBACK_TEXT.splitlines()
+    gain = 2.0
+    with tempfile.TemporaryDirectory(prefix="calibrate-") as tmp:
+        for attempt in range(4):
+            probe = Path(tmp) / f"probe{attempt}"
+            save(gain, probe)
+            slope = _length_slope(probe, sp, sample)
+            if 0.85 <= slope / LENGTH_RATIO <= 1.15:
+                break
+            gain *= min(50.0, LENGTH_RATIO / max(slope, 0.02))
+    return save(gain, model_dir)
 
 
 def build_package(
     out: Path, *, src: str, tgt: str, layers: int = 1, d_model: int = 64, ffn: int = 128,
     heads: int = 2, vocab: int = 500, corpus: Sequence[Path] = (), seed: int = 1,
-    version: str = "0.0.1", eos_bias: float = 0.0,
+    version: str = "0.0.1", lengths: str = "source",
 ) -> Path:
     """Write `out` (.argosmodel): tokenizer, random model, metadata marking it a test model."""
     name = f"translate-{src}_{tgt}-test"
@@ -194,10 +296,12 @@ def build_package(
         work = Path(tmp)
         pkg = work / name
         pkg.mkdir()
-        sp_model = train_tokenizer(find_corpus(corpus), vocab, work)
+        text = find_corpus(corpus)
+        sp_model = train_tokenizer(text, vocab, work)
         (pkg / "sentencepiece.model").write_bytes(sp_model.read_bytes())
         size = build_model(pkg / "model", sp_model, layers=layers, d_model=d_model, ffn=ffn,
-                           heads=heads, vocab=vocab, seed=seed, eos_bias=eos_bias)
+                           heads=heads, vocab=vocab, seed=seed, lengths=lengths,
+                           sentences=_sentences(text))
         metadata = {
             "package_version": version,
             "argos_version": "1.9",
@@ -209,7 +313,7 @@ def build_package(
             "name": f"{src}->{tgt} TEST MODEL (random weights, output is placeholder words)",
             MARKER_KEY: True,
             "test_model_size": {"layers": layers, "d_model": d_model, "ffn": ffn, "heads": heads,
-                                "vocab": size},
+                                "vocab": size, "lengths": lengths},
         }
         (pkg / "metadata.json").write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
         (pkg / "README.md").write_text(
@@ -239,14 +343,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, action="append", default=[],
                     help="text file or directory to train the tokenizer on (repeatable)")
     ap.add_argument("--seed", type=int, default=1, help="random seed (1)")
-    ap.add_argument("--eos-bias", type=float, default=0.0,
-                    help="raise the end-of-sentence logit by this many standard deviations so outputs "
-                         "end (0: they rarely do; 2.8 gives source-like lengths at d_model 512)")
+    ap.add_argument("--lengths", choices=LENGTHS, default="source",
+                    help="source: outputs end near the source's length, as a real model's do "
+                         "(calibrated while building); free: plain random weights, which rarely end "
+                         "a sentence before the decoding cap")
     args = ap.parse_args(argv)
     out = args.out or Path(f"{args.src}_{args.tgt}.argosmodel")
     build_package(out, src=args.src, tgt=args.tgt, layers=args.layers, d_model=args.d_model,
                   ffn=args.ffn, heads=args.heads, vocab=args.vocab, corpus=args.corpus,
-                  seed=args.seed, eos_bias=args.eos_bias)
+                  seed=args.seed, lengths=args.lengths)
     print(f"built {out} ({out.stat().st_size // 1024} KiB): {args.src}->{args.tgt} TEST MODEL, "
           "random weights, its words are placeholders")
     return 0
