@@ -224,8 +224,10 @@ def translate(
     elif not quiet:
         for r in report.langs:
             route = r.route or "no route"
+            reused = f", {r.reused} sentences from an earlier run" if r.reused else ""
             echo(f"{r.lang}: {r.written} of {r.pending} units ({route}; {r.from_memory} from "
-                 f"memory, {r.mask_lost} flagged mask_lost, {r.skipped} changed by people)")
+                 f"memory, {r.mask_lost} flagged mask_lost, {r.skipped} changed by people"
+                 f"{reused})")
         rate = report.sentences / report.seconds if report.seconds else 0.0
         echo(f"{report.sentences} sentences through the model in {report.seconds:.1f}s "
              f"({rate:.1f}/s)")

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.states import Action, Status
-from pipeline.store import Store
+from pipeline.store import Store, now
 from pipeline.store import translations as tr
 
 #: Statuses `pipeline translate` fills; machine text is never re-translated, people's never touched.
@@ -123,3 +123,29 @@ def write_machine(store: Store, results: Sequence[MachineResult], *, who: str | 
                         "score": r.score, "translated_by": None},
             ))
         return tr.change_many(store, changes)
+
+
+def cached_sentences(store: Store, model: str, sources: Sequence[str]) -> dict[str, tuple[str, float]]:
+    """Earlier machine output of `model` for these sentences: source -> (text, score)."""
+    found: dict[str, tuple[str, float]] = {}
+    unique = list(dict.fromkeys(sources))
+    for start in range(0, len(unique), 500):
+        chunk = unique[start:start + 500]
+        rows = store.conn.execute(
+            f"SELECT source, text, score FROM mt_sentences WHERE model = ? AND source IN"
+            f" ({', '.join('?' * len(chunk))})", [model, *chunk])
+        found.update((src, (text, score or 0.0)) for src, text, score in rows)
+    return found
+
+
+def write_batch(store: Store, model: str, sentences: dict[str, tuple[str, float]],
+                results: Sequence[MachineResult], *, who: str | None) -> int:
+    """One batch's sentence outputs and the units they complete, in one transaction."""
+    with store.transaction() as conn:
+        at = now()
+        conn.executemany(
+            "INSERT OR REPLACE INTO mt_sentences (model, source, text, score, at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [(model, src, text, score, at) for src, (text, score) in sentences.items()],
+        )
+        return write_machine(store, results, who=who) if results else 0

@@ -129,8 +129,25 @@ def _v1(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v2(db: sqlite_utils.Database) -> None:
+    # Machine output per sentence, so a killed `pipeline translate` loses only the batch in flight
+    # (sentences are committed with their batch, units when their last sentence is done), and
+    # a sentence already translated by the same model and options is never decoded again.
+    db.table("mt_sentences").create(
+        {
+            "model": str,  # engine signature: route, packages and versions, decoding options
+            "source": str,  # the sentence as sent to the model (masked)
+            "text": str,
+            "score": float,
+            "at": str,
+        },
+        pk=("model", "source"),
+        not_null={"text"},
+    )
+
+
 #: Ordered migrations; index + 1 is the schema version each one produces. Append, never edit.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -123,6 +123,18 @@ class Engine:
             tok = self._tokenizers[pkg.path] = _Tokenizer(pkg)
         return tok
 
+    def signature(self, route: Route) -> str:
+        """What determines the output for a given input: packages, versions, decoding options."""
+        o = self.options
+        legs = ",".join(f"{leg.name}@{leg.version}" for leg in route.legs)
+        return (f"{route.path}|{legs}|beam={o.beam}|{o.compute_type}|len={o.length_ratio}"
+                f"+{o.length_slack}<={o.max_length}")
+
+    def token_counts(self, route: Route, texts: Sequence[str]) -> list[int]:
+        """Source tokens of each text for the route's first package (to sort work by length)."""
+        tok = self.tokenizer(route.legs[0])
+        return [len(tok.encode(t)) for t in texts]
+
     def translate(self, route: Route, texts: Sequence[str]) -> list[Output]:
         """Translate `texts` along every leg of the route; scores of the legs add up."""
         current = list(texts)

@@ -1,12 +1,15 @@
-"""One `pipeline translate` run: pending units -> TM, masking, batched MT -> stored per chunk.
+"""One `pipeline translate` run: pending units -> TM, masking, batched MT -> stored per batch.
 
-Units are taken in article order in chunks of a few batches of sentences; each chunk is
-de-duplicated, length-sorted, translated and committed before the next starts, so an interrupted
-run loses at most the chunk in flight and a re-run picks up what is still pending.
+All sentences of a language that need the model are gathered, de-duplicated and sorted by length
+once, then translated shortest first in batches of similar length (little padding, little time
+spent waiting for one long sentence). Each batch is committed with its sentence outputs and every
+unit it completes, so Ctrl-C or kill -9 loses at most the batch in flight: a re-run finds the
+committed sentences in `mt_sentences` and decodes only the rest.
 """
 
 from __future__ import annotations
 
+import heapq
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -29,9 +32,6 @@ log = logging.getLogger(__name__)
 
 #: Who machine writes are recorded as in the history.
 MACHINE_WHO = "machine"
-#: Sentences per committed chunk, in batches: big enough to sort well, small enough to lose
-#: little on Ctrl-C.
-CHUNK_BATCHES = 4
 
 Progress = Callable[[int, int], None]  # (units finished, sentences finished) since last call
 
@@ -48,6 +48,7 @@ class LangReport:
     mask_lost: int = 0
     test_model: bool = False
     skipped: int = 0  # changed by a person during the run: left alone
+    reused: int = 0  # sentences found in mt_sentences (from an earlier, perhaps killed, run)
 
 
 @dataclass
@@ -73,98 +74,152 @@ def _sentence_spans(unit: PendingUnit) -> list[tuple[int, int]]:
     return spans or [(0, len(unit.text))]
 
 
-def _chunks(units: Sequence[PendingUnit], size: int) -> list[list[PendingUnit]]:
-    out: list[list[PendingUnit]] = []
-    current: list[PendingUnit] = []
-    count = 0
-    for u in units:
-        current.append(u)
-        count += len(_sentence_spans(u))
-        if count >= size:
-            out.append(current)
-            current, count = [], 0
-    if current:
-        out.append(current)
-    return out
+@dataclass
+class _Plan:
+    """One unit on its way: per sentence, memory text (str) or a masked sentence for the model."""
+
+    unit: PendingUnit
+    spans: list[tuple[int, int]]
+    items: list[str | Masked]
 
 
 class _LangJob:
-    """Translates the pending units of one language along one route."""
+    """Translates the pending units of one language along one route, shortest sentences first."""
 
     def __init__(self, store: Store, lang: str, route: Route | None, engine: Engine,
-                 memory: Memory, masker: Masker, report: LangReport) -> None:
+                 memory: Memory, masker: Masker, report: LangReport,
+                 progress: Progress | None) -> None:
         self.store, self.lang, self.route, self.engine = store, lang, route, engine
-        self.memory, self.masker, self.report = memory, masker, report
-        self.cache: dict[str, Output] = {}  # masked sentence -> output, across chunks
+        self.memory, self.masker, self.report, self.progress = memory, masker, report, progress
+        self.model = engine.signature(route) if route is not None else ""
+        self.outputs: dict[str, Output] = {}  # sentence as sent to the model -> its output
+        self.waiting: dict[str, list[int]] = {}  # sentence -> plans that wait for it
+        self.queue: list[tuple[int, int, str]] = []  # (tokens, order, sentence): a min-heap
+        self.plans: list[_Plan] = []
+        self.masked: dict[str, Masked] = {}  # masked sentence -> how to restore its source
+        self._order = 0  # tie-break in the queue: first needed, first translated
 
-    def _mt(self, texts: list[str]) -> None:
-        todo = [t for t in dict.fromkeys(texts) if t not in self.cache]
-        if todo:
+    def run(self, units: Sequence[PendingUnit]) -> None:
+        ready = [self._plan(u) for u in units]
+        results = [r for r in ready if r is not None]
+        needed = [m.text for p in self.plans for m in p.items if isinstance(m, Masked)]
+        needed += [_restore_source(m) for p in self.plans for m in p.items
+                   if isinstance(m, Masked) and m.masked]
+        for src, (text, score) in store_mt.cached_sentences(self.store, self.model, needed).items():
+            self.outputs[src] = Output(text, score)
+        self.report.reused += len(self.outputs)
+        results += [r for i in range(len(self.plans)) if (r := self._settle(i)) is not None]
+        self._write({}, results, 0)
+        while self.queue:
+            size = self.engine.options.batch_size
+            batch = [heapq.heappop(self.queue)[2] for _ in range(min(size, len(self.queue)))]
+            if not self.queue:
+                batch += self._speculative_retries(batch)[: size - len(batch)]
             assert self.route is not None
-            for text, out in zip(todo, self.engine.translate(self.route, todo), strict=True):
-                self.cache[text] = out
+            outs = dict(zip(batch, self.engine.translate(self.route, batch), strict=True))
+            self.outputs.update(outs)
+            waiting = sorted({i for src in batch for i in self.waiting.pop(src, [])})
+            done = [r for i in waiting if (r := self._settle(i)) is not None]
+            self._write({k: (o.text, o.score) for k, o in outs.items()}, done, len(batch))
 
-    def run_chunk(self, units: Sequence[PendingUnit]) -> int:
-        """Translate and store one chunk; returns the number of sentences it held."""
-        plan: list[tuple[PendingUnit, list[tuple[int, int]], list[str | Masked]]] = []
-        to_translate: list[str] = []
-        whole_tm: dict[str, str] = {}
-        for unit in units:
-            hit = self.memory.lookup(unit.text)
-            if hit is not None:
-                whole_tm[unit.unit_id] = hit
-                continue
-            spans = _sentence_spans(unit)
-            items: list[str | Masked] = []
-            for a, b in spans:
-                raw = unit.text[a:b]
-                sentence = raw.strip()
-                tm = self.memory.lookup(sentence) if sentence else None
-                if not sentence:
-                    items.append(raw)
-                    continue
-                if tm is not None:
-                    items.append(_edges(raw, tm))
-                    continue
+    def _speculative_retries(self, batch: list[str]) -> list[str]:
+        """Unmasked sources of the masked sentences in the last batch.
+
+        A sentence whose placeholders the model drops is translated again unmasked; after the
+        last batch that would be one more call, as slow as the longest such sentence. Sending
+        the unmasked sources along (where the batch has room) costs less than that call.
+        """
+        out = []
+        for src in batch:
+            m = self.masked.get(src)
+            if m is not None and m.masked:
+                plain = _restore_source(m)
+                if plain not in self.outputs and plain not in self.waiting:
+                    out.append(plain)
+        return list(dict.fromkeys(out))
+
+    def _plan(self, unit: PendingUnit) -> MachineResult | None:
+        """A memory hit for the whole unit, or None after keeping its plan."""
+        hit = self.memory.lookup(unit.text)
+        if hit is not None:
+            return MachineResult(unit.unit_id, self.lang, hit, origin="tm", engine="tm",
+                                 expected_revision=unit.revision)
+        spans = _sentence_spans(unit)
+        items: list[str | Masked] = []
+        for a, b in spans:
+            raw = unit.text[a:b]
+            sentence = raw.strip()
+            tm = self.memory.lookup(sentence) if sentence else None
+            if not sentence:
+                items.append(raw)
+            elif tm is not None:
+                items.append(_edges(raw, tm))
+            else:
                 masked = self.masker.mask(sentence)
+                self.masked[masked.text] = masked
                 items.append(masked)
-                to_translate.append(masked.text)
-            plan.append((unit, spans, items))
-        self._mt(to_translate)
-        # Placeholders the model lost: translate those sentences again, unmasked.
-        retry = [_restore_source(m) for _, _, items in plan for m in items
-                 if isinstance(m, Masked) and m.masked
-                 and unmask(self.cache[m.text].text, m) is None]
-        self._mt(retry)
-        results = [self._tm_result(u, whole_tm[u.unit_id]) for u in units if u.unit_id in whole_tm]
-        results += [self._assemble(unit, spans, items) for unit, spans, items in plan]
-        written = store_mt.write_machine(self.store, results, who=MACHINE_WHO)
+        self.plans.append(_Plan(unit, spans, items))
+        return None
+
+    def _settle(self, index: int) -> MachineResult | None:
+        """The unit's result if every sentence it needs is translated, else queue what is missing.
+
+        A sentence whose placeholders the model lost needs its unmasked source translated too.
+        """
+        plan = self.plans[index]
+        missing: list[str] = []
+        for item in plan.items:
+            if not isinstance(item, Masked):
+                continue
+            out = self.outputs.get(item.text)
+            if out is None:
+                missing.append(item.text)
+            elif item.masked and unmask(out.text, item) is None:
+                source = _restore_source(item)
+                if source not in self.outputs:
+                    missing.append(source)
+        if not missing:
+            return self._assemble(plan)
+        missing = list(dict.fromkeys(missing))
+        fresh = [m for m in missing if m not in self.waiting]
+        for src in missing:
+            self.waiting.setdefault(src, []).append(index)
+        if fresh:
+            assert self.route is not None
+            for src, n in zip(fresh, self.engine.token_counts(self.route, fresh), strict=True):
+                self._order += 1
+                heapq.heappush(self.queue, (n, self._order, src))
+        return None
+
+    def _write(self, sentences: dict[str, tuple[str, float]], results: list[MachineResult],
+               n_sentences: int) -> None:
+        """Commit one batch: its sentence outputs and the units it completed."""
+        if not sentences and not results:
+            return
+        written = store_mt.write_batch(self.store, self.model, sentences, results, who=MACHINE_WHO)
         r = self.report
         r.written += written
         r.skipped += len(results) - written
         r.from_memory += sum(1 for x in results if x.origin == "tm")
         r.mask_lost += sum(1 for x in results if FLAG_MASK_LOST in x.flags)
-        return sum(len(_sentence_spans(u)) for u in units)
+        if self.progress is not None:
+            self.progress(len(results), n_sentences)
 
-    def _tm_result(self, unit: PendingUnit, text: str) -> MachineResult:
-        return MachineResult(unit.unit_id, self.lang, text, origin="tm", engine="tm",
-                             expected_revision=unit.revision)
-
-    def _assemble(self, unit: PendingUnit, spans: list[tuple[int, int]],
-                  items: list[str | Masked]) -> MachineResult:
+    def _assemble(self, plan: _Plan) -> MachineResult:
+        unit = plan.unit
         pieces: list[str] = []
         pos = 0
         scores: list[float] = []
         flags: set[str] = set()
         from_memory = False
-        for (a, b), item in zip(spans, items, strict=True):
+        for (a, b), item in zip(plan.spans, plan.items, strict=True):
             pieces.append(unit.text[pos:a])
             if isinstance(item, Masked):
-                out = self.cache[item.text]
+                out = self.outputs[item.text]
                 text = unmask(out.text, item)
                 if text is None:
                     flags.add(FLAG_MASK_LOST)
-                    out = self.cache[_restore_source(item)]
+                    out = self.outputs[_restore_source(item)]
                     text = out.text
                 scores.append(out.score)
                 pieces.append(_edges(unit.text[a:b], text))
@@ -241,7 +296,6 @@ def translate_pending(
         on_plan(sum(len(p) for _, _, p in work))
     engine = Engine(options)
     report = RunReport()
-    chunk_size = engine.options.batch_size * CHUNK_BATCHES
     for lang, route, pending in work:
         lrep = LangReport(lang, route.path if route else None, len(pending),
                           test_model=bool(route and route.test_model))
@@ -249,11 +303,8 @@ def translate_pending(
         if not pending:
             continue
         job = _LangJob(store, lang, route, engine, Memory.load(store, lang),
-                       Masker(store_mt.keep_terms(store, lang)), lrep)
-        for chunk in _chunks(pending, chunk_size):
-            n_sentences = job.run_chunk(chunk)
-            if progress is not None:
-                progress(len(chunk), n_sentences)
+                       Masker(store_mt.keep_terms(store, lang)), lrep, progress)
+        job.run(pending)
     report.sentences = engine.sentences
     report.model_calls = engine.calls
     report.seconds = time.perf_counter() - started

@@ -206,10 +206,20 @@ def test_translate_run_never_loads_torch_or_argos_translate(argos_dir: Path, wor
 @pytest.mark.slow
 def test_killed_run_resumes_without_losing_or_repeating(argos_dir: Path, workspace: Settings,
                                                         store: Store) -> None:
-    parts = [("paragraph", f"Story number {i} tells about the council and its budget.")
-             for i in range(400)]
-    add_article(store, "many", parts, langs=("fa",))
-    total = len(parts)
+    from pipeline.ids import unit_id
+    from pipeline.models import Article, Unit, UnitKind
+    from pipeline.store.articles import save_article
+
+    # Two sentences a unit, one short and one long: shortest-first translation commits the short
+    # ones long before their units are complete, so a kill leaves sentences for the resume.
+    units = []
+    for i in range(400):
+        short = f"Story {i} is short."
+        text = f"{short} It tells about the council, its budget and the roads in district {i}."
+        units.append(Unit(unit_id("many", text), UnitKind.PARAGRAPH, text, i,
+                          ((0, len(short)), (len(short) + 1, len(text)))))
+    save_article(store, Article("many", "x", "Many", tuple(units)), ("fa",))
+    total = len(units)
     env_args = ["translate", "-w", str(workspace.root), "--lang", "fa", "--batch-size", "2",
                 "--beam", "4", "--threads", "1", "--quiet"]
     import os
@@ -223,7 +233,8 @@ def test_killed_run_resumes_without_losing_or_repeating(argos_dir: Path, workspa
             with sqlite3.connect(workspace.database) as conn:
                 done = conn.execute("SELECT count(*) FROM translations WHERE lang='fa'"
                                     " AND status='machine'").fetchone()[0]
-            if done >= 16:
+                partial = conn.execute("SELECT count(*) FROM mt_sentences").fetchone()[0]
+            if done >= 16 and partial >= done + 16:
                 break
             time.sleep(0.05)
     finally:
@@ -239,8 +250,18 @@ def test_killed_run_resumes_without_losing_or_repeating(argos_dir: Path, workspa
         empty = conn.execute("SELECT count(*) FROM translations WHERE status='machine'"
                              " AND (text IS NULL OR text = '')").fetchone()[0]
     assert n_events == counts["machine"] and empty == 0
-    run_cli(*env_args, packages=argos_dir)
+    with sqlite3.connect(workspace.database) as conn:
+        committed = conn.execute("SELECT count(*) FROM mt_sentences").fetchone()[0]
+    assert committed >= counts["machine"]
+    resumed = json.loads(run_cli(*env_args, "--json", packages=argos_dir).stdout)
     assert tr_counts(workspace.database) == {"machine": total}
+    # Committed sentences are reused, not decoded again: every sentence the resumed run sent to
+    # the model is a new row.
+    with sqlite3.connect(workspace.database) as conn:
+        after = conn.execute("SELECT count(*) FROM mt_sentences").fetchone()[0]
+    # Sentences of units the kill left unfinished come back from the table.
+    assert resumed["languages"][0]["reused"] > 0
+    assert resumed["sentences"] == after - committed > 0
     with sqlite3.connect(workspace.database) as conn:
         repeated = conn.execute("SELECT count(*) FROM (SELECT unit_id FROM events WHERE"
                                 " action='machine' GROUP BY unit_id HAVING count(*) > 1)").fetchone()[0]
@@ -304,3 +325,54 @@ def test_progress_bar_only_on_a_terminal(argos_dir: Path, workspace: Settings, s
     assert "sentences/s" in terminal and f"{len(PARTS)}/{len(PARTS)}" in terminal
     assert "TEST MODEL" in terminal
     assert "sentences/s" not in proc.stdout.decode()  # the bar goes to the terminal only
+
+
+def test_sentences_reach_the_model_shortest_first_across_articles(
+        argos_dir: Path, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.translate.engine import Engine
+
+    words = "the council met again to talk about schools roads and the new budget plan".split()
+    for n, slug in enumerate(("one", "two", "three")):
+        add_article(store, slug, [("paragraph", " ".join(words[: 3 + (7 * i + 5 * n) % 12]) + ".")
+                                  for i in range(6)], langs=("fa",))
+    seen: list[list[int]] = []
+    real = Engine.translate
+
+    def spy(self: Engine, route: object, texts: list[str]) -> object:
+        seen.append(self.token_counts(route, texts))  # type: ignore[arg-type]
+        return real(self, route, texts)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Engine, "translate", spy)
+    report = translate_pending(store, "en", ("fa",), options=EngineOptions(beam=1, batch_size=3))
+    assert report.written == 18 and len(seen) == report.model_calls > 2
+    flat = [n for batch in seen for n in batch]
+    assert flat == sorted(flat)  # one sort over every article, not per article or chunk
+
+
+def test_same_model_and_options_reuse_sentences_other_options_decode_again(
+        argos_dir: Path, store: Store) -> None:
+    add_article(store, "budget", PARTS, langs=("fa",))
+    first = translate_pending(store, "en", ("fa",), options=FAST)
+    uid = _units(store, "budget")[0]
+    before = tr.get(store, uid, "fa").text
+    tr.change(store, uid, "fa", Action.SOURCE_CHANGED, who="extract")
+    again = translate_pending(store, "en", ("fa",), options=FAST)
+    assert (again.written, again.sentences, again.model_calls) == (1, 0, 0)
+    assert again.langs[0].reused == 1
+    after = tr.get(store, uid, "fa")
+    assert after.text == before and after.origin == "mt" and after.package == "translate-en_fa"
+    tr.change(store, uid, "fa", Action.SOURCE_CHANGED, who="extract")
+    other = translate_pending(store, "en", ("fa",), options=EngineOptions(beam=1, batch_size=8))
+    assert other.sentences == 1 and other.langs[0].reused == 0
+    assert first.sentences >= len(PARTS)
+
+
+def test_last_batch_carries_unmasked_sources_so_a_lost_placeholder_costs_no_extra_call(
+        argos_dir: Path, store: Store) -> None:
+    add_article(store, "link", [("paragraph", "Read the report at https://example.org/r today.")],
+                langs=("fa",))
+    report = translate_pending(store, "en", ("fa",), options=FAST)
+    assert report.written == 1
+    assert (report.model_calls, report.sentences) == (1, 2)  # masked and unmasked, one call
+    t = tr.get(store, _units(store, "link")[0], "fa")
+    assert "https://example.org/r" in (t.text or "") or FLAG_MASK_LOST in t.flags
