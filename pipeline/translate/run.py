@@ -250,6 +250,14 @@ def _edges(raw: str, text: str) -> str:
     return lead + text + trail
 
 
+def _memory_covers(memory: Memory, unit: PendingUnit) -> bool:
+    """True if approved translations fill the whole unit, so it needs no model."""
+    if memory.lookup(unit.text) is not None:
+        return True
+    sentences = [unit.text[a:b].strip() for a, b in _sentence_spans(unit)]
+    return all(memory.lookup(s) is not None for s in sentences if s)
+
+
 def _restore_source(m: Masked) -> str:
     """The sentence as it was before masking."""
     text = unmask(m.text, m)
@@ -271,21 +279,23 @@ def translate_pending(
 ) -> RunReport:
     """Machine-translate every pending unit of `langs` (or of one article, up to `limit` each).
 
-    Raises ModelError before any work if a language with pending units has no route.
+    Raises ModelError before any work if a language has pending units that translation memory
+    cannot fill and no route.
     """
     started = time.perf_counter()
     if article is not None and not store_mt.article_exists(store, article):
         raise NotFound(f"no article {article!r} (see `pipeline status`)")
     ensure_rows(store, langs)
     installed = packages.installed(directory)
-    work: list[tuple[str, Route | None, list[PendingUnit]]] = []
+    work: list[tuple[str, Route | None, list[PendingUnit], Memory]] = []
     missing = []
     for lang in langs:
         pending = store_mt.pending_units(store, lang, article=article, limit=limit)
         route = find_route(source, lang, installed)
-        if pending and route is None:
+        memory = Memory.load(store, lang)
+        if pending and route is None and not all(_memory_covers(memory, u) for u in pending):
             missing.append(f"{source}-{lang}")
-        work.append((lang, route, pending))
+        work.append((lang, route, pending, memory))
     if missing:
         raise ModelError(
             f"no installed package translates {', '.join(missing)}, directly or through English; "
@@ -293,16 +303,16 @@ def translate_pending(
             "(or --from-file PATH.argosmodel)"
         )
     if on_plan is not None:
-        on_plan(sum(len(p) for _, _, p in work))
+        on_plan(sum(len(p) for _, _, p, _ in work))
     engine = Engine(options)
     report = RunReport()
-    for lang, route, pending in work:
+    for lang, route, pending, memory in work:
         lrep = LangReport(lang, route.path if route else None, len(pending),
                           test_model=bool(route and route.test_model))
         report.langs.append(lrep)
         if not pending:
             continue
-        job = _LangJob(store, lang, route, engine, Memory.load(store, lang),
+        job = _LangJob(store, lang, route, engine, memory,
                        Masker(store_mt.keep_terms(store, lang)), lrep, progress)
         job.run(pending)
     report.sentences = engine.sentences

@@ -150,6 +150,23 @@ def test_missing_route_fails_before_any_work(argos_dir: Path, tmp_path: Path) ->
         assert tr.get(store, _units(store, "lajm")[0], "fa").status == "untranslated"
 
 
+def test_memory_alone_needs_no_route(argos_dir: Path, tmp_path: Path) -> None:
+    ws = init(tmp_path / "sq-ws", "sq", ("fa",))
+    with open_store(ws.database) as store:
+        add_article(store, "lajm", [("title", "Këshilli miratoi buxhetin")], langs=("fa",))
+        uid = _units(store, "lajm")[0]
+        tr.change(store, uid, "fa", Action.EDIT, who="mina", text="شورا بودجه را تصویب کرد")
+        tr.change(store, uid, "fa", Action.APPROVE, who="reza")
+        add_article(store, "lajm-2", [("title", "këshilli  miratoi BUXHETIN")], langs=("fa",))
+        report = translate_pending(store, "sq", ("fa",), options=FAST)  # no sq-fa route exists
+        assert report.written == 1 and report.model_calls == 0
+        t = tr.get(store, _units(store, "lajm-2")[0], "fa")
+        assert (t.origin, t.text) == ("tm", "شورا بودجه را تصویب کرد")
+        add_article(store, "lajm-3", [("title", "Një lajm tjetër")], langs=("fa",))
+        with pytest.raises(ModelError, match="sq-fa"):
+            translate_pending(store, "sq", ("fa",), options=FAST)
+
+
 def test_article_and_limit_select_units(argos_dir: Path, store: Store) -> None:
     add_article(store, "budget", PARTS)
     add_article(store, "other", [("title", "Another story"), ("paragraph", "Short text.")])
