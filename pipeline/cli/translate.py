@@ -190,7 +190,10 @@ def translate(
         "--compute-type", help="CTranslate2 compute type, e.g. int8, float32 (default: int8).",
     )] = None,
     threads: Annotated[int | None, typer.Option(
-        "--threads", min=1, help="CPU threads per translation (default: every core).")] = None,
+        "--threads", min=1, help="CPU threads per batch (default: every core).")] = None,
+    inter_threads: Annotated[int, typer.Option(
+        "--inter-threads", min=1,
+        help="Batches decoded at once, each with --threads threads (default 1).")] = 1,
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="No progress bar and no summary.")] = False,
     as_json: JsonOpt = False,
@@ -206,6 +209,7 @@ def translate(
     options = EngineOptions(
         beam=beam or s.beam, batch_size=batch_size or s.batch_size, device=device or s.device,
         compute_type=compute_type or s.compute_type, intra_threads=threads or 0,
+        inter_threads=inter_threads,
     )
     with open_store(s.database) as store:
         report = _run_with_progress(

@@ -32,7 +32,7 @@ class EngineOptions:
     batch_size: int = 64  # sentences per translate_batch call
     device: str = "cpu"
     compute_type: str = "int8"
-    inter_threads: int = 1
+    inter_threads: int = 1  # batches decoded in parallel (one translate_batch call holds them)
     intra_threads: int = 0  # 0: every core
     # Decoding stops at ratio * source tokens + slack. Real models end sentences long before;
     # random-weight test models may never emit </s>, and this keeps them fast. 2x covers the
@@ -106,7 +106,7 @@ class Engine:
         import ctranslate2
 
         o = self.options
-        intra = o.intra_threads or os.cpu_count() or 1
+        intra = o.intra_threads or max(1, (os.cpu_count() or 1) // o.inter_threads)
         try:
             translator = ctranslate2.Translator(
                 str(pkg.path / "model"), device=o.device, compute_type=o.compute_type,
@@ -155,8 +155,11 @@ class Engine:
         done: dict[str, Output] = {}
         translator = self.translator(pkg)
         o = self.options
-        for start in range(0, len(order), o.batch_size):
-            idx = order[start:start + o.batch_size]
+        # One call holds inter_threads batches: CTranslate2 splits it by max_batch_size and
+        # decodes the parts in parallel.
+        group = o.batch_size * o.inter_threads
+        for start in range(0, len(order), group):
+            idx = order[start:start + group]
             batch = [tokens[i] for i in idx]
             prefix = [[pkg.target_prefix] for _ in batch] if pkg.target_prefix else None
             results = translator.translate_batch(

@@ -111,7 +111,7 @@ class _LangJob:
         results += [r for i in range(len(self.plans)) if (r := self._settle(i)) is not None]
         self._write({}, results, 0)
         while self.queue:
-            size = self.engine.options.batch_size
+            size = self.engine.options.batch_size * self.engine.options.inter_threads
             batch = [heapq.heappop(self.queue)[2] for _ in range(min(size, len(self.queue)))]
             if not self.queue:
                 batch += self._speculative_retries(batch)[: size - len(batch)]

@@ -393,3 +393,13 @@ def test_last_batch_carries_unmasked_sources_so_a_lost_placeholder_costs_no_extr
     assert (report.model_calls, report.sentences) == (1, 2)  # masked and unmasked, one call
     t = tr.get(store, _units(store, "link")[0], "fa")
     assert "https://example.org/r" in (t.text or "") or FLAG_MASK_LOST in t.flags
+
+
+def test_inter_threads_put_several_batches_in_one_call(argos_dir: Path, store: Store) -> None:
+    parts = [("paragraph", f"Item {i} of the list is about the council.") for i in range(8)]
+    add_article(store, "list", parts, langs=("fa",))
+    one = translate_pending(store, "en", ("fa",), options=EngineOptions(
+        beam=1, batch_size=2, inter_threads=2, intra_threads=1))
+    assert one.written == 8
+    # Masked numbers are retried unmasked; either way two batches go in each call.
+    assert one.model_calls == -(-one.sentences // 4)
