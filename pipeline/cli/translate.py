@@ -13,7 +13,7 @@ from pipeline.cli.common import JsonOpt, LangOpt, WorkspaceOpt, echo, print_json
 
 if TYPE_CHECKING:
     from pipeline.translate.packages import PackageInfo
-    from pipeline.translate.run import RunReport
+    from pipeline.translate.run import RunReport, Step
 
 ALL_LANGS = ("en", "fa", "ar", "sq")
 
@@ -138,7 +138,6 @@ def _run_with_progress(run: Callable[[Any, Any], RunReport], quiet: bool) -> Run
     from rich.console import Console
     from rich.progress import (
         BarColumn,
-        MofNCompleteColumn,
         Progress,
         ProgressColumn,
         TextColumn,
@@ -154,21 +153,29 @@ def _run_with_progress(run: Callable[[Any, Any], RunReport], quiet: bool) -> Run
             rate = fields.get("sentences", 0) / elapsed if elapsed else 0.0
             return Text(f"{rate:.1f} sentences/s")
 
+    # The bar and the ETA follow source tokens (short sentences go first, so units would make
+    # the ETA far too hopeful early on); the count beside it is units.
     progress = Progress(
-        TextColumn("translating"), BarColumn(), MofNCompleteColumn(), TextColumn("units"),
+        TextColumn("translating"), BarColumn(),
+        TextColumn("{task.fields[units]}/{task.fields[units_total]} units"),
         SentencesPerSecond(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
         console=Console(stderr=True), transient=False,
     )
     with progress:
-        task = progress.add_task("translate", total=None, sentences=0)
-        counts = {"sentences": 0}
+        task = progress.add_task("translate", total=None, sentences=0, units=0, units_total="?")
+        counts = {"sentences": 0, "units": 0, "total": 0}
 
-        def on_plan(total: int) -> None:
-            progress.update(task, total=total)
+        def on_plan(units: int, tokens: int) -> None:
+            counts["total"] = tokens
+            progress.update(task, total=max(tokens, 1), units_total=units,
+                            completed=0 if tokens else 1)
 
-        def on_progress(units: int, sentences: int) -> None:
-            counts["sentences"] += sentences
-            progress.update(task, advance=units, sentences=counts["sentences"])
+        def on_progress(step: Step) -> None:
+            counts["sentences"] += step.sentences
+            counts["units"] += step.units
+            counts["total"] += step.added
+            progress.update(task, advance=step.tokens, total=max(counts["total"], 1),
+                            sentences=counts["sentences"], units=counts["units"])
 
         return run(on_progress, on_plan)
 

@@ -33,7 +33,20 @@ log = logging.getLogger(__name__)
 #: Who machine writes are recorded as in the history.
 MACHINE_WHO = "machine"
 
-Progress = Callable[[int, int], None]  # (units finished, sentences finished) since last call
+
+
+@dataclass(frozen=True)
+class Step:
+    """Work finished since the last report. Work is counted in source tokens, so an ETA stays
+    honest while short sentences go first; `added` is work found on the way (a retry)."""
+
+    units: int = 0
+    sentences: int = 0
+    tokens: int = 0
+    added: int = 0
+
+
+Progress = Callable[[Step], None]
 
 
 @dataclass
@@ -98,8 +111,11 @@ class _LangJob:
         self.plans: list[_Plan] = []
         self.masked: dict[str, Masked] = {}  # masked sentence -> how to restore its source
         self._order = 0  # tie-break in the queue: first needed, first translated
+        self.queued_tokens = 0  # source tokens in the queue: the work left in this language
 
-    def run(self, units: Sequence[PendingUnit]) -> None:
+
+    def prepare(self, units: Sequence[PendingUnit]) -> None:
+        """Plan every unit; store what memory and earlier runs already fill; queue the rest."""
         ready = [self._plan(u) for u in units]
         results = [r for r in ready if r is not None]
         needed = [m.text for p in self.plans for m in p.items if isinstance(m, Masked)]
@@ -109,18 +125,27 @@ class _LangJob:
             self.outputs[src] = Output(text, score)
         self.report.reused += len(self.outputs)
         results += [r for i in range(len(self.plans)) if (r := self._settle(i)) is not None]
-        self._write({}, results, 0)
+        self._write({}, results, Step())
+
+    def run(self) -> None:
+        """Translate the queue shortest first, a batch at a time, committing each batch."""
         while self.queue:
             size = self.engine.options.batch_size * self.engine.options.inter_threads
-            batch = [heapq.heappop(self.queue)[2] for _ in range(min(size, len(self.queue)))]
+            popped = [heapq.heappop(self.queue) for _ in range(min(size, len(self.queue)))]
+            batch = [src for _, _, src in popped]
+            tokens = sum(n for n, _, _ in popped)
+            self.queued_tokens -= tokens
             if not self.queue:
                 batch += self._speculative_retries(batch)[: size - len(batch)]
             assert self.route is not None
             outs = dict(zip(batch, self.engine.translate(self.route, batch), strict=True))
             self.outputs.update(outs)
             waiting = sorted({i for src in batch for i in self.waiting.pop(src, [])})
+            before = self.queued_tokens
             done = [r for i in waiting if (r := self._settle(i)) is not None]
-            self._write({k: (o.text, o.score) for k, o in outs.items()}, done, len(batch))
+            self._write({k: (o.text, o.score) for k, o in outs.items()}, done,
+                        Step(sentences=len(batch), tokens=tokens,
+                             added=self.queued_tokens - before))
 
     def _speculative_retries(self, batch: list[str]) -> list[str]:
         """Unmasked sources of the masked sentences in the last batch.
@@ -188,11 +213,12 @@ class _LangJob:
             assert self.route is not None
             for src, n in zip(fresh, self.engine.token_counts(self.route, fresh), strict=True):
                 self._order += 1
+                self.queued_tokens += n
                 heapq.heappush(self.queue, (n, self._order, src))
         return None
 
     def _write(self, sentences: dict[str, tuple[str, float]], results: list[MachineResult],
-               n_sentences: int) -> None:
+               step: Step) -> None:
         """Commit one batch: its sentence outputs and the units it completed."""
         if not sentences and not results:
             return
@@ -203,7 +229,7 @@ class _LangJob:
         r.from_memory += sum(1 for x in results if x.origin == "tm")
         r.mask_lost += sum(1 for x in results if FLAG_MASK_LOST in x.flags)
         if self.progress is not None:
-            self.progress(len(results), n_sentences)
+            self.progress(Step(len(results), step.sentences, step.tokens, step.added))
 
     def _assemble(self, plan: _Plan) -> MachineResult:
         unit = plan.unit
@@ -275,12 +301,13 @@ def translate_pending(
     options: EngineOptions | None = None,
     directory: Path | None = None,
     progress: Progress | None = None,
-    on_plan: Callable[[int], None] | None = None,
+    on_plan: Callable[[int, int], None] | None = None,
 ) -> RunReport:
     """Machine-translate every pending unit of `langs` (or of one article, up to `limit` each).
 
     Raises ModelError before any work if a language has pending units that translation memory
-    cannot fill and no route.
+    cannot fill and no route. `on_plan(units, tokens)` hears the size of the run once every
+    language is planned; `progress` hears each committed batch.
     """
     started = time.perf_counter()
     if article is not None and not store_mt.article_exists(store, article):
@@ -302,19 +329,22 @@ def translate_pending(
             f"install one with `pipeline models install {' '.join(missing)}` "
             "(or --from-file PATH.argosmodel)"
         )
-    if on_plan is not None:
-        on_plan(sum(len(p) for _, _, p, _ in work))
     engine = Engine(options)
     report = RunReport()
+    jobs = []
     for lang, route, pending, memory in work:
         lrep = LangReport(lang, route.path if route else None, len(pending),
                           test_model=bool(route and route.test_model))
         report.langs.append(lrep)
-        if not pending:
-            continue
-        job = _LangJob(store, lang, route, engine, memory,
-                       Masker(store_mt.keep_terms(store, lang)), lrep, progress)
-        job.run(pending)
+        if pending:
+            job = _LangJob(store, lang, route, engine, memory,
+                           Masker(store_mt.keep_terms(store, lang)), lrep, progress)
+            job.prepare(pending)
+            jobs.append(job)
+    if on_plan is not None:
+        on_plan(sum(len(p) for _, _, p, _ in work), sum(j.queued_tokens for j in jobs))
+    for job in jobs:
+        job.run()
     report.sentences = engine.sentences
     report.model_calls = engine.calls
     report.seconds = time.perf_counter() - started

@@ -403,3 +403,18 @@ def test_inter_threads_put_several_batches_in_one_call(argos_dir: Path, store: S
     assert one.written == 8
     # Masked numbers are retried unmasked; either way two batches go in each call.
     assert one.model_calls == -(-one.sentences // 4)
+
+
+def test_progress_reports_add_up_to_the_plan(argos_dir: Path, store: Store) -> None:
+    from pipeline.translate.run import Step
+
+    add_article(store, "budget", PARTS)
+    planned: list[tuple[int, int]] = []
+    steps: list[Step] = []
+    report = translate_pending(store, "en", ("fa", "ar"), options=FAST,
+                               on_plan=lambda u, t: planned.append((u, t)), progress=steps.append)
+    assert len(planned) == 1 and planned[0][0] == 2 * len(PARTS) and planned[0][1] > 0
+    assert sum(s.units for s in steps) == report.written == 2 * len(PARTS)
+    assert sum(s.sentences for s in steps) == report.sentences
+    # Every token planned or found on the way (retries) is reported done exactly once.
+    assert sum(s.tokens for s in steps) == planned[0][1] + sum(s.added for s in steps)
