@@ -43,12 +43,13 @@ def _register() -> None:
         checks,
         export,
         extract,
+        glossary,
         review,
         translate,
         workspace,
     )
 
-    for module in (workspace, extract, translate, review, catalogs, export, checks):
+    for module in (workspace, extract, glossary, translate, review, catalogs, export, checks):
         module.register(app)
 
 

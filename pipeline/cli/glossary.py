@@ -1,0 +1,122 @@
+"""`pipeline glossary ...`: the terms translate protects, review hints at and check enforces."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pipeline.cli.common import JsonOpt, WorkspaceOpt, echo, print_json, settings
+
+glossary_app = typer.Typer(
+    help="Glossary terms: import/export the CSV file, list, add, remove.", no_args_is_help=True)
+
+FileArg = Annotated[Path | None, typer.Argument(
+    help="Glossary CSV (default: paths.glossary in pipeline.toml, glossary.csv).")]
+
+
+@glossary_app.command("import")
+def import_file(file: FileArg = None, workspace: WorkspaceOpt = None) -> None:
+    """Make the database glossary match the CSV file (columns term,lang,translation,keep,note)."""
+    from pipeline import glossary
+    from pipeline.store import glossary as table
+    from pipeline.store import open_store
+
+    s = settings(workspace)
+    path = file or s.glossary
+    terms = glossary.read_csv(path, s.targets)
+    with open_store(s.database) as store:
+        r = table.sync(store, terms)
+    echo(f"{path}: {len(terms)} terms ({r.added} added, {r.changed} changed, {r.removed} removed, "
+         f"{r.unchanged} unchanged)")
+
+
+@glossary_app.command("export")
+def export_file(file: FileArg = None, workspace: WorkspaceOpt = None) -> None:
+    """Write the database glossary to the CSV file, for editing in a spreadsheet."""
+    from pipeline import glossary
+    from pipeline.store import glossary as table
+    from pipeline.store import open_store
+
+    s = settings(workspace)
+    path = file or s.glossary
+    with open_store(s.database) as store:
+        terms = table.load(store)
+    glossary.write_csv(path, terms)
+    echo(f"wrote {len(terms)} terms to {path}")
+
+
+@glossary_app.command("list")
+def list_terms(
+    lang: Annotated[str | None, typer.Option(
+        "--lang", "-l", help="Only the terms that apply to this language.")] = None,
+    as_json: JsonOpt = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Show the glossary terms."""
+    from pipeline.store import glossary as table
+    from pipeline.store import open_store
+
+    s = settings(workspace)
+    with open_store(s.database) as store:
+        terms = table.load(store, lang)
+    if as_json:
+        print_json([{"term": t.term, "lang": t.lang, "translation": t.translation,
+                     "keep": t.keep, "note": t.note} for t in terms])
+        return
+    for t in terms:
+        what = "kept as it is" if t.keep else f"-> {t.translation}"
+        echo(f"{t.term}\t{t.lang}\t{what}" + (f"\t({t.note})" if t.note else ""))
+    if not terms:
+        echo("no glossary terms (add some with `pipeline glossary add` or import a CSV)")
+
+
+@glossary_app.command("add")
+def add(
+    term: Annotated[str, typer.Argument(help="The source-language term.")],
+    lang: Annotated[str, typer.Option(
+        "--lang", "-l", help="Target language, or * for every language (with --keep).")] = "*",
+    translation: Annotated[str | None, typer.Option(
+        "--translation", "-t", help="What the term must become in --lang.")] = None,
+    keep: Annotated[bool, typer.Option(
+        "--keep", help="Never translate the term (names, brands): it stays as it is.")] = False,
+    note: Annotated[str | None, typer.Option("--note", help="A note for translators.")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Add a term, or replace its entry for that language."""
+    from pipeline import glossary
+    from pipeline.errors import UsageError
+    from pipeline.store import glossary as table
+    from pipeline.store import open_store
+
+    s = settings(workspace)
+    entry = glossary.Term(term, lang, translation, keep, note)
+    why = glossary.validate(entry, s.targets)
+    if why is not None:
+        raise UsageError(why)
+    with open_store(s.database) as store:
+        new = table.put(store, entry)
+    echo(f"{'added' if new else 'replaced'} {term!r} ({lang})")
+
+
+@glossary_app.command("remove")
+def remove(
+    term: Annotated[str, typer.Argument(help="The source-language term.")],
+    lang: Annotated[str, typer.Option(
+        "--lang", "-l", help="The entry's language, or * .")] = "*",
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Remove a term's entry for one language."""
+    from pipeline.store import glossary as table
+    from pipeline.store import open_store
+
+    s = settings(workspace)
+    with open_store(s.database) as store:
+        table.delete(store, term, lang)
+    echo(f"removed {term!r} ({lang})")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `pipeline glossary ...`."""
+    app.add_typer(glossary_app, name="glossary")

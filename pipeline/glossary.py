@@ -1,0 +1,124 @@
+"""The glossary: terms with the translation each language must use, or terms kept as they are.
+
+Editors keep it as a CSV file (pipeline.toml `paths.glossary`, default glossary.csv) that any
+spreadsheet opens; `pipeline glossary import` makes the database match the file in one
+transaction (pipeline.store.glossary). Translate masks kept terms so the model cannot change
+them, review shows the terms a unit contains, and `pipeline check` flags terms translated
+another way.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.catalogs.writer import write_atomic
+from pipeline.errors import InputError
+from pipeline.extract.reader import read_text
+
+#: The CSV header, in this order. `lang` is a target language or `*` (every language);
+#: `keep` is yes/no: yes means the term stays as it is in every translation.
+COLUMNS = ("term", "lang", "translation", "keep", "note")
+#: A glossary is a few thousand terms; a bigger file is almost certainly the wrong file.
+MAX_BYTES = 5 * 1024 * 1024
+_YES = {"yes", "y", "true", "1", "x"}
+_NO = {"no", "n", "false", "0", ""}
+
+
+@dataclass(frozen=True)
+class Term:
+    """One glossary entry: a source term and what it becomes in one language (or all)."""
+
+    term: str
+    lang: str  # a target language code, or "*"
+    translation: str | None = None  # required unless keep
+    keep: bool = False  # do not translate: the term appears unchanged
+    note: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.term, self.lang)
+
+
+def validate(term: Term, targets: Sequence[str]) -> str | None:
+    """Why the entry cannot be used, or None."""
+    if not term.term.strip():
+        return "empty term"
+    if term.term != term.term.strip():
+        return f"term {term.term!r} has spaces around it"
+    if term.lang != "*" and term.lang not in targets:
+        return (f"language {term.lang!r} is not a target of this workspace "
+                f"({', '.join(targets)}, or * for all)")
+    if term.keep and term.translation and term.translation != term.term:
+        return f"{term.term!r} is kept as it is, so it cannot also have a translation"
+    if not term.keep and not (term.translation or "").strip():
+        return f"{term.term!r} needs a translation, or keep = yes"
+    if not term.keep and term.lang == "*":
+        return f"{term.term!r}: a translation is per language; use * only with keep = yes"
+    return None
+
+
+def read_csv(path: Path, targets: Sequence[str]) -> list[Term]:
+    """The terms of a glossary CSV file; any problem is an InputError naming the file and line."""
+    try:  # UTF-8 (a spreadsheet's BOM is fine), no binary, bounded size
+        text = read_text(path, max_bytes=MAX_BYTES)
+    except InputError as exc:
+        if exc.message.startswith("empty file"):
+            raise InputError(f"empty file; a glossary starts with the header {','.join(COLUMNS)}",
+                             path=path) from None
+        raise
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except csv.Error as exc:
+        raise InputError(f"not a CSV file ({exc})", path=path, line=1) from None
+    missing = [c for c in COLUMNS[:2] if c not in header]
+    unknown = [h for h in header if h not in COLUMNS]
+    if missing or unknown:
+        raise InputError(
+            f"the header must name the columns {', '.join(COLUMNS)} (term and lang required)"
+            + (f"; unknown: {', '.join(unknown)}" if unknown else ""), path=path, line=1)
+    terms: list[Term] = []
+    seen: dict[tuple[str, str], int] = {}
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                raise InputError(f"{len(row)} fields, the header has {len(header)}", path=path,
+                                 line=line)
+            cells = dict(zip(header, row, strict=True))
+            keep = cells.get("keep", "").strip().lower()
+            if keep not in _YES | _NO:
+                raise InputError(f"keep must be yes or no, not {keep!r}", path=path, line=line)
+            term = Term(
+                term=cells["term"], lang=cells["lang"].strip(),
+                translation=cells.get("translation", "").strip() or None,
+                keep=keep in _YES, note=cells.get("note", "").strip() or None,
+            )
+            why = validate(term, targets)
+            if why is not None:
+                raise InputError(why, path=path, line=line)
+            if term.key in seen:
+                raise InputError(f"{term.term!r} ({term.lang}) is already on line {seen[term.key]}",
+                                 path=path, line=line)
+            seen[term.key] = line
+            terms.append(term)
+    except csv.Error as exc:
+        raise InputError(f"broken CSV ({exc})", path=path, line=reader.line_num) from None
+    return terms
+
+
+def write_csv(path: Path, terms: Iterable[Term]) -> None:
+    """Write the terms as a glossary CSV file (atomically), sorted by term and language."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for t in sorted(terms, key=lambda t: (t.term.casefold(), t.term, t.lang)):
+        writer.writerow([t.term, t.lang, "" if t.keep else (t.translation or ""),
+                         "yes" if t.keep else "no", t.note or ""])
+    write_atomic(path, out.getvalue().encode("utf-8"))
