@@ -50,6 +50,17 @@ def _langs(v: Any) -> tuple[str, ...]:
     return tuple(_lang(x) for x in v)
 
 
+def base_url(v: Any) -> str:
+    """An absolute http(s) URL where the editions are published, ending in '/'."""
+    from urllib.parse import urlsplit
+
+    text = _str(v).strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError("must be an absolute http(s) URL like https://example.org/editions/")
+    return text if text.endswith("/") else text + "/"
+
+
 def _choice(*options: str) -> Callable[[Any], str]:
     def check(v: Any) -> str:
         if v not in options:
@@ -93,6 +104,7 @@ SCHEMA: dict[str, dict[str, Callable[[Any], Any]]] = {
         "include_machine": _bool,
         "min_completeness_by_lang": _per_lang_percent,
         "persian_calendar": _choice("gregorian", "solar_hijri"),
+        "base_url": base_url,
         "formats": _str_list,
     },
     "checks": {"disabled": _str_list},
@@ -124,6 +136,7 @@ class Settings:
     include_machine: bool = False
     min_completeness_by_lang: dict[str, float] = field(default_factory=dict)
     persian_calendar: str = "gregorian"
+    base_url: str | None = None
     formats: tuple[str, ...] = ("html",)
     disabled_checks: tuple[str, ...] = ()
 
@@ -249,6 +262,7 @@ claim_minutes = 30       # how long a claimed unit stays with its reviewer
 include_machine = false  # publish unreviewed machine translation, with a notice
 min_completeness_by_lang = {{}}
 persian_calendar = "gregorian"   # or "solar_hijri"
+# base_url = "https://example.org/editions/"   # where <out> is published: absolute hreflang
 """
 
 

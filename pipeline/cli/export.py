@@ -44,6 +44,10 @@ def export(
         "--include",
         help="'machine' also publishes unreviewed machine translation, with a notice on the "
              "article (default: export.include_machine).")] = None,
+    base_url: Annotated[str | None, typer.Option(
+        "--base-url",
+        help="Where the editions will be published, e.g. https://example.org/editions/: makes "
+             "hreflang and canonical links absolute (default: export.base_url).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Write the language editions: only what the publishing policy allows, and say why not."""
@@ -58,8 +62,16 @@ def export(
     names = tuple(x.strip() for x in fmt.split(",") if x.strip()) if fmt else s.formats
     if include not in (None, "machine"):
         raise UsageError(f"--include {include!r} is not known (the only choice is: machine)")
+    if base_url is not None:
+        from pipeline.workspace import base_url as check_url
+
+        try:
+            base_url = check_url(base_url)
+        except ValueError as exc:
+            raise UsageError(f"--base-url {base_url!r} {exc}") from None
     options = ExportOptions(out=out or s.editions, langs=langs, formats=names,
-                            include_machine=True if include == "machine" else None)
+                            include_machine=True if include == "machine" else None,
+                            base_url=base_url)
     report = _run(s, options, show_progress=not as_json and sys.stderr.isatty())
     if as_json:
         print_json(report.to_dict())

@@ -47,10 +47,16 @@ class HtmlExporter(Exporter):
     def render_article(self, page: ArticlePage) -> bytes:
         ed = self.edition
         links = [self._link(lang, f"../{lang}/{page.slug}.html") for lang in page.alternates]
+        # Search engines want hreflang and canonical URLs absolute: with a base URL they are.
+        base = ed.base_url or "../"
+        alternates = [{"lang": lang, "href": f"{base}{lang}/{page.slug}.html"}
+                      for lang in page.alternates]
         x_default = ed.source if ed.source in page.alternates else None
         return self._article.render(
             **self._common(), page=page, groups=group_blocks(page.blocks), switcher=links,
-            x_default=f"../{x_default}/{page.slug}.html" if x_default else None,
+            alternates=alternates,
+            canonical=f"{ed.base_url}{ed.lang}/{page.slug}.html" if ed.base_url else None,
+            x_default=f"{base}{x_default}/{page.slug}.html" if x_default else None,
         ).encode("utf-8")
 
     def render_index(self, entries: Sequence[IndexEntry]) -> bytes:

@@ -23,6 +23,7 @@ class Edition:
     languages: tuple[str, ...]  # every edition of the workspace, source first
     translations: gettext.NullTranslations
     calendar: str = "gregorian"
+    base_url: str | None = None  # where the editions are published; None: relative links
 
     @property
     def dir(self) -> str:

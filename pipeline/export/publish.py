@@ -32,6 +32,7 @@ class ExportOptions:
     langs: tuple[str, ...]
     formats: tuple[str, ...] = ("html",)
     include_machine: bool | None = None  # None: pipeline.toml decides
+    base_url: str | None = None  # None: pipeline.toml decides
 
 
 @dataclass
@@ -135,7 +136,8 @@ def publish(
         lang: Edition(lang=lang, source=settings.source, languages=all_langs,
                       translations=(gettext.NullTranslations() if lang == settings.source
                                     else i18n.translations(lang)),
-                      calendar=settings.persian_calendar)
+                      calendar=settings.persian_calendar,
+                      base_url=options.base_url or settings.base_url)
         for lang in langs
     }
     exporters: dict[str, list[Exporter]] = {

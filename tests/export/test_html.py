@@ -5,8 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from html.parser import HTMLParser
 
+from typer.testing import CliRunner
+
 from pipeline import languages
+from pipeline.cli import app
 from pipeline.export import i18n
+from pipeline.workspace import Settings
+from pipeline.workspace import load as open_settings
 from tests.export.conftest import BUDGET_FA, HOSTILE, Newsroom, approve
 from tests.factories import add_article
 
@@ -55,6 +60,38 @@ def test_article_page_has_lang_dir_and_hreflang_alternates(newsroom: Newsroom) -
         assert (newsroom.out / "fa" / href).resolve().is_file()
     sq = Tags(newsroom.read("sq/index.html"))
     assert sq.find("html") == [{"lang": "sq", "dir": "ltr"}]
+
+
+def test_base_url_makes_hreflang_and_canonical_absolute(newsroom: Newsroom) -> None:
+    base = "https://news.example.org/editions/"
+    newsroom.export(include_machine=True, base_url=base)
+    page = Tags(newsroom.read("fa/budget-vote.html"))
+    alternates = {a["hreflang"]: a["href"] for a in page.find("link", rel="alternate")}
+    assert alternates == {lang: f"{base}{lang}/budget-vote.html" for lang in ("en", "fa", "ar")} | {
+        "x-default": f"{base}en/budget-vote.html"}
+    assert page.find("link", rel="canonical") == [
+        {"rel": "canonical", "href": f"{base}fa/budget-vote.html"}]
+    # The switcher stays relative, so the files also work opened from disk.
+    switcher = [a["href"] for a in page.find("a") if a.get("hreflang")]
+    assert switcher and all(h is not None and h.startswith("../") for h in switcher)
+
+
+def test_base_url_in_config_and_bad_urls(workspace: Settings, runner: CliRunner) -> None:
+    toml = workspace.root / "pipeline.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(text.replace('# base_url = "https://example.org/editions/"',
+                                 'base_url = "https://example.org/news"'), encoding="utf-8")
+    assert open_settings(workspace.root).base_url == "https://example.org/news/"
+    toml.write_text(text.replace('# base_url = "https://example.org/editions/"',
+                                 'base_url = "news/"'), encoding="utf-8")
+    result = runner.invoke(app, ["status", "-w", str(workspace.root)])
+    assert result.exit_code == 2 and "base_url" in result.output
+    toml.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["export", "--base-url", "ftp://x", "-w", str(workspace.root)])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        "error: --base-url 'ftp://x' must be an absolute http(s) URL like "
+        "https://example.org/editions/"]
 
 
 def test_language_switcher_uses_native_names(newsroom: Newsroom) -> None:
