@@ -114,15 +114,20 @@ def run(store: Store, term: Terminal, *, lang: str, source_lang: str, who: str, 
         article: str | None = None) -> Tally:
     """Hand out units one at a time until the queue is empty or the person quits."""
     tally = Tally()
+    size: int | None = None  # the queue when the session started, this unit included
     while True:
         item = claim_next(store, lang, who, minutes=minutes, statuses=statuses, article=article,
                           exclude=tally.seen, four_eyes=rules.four_eyes)
         if item is None:
             term.write("nothing left in the queue.")
             return tally
+        if size is None:  # counted once (a count over a big queue is not free), then kept up
+            size = q.queue_size(store, lang, who=who, statuses=statuses, article=article,
+                                skip_own_translations=rules.four_eyes)
         tally.seen.append(item.unit_id)
+        left = max(0, size - len(tally.seen))
         try:
-            done = _handle(store, term, item, source_lang, who, rules, tally)
+            done = _handle(store, term, item, source_lang, who, rules, tally, left)
         except (EOFError, KeyboardInterrupt):
             release(store, who, lang=lang, unit_ids=[item.unit_id])
             term.write("")
@@ -132,9 +137,10 @@ def run(store: Store, term: Terminal, *, lang: str, source_lang: str, who: str, 
 
 
 def _handle(store: Store, term: Terminal, item: QueueItem, source_lang: str, who: str,
-            rules: actions.Rules, tally: Tally) -> bool:
+            rules: actions.Rules, tally: Tally, left: int | None = None) -> bool:
     """Show one unit and act on keys until it is dealt with; False when the person quits."""
-    term.write(render(item, q.context(store, item.unit_id, item.lang), source_lang))
+    term.write(render(item, q.context(store, item.unit_id, item.lang), source_lang,
+                      remaining=left))
     while True:
         key = term.ask("> ").strip().lower()[:1]
         try:

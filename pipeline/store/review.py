@@ -113,26 +113,51 @@ def queue(
         remaining = limit - len(out)
         if remaining <= 0:
             break
-        # With an article, start from its units (units_article) rather than the language's whole
-        # status range; the unary + keeps the planner off tr_queue for that case.
-        plus = "+" if article is not None else ""
-        where = [f"{plus}t.lang = ? AND {plus}t.status IN ({','.join('?' * len(group))})"
-                 " AND u.obsolete = 0",
-                 "(t.claimed_by IS NULL OR t.claim_expires <= ? OR t.claimed_by IS ?)"]
-        params: list[Any] = [lang, *group, ts, who]
-        if article is not None:
-            where.append("u.article_id = ?")
-            params.append(article)
-        if excluded:
-            where.append(f"t.unit_id NOT IN ({','.join('?' * len(excluded))})")
-            params.extend(excluded)
-        if skip_own_translations and who is not None:
-            where.append("NOT (t.status = 'translated' AND t.translated_by IS ?)")
-            params.append(who)
-        sql = (f"SELECT {_COLUMNS}{_FROM} WHERE {' AND '.join(where)}"
-               " ORDER BY t.updated_at, t.rowid LIMIT ?")
+        where, params = _queue_where(lang, group, ts, who, article, excluded,
+                                     skip_own_translations)
+        sql = f"SELECT {_COLUMNS}{_FROM} WHERE {where} ORDER BY t.updated_at, t.rowid LIMIT ?"
         out.extend(_item(r) for r in store.conn.execute(sql, (*params, remaining)))
     return out
+
+
+def queue_size(
+    store: Store,
+    lang: str,
+    *,
+    who: str | None = None,
+    statuses: Iterable[Status | str] | None = None,
+    article: str | None = None,
+    exclude: Iterable[str] = (),
+    skip_own_translations: bool = False,
+) -> int:
+    """How many units `queue` could hand out with these arguments (no limit)."""
+    wanted = [Status(s).value for s in (statuses or QUEUE_STATUSES)]
+    where, params = _queue_where(lang, wanted, now(), who, article, list(dict.fromkeys(exclude)),
+                                 skip_own_translations)
+    return int(store.conn.execute(f"SELECT count(*){_FROM} WHERE {where}", params).fetchone()[0])
+
+
+def _queue_where(lang: str, statuses: Sequence[str], ts: str, who: str | None,
+                 article: str | None, excluded: Sequence[str],
+                 skip_own_translations: bool) -> tuple[str, list[Any]]:
+    """The WHERE clause (and its parameters) of the queue: free units in these statuses."""
+    # With an article, start from its units (units_article) rather than the language's whole
+    # status range; the unary + keeps the planner off tr_queue for that case.
+    plus = "+" if article is not None else ""
+    where = [f"{plus}t.lang = ? AND {plus}t.status IN ({','.join('?' * len(statuses))})"
+             " AND u.obsolete = 0",
+             "(t.claimed_by IS NULL OR t.claim_expires <= ? OR t.claimed_by IS ?)"]
+    params: list[Any] = [lang, *statuses, ts, who]
+    if article is not None:
+        where.append("u.article_id = ?")
+        params.append(article)
+    if excluded:
+        where.append(f"t.unit_id NOT IN ({','.join('?' * len(excluded))})")
+        params.extend(excluded)
+    if skip_own_translations and who is not None:
+        where.append("NOT (t.status = 'translated' AND t.translated_by IS ?)")
+        params.append(who)
+    return " AND ".join(where), params
 
 
 def with_hints(store: Store, items: Sequence[QueueItem]) -> list[QueueItem]:

@@ -87,3 +87,17 @@ def test_conflict_is_reported_and_the_loop_goes_on(store: Store) -> None:
 def test_only_right_to_left_text_is_isolated() -> None:
     assert interactive.isolate("مرحبا IAEA 2024", "ar") == f"{RLI}مرحبا IAEA 2024{PDI}"
     assert interactive.isolate("Përshëndetje", "sq") == "Përshëndetje"
+
+
+def test_screen_counts_what_is_left(store: Store) -> None:
+    article_with_mt(store, "a1", ["One.", "Two.", "Three."])
+    total = store.conn.execute("SELECT count(*) FROM translations WHERE lang = 'fa'"
+                               " AND status = 'machine'").fetchone()[0]
+    assert total >= 3
+    term, out = _term(["a", "s", "q"])
+    interactive.run(store, term, lang="fa", source_lang="en", who="ana", minutes=30)
+    screens = [o for o in out if o.startswith("=" * 72)]
+    assert f"(about {total - 1} more in the queue)" in screens[0]
+    # One approved, one skipped this session: neither is counted again.
+    assert f"(about {total - 2} more in the queue)" in screens[1]
+    assert f"(about {total - 3} more in the queue)" in screens[2]
