@@ -94,6 +94,7 @@ class Engine:
         self.options = options or EngineOptions()
         self._translators: dict[Path, Any] = {}
         self._tokenizers: dict[Path, _Tokenizer] = {}
+        self._encoded: dict[Path, dict[str, list[str]]] = {}  # from token_counts, until translated
         #: Counters for reports and tests: translate_batch calls and sentences sent to a model.
         self.calls = 0
         self.sentences = 0
@@ -131,9 +132,20 @@ class Engine:
                 f"+{o.length_slack}<={o.max_length}")
 
     def token_counts(self, route: Route, texts: Sequence[str]) -> list[int]:
-        """Source tokens of each text for the route's first package (to sort work by length)."""
-        tok = self.tokenizer(route.legs[0])
-        return [len(tok.encode(t)) for t in texts]
+        """Source tokens of each text for the route's first package (to sort work by length).
+
+        The tokens are kept until the text is translated, so it is not tokenized twice.
+        """
+        pkg = route.legs[0]
+        tok = self.tokenizer(pkg)
+        kept = self._encoded.setdefault(pkg.path, {})
+        counts = []
+        for t in texts:
+            tokens = kept.get(t)
+            if tokens is None:
+                tokens = kept[t] = tok.encode(t)
+            counts.append(len(tokens))
+        return counts
 
     def translate(self, route: Route, texts: Sequence[str]) -> list[Output]:
         """Translate `texts` along every leg of the route; scores of the legs add up."""
@@ -148,7 +160,8 @@ class Engine:
     def _translate_leg(self, pkg: PackageInfo, texts: Sequence[str]) -> list[Output]:
         unique = list(dict.fromkeys(t for t in texts if t.strip()))
         tok = self.tokenizer(pkg)
-        tokens = [tok.encode(t) for t in unique]
+        kept = self._encoded.get(pkg.path, {})
+        tokens = [kept.pop(t) if t in kept else tok.encode(t) for t in unique]
         # Sorting by length keeps padding low: each batch holds sentences of similar length,
         # and each batch gets its own decoding cap.
         order = sorted(range(len(unique)), key=lambda i: len(tokens[i]))
