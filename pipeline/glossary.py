@@ -12,12 +12,12 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.catalogs.writer import write_atomic
 from pipeline.errors import InputError
 from pipeline.extract.reader import read_text
+from pipeline.models import GlossaryTerm as Term
 
 #: The CSV header, in this order. `lang` is a target language or `*` (every language);
 #: `keep` is yes/no: yes means the term stays as it is in every translation.
@@ -26,21 +26,6 @@ COLUMNS = ("term", "lang", "translation", "keep", "note")
 MAX_BYTES = 5 * 1024 * 1024
 _YES = {"yes", "y", "true", "1", "x"}
 _NO = {"no", "n", "false", "0", ""}
-
-
-@dataclass(frozen=True)
-class Term:
-    """One glossary entry: a source term and what it becomes in one language (or all)."""
-
-    term: str
-    lang: str  # a target language code, or "*"
-    translation: str | None = None  # required unless keep
-    keep: bool = False  # do not translate: the term appears unchanged
-    note: str | None = None
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.term, self.lang)
 
 
 def validate(term: Term, targets: Sequence[str]) -> str | None:

@@ -99,3 +99,18 @@ class Finding:
 #: Translation flags shared between stages (stored in translations.flags).
 FLAG_TEST_MODEL = "test_model"  # made by a random-weight test package: placeholder words
 FLAG_MASK_LOST = "mask_lost"  # MT lost a protected token; translated unmasked, needs review
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    """One glossary entry: a source term and what it becomes in one language (or all)."""
+
+    term: str
+    lang: str  # a target language code, or "*"
+    translation: str | None = None  # required unless keep
+    keep: bool = False  # do not translate: the term appears unchanged
+    note: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.term, self.lang)

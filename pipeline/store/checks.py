@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 from pipeline.errors import NotFound
-from pipeline.store import Store, now
+from pipeline.store import Store, glossary, now
 
 
 class CheckRow(NamedTuple):
@@ -83,9 +83,4 @@ def list_suppressions(store: Store) -> list[dict[str, str | None]]:
 
 def glossary_terms(store: Store, lang: str) -> list[tuple[str, str | None, bool]]:
     """(term, translation, do_not_translate) for a target language, including '*' terms."""
-    rows = store.conn.execute(
-        "SELECT term, translation, do_not_translate FROM glossary WHERE lang IN (?, '*')"
-        " ORDER BY term",
-        (lang,),
-    )
-    return [(t, tr, bool(d)) for t, tr, d in rows]
+    return [(t.term, t.translation, t.keep) for t in glossary.load(store, lang)]

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.errors import NotFound
-from pipeline.glossary import Term
+from pipeline.models import GlossaryTerm as Term
 from pipeline.store import Store
 
 

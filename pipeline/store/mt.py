@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.states import Action, Status
-from pipeline.store import Store, now
+from pipeline.store import Store, glossary, now
 from pipeline.store import translations as tr
 
 #: Statuses `pipeline translate` fills; machine text is never re-translated, people's never touched.
@@ -85,10 +85,7 @@ def approved_memory(store: Store, lang: str) -> dict[str, str]:
 
 def keep_terms(store: Store, lang: str) -> list[str]:
     """Glossary terms marked do-not-translate, for all languages or for `lang`."""
-    rows = store.conn.execute(
-        "SELECT term FROM glossary WHERE do_not_translate = 1 AND lang IN ('*', ?)", (lang,)
-    )
-    return [r[0] for r in rows]
+    return [t.term for t in glossary.load(store, lang) if t.keep]
 
 
 def write_machine(store: Store, results: Sequence[MachineResult], *, who: str | None) -> int:

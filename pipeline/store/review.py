@@ -11,7 +11,7 @@ from typing import Any
 
 from pipeline.errors import ConflictError, NotFound, UsageError
 from pipeline.states import URGENCY, Status
-from pipeline.store import Store, now
+from pipeline.store import Store, glossary, now
 
 #: Statuses a queue shows unless asked otherwise: everything not yet approved.
 QUEUE_STATUSES: tuple[Status, ...] = tuple(
@@ -180,12 +180,7 @@ def with_hints(store: Store, items: Sequence[QueueItem]) -> list[QueueItem]:
         )
         for key, text, _n in rows:
             memory.setdefault(key, []).append(text)
-    terms = [
-        (term, translation or term, _fold(term))
-        for term, translation in store.conn.execute(
-            "SELECT term, translation FROM glossary WHERE lang IN (?, '*') ORDER BY term", (lang,)
-        )
-    ]
+    terms = [(t.term, t.translation or t.term, _fold(t.term)) for t in glossary.load(store, lang)]
     out = []
     for item in items:
         found = tuple((t, x) for t, x, key in terms if key and _contains_word(item.source_key, key))
