@@ -146,8 +146,30 @@ def _v2(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v_tm(db: sqlite_utils.Database) -> None:
+    # Translation memory imported from TMX files (pipeline tm import), consulted by translate
+    # after the database's own approved translations. One entry per language and folded source:
+    # a later import of the same source replaces it. Never changes a unit's translation.
+    db.table("tm_entries").create(
+        {
+            "lang": str,
+            "source_key": str,  # textnorm.fold(source)
+            "source": str,
+            "text": str,
+            "file": str,  # name of the TMX file it came from
+            "tool": str,  # the file's creationtool and creationtoolversion
+            "tuid": str,
+            "changed_at": str,  # the tu's changedate (else creationdate), as written
+            "changed_by": str,
+            "imported_at": str,
+        },
+        pk=("lang", "source_key"),
+        not_null={"source", "text", "file", "imported_at"},
+    )
+
+
 #: Ordered migrations; index + 1 is the schema version each one produces. Append, never edit.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v_tm]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -56,27 +56,32 @@ class Masker:
     def __init__(self, keep_terms: Iterable[str] = ()) -> None:
         self._terms = _term_pattern(keep_terms)
 
-    def _spans(self, text: str) -> list[tuple[int, int]]:
-        found = [(m.start(), m.end()) for m in _RULES.finditer(text)]
+    def protected(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, kind) of every protected span, in order, without overlaps.
+
+        kind is a rule name (url, email, ref, tag, code, emphasis) or `term` for a glossary
+        do-not-translate term; the interchange formats turn these spans into inline codes.
+        """
+        found = [(m.start(), m.end(), m.lastgroup or "") for m in _RULES.finditer(text)]
         if self._terms is not None:
-            found += [(m.start(), m.end()) for m in self._terms.finditer(text)]
+            found += [(m.start(), m.end(), "term") for m in self._terms.finditer(text)]
         found.sort(key=lambda s: (s[0], -s[1]))
-        out: list[tuple[int, int]] = []
-        for a, b in found:
+        out: list[tuple[int, int, str]] = []
+        for a, b, kind in found:
             if out and a < out[-1][1]:
                 continue  # overlaps an earlier, longer span
-            out.append((a, b))
+            out.append((a, b, kind))
         return out
 
     def mask(self, text: str) -> Masked:
         """Replace protected spans by ⟦0⟧, ⟦1⟧, ... (text without them is returned as is)."""
         if _OPEN in text or _CLOSE in text:
             return Masked(text, ())  # the text already holds our brackets: do not guess
-        spans = self._spans(text)
+        spans = self.protected(text)
         if not spans:
             return Masked(text, ())
         parts, kept, pos = [], [], 0
-        for i, (a, b) in enumerate(spans):
+        for i, (a, b, _) in enumerate(spans):
             parts.append(text[pos:a])
             parts.append(placeholder(i))
             kept.append(text[a:b])
