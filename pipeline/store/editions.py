@@ -11,7 +11,7 @@ from pipeline.store import Store
 
 #: Origins of text a person wrote (review edits, PO imports). A test_model flag left on such a row
 #: describes the machine text it replaced, not the words now stored, so it raises no notice.
-HUMAN_ORIGINS = ("human", "po")
+HUMAN_ORIGINS = ("human", "po", "xliff")
 
 
 def is_placeholder(flags: tuple[str, ...], origin: str | None) -> bool:
