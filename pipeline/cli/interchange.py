@@ -131,6 +131,10 @@ def xliff_export(
 def xliff_import(
     files: Annotated[list[Path], typer.Argument(metavar="FILE.xlf...", help="XLIFF files.")],
     workspace: WorkspaceOpt = None,
+    lang: Annotated[str | None, typer.Option(
+        "--lang", "-l", metavar="LANG",
+        help="Language of files that name none (po2xliff output); must agree if they do.")
+    ] = None,
     approve: Annotated[bool, typer.Option(
         "--approve", help="Approve the imported units instead of leaving them for review.")
     ] = False,
@@ -150,8 +154,9 @@ def xliff_import(
     who = who_module.resolve(reviewer)
     with open_store(s.database) as store, _progress("importing units", None) as step:
         _, per_lang = maskers(store, s.targets)
+        code = split_langs(lang, s)[0] if lang else None
         results = import_xliff(store, files, targets=s.targets, who=who, maskers=per_lang,
-                               approve=approve, four_eyes=s.four_eyes,
+                               lang=code, approve=approve, four_eyes=s.four_eyes,
                                confirm_placeholder=confirm_placeholder, progress=step)
 
     def listed(items: tuple[object, ...]) -> list[dict[str, object]]:

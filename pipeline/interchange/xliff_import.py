@@ -73,21 +73,25 @@ def import_xliff(
     targets: Sequence[str],
     who: str | None,
     maskers: dict[str, Masker],
+    lang: str | None = None,
     approve: bool = False,
     four_eyes: bool = False,
     confirm_placeholder: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> list[XliffImportResult]:
-    """Read and check every file, then apply each in its own transaction."""
+    """Read and check every file, then apply each in its own transaction.
+
+    `lang` is the language of files that do not name their target language.
+    """
     if approve and not who:
         raise UsageError("--approve needs a reviewer name: pass --reviewer NAME or set "
                          "PIPELINE_REVIEWER")
     with _cycle_collector_paused():
         files = [read_xliff(p) for p in paths]
-        langs = [f.language(targets) for f in files]
-        return [_apply(store, f, lang, who=who, masker=maskers[lang], approve=approve,
+        langs = [f.language(targets, lang) for f in files]
+        return [_apply(store, f, code, who=who, masker=maskers[code], approve=approve,
                        four_eyes=four_eyes, confirm_placeholder=confirm_placeholder,
-                       progress=progress) for f, lang in zip(files, langs, strict=True)]
+                       progress=progress) for f, code in zip(files, langs, strict=True)]
 
 
 def _apply(store: Store, xf: XliffFile, lang: str, *, who: str | None, masker: Masker,

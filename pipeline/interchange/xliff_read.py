@@ -47,10 +47,19 @@ class XliffFile:
     as_of: str | None
     entries: tuple[XliffEntry, ...]
 
-    def language(self, targets: Sequence[str]) -> str:
-        """The workspace target language the file is for (fa-IR and fa both mean fa)."""
+    def language(self, targets: Sequence[str], default: str | None = None) -> str:
+        """The workspace target language the file is for (fa-IR and fa both mean fa).
+
+        `default` (the command's --lang) stands in when the file names none, as files
+        converted from PO by po2xliff do; if the file names one, they must agree.
+        """
         if not self.target_tag:
-            raise InputError("the file names no target language (trgLang / target-language)",
+            if default is not None:
+                return default
+            raise InputError("the file names no target language (trgLang / target-language); "
+                             "pass --lang", path=self.path, line=2)
+        if default is not None and match(self.target_tag, [default]) is None:
+            raise InputError(f"the file is for language {self.target_tag!r}, not {default}",
                              path=self.path, line=2)
         lang = match(self.target_tag, targets)
         if lang is None:
@@ -143,6 +152,9 @@ def read_xliff(path: Path) -> XliffFile:
         if event != "end" or name not in ("trans-unit", "unit"):
             continue
         entry = _unit12(elem, path, ns) if version == "1.2" else _unit20(elem, path, ns)
+        if entry is None:
+            release(elem)
+            continue
         if entry.unit_id in seen:
             raise InputError(f"unit id {entry.unit_id!r} appears twice (first on line "
                              f"{seen[entry.unit_id]})", path=path, line=entry.line)
@@ -165,8 +177,23 @@ def _checked_text(text: str, path: Path, line: int) -> str:
     return check_text(text, what="the translation", path=path, line=line)
 
 
-def _unit12(elem: Any, path: Path, ns: str) -> XliffEntry:
+def _id12(elem: Any, path: Path, ns: str) -> str:
+    """The unit a 1.2 trans-unit is for: a PO msgctxt context, else resname, else the location
+    our export writes (po2xliff numbers its trans-units but keeps locations), else id."""
+    found: dict[str, str] = {}
+    for group in elem.iterchildren(f"{{{ns}}}context-group"):
+        for ctx in group.iterchildren(f"{{{ns}}}context"):
+            kind, value = ctx.get("context-type"), (ctx.text or "").strip()
+            if value and kind in ("x-po-msgctxt", "sourcefile"):
+                found.setdefault(kind, value)
+    return str(found.get("x-po-msgctxt") or elem.get("resname") or found.get("sourcefile")
+               or _id(elem, path))
+
+
+def _unit12(elem: Any, path: Path, ns: str) -> XliffEntry | None:
     line = elem.sourceline or 0
+    if elem.get("restype") == "x-gettext-domain-header":
+        return None  # the PO header po2xliff carries along: not a unit
     source = elem.find(f"{{{ns}}}source")
     if source is None:
         raise InputError("<trans-unit> without <source>", path=path, line=line)
@@ -174,7 +201,8 @@ def _unit12(elem: Any, path: Path, ns: str) -> XliffEntry:
     text = None if target is None else _checked_text(_text12(target), path, target.sourceline)
     state = None if target is None else target.get("state")
     checked = text is not None and xliff_checked("1.2", state, elem.get("approved"))
-    return XliffEntry(line, _id(elem, path), _revision(elem), _text12(source), text, checked)
+    return XliffEntry(line, _id12(elem, path, ns), _revision(elem), _text12(source), text,
+                      checked)
 
 
 def _unit20(elem: Any, path: Path, ns: str) -> XliffEntry:

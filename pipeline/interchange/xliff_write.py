@@ -162,6 +162,10 @@ class _Writer:
             qualifier = (f' state-qualifier="{state.v12_qualifier}"'
                          if state.v12_qualifier else "")
             b.append(f'<target state="{state.v12_state}"{qualifier}>{inline12(trg)}</target>')
+        # The unit id as a location too: translate-toolkit's xliff2po turns it into a PO
+        # reference and po2xliff back into a location, so the id survives a trip through PO.
+        b.append(f'<context-group name="u-{uid}" purpose="location"><context'
+                 f' context-type="sourcefile">{x.text(row.unit_id)}</context></context-group>')
         b.append(f'<note from="pipeline" annotates="source">{x.text(where)}</note>'
                  f'<note from="pipeline" annotates="target">{x.text(origin)}</note>'
                  "</trans-unit>\n")

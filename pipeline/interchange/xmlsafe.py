@@ -27,8 +27,10 @@ _ROOT = re.compile(r"<[A-Za-z_]")
 _LINE = re.compile(r",? line \d+, column \d+$")
 
 
-def check_file(path: Path, *, max_bytes: int = MAX_BYTES) -> int:
-    """The size of a readable regular file; InputError for anything else."""
+def check_file(path: Path, *, max_bytes: int | None = None) -> int:
+    """The size of a readable regular file (at most max_bytes, default MAX_BYTES)."""
+    if max_bytes is None:
+        max_bytes = MAX_BYTES
     try:
         info = os.stat(path)
     except FileNotFoundError:
@@ -67,14 +69,14 @@ def refuse_entities(path: Path, head: bytes) -> None:
     doctype = prolog.find("<!DOCTYPE")
     subset = prolog.find("[", doctype) if doctype >= 0 else -1
     if where >= 0 or subset >= 0:
-        at = where if where >= 0 else subset
+        at = subset if subset >= 0 else where
         raise InputError("the file declares entities or an internal DTD subset, which TMX and "
                          "XLIFF files never need (refused: entity expansion attacks)",
                          path=path, line=prolog.count("\n", 0, at) + 1)
 
 
 def iterparse(path: Path, tags: Sequence[str], *, events: Sequence[str] = ("end",),
-              max_bytes: int = MAX_BYTES) -> Iterator[tuple[str, Any]]:
+              max_bytes: int | None = None) -> Iterator[tuple[str, Any]]:
     """(event, element) for the named tags, streamed; the caller releases what it has used."""
     check_file(path, max_bytes=max_bytes)
     try:
@@ -89,12 +91,17 @@ def iterparse(path: Path, tags: Sequence[str], *, events: Sequence[str] = ("end"
             load_dtd=False, dtd_validation=False, huge_tree=False, remove_comments=True,
             remove_pis=True, recover=False,
         )
+        last = None  # libxml2 reports some errors (an undefined entity) without a line
         try:
-            yield from parser
+            for event, elem in parser:
+                last = elem.sourceline
+                yield event, elem
         except etree.XMLSyntaxError as exc:
             message = _LINE.sub("", str(exc.msg or exc)).strip()
+            if not exc.lineno and message == "no element found":
+                message = "an undefined entity or a truncated file"
             raise InputError(f"not well-formed XML: {message}", path=path,
-                             line=exc.lineno or None) from None
+                             line=exc.lineno or last) from None
     finally:
         fh.close()
 
