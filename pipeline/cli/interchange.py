@@ -51,7 +51,7 @@ def tm_export(
 
 @tm_app.command("import")
 def tm_import(
-    files: Annotated[list[Path], typer.Argument(metavar="FILE.tmx...", help="TMX files.")],
+    files: Annotated[list[Path], typer.Argument(help="TMX files.")],
     workspace: WorkspaceOpt = None,
     lang: LangOpt = None,
     json_out: JsonOpt = False,
@@ -129,7 +129,8 @@ def xliff_export(
 
 @xliff_app.command("import")
 def xliff_import(
-    files: Annotated[list[Path], typer.Argument(metavar="FILE.xlf...", help="XLIFF files.")],
+    files: Annotated[list[Path], typer.Argument(
+        help="XLIFF files (from pipeline xliff export, edited elsewhere).")],
     workspace: WorkspaceOpt = None,
     lang: Annotated[str | None, typer.Option(
         "--lang", "-l", metavar="LANG",
