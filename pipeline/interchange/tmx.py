@@ -90,7 +90,8 @@ class TmxWriter:
     def _tu(self, tuid: str, segtype: str, unit: TmUnit, src: str,
             targets: Sequence[tuple[TmTarget, str]], extra: Sequence[str] = ()) -> None:
         x.check(src, f"unit {unit.unit_id}")
-        codes = [p for p in split(src, self.source_masker) if isinstance(p, Code)]
+        src_pieces = split(src, self.source_masker)
+        codes = [p for p in src_pieces if isinstance(p, Code)]
         b = self._buf
         created = tmx_date(unit.created_at)
         b.append(f'<tu tuid="{x.attr(tuid)}" segtype="{segtype}"'
@@ -98,7 +99,7 @@ class TmxWriter:
         b.append(_prop("x-article", unit.article) + _prop("x-unit", unit.unit_id)
                  + _prop("x-kind", unit.kind) + "".join(extra))
         src_tag = x.attr(tag_for(self.source, self.tags))
-        b.append(f'<tuv xml:lang="{src_tag}"><seg>{seg(split(src, self.source_masker))}</seg></tuv>')
+        b.append(f'<tuv xml:lang="{src_tag}"><seg>{seg(src_pieces)}</seg></tuv>')
         for t, text in targets:
             x.check(text, f"the {t.lang} translation of unit {unit.unit_id}")
             attrs = [f'xml:lang="{x.attr(tag_for(t.lang, self.tags))}"']
