@@ -154,3 +154,19 @@ def test_state_changing_commands_print_json(tmp_path: Path, runner: CliRunner) -
     result = runner.invoke(app, ["review", "release", "--reviewer", "Ana", "-w", str(ws), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == {"released": 0, "reviewer": "Ana", "lang": None}
+
+
+def test_summaries_count_in_correct_grammar(tmp_path: Path, runner: CliRunner) -> None:
+    ws = tmp_path / "ws"
+    runner.invoke(app, ["init", str(ws)])
+    page = tmp_path / "page.md"
+    page.write_text("# A headline\n\nA paragraph that is long enough to be a sentence here.\n")
+    result = runner.invoke(app, ["extract", str(page), "-w", str(ws)])
+    assert result.exit_code == 0, result.output
+    assert "1 file, 1 article, 0 failed; 2 units added" in result.output
+    status = runner.invoke(app, ["status", "-w", str(ws)]).output
+    assert status.startswith("1 article, 2 units")
+    import re
+
+    header = re.split(r"\s{2,}", status.splitlines()[1].strip())
+    assert len(header) == len(set(header)), header  # no column named twice

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from pipeline.cli.common import JsonOpt, WorkspaceOpt, echo, print_json, settings
+from pipeline.cli.common import JsonOpt, WorkspaceOpt, count, echo, print_json, settings
 
 glossary_app = typer.Typer(
     help="Glossary terms: import/export the CSV file, list, add, remove.", no_args_is_help=True)
@@ -33,7 +33,7 @@ def import_file(file: FileArg = None, workspace: WorkspaceOpt = None,
         print_json({"file": str(path), "terms": len(terms), "added": r.added, "changed": r.changed,
                     "removed": r.removed, "unchanged": r.unchanged})
         return
-    echo(f"{path}: {len(terms)} terms ({r.added} added, {r.changed} changed, {r.removed} removed, "
+    echo(f"{path}: {count(len(terms), 'term')} ({r.added} added, {r.changed} changed, {r.removed} removed, "
          f"{r.unchanged} unchanged)")
 
 
