@@ -170,3 +170,18 @@ def test_summaries_count_in_correct_grammar(tmp_path: Path, runner: CliRunner) -
 
     header = re.split(r"\s{2,}", status.splitlines()[1].strip())
     assert len(header) == len(set(header)), header  # no column named twice
+
+
+@pytest.mark.parametrize("script", ["make_test_model.py", "eval_extract.py", "bench_po.py"])
+def test_readme_scripts_run_with_a_python_outside_the_venv(script: str) -> None:
+    # `python scripts/x.py` as the README writes it, with a Python that lacks the dependencies.
+    base = Path(sys.base_prefix) / "bin" / "python3"
+    if not base.exists() or sys.prefix == sys.base_prefix:
+        pytest.skip("needs the tests to run inside a virtual environment")
+    root = Path(__file__).resolve().parents[1]
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["PIPELINE_VENV"] = sys.prefix
+    proc = subprocess.run([str(base), str(root / "scripts" / script), "--help"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "usage:" in proc.stdout
