@@ -76,7 +76,8 @@ def tallies(store: Store, langs: Sequence[str]) -> dict[str, dict[str, Tally]]:
     rows = store.conn.execute(
         "SELECT u.article_id, t.lang, t.status,"
         " (EXISTS (SELECT 1 FROM json_each(coalesce(t.flags, '[]')) WHERE value = ?)"
-        "  AND coalesce(t.origin, '') NOT IN (?, ?)) AS test_model,"
+        f"  AND coalesce(t.origin, '') NOT IN ({','.join('?' * len(HUMAN_ORIGINS))}))"
+        " AS test_model,"
         " (t.text IS NULL OR trim(t.text) = '') AS empty, count(*)"
         " FROM units u JOIN translations t ON t.unit_id = u.id"
         f" WHERE u.obsolete = 0 AND t.lang IN ({marks})"
