@@ -318,11 +318,13 @@ def apply(
     default = _lang(lang, s) if lang else None
     who = _who(reviewer)
     if file == "-":
-        source, lines = "<stdin>", _read_stdin().splitlines()
+        # split on \n only: str.splitlines also breaks at U+2028 and other separators that
+        # JSON strings may hold, which would cut a line in two.
+        source, lines = "<stdin>", _read_stdin().split("\n")
     else:
         path = Path(file)
         try:
-            lines = path.read_text(encoding="utf-8").splitlines()
+            lines = path.read_text(encoding="utf-8").split("\n")
         except UnicodeDecodeError as exc:
             raise InputError(f"not UTF-8 text (byte {exc.start})", path=path) from None
         except OSError as exc:
