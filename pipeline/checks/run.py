@@ -7,8 +7,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from pipeline.checks.base import Glossary, GlossaryTerm, Severity, UnitContext
 from pipeline.catalogs.pofile import CheckedPo
+from pipeline.checks.base import Glossary, GlossaryTerm, Severity, UnitContext
 from pipeline.checks.completeness import Completeness, Tally, word_count
 from pipeline.checks.poinput import (
     Item,

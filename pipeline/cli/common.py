@@ -52,3 +52,18 @@ def print_json(data: Any) -> None:
 
 def echo(message: str = "", *, err: bool = False) -> None:
     typer.echo(message, err=err)
+
+
+def local_time(stamp: str | None) -> str:
+    """A stored UTC timestamp as people read it: local time to the minute (`09:37`), with the
+    date when it is not today (`2026-12-02 09:37`)."""
+    if not stamp:
+        return "-"
+    from datetime import datetime
+
+    try:
+        when = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone()
+    except ValueError:
+        return stamp
+    today = datetime.now().astimezone().date()
+    return when.strftime("%H:%M" if when.date() == today else "%Y-%m-%d %H:%M")

@@ -21,14 +21,19 @@ def init(
     targets: Annotated[str, typer.Option(help="Languages to translate into, comma separated.")]
     = "fa,ar,sq",
     force: Annotated[bool, typer.Option(help="Rewrite an existing pipeline.toml.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
-    """Create a workspace: pipeline.toml and an empty database."""
+    """Create a workspace: pipeline.toml, an empty database and a glossary CSV with its header."""
     from pipeline.workspace import init as init_workspace
 
     langs = tuple(t.strip() for t in targets.split(",") if t.strip())
     s = init_workspace(directory, source, langs, force=force)
+    if as_json:
+        print_json({"root": str(s.root), "source": s.source, "targets": list(s.targets),
+                    "database": str(s.database), "glossary": str(s.glossary)})
+        return
     echo(f"created workspace {s.root} ({s.source} -> {', '.join(s.targets)}); "
-         f"database {s.database.name}")
+         f"database {s.database.name}, glossary {s.glossary.name}")
 
 
 def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
