@@ -130,12 +130,14 @@ def queue(
     if not items:
         echo("nothing needs work.")
         return
-    from pipeline.review.interactive import isolate
+    from pipeline.review.interactive import flag_warnings, isolate
 
     for i in items:
         claim = f"  claimed by {i.claimed_by}" if i.claimed_by else ""
         echo(f"{i.unit_id}  {i.status:<12} rev {i.revision}  {i.article} #{i.position + 1}"
              f"  {i.title}{claim}")
+        for warning in flag_warnings(i):
+            echo(f"    {warning}")
         echo(f"    source: {i.source}")
         echo(f"    {code}: {isolate(i.text, code) if i.text else '(no text)'}")
         if i.reason:
@@ -251,6 +253,10 @@ def approve(
     unit: UnitArg,
     lang: OneLang,
     revision: RevisionOpt = None,
+    confirm_placeholder: Annotated[bool, typer.Option(
+        "--confirm-placeholder",
+        help="Approve even placeholder text of a random-weight test model (flag test_model).",
+    )] = False,
     reviewer: ReviewerOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
@@ -259,8 +265,9 @@ def approve(
     from pipeline.review import actions
 
     _act(workspace, unit, lang, reviewer, "approved",
-         lambda store, uid, code, who, s: actions.approve(store, uid, code, who=who,
-                                                          revision=revision, rules=_rules(s)),
+         lambda store, uid, code, who, s: actions.approve(
+             store, uid, code, who=who, revision=revision, rules=_rules(s),
+             confirm_placeholder=confirm_placeholder),
          as_json)
 
 

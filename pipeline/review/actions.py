@@ -16,6 +16,7 @@ from pipeline.states import Action
 from pipeline.store import Store
 from pipeline.store import review as q
 from pipeline.store import translations as tr
+from pipeline.store.editions import is_placeholder
 from pipeline.textcheck import check_text
 
 
@@ -68,8 +69,13 @@ def approve(
     who: str | None,
     revision: int | None = None,
     rules: Rules = DEFAULT_RULES,
+    confirm_placeholder: bool = False,
 ) -> Translation:
-    """Approve the current text. Under four-eyes, not text the same person wrote."""
+    """Approve the current text. Under four-eyes, not text the same person wrote.
+
+    Placeholder output of a random-weight test model (flag test_model) is approved only with
+    `confirm_placeholder`: such words are not a translation.
+    """
     name = _require_who(who)
     _whole(revision, "revision")
 
@@ -79,6 +85,11 @@ def approve(
             if cur.text is None or not cur.text.strip():
                 raise TransitionError(
                     f"unit {unit_id} ({lang}) has no text to approve; edit it first"
+                )
+            if is_placeholder(cur.flags, cur.origin) and not confirm_placeholder:
+                raise PolicyError(
+                    f"unit {unit_id} ({lang}) holds placeholder text of a random-weight test "
+                    "model, not a translation; edit it, or confirm with --confirm-placeholder"
                 )
             if rules.four_eyes and cur.translated_by == name:
                 raise PolicyError(

@@ -16,7 +16,7 @@ from pipeline.store import review as q
 from pipeline.textcheck import check_text
 
 _ACTIONS = ("approve", "edit", "reject", "revert")
-_KEYS = {"unit", "lang", "action", "text", "reason", "revision", "to"}
+_KEYS = {"unit", "lang", "action", "text", "reason", "revision", "to", "confirm_placeholder"}
 #: Revisions and event ids are SQLite integers (64-bit signed).
 MAX_ID = 2**63 - 1
 
@@ -33,6 +33,7 @@ class Step:
     reason: str | None = None
     revision: int | None = None
     to: int | None = None
+    confirm_placeholder: bool = False
 
 
 def parse(lines: Iterable[str], *, source: str, default_lang: str | None,
@@ -78,6 +79,8 @@ def parse(lines: Iterable[str], *, source: str, default_lang: str | None,
                 raise bad(f"\"{key}\" must be a whole number")
             if key in obj and not 0 <= obj[key] <= MAX_ID:
                 raise bad(f"\"{key}\" is out of range (0 to {MAX_ID})")
+        if not isinstance(obj.get("confirm_placeholder", False), bool):
+            raise bad("\"confirm_placeholder\" must be true or false")
         if action == "edit" and not obj.get("text"):
             raise bad("an edit needs \"text\"")
         if action == "reject" and not obj.get("reason"):
@@ -86,7 +89,8 @@ def parse(lines: Iterable[str], *, source: str, default_lang: str | None,
             raise bad("a revert needs \"to\" (an event id)")
         steps.append(Step(line=n, unit=unit, lang=lang, action=action, text=obj.get("text"),
                           reason=obj.get("reason"), revision=obj.get("revision"),
-                          to=obj.get("to")))
+                          to=obj.get("to"),
+                          confirm_placeholder=obj.get("confirm_placeholder", False)))
     return steps
 
 
@@ -112,7 +116,7 @@ def _one(store: Store, step: Step, who: str | None, rules: actions.Rules) -> Tra
     unit = q.resolve_unit(store, step.unit)
     if step.action == "approve":
         return actions.approve(store, unit, step.lang, who=who, revision=step.revision,
-                               rules=rules)
+                               rules=rules, confirm_placeholder=step.confirm_placeholder)
     if step.action == "edit":
         return actions.edit(store, unit, step.lang, step.text or "", who=who,
                             revision=step.revision)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
@@ -19,6 +20,8 @@ class CheckRow(NamedTuple):
     lang: str
     status: str
     text: str | None
+    flags: tuple[str, ...] = ()
+    origin: str | None = None
 
 
 def check_rows(store: Store, langs: Sequence[str]) -> Iterator[CheckRow]:
@@ -29,13 +32,14 @@ def check_rows(store: Store, langs: Sequence[str]) -> Iterator[CheckRow]:
     for lang in langs:
         cur = store.conn.execute(
             "SELECT u.id, u.article_id, u.kind, u.source_text, ?,"
-            " coalesce(t.status, 'untranslated'), t.text"
+            " coalesce(t.status, 'untranslated'), t.text, coalesce(t.flags, '[]'), t.origin"
             " FROM units u LEFT JOIN translations t ON t.unit_id = u.id AND t.lang = ?"
             " WHERE u.obsolete = 0 ORDER BY u.article_id, u.position",
             (lang, lang),
         )
-        for row in cur:
-            yield CheckRow(*row)
+        for uid, article, kind, source, lg, status, text, flags, origin in cur:
+            yield CheckRow(uid, article, kind, source, lg, status, text,
+                           tuple(json.loads(flags)) if flags != "[]" else (), origin)
 
 
 def suppressions(store: Store, langs: Sequence[str]) -> dict[tuple[str, str, str], str]:

@@ -184,3 +184,18 @@ def test_batch_line_with_unicode_line_separator_stays_one_line(cli, store: Store
     r = cli("review", "apply", str(path), "--lang", "fa")
     assert r.exit_code == 0, r.output
     assert tr.get(store, ids[1], "fa").text == "یک\u2028دو"
+
+
+def test_queue_shows_flags_and_approve_asks_for_confirmation(cli, store: Store) -> None:  # type: ignore[no-untyped-def]
+    from pipeline.models import FLAG_TEST_MODEL
+    from pipeline.states import Action
+
+    ids = article_with_mt(store, "a1", ["One."])
+    tr.change(store, ids[1], "fa", Action.MACHINE, who=None, text="کلمات تصادفی",
+              flags=[FLAG_TEST_MODEL], origin="mt")
+    listed = cli("review", "queue", "--lang", "fa")
+    assert "flag test_model: PLACEHOLDER" in listed.output
+    refused = cli("review", "approve", ids[1], "--lang", "fa")
+    assert refused.exit_code == 1 and "--confirm-placeholder" in refused.output
+    assert cli("review", "approve", ids[1], "--lang", "fa",
+               "--confirm-placeholder").exit_code == 0
