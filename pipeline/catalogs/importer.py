@@ -275,16 +275,15 @@ def _apply(store: Store, checked: CheckedPo, lang: str, *, who: str | None, appr
                 conflicts.append(Conflict(e.line, e.msgctxt, why))
                 continue
             assert target is not None
-            # Its source was compared just now; the entry's own msgid is the same string.
-            live.append((e, target._replace(source_text=e.msgid)))
+            live.append((e, target))
         del found
         bases = resolve_bases(store, FORMAT, lang, [
             Named(t.unit_id, _exported_revision(e), e.msgstr[0]) for e, t in live],
             checked.header.get(AS_OF_HEADER))
         for _e, t in live:  # most bases are the database's text: hold that string once
             base = bases.get(t.unit_id)
-            if base is not None and base.text is not t.text and base.text == t.text:
-                bases[t.unit_id] = base._replace(text=t.text)
+            if base is not None and base.text == t.text and base.text is not t.text:
+                bases[t.unit_id] = Given(t.unit_id, base.revision, t.text, base.fuzzy)
         # The store's compare-and-set write, with events, fed as the entries are decided.
         tr.change_many(store, plan(live, bases))
         clear_claims(store, lang, finished, who)

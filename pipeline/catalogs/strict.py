@@ -233,6 +233,8 @@ class _Parser:
                         continuation(rest, n, True)
                     else:
                         keyword(rest, n, True)
+                elif self.state == _OUT and text[:3] == "#: ":
+                    continue  # references: checked for nothing, kept by nobody (fast path)
                 else:
                     comment(text, n)
             else:

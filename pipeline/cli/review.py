@@ -108,7 +108,7 @@ def queue(
     lang: OneLang,
     status: StatusOpt = None,
     article: ArticleOpt = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many units to list.")]
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=1_000_000, help="How many units to list.")]
     = 20,
     reviewer: ReviewerOpt = None,
     workspace: WorkspaceOpt = None,
@@ -216,7 +216,8 @@ def _edit_text(current: str) -> str | None:
 @review_app.command("claim")
 def claim(
     lang: OneLang,
-    count: Annotated[int, typer.Option("--count", "-n", min=1, help="How many units to claim.")]
+    count: Annotated[int, typer.Option("--count", "-n", min=1, max=1_000_000,
+                                   help="How many units to claim.")]
     = 1,
     status: StatusOpt = None,
     article: ArticleOpt = None,

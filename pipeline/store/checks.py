@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from pipeline.errors import NotFound
 from pipeline.store import Store, glossary, now
+from pipeline.textcheck import check_text
 
 
 class CheckRow(NamedTuple):
@@ -54,7 +55,11 @@ def suppressions(store: Store, langs: Sequence[str]) -> dict[tuple[str, str, str
 
 def add_suppression(store: Store, unit_id: str, lang: str, check_id: str, reason: str,
                     who: str | None) -> None:
-    """Record (or replace the reason of) one suppression; NotFound for an unknown unit."""
+    """Record (or replace the reason of) one suppression; NotFound for an unknown unit.
+
+    The reason goes into JUnit XML and JSON reports: it passes the text check every input does.
+    """
+    check_text(reason, what="the reason")
     with store.transaction() as conn:
         if conn.execute("SELECT 1 FROM units WHERE id = ?", (unit_id,)).fetchone() is None:
             raise NotFound(f"no unit {unit_id!r} (unit ids are shown by `pipeline check`)")

@@ -168,3 +168,12 @@ def test_placeholder_model_text_fails_the_check_in_the_database_and_in_po_files(
     po = run_po([workspace.locales], options)
     assert [f.unit_id for f in po.languages[0].findings if f.check_id == "test_model"] == [
         placeholder]
+
+
+def test_a_suppression_reason_with_control_characters_is_refused(filled: Store) -> None:
+    from pipeline.errors import InputError
+
+    uid = _uid("talks", PARTS[1][1])
+    with pytest.raises(InputError, match="U[+]0001"):
+        queries.add_suppression(filled, uid, "fa", "numbers", "Solar\x01Hijri", "ana")
+    assert queries.suppressions(filled, ["fa"]) == {}

@@ -199,3 +199,11 @@ def test_queue_shows_flags_and_approve_asks_for_confirmation(cli, store: Store) 
     assert refused.exit_code == 1 and "--confirm-placeholder" in refused.output
     assert cli("review", "approve", ids[1], "--lang", "fa",
                "--confirm-placeholder").exit_code == 0
+
+
+@pytest.mark.parametrize("args", [["queue", "--limit", str(10**30)],
+                                  ["claim", "--count", str(10**30)]])
+def test_huge_counts_are_usage_errors_not_overflows(cli, store: Store, args: list[str]) -> None:  # type: ignore[no-untyped-def]
+    article_with_mt(store, "a1", ["One."])
+    r = cli("review", *args, "--lang", "fa")
+    assert r.exit_code == 2 and not isinstance(r.exception, OverflowError)
