@@ -11,6 +11,8 @@ a fresh interpreter, so SQLite's page cache counts too). Usage:
 
 from __future__ import annotations
 
+import _project_env  # noqa: F401  # isort: skip  (runs the script in .venv)
+
 import argparse
 import shutil
 import subprocess

@@ -154,3 +154,34 @@ def test_state_changing_commands_print_json(tmp_path: Path, runner: CliRunner) -
     result = runner.invoke(app, ["review", "release", "--reviewer", "Ana", "-w", str(ws), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == {"released": 0, "reviewer": "Ana", "lang": None}
+
+
+def test_summaries_count_in_correct_grammar(tmp_path: Path, runner: CliRunner) -> None:
+    ws = tmp_path / "ws"
+    runner.invoke(app, ["init", str(ws)])
+    page = tmp_path / "page.md"
+    page.write_text("# A headline\n\nA paragraph that is long enough to be a sentence here.\n")
+    result = runner.invoke(app, ["extract", str(page), "-w", str(ws)])
+    assert result.exit_code == 0, result.output
+    assert "1 file, 1 article, 0 failed; 2 units added" in result.output
+    status = runner.invoke(app, ["status", "-w", str(ws)]).output
+    assert status.startswith("1 article, 2 units")
+    import re
+
+    header = re.split(r"\s{2,}", status.splitlines()[1].strip())
+    assert len(header) == len(set(header)), header  # no column named twice
+
+
+@pytest.mark.parametrize("script", ["make_test_model.py", "eval_extract.py", "bench_po.py"])
+def test_readme_scripts_run_with_a_python_outside_the_venv(script: str) -> None:
+    # `python scripts/x.py` as the README writes it, with a Python that lacks the dependencies.
+    base = Path(sys.base_prefix) / "bin" / "python3"
+    if not base.exists() or sys.prefix == sys.base_prefix:
+        pytest.skip("needs the tests to run inside a virtual environment")
+    root = Path(__file__).resolve().parents[1]
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["PIPELINE_VENV"] = sys.prefix
+    proc = subprocess.run([str(base), str(root / "scripts" / script), "--help"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "usage:" in proc.stdout

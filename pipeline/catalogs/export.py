@@ -86,7 +86,7 @@ def _reference(source: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return (source,), ()
 
 
-def _provenance(row: CatalogRow) -> str:
+def provenance(row: CatalogRow) -> str:
     """A one-line note naming where the translation came from and what state it is in."""
     status = Status(row.status)
     bits = [f"{k} {v}" for k, v in (("origin", row.origin), ("engine", row.engine),
@@ -124,7 +124,7 @@ def entry_for(row: CatalogRow, lang: str | None) -> PoEntry:
                        references=refs)
     text = row.text if row.text is not None else (row.suggestion or "")
     flags = tuple(po_flags(row.status)) if text else ()  # empty msgstr: untranslated, not fuzzy
-    notes = [place, *extra, _provenance(row), f"{REVISION_NOTE} {row.revision}"]
+    notes = [place, *extra, provenance(row), f"{REVISION_NOTE} {row.revision}"]
     if text and not flags and not _newlines_agree(row.source_text, text):
         # msgfmt --check rejects a checked entry whose leading/trailing newlines differ.
         flags = ("fuzzy",)

@@ -54,6 +54,15 @@ def echo(message: str = "", *, err: bool = False) -> None:
     typer.echo(message, err=err)
 
 
+def count(n: int, word: str, plural: str | None = None) -> str:
+    """`1 file`, `2 files`: English summaries in correct grammar.
+
+    >>> count(1, "article"), count(0, "article"), count(3, "entry", "entries")
+    ('1 article', '0 articles', '3 entries')
+    """
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
 def local_time(stamp: str | None) -> str:
     """A stored UTC timestamp as people read it: local time to the minute (`09:37`), with the
     date when it is not today (`2026-12-02 09:37`)."""

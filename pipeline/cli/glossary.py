@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from pipeline.cli.common import JsonOpt, WorkspaceOpt, echo, print_json, settings
+from pipeline.cli.common import JsonOpt, WorkspaceOpt, count, echo, print_json, settings
 
 glossary_app = typer.Typer(
     help="Glossary terms: import/export the CSV file, list, add, remove.", no_args_is_help=True)
@@ -45,7 +45,7 @@ def import_file(
                     "removed": r.removed, "unchanged": r.unchanged,
                     "pruned": [{"term": t.term, "lang": t.lang} for t in r.pruned]})
         return
-    echo(f"{path}: {len(terms)} terms ({r.added} added, {r.changed} changed, {r.removed} removed, "
+    echo(f"{path}: {count(len(terms), 'term')} ({r.added} added, {r.changed} changed, {r.removed} removed, "
          f"{r.unchanged} unchanged)")
 
 

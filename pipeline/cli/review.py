@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from pipeline.cli.common import JsonOpt, WorkspaceOpt, echo, local_time, print_json, settings
+from pipeline.cli.common import count as counted
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -44,10 +45,6 @@ def register(app: typer.Typer) -> None:
     """Add `review ...` and the top-level `history` command."""
     app.add_typer(review_app, name="review")
     app.command("history")(history)
-
-
-def _plural(n: int, word: str) -> str:
-    return word if n == 1 else word + "s"
 
 
 def _lang(value: str, s: Settings) -> str:
@@ -245,7 +242,7 @@ def claim(
         return
     for i in items:
         echo(f"{i.unit_id}  {i.status:<12} rev {i.revision}  until {local_time(i.claim_expires)}")
-    echo(f"claimed {len(items)} {_plural(len(items), 'unit')} for {who} "
+    echo(f"claimed {counted(len(items), 'unit')} for {who} "
          f"({s.claim_minutes} minutes)")
 
 
@@ -371,7 +368,7 @@ def apply(
         print_json({"source": source, "applied": len(done),
                     "translations": [translation_dict(t) for t in done]})
         return
-    echo(f"applied {len(done)} {_plural(len(done), 'action')} from {source}")
+    echo(f"applied {counted(len(done), 'action')} from {source}")
 
 
 @review_app.command("release")
@@ -398,7 +395,7 @@ def release(
     if as_json:
         print_json({"released": n, "reviewer": who, "lang": code})
         return
-    echo(f"released {n} {_plural(n, 'claim')} of {who}")
+    echo(f"released {counted(n, 'claim')} of {who}")
 
 
 def history(

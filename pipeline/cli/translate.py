@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pipeline.cli.common import JsonOpt, LangOpt, WorkspaceOpt, echo, print_json, settings, split_langs
+from pipeline.cli.common import JsonOpt, LangOpt, WorkspaceOpt, count, echo, print_json, settings, split_langs
 
 if TYPE_CHECKING:
     from pipeline.translate.packages import PackageInfo
@@ -236,21 +236,25 @@ def translate(
             quiet or as_json,
         )
     if as_json:
+        langs_json = [vars(r) for r in report.langs]
+        counted = ("pending", "written", "from_memory", "mask_lost", "skipped", "reused")
         print_json({
-            "written": report.written, "sentences": report.sentences,
-            "model_calls": report.model_calls, "seconds": round(report.seconds, 3),
-            "test_model": report.test_model,
-            "languages": [vars(r) for r in report.langs],
+            # Totals are the sums of the languages' figures; `sentences` and `model_calls` count
+            # what went to the model (retries after a lost placeholder included).
+            **{k: sum(r[k] for r in langs_json) for k in counted},
+            "sentences": report.sentences, "model_calls": report.model_calls,
+            "seconds": round(report.seconds, 3), "test_model": report.test_model,
+            "languages": langs_json,
         })
     elif not quiet:
         for r in report.langs:
             route = r.route or "no route"
             reused = f", {r.reused} sentences from an earlier run" if r.reused else ""
-            echo(f"{r.lang}: {r.written} of {r.pending} units ({route}; {r.from_memory} from "
+            echo(f"{r.lang}: {r.written} of {count(r.pending, 'unit')} ({route}; {r.from_memory} from "
                  f"memory, {r.mask_lost} flagged mask_lost, {r.skipped} changed by people"
                  f"{reused})")
         rate = report.sentences / report.seconds if report.seconds else 0.0
-        echo(f"{report.sentences} sentences through the model in {report.seconds:.1f}s "
+        echo(f"{count(report.sentences, 'sentence')} through the model in {report.seconds:.1f}s "
              f"({rate:.1f}/s)")
     if report.test_model:
         echo(TEST_MODEL_WARNING, err=True)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from pipeline.cli.common import JsonOpt, WorkspaceOpt, echo, print_json, settings
+from pipeline.cli.common import JsonOpt, WorkspaceOpt, count, echo, print_json, settings
 
 
 def register(app: typer.Typer) -> None:
@@ -47,8 +47,8 @@ def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     from pipeline.states import Status
 
     cols = [s.value for s in Status]
-    echo(f"{report['articles']} articles, {report['units']} units")
-    echo("lang  " + "  ".join(f"{c:>12}" for c in cols) + "   approved")
+    echo(f"{count(report['articles'], 'article')}, {count(report['units'], 'unit')}")
+    echo("lang  " + "  ".join(f"{c:>12}" for c in cols) + "  % approved")
     for lang, row in report["languages"].items():
         echo(f"{lang:<5} " + "  ".join(f"{row['counts'][c]:>12}" for c in cols)
              + f"   {row['approved_percent']:>7.1f}%")

@@ -137,3 +137,21 @@ def bulk_cache(store: Store, mib: int = BULK_CACHE_MIB) -> Iterator[None]:
         yield
     finally:
         store.conn.execute(f"PRAGMA cache_size = {int(old)}")
+
+
+@contextmanager
+def read_snapshot(store: Store) -> Iterator[None]:
+    """A read transaction: every query inside sees the same database (WAL snapshot).
+
+    An export that reads the rows twice (a header stamp first, then the units) gets the same
+    rows both times even while others write.
+    """
+    if store.conn.in_transaction:
+        yield
+        return
+    store.conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if store.conn.in_transaction:
+            store.conn.execute("COMMIT")

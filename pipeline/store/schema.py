@@ -173,6 +173,28 @@ def _v_exports(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v_tm(db: sqlite_utils.Database) -> None:
+    # Translation memory imported from TMX files (pipeline tm import), consulted by translate
+    # after the database's own approved translations. One entry per language and folded source:
+    # a later import of the same source replaces it. Never changes a unit's translation.
+    db.table("tm_entries").create(
+        {
+            "lang": str,
+            "source_key": str,  # textnorm.fold(source)
+            "source": str,
+            "text": str,
+            "file": str,  # name of the TMX file it came from
+            "tool": str,  # the file's creationtool and creationtoolversion
+            "tuid": str,
+            "changed_at": str,  # the tu's changedate (else creationdate), as written
+            "changed_by": str,
+            "imported_at": str,
+        },
+        pk=("lang", "source_key"),
+        not_null={"source", "text", "file", "imported_at"},
+    )
+
+
 def _v_glossary_sync(db: sqlite_utils.Database) -> None:
     # The CSV file and the table are one glossary: an import must not silently delete or
     # change terms someone added or changed in the database (`glossary add`) after the last
@@ -186,7 +208,7 @@ def _v_glossary_sync(db: sqlite_utils.Database) -> None:
 
 
 #: Ordered migrations; index + 1 is the schema version each one produces. Append, never edit.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v_exports,
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v_exports, _v_tm,
                                                               _v_glossary_sync]
 SCHEMA_VERSION = len(MIGRATIONS)
 
