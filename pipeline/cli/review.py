@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pipeline.cli.common import JsonOpt, WorkspaceOpt, echo, print_json, settings
+from pipeline.cli.common import MAX_COUNT, MAX_ID, JsonOpt, WorkspaceOpt, echo, print_json, settings
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -31,7 +31,8 @@ ReviewerOpt = Annotated[
 UnitArg = Annotated[str, typer.Argument(help="Unit id (or a unique prefix of 6+ characters).")]
 RevisionOpt = Annotated[
     int | None,
-    typer.Option("--revision", help="The revision you read; fails with a conflict if it changed."),
+    typer.Option("--revision", min=0, max=MAX_ID,
+                 help="The revision you read; fails with a conflict if it changed."),
 ]
 StatusOpt = Annotated[
     list[str] | None,
@@ -96,7 +97,7 @@ def queue(
     lang: OneLang,
     status: StatusOpt = None,
     article: ArticleOpt = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many units to list.")]
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=MAX_COUNT, help="How many units to list.")]
     = 20,
     reviewer: ReviewerOpt = None,
     workspace: WorkspaceOpt = None,
@@ -202,7 +203,8 @@ def _edit_text(current: str) -> str | None:
 @review_app.command("claim")
 def claim(
     lang: OneLang,
-    count: Annotated[int, typer.Option("--count", "-n", min=1, help="How many units to claim.")]
+    count: Annotated[int, typer.Option("--count", "-n", min=1, max=MAX_COUNT,
+                                       help="How many units to claim.")]
     = 1,
     status: StatusOpt = None,
     article: ArticleOpt = None,
@@ -284,7 +286,8 @@ def reject(
 def revert(
     unit: UnitArg,
     lang: OneLang,
-    to: Annotated[int, typer.Option("--to", help="Event id whose text to restore (see history).")],
+    to: Annotated[int, typer.Option("--to", min=1, max=MAX_ID,
+                                    help="Event id whose text to restore (see history).")],
     revision: RevisionOpt = None,
     reviewer: ReviewerOpt = None,
     workspace: WorkspaceOpt = None,

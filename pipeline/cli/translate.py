@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pipeline.cli.common import JsonOpt, LangOpt, WorkspaceOpt, echo, print_json, settings, split_langs
+from pipeline.cli.common import (
+    MAX_COUNT,
+    JsonOpt,
+    LangOpt,
+    WorkspaceOpt,
+    echo,
+    print_json,
+    settings,
+    split_langs,
+)
 
 if TYPE_CHECKING:
     from pipeline.translate.packages import PackageInfo
@@ -185,11 +194,11 @@ def translate(
     article: Annotated[str | None, typer.Option(
         "--article", "-a", help="Only this article (slug).")] = None,
     limit: Annotated[int | None, typer.Option(
-        "--limit", min=1, help="At most this many units per language.")] = None,
+        "--limit", min=1, max=MAX_COUNT, help="At most this many units per language.")] = None,
     beam: Annotated[int | None, typer.Option(
-        "--beam", min=1, help="Beam size (default: translate.beam in pipeline.toml, 4).")] = None,
+        "--beam", min=1, max=64, help="Beam size (default: translate.beam in pipeline.toml, 4).")] = None,
     batch_size: Annotated[int | None, typer.Option(
-        "--batch-size", min=1, help="Sentences per model batch (default: translate.batch_size).",
+        "--batch-size", min=1, max=4096, help="Sentences per model batch (default: translate.batch_size).",
     )] = None,
     device: Annotated[str | None, typer.Option(
         "--device", help="cpu, cuda or auto (default: translate.device).")] = None,
@@ -197,9 +206,9 @@ def translate(
         "--compute-type", help="CTranslate2 compute type, e.g. int8, float32 (default: int8).",
     )] = None,
     threads: Annotated[int | None, typer.Option(
-        "--threads", min=1, help="CPU threads per batch (default: every core).")] = None,
+        "--threads", min=1, max=1024, help="CPU threads per batch (default: every core).")] = None,
     inter_threads: Annotated[int, typer.Option(
-        "--inter-threads", min=1,
+        "--inter-threads", min=1, max=64,
         help="Batches decoded at once, each with --threads threads (default 1).")] = 1,
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="No progress bar and no summary.")] = False,

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pipeline.errors import InputError
+from pipeline.inputfile import decode_text, read_bytes
 
 #: Largest input accepted. Real article pages are well under 1 MB; 20 MB leaves room for
 #: listing pages with inline data while keeping one file's work bounded in memory and time.
@@ -53,39 +54,18 @@ def _walk(root: Path) -> Iterator[Path | InputError]:
 
 
 def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
-    """The file as text, or InputError naming the problem (and the byte offset for bad UTF-8)."""
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(
-                f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit; "
-                "split it or extract the article part", path=path,
-            )
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise InputError("is a directory", path=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
-    return decode(data, path)
+    """The file as text, or InputError naming the problem (and the byte offset for bad UTF-8).
+
+    Read through the shared safe opener: regular files only (a FIFO never blocks), bounded.
+    """
+    return decode(read_bytes(path, max_bytes=max_bytes, what="text, HTML or Markdown"), path)
 
 
 def decode(data: bytes, path: Path | str) -> str:
-    """UTF-8 text from bytes (BOM dropped); binary or invalid data is an InputError."""
+    """UTF-8 text from bytes (BOM dropped; UTF-16/32 with a BOM read); else an InputError."""
     if len(data) > MAX_BYTES:
         raise InputError(f"input over the {MAX_BYTES / 1e6:.0f} MB limit", path=path)
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    nul = data.find(b"\x00", 0, 8192)
-    if nul >= 0:
-        raise InputError(f"binary file (NUL byte at offset {nul}); expected text", path=path)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(
-            f"invalid UTF-8 at byte offset {exc.start} (byte 0x{data[exc.start]:02x}); "
-            "save the file as UTF-8", path=path, line=line,
-        ) from None
+    text = decode_text(data, path)
     if not text.strip():
         raise InputError("empty file: nothing to extract", path=path)
     return text
