@@ -253,6 +253,17 @@ def translate(
              f"({rate:.1f}/s)")
     if report.test_model:
         echo(TEST_MODEL_WARNING, err=True)
+    from pipeline.translate.run import MAX_UNIT_CHARS
+
+    for r in report.langs:
+        if r.error is not None:
+            echo(f"error: {r.lang} not translated: {r.error}", err=True)
+        if r.too_long:
+            echo(f"error: {r.lang}: {len(r.too_long)} units over {MAX_UNIT_CHARS:,} characters "
+                 f"were not translated ({', '.join(r.too_long[:5])}"
+                 f"{', ...' if len(r.too_long) > 5 else ''}); split them in the source", err=True)
+    if report.failed or any(r.too_long for r in report.langs):
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:
