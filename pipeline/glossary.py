@@ -60,6 +60,9 @@ def read_csv(path: Path, targets: Sequence[str]) -> list[Term]:
         header = [h.strip().lower() for h in next(reader)]
     except csv.Error as exc:
         raise InputError(f"not a CSV file ({exc})", path=path, line=1) from None
+    twice = sorted({h for h in header if header.count(h) > 1})
+    if twice:
+        raise InputError(f"the header names {', '.join(twice)} more than once", path=path, line=1)
     missing = [c for c in COLUMNS[:2] if c not in header]
     unknown = [h for h in header if h not in COLUMNS]
     if missing or unknown:
@@ -77,6 +80,10 @@ def read_csv(path: Path, targets: Sequence[str]) -> list[Term]:
                 raise InputError(f"{len(row)} fields, the header has {len(header)}", path=path,
                                  line=line)
             cells = dict(zip(header, row, strict=True))
+            broken = next((c for c in ("term", "lang", "translation", "keep")
+                           if "\n" in cells.get(c, "") or "\r" in cells.get(c, "")), None)
+            if broken:  # a quoted cell spanning lines: fine in a note, never in a term
+                raise InputError(f"the {broken} cell holds a line break", path=path, line=line)
             keep = cells.get("keep", "").strip().lower()
             if keep not in _YES | _NO:
                 raise InputError(f"keep must be yes or no, not {keep!r}", path=path, line=line)

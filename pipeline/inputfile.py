@@ -44,9 +44,18 @@ def _checked(fd: int, path: Path, max_bytes: int, what: str) -> int:
         raise InputError(f"is {_kind(st.st_mode)}, not a regular file; give a {what} file",
                          path=path)
     if st.st_size > max_bytes:
-        raise InputError(f"file is {st.st_size / 2**20:.1f} MiB, over the "
-                         f"{max_bytes / 2**20:g} MiB limit for a {what} file", path=path)
+        raise InputError(f"file too large ({size_text(st.st_size)}, over the "
+                         f"{size_text(max_bytes)} limit for a {what} file)", path=path)
     return st.st_size
+
+
+def size_text(n: int) -> str:
+    """Bytes as people read them: 512 bytes, 3.2 KiB, 20.0 MiB."""
+    if n < 1024:
+        return f"{n} bytes"
+    if n < 2**20:
+        return f"{n / 1024:.1f} KiB"
+    return f"{n / 2**20:.1f} MiB"
 
 
 def check_regular(path: str | Path, *, max_bytes: int, what: str = "input") -> int:
@@ -81,8 +90,8 @@ def read_bytes(path: str | Path, *, max_bytes: int, what: str = "input") -> byte
     finally:
         os.close(fd)
     if total > max_bytes:
-        raise InputError(f"file grew over the {max_bytes / 2**20:g} MiB limit while being read",
-                         path=path)
+        raise InputError(f"file too large (it grew over the {size_text(max_bytes)} limit "
+                         "while being read)", path=path)
     return b"".join(chunks)
 
 

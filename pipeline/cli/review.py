@@ -167,17 +167,22 @@ def next_(
          f"{tally.skipped} skipped, {tally.failed} not done")
 
 
-def _read_stdin() -> str:
-    """All of stdin as UTF-8; bad bytes are a one-line error, not a traceback."""
-    from pipeline.errors import InputError
+#: Largest review input read (a batch file or stdin): 64 MiB is ~100k decisions with text.
+MAX_INPUT_BYTES = 64 * 2**20
 
-    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+
+def _read_stdin() -> str:
+    """All of stdin as text (bounded); bad bytes are a one-line error, not a traceback."""
+    from pipeline.errors import InputError
+    from pipeline.inputfile import decode_text
+
+    data = (sys.stdin.buffer.read(MAX_INPUT_BYTES + 1) if hasattr(sys.stdin, "buffer")
+            else sys.stdin.read(MAX_INPUT_BYTES + 1))
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(f"over the {MAX_INPUT_BYTES // 2**20} MiB limit", path="<stdin>")
     if isinstance(data, str):
         return data
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", path="<stdin>") from None
+    return decode_text(data, "<stdin>")
 
 
 def _ask(prompt: str) -> str:
@@ -313,7 +318,7 @@ def apply(
     Each line: {"unit": ID, "action": "approve"|"edit"|"reject"|"revert", "lang": "fa",
     "text": ..., "reason": ..., "revision": N, "to": EVENT}.
     """
-    from pipeline.errors import InputError
+    from pipeline.inputfile import read_text, split_lines
     from pipeline.review import batch
     from pipeline.store import open_store
 
@@ -321,16 +326,13 @@ def apply(
     default = _lang(lang, s) if lang else None
     who = _who(reviewer)
     if file == "-":
-        source, lines = "<stdin>", _read_stdin().splitlines()
+        source, lines = "<stdin>", split_lines(_read_stdin())
     else:
-        path = Path(file)
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except UnicodeDecodeError as exc:
-            raise InputError(f"not UTF-8 text (byte {exc.start})", path=path) from None
-        except OSError as exc:
-            raise InputError(f"cannot read: {exc.strerror}", path=path) from None
-        source = str(path)
+        # The shared safe opener (no FIFO hangs, bounded); lines split on \n only, since a
+        # JSON string may hold U+2028, NEL or a form feed that str.splitlines() splits on.
+        source = file
+        lines = split_lines(read_text(Path(file), max_bytes=MAX_INPUT_BYTES,
+                                      what="JSON lines"))
     steps = batch.parse(lines, source=source, default_lang=default, langs=s.targets)
     with open_store(s.database) as store:
         done = batch.apply(store, steps, who=who, source=source, rules=_rules(s))

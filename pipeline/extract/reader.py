@@ -37,7 +37,14 @@ def expand(paths: Iterable[str | Path]) -> Iterator[Path | InputError]:
             yield path
 
 
+def _inside(path: Path, real_root: Path) -> bool:
+    return Path(os.path.realpath(path)).is_relative_to(real_root)
+
+
 def _walk(root: Path) -> Iterator[Path | InputError]:
+    # Symbolic links are followed only while they stay inside the directory given: a link
+    # planted in a folder of pages (to /etc/passwd, or to /) is reported, never read.
+    real_root = Path(os.path.realpath(root))
     seen: set[tuple[int, int]] = set()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
         st = os.stat(dirpath)
@@ -46,11 +53,22 @@ def _walk(root: Path) -> Iterator[Path | InputError]:
             dirnames[:] = []
             continue
         seen.add(key)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        kept = []
+        for d in sorted(x for x in dirnames if not x.startswith(".")):
+            if _inside(Path(dirpath) / d, real_root):
+                kept.append(d)
+            else:
+                yield InputError(f"symbolic link leads outside {root}; not followed",
+                                 path=Path(dirpath) / d)
+        dirnames[:] = kept
         for name in sorted(filenames):
             if name.startswith(".") or not name.lower().endswith(EXTENSIONS):
                 continue
-            yield Path(dirpath) / name
+            path = Path(dirpath) / name
+            if path.is_symlink() and not _inside(path, real_root):
+                yield InputError(f"symbolic link leads outside {root}; not read", path=path)
+                continue
+            yield path
 
 
 def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
