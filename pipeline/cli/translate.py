@@ -107,8 +107,7 @@ def models_install(
     )] = None,
     from_file: Annotated[list[Path] | None, typer.Option(
         "--from-file", metavar="PATH",
-        help="Install a local .argosmodel file instead (repeatable; no network).",
-        dir_okay=False)] = None,
+        help="Install a local .argosmodel file instead (repeatable; no network).")] = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Install packages from the Argos index (needs network) or from local files."""
