@@ -10,6 +10,7 @@ format's own decoder gets the bytes; `decode_text` is the shared one for plain-t
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import stat
 from pathlib import Path
@@ -26,13 +27,18 @@ def _kind(mode: int) -> str:
     return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
-def _open(path: Path) -> int:
+def _open(path: Path, nofollow: bool = False) -> int:
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    if nofollow:
+        flags |= os.O_NOFOLLOW
     try:
         return os.open(path, flags)
     except FileNotFoundError:
         raise InputError("no such file", path=path) from None
     except OSError as exc:
+        if nofollow and exc.errno == errno.ELOOP:
+            raise InputError("is a symbolic link; refusing to read through it", path=path) \
+                from None
         if path.is_dir():
             raise InputError("is a directory, not a file", path=path) from None
         raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
@@ -69,10 +75,15 @@ def check_regular(path: str | Path, *, max_bytes: int, what: str = "input") -> i
         os.close(fd)
 
 
-def read_bytes(path: str | Path, *, max_bytes: int, what: str = "input") -> bytes:
-    """The bytes of a regular file of at most `max_bytes`; InputError naming the file otherwise."""
+def read_bytes(path: str | Path, *, max_bytes: int, what: str = "input",
+               nofollow: bool = False) -> bytes:
+    """The bytes of a regular file of at most `max_bytes`; InputError naming the file otherwise.
+
+    `nofollow` refuses a symbolic link (for files the product itself wrote, like the export
+    manifest, where a link can only have been planted).
+    """
     path = Path(path)
-    fd = _open(path)
+    fd = _open(path, nofollow)
     try:
         size = _checked(fd, path, max_bytes, what)
         chunks = []

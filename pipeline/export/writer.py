@@ -109,7 +109,7 @@ class EditionWriter:
             return {}
         try:
             data = json.loads(inputfile.read_bytes(path, max_bytes=MAX_MANIFEST_BYTES,
-                                                   what="export manifest"))
+                                                   what="export manifest", nofollow=True))
         except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise InputError(f"not a valid export manifest ({exc}); delete it to start over",
                              path=path) from None
