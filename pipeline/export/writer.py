@@ -40,7 +40,10 @@ class EditionWriter:
         out = Path(out)
         if out.exists() and not out.is_dir():
             raise UsageError(f"--out {out} is a file, not a directory")
-        out.mkdir(parents=True, exist_ok=True)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise atomicfile.fail(exc, out) from None
         self.root = out.resolve()
         self.counts = WriteCounts()
         self._safe_dirs: set[Path] = set()
@@ -73,7 +76,10 @@ class EditionWriter:
             self.counts.unchanged += 1
             return False
         if path.parent not in self._safe_dirs:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise atomicfile.fail(exc, path) from None
             self._check_dir(path.parent, rel)
         # pipeline.atomicfile: an exclusive temporary file beside the target (O_EXCL|O_NOFOLLOW:
         # a symlink planted at its name is never followed), fsync, rename.

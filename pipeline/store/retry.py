@@ -71,9 +71,22 @@ def full_error(path: Path) -> DiskFull:
                     "transaction was rolled back): free some space and run the command again")
 
 
+#: Free bytes under which a "disk I/O error" is taken for a full disk: SQLite reports a WAL
+#: index (-shm) it cannot grow as an I/O error, not as SQLITE_FULL.
+_NEARLY_FULL = 64 * 1024
+
+
+def _out_of_space(path: Path) -> bool:
+    try:
+        st = os.statvfs(path.parent if str(path.parent) else ".")
+    except OSError:
+        return False
+    return st.f_bavail * st.f_frsize < _NEARLY_FULL
+
+
 def translate(exc: sqlite3.Error, path: Path, waited: float = 0.0) -> Exception | None:
     """The one-line error for a busy or full database, or None for any other sqlite error."""
-    if is_full(exc):
+    if is_full(exc) or ("disk i/o error" in str(exc).lower() and _out_of_space(path)):
         return full_error(path)
     if isinstance(exc, sqlite3.OperationalError) and is_busy(exc):
         return busy_error(path, waited)
