@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pipeline.catalogs.writer import write_atomic
 from pipeline.errors import InputError
-from pipeline.extract.reader import read_text
+from pipeline.inputfile import read_text
 from pipeline.models import GlossaryTerm as Term
 
 #: The CSV header, in this order. `lang` is a target language or `*` (every language);
@@ -48,13 +48,12 @@ def validate(term: Term, targets: Sequence[str]) -> str | None:
 
 def read_csv(path: Path, targets: Sequence[str]) -> list[Term]:
     """The terms of a glossary CSV file; any problem is an InputError naming the file and line."""
-    try:  # UTF-8 (a spreadsheet's BOM is fine), no binary, bounded size
-        text = read_text(path, max_bytes=MAX_BYTES)
-    except InputError as exc:
-        if exc.message.startswith("empty file"):
-            raise InputError(f"empty file; a glossary starts with the header {','.join(COLUMNS)}",
-                             path=path) from None
-        raise
+    # The shared safe opener: regular files only, bounded; UTF-8 (a spreadsheet's BOM is
+    # fine) or UTF-16/32 with a BOM (what spreadsheets save as "Unicode text"); no binary.
+    text = read_text(path, max_bytes=MAX_BYTES, what="glossary CSV")
+    if not text.strip():
+        raise InputError(f"empty file; a glossary starts with the header {','.join(COLUMNS)}",
+                         path=path)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [h.strip().lower() for h in next(reader)]

@@ -39,8 +39,12 @@ def _open(path: Path, nofollow: bool = False) -> int:
         if nofollow and exc.errno == errno.ELOOP:
             raise InputError("is a symbolic link; refusing to read through it", path=path) \
                 from None
-        if path.is_dir():
-            raise InputError("is a directory, not a file", path=path) from None
+        try:  # a socket cannot be opened at all (ENXIO): say what it is
+            mode = os.stat(path).st_mode
+        except OSError:
+            mode = 0
+        if mode and not stat.S_ISREG(mode):
+            raise InputError(f"is {_kind(mode)}, not a regular file", path=path) from None
         raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
 
 

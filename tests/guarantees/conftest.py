@@ -41,11 +41,14 @@ def one_error_line(proc: subprocess.CompletedProcess[str], *, naming: str | Path
 
 @pytest.fixture
 def seeded(tmp_path: Path) -> Settings:
-    """A workspace with the example articles extracted and the example glossary imported."""
+    """A workspace with the example articles extracted (no glossary yet)."""
+    from pipeline.extract.api import extract_paths, store_articles
+    from pipeline.store import open_store
+
     ws = init(tmp_path / "ws", "en", ("fa", "ar", "sq"))
-    proc = run_pipeline("extract", EXAMPLES / "pages", EXAMPLES / "library-extends-its-opening-hours.md",
-                        "-w", ws.root)
-    assert proc.returncode == 0, proc.stderr
+    articles = extract_paths([EXAMPLES / "pages", EXAMPLES / "library-extends-its-opening-hours.md"])
+    with open_store(ws.database) as store:  # in-process: the commands under test run as users do
+        store_articles(store, articles, ws.targets)
     return ws
 
 
