@@ -18,6 +18,7 @@ from pipeline.catalogs.writer import write_atomic
 from pipeline.errors import InputError
 from pipeline.inputfile import read_text
 from pipeline.models import GlossaryTerm as Term
+from pipeline.textcheck import check_decoded
 
 #: The CSV header, in this order. `lang` is a target language or `*` (every language);
 #: `keep` is yes/no: yes means the term stays as it is in every translation.
@@ -51,6 +52,7 @@ def read_csv(path: Path, targets: Sequence[str]) -> list[Term]:
     # The shared safe opener: regular files only, bounded; UTF-8 (a spreadsheet's BOM is
     # fine) or UTF-16/32 with a BOM (what spreadsheets save as "Unicode text"); no binary.
     text = read_text(path, max_bytes=MAX_BYTES, what="glossary CSV")
+    check_decoded(text, text.encode("utf-8", "surrogatepass"), path=path)  # no controls
     if not text.strip():
         raise InputError(f"empty file; a glossary starts with the header {','.join(COLUMNS)}",
                          path=path)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pipeline.errors import InputError
 from pipeline.inputfile import decode_text, read_bytes
+from pipeline.textcheck import check_decoded
 
 #: Largest input accepted. Real article pages are well under 1 MB; 20 MB leaves room for
 #: listing pages with inline data while keeping one file's work bounded in memory and time.
@@ -83,7 +84,9 @@ def decode(data: bytes, path: Path | str) -> str:
     """UTF-8 text from bytes (BOM dropped; UTF-16/32 with a BOM read); else an InputError."""
     if len(data) > MAX_BYTES:
         raise InputError(f"input over the {MAX_BYTES / 1e6:.0f} MB limit", path=path)
-    text = decode_text(data, path)
+    text = decode_text(data, path)  # NUL, UTF-16/32 and UTF-8 errors with line and offset
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    check_decoded(text, data[bom:], path=path, start=bom)  # control characters anywhere
     if not text.strip():
         raise InputError("empty file: nothing to extract", path=path)
     return text
