@@ -74,7 +74,8 @@ def _rules(s: Settings) -> Any:
 
 
 def _act(workspace: Path | None, unit: str, lang: str, reviewer: str | None, verb: str,
-         do: Callable[[Store, str, str, str, Settings], Translation]) -> None:
+         do: Callable[[Store, str, str, str, Settings], Translation],
+         as_json: bool = False) -> None:
     """Run one review action on one unit: resolve workspace, language, reviewer and unit id."""
     from pipeline.store import open_store
     from pipeline.store.review import resolve_unit
@@ -84,6 +85,10 @@ def _act(workspace: Path | None, unit: str, lang: str, reviewer: str | None, ver
     who = _who(reviewer)
     with open_store(s.database) as store:
         t = do(store, resolve_unit(store, unit), code, who, s)
+    if as_json:
+        print_json({"unit": t.unit_id, "lang": t.lang, "action": verb, "status": t.status,
+                    "revision": t.revision, "text": t.text})
+        return
     _done(t, verb)
 
 
@@ -124,11 +129,25 @@ def queue(
         claim = f"  claimed by {i.claimed_by}" if i.claimed_by else ""
         echo(f"{i.unit_id}  {i.status:<12} rev {i.revision}  {i.article} #{i.position + 1}"
              f"  {i.title}{claim}")
-        echo(f"    source: {i.source}")
+        if i.source_before is not None and i.source_before != i.source:
+            from pipeline.textdiff import inline
+
+            echo(f"    old source: {i.source_before}")
+            echo(f"    new source: {i.source}")
+            echo(f"    change:     {inline(i.source_before, i.source)}")
+        else:
+            echo(f"    source: {i.source}")
         echo(f"    {code}: {isolate(i.text, code) if i.text else '(no text)'}")
         if i.reason:
             echo(f"    rejected: {i.reason}")
-        if i.suggestion:
+        if i.machine_suggestion is not None:
+            echo(f"    machine suggestion: {isolate(i.machine_suggestion, code)}")
+            echo(f"    -> `pipeline review accept {i.unit_id} --lang {code}` approves it; "
+                 f"`review confirm` keeps the current text")
+        elif i.status == "stale" and i.text:
+            echo(f"    -> `pipeline review confirm {i.unit_id} --lang {code}` if it is still "
+                 "correct; `pipeline translate` for a suggestion")
+        if i.suggestion and i.machine_suggestion is None and i.suggestion != i.text:
             echo(f"    earlier translation: {isolate(i.suggestion, code)}")
         for m in i.memory:
             echo(f"    memory: {isolate(m, code)}")
@@ -297,6 +316,42 @@ def revert(
                                                          revision=revision))
 
 
+@review_app.command("confirm")
+def confirm(
+    unit: UnitArg,
+    lang: OneLang,
+    revision: RevisionOpt = None,
+    reviewer: ReviewerOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Still correct: keep a stale unit's translation for its changed English (approves it)."""
+    from pipeline.review import actions
+
+    _act(workspace, unit, lang, reviewer, "confirmed",
+         lambda store, uid, code, who, s: actions.confirm(store, uid, code, who=who,
+                                                          revision=revision, rules=_rules(s)),
+         as_json)
+
+
+@review_app.command("accept")
+def accept(
+    unit: UnitArg,
+    lang: OneLang,
+    revision: RevisionOpt = None,
+    reviewer: ReviewerOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Approve the machine suggestion of a stale unit (made by `pipeline translate`)."""
+    from pipeline.review import actions
+
+    _act(workspace, unit, lang, reviewer, "accepted",
+         lambda store, uid, code, who, s: actions.accept_suggestion(
+             store, uid, code, who=who, revision=revision, rules=_rules(s)),
+         as_json)
+
+
 @review_app.command("apply")
 def apply(
     file: Annotated[str, typer.Argument(help="JSON lines of actions, or '-' for stdin.")],
@@ -307,7 +362,8 @@ def apply(
 ) -> None:
     """Apply a batch of actions (one JSON object a line), all or nothing.
 
-    Each line: {"unit": ID, "action": "approve"|"edit"|"reject"|"revert", "lang": "fa",
+    Each line: {"unit": ID, "action": "approve"|"edit"|"reject"|"revert"|"confirm"|"accept",
+    "lang": "fa",
     "text": ..., "reason": ..., "revision": N, "to": EVENT}.
     """
     from pipeline.errors import InputError
@@ -358,28 +414,59 @@ def release(
 
 
 def history(
-    unit: UnitArg,
-    lang: OneLang,
+    ref: Annotated[str, typer.Argument(
+        help="A unit id (or unique prefix of 6+ characters), or an article slug.")],
+    lang: Annotated[str | None, typer.Option(
+        "--lang", "-l", help="Target language (needed for a unit; for an article, adds its "
+                             "units' changes in that language).")] = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Show every change to a unit's translation (who, when, action, status, text)."""
-    from pipeline.review.history import describe, unit_history
+    """Show every change: of a unit's translation, or of an article (revisions of the English with
+    word diffs, correction notes, withdrawals, and with --lang its translations' changes)."""
+    from pipeline.errors import UsageError
+    from pipeline.review.history import (
+        article_history,
+        describe,
+        describe_article_event,
+        unit_history,
+    )
     from pipeline.review.interactive import isolate
     from pipeline.store import open_store
+    from pipeline.store.articles import article_exists
     from pipeline.store.review import resolve_unit
 
     s = settings(workspace)
-    code = _lang(lang, s)
+    code = _lang(lang, s) if lang is not None else None
     with open_store(s.database) as store:
-        uid = resolve_unit(store, unit)
-        events = unit_history(store, uid, code)
+        if article_exists(store, ref):
+            events = article_history(store, ref, code)
+            uid = None
+        else:
+            if code is None:
+                raise UsageError("a unit's history needs --lang (or give an article slug)")
+            uid = resolve_unit(store, ref)
+            events = unit_history(store, uid, code)
     if as_json:
         print_json(events)
         return
     if not events:
         echo(f"no changes to {uid} ({code}) yet.")
     for ev in events:
-        echo(describe(ev))
+        if ev.get("scope") == "article":
+            for line in describe_article_event(ev):
+                echo(line)
+            continue
+        prefix = f"{ev['unit_id']}  " if uid is None else ""
+        echo(prefix + describe(ev))
         if ev["new_text"] is not None and ev["new_text"] != ev["old_text"]:
-            echo(f"        text: {isolate(ev['new_text'], code)}")
+            echo(f"        text: {isolate(ev['new_text'], ev['lang'])}")
+        suggestion = (ev.get("detail") or {}).get("suggestion")
+        if ev["action"] == "suggest" and suggestion:
+            echo(f"        suggestion: {isolate(suggestion, ev['lang'])}")
+        if ev["action"] == "source_changed":
+            d = ev.get("detail") or {}
+            if d.get("old_source") and d.get("new_source"):
+                from pipeline.textdiff import inline
+
+                echo(f"        source: {inline(d['old_source'], d['new_source'])}")

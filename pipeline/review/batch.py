@@ -14,7 +14,7 @@ from pipeline.review.retry import with_retry
 from pipeline.store import Store
 from pipeline.store import review as q
 
-_ACTIONS = ("approve", "edit", "reject", "revert")
+_ACTIONS = ("approve", "edit", "reject", "revert", "confirm", "accept")
 _KEYS = {"unit", "lang", "action", "text", "reason", "revision", "to"}
 
 
@@ -108,5 +108,11 @@ def _one(store: Store, step: Step, who: str | None, rules: actions.Rules) -> Tra
     if step.action == "reject":
         return actions.reject(store, unit, step.lang, step.reason or "", who=who,
                               revision=step.revision)
+    if step.action == "confirm":
+        return actions.confirm(store, unit, step.lang, who=who, revision=step.revision,
+                               rules=rules)
+    if step.action == "accept":
+        return actions.accept_suggestion(store, unit, step.lang, who=who,
+                                         revision=step.revision, rules=rules)
     return actions.revert(store, unit, step.lang, int(step.to or 0), who=who,
                           revision=step.revision)

@@ -243,3 +243,15 @@ def article_slugs(store: Store) -> list[str]:
             "SELECT id FROM articles ORDER BY coalesce(date_iso, '') DESC, id"
         )
     ]
+
+
+def article_exists(store: Store, slug: str) -> bool:
+    """True when an article with this slug is stored."""
+    return store.conn.execute("SELECT 1 FROM articles WHERE id = ?", (slug,)).fetchone() is not None
+
+
+def unit_ids(store: Store, slug: str, *, include_obsolete: bool = False) -> list[str]:
+    """The article's unit ids in reading order (obsolete ones too when asked)."""
+    where = "" if include_obsolete else " AND obsolete = 0"
+    return [r[0] for r in store.conn.execute(
+        f"SELECT id FROM units WHERE article_id = ?{where} ORDER BY position, created_at", (slug,))]
