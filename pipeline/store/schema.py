@@ -157,7 +157,14 @@ def _v_corrections(db: sqlite_utils.Database) -> None:
     t.add_column("corrected_at", str)  # last approval that replaced an earlier approved version
     t.add_column("source_before", str)  # the English the current text was made from (stale)
     t.add_column("suggestion_meta", str)  # JSON provenance of a machine suggestion (stale)
-    db.table("units").add_column("note_at", str)  # correction notes: the note's date
+    # A correction or update note is a unit of kind "correction" (translated like any other);
+    # this says when an editor added it and what it is.
+    db.table("notes").create(
+        {"unit_id": str, "article_id": str, "label": str, "at": str, "who": str},
+        pk="unit_id",
+        foreign_keys=[("unit_id", "units", "id"), ("article_id", "articles", "id")],
+        not_null={"article_id", "label", "at"},
+    )
     a = db.table("articles")
     a.add_column("withdrawn_at", str)
     a.add_column("withdrawn_by", str)
@@ -178,6 +185,12 @@ def _v_corrections(db: sqlite_utils.Database) -> None:
         not_null={"article_id", "at", "action"},
     )
     db.table("article_events").create_index(["article_id", "id"], index_name="article_events_by")
+    # What is approved now was published: remember it, so an edit of the English keeps it.
+    db.execute(
+        "UPDATE translations SET published_text = text, published_at = updated_at,"
+        " published_source = (SELECT source_text FROM units WHERE units.id = unit_id)"
+        " WHERE status = 'approved' AND text IS NOT NULL"
+    )
 
 
 #: Ordered migrations; index + 1 is the schema version each one produces. Append, never edit.
