@@ -41,6 +41,7 @@ def _register() -> None:
     from pipeline.cli import (
         catalogs,
         checks,
+        corrections,
         export,
         extract,
         glossary,
@@ -49,7 +50,8 @@ def _register() -> None:
         workspace,
     )
 
-    for module in (workspace, extract, glossary, translate, review, catalogs, export, checks):
+    for module in (workspace, extract, glossary, translate, review, catalogs, export, corrections,
+                   checks):
         module.register(app)
 
 
