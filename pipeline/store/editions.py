@@ -267,3 +267,32 @@ def date_modified(store: Store, slug: str, lang: str, source: str) -> str | None
     langs = [] if lang == source else [lang]
     dates = article_dates(store, source, langs).get(slug, {}).get(lang)
     return dates.date_modified if dates else None
+
+
+@dataclass(frozen=True)
+class PendingCorrection:
+    """An article whose English changed after its translation in one language was approved."""
+
+    slug: str
+    lang: str
+    changed: int  # units with a last approved text for an older English
+    suggested: int  # of them, with a machine suggestion waiting
+    notes: int  # correction notes not approved yet
+
+
+def pending_corrections(store: Store, langs: Sequence[str]) -> list[PendingCorrection]:
+    """Corrections waiting for review, per article and language (withdrawn articles left out)."""
+    withdrawn = {r[0] for r in store.conn.execute(
+        "SELECT id FROM articles WHERE withdrawn_at IS NOT NULL")}
+    out = []
+    for slug, per_lang in sorted(tallies(store, langs).items()):
+        if slug in withdrawn:
+            continue
+        for lang in langs:
+            t = per_lang[lang]
+            changed = sum(t.pending_by_status.values())
+            notes = sum(n for st, n in t.notes_by_status.items() if st != "approved")
+            if changed or notes:
+                out.append(PendingCorrection(slug, lang, changed,
+                                             sum(t.suggested_by_status.values()), notes))
+    return out
