@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from pipeline.ids import is_safe_slug
 from pipeline.states import Status
@@ -125,8 +126,9 @@ def decide(slug: str, lang: str, tally: Tally, policy: Policy,
                            + tally.added_by_status.get(Status.MACHINE.value, 0))
     need = policy.min_completeness(lang)
     covered = ok + pending + added
-    counts = dict(units=total, publishable=ok, unreviewed=unreviewed, test_model=test_model,
-                  pending=pending, added=added, notes_pending=notes_pending)
+    counts: dict[str, Any] = dict(
+        units=total, publishable=ok, unreviewed=unreviewed, test_model=test_model,
+        pending=pending, added=added, notes_pending=notes_pending)
     if ok + pending == 0 or 100.0 * covered < need * total:
         d = Decision(slug, lang, False, _held_reason(tally, policy, need, ok), "", **counts)
         return _with_next_step(d, tally, policy)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline import textdiff
-from pipeline.store import Store
+from pipeline.store import Store, revisions
 from pipeline.store import events as store_events
-from pipeline.store import revisions
 from pipeline.store import translations as tr
 
 

@@ -7,9 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.errors import ConflictError, NotFound
+from pipeline.errors import ConflictError, NotFound, TransitionError
 from pipeline.models import Translation
-from pipeline.errors import TransitionError
 from pipeline.states import SETTLES_SOURCE, Action, Status, transition
 from pipeline.store import Store, events, now
 

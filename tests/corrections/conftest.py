@@ -31,7 +31,8 @@ Work starts in June and should take a year.
 PERSIAN = {
     "Council approves the river bridge": "شورا پل رودخانه را تصویب کرد",
     "The council approved the new river bridge on Monday.": "شورا روز دوشنبه پل تازهٔ رودخانه را تصویب کرد.",
-    "Ten councillors voted for the plan and two against it.": "ده عضو شورا به طرح رأی موافق و دو عضو رأی مخالف دادند.",
+    "Ten councillors voted for the plan and two against it.":
+        "ده عضو شورا به طرح رأی موافق و دو عضو رأی مخالف دادند.",
     "Work starts in June and should take a year.": "کار در خرداد آغاز می‌شود و یک سال طول می‌کشد.",
 }
 
