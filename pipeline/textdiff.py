@@ -51,7 +51,25 @@ def word_diff(old: str, new: str) -> list[Piece]:
             _add(out, "delete", "".join(a[i1:i2]))
         if tag in ("insert", "replace"):
             _add(out, "insert", "".join(b[j1:j2]))
-    return out
+    return _slide(out)
+
+
+def _slide(pieces: list[Piece]) -> list[Piece]:
+    """Move a lone insert or delete so it starts on a word: 'The {+new +}plan', not 'The{+ new+} plan'.
+
+    Both say the same; sliding the piece by its leading space keeps the marks on whole words.
+    """
+    out = list(pieces)
+    for i in range(1, len(out) - 1):
+        prev, cur, nxt = out[i - 1], out[i], out[i + 1]
+        if (prev.op == "equal" and nxt.op == "equal" and cur.op != "equal"
+                and cur.text[:1].isspace() and nxt.text[:1] == cur.text[:1]
+                and not cur.text[-1:].isspace()):
+            space = cur.text[0]
+            out[i - 1] = Piece("equal", prev.text + space)
+            out[i] = Piece(cur.op, cur.text[1:] + space)
+            out[i + 1] = Piece("equal", nxt.text[1:]) if len(nxt.text) > 1 else Piece("equal", "")
+    return [p for p in out if p.text]
 
 
 def _add(out: list[Piece], op: Op, text: str) -> None:
