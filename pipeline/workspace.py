@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -82,6 +83,24 @@ def _str_list(v: Any) -> tuple[str, ...]:
     return tuple(v)
 
 
+_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
+
+
+def _lang_tags(v: Any) -> dict[str, str]:
+    """Language code -> the tag written in TMX/XLIFF files, e.g. { fa = "fa-IR" }."""
+    if not isinstance(v, dict):
+        raise ValueError('must be a table of language = tag, e.g. { fa = "fa-IR" }')
+    out = {}
+    for k, tag in v.items():
+        code = _lang(k)
+        if not isinstance(tag, str) or not _TAG.match(tag):
+            raise ValueError(f"{k}: {tag!r} is not a language tag like fa-IR")
+        if tag.replace("_", "-").split("-")[0].lower() != code.split("-")[0].lower():
+            raise ValueError(f"{k}: {tag!r} is a tag of another language (expected {code}-...)")
+        out[code] = tag.replace("_", "-")
+    return out
+
+
 # section -> key -> validator. The single description of what pipeline.toml may hold.
 SCHEMA: dict[str, dict[str, Callable[[Any], Any]]] = {
     "languages": {"source": _lang, "targets": _langs},
@@ -109,6 +128,7 @@ SCHEMA: dict[str, dict[str, Callable[[Any], Any]]] = {
         "on_source_change": _choice("keep_with_notice", "withdraw", "machine_with_notice"),
     },
     "checks": {"disabled": _str_list},
+    "interchange": {"lang_tags": _lang_tags},
 }
 
 
@@ -141,6 +161,7 @@ class Settings:
     formats: tuple[str, ...] = ("html",)
     on_source_change: str = "keep_with_notice"
     disabled_checks: tuple[str, ...] = ()
+    lang_tags: dict[str, str] = field(default_factory=dict)  # code -> tag in TMX/XLIFF files
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -269,6 +290,10 @@ persian_calendar = "gregorian"   # or "solar_hijri"
 # or show the machine's suggestion for the changed paragraphs, with a notice ("machine_with_notice").
 on_source_change = "keep_with_notice"
 # base_url = "https://example.org/editions/"   # where <out> is published: absolute hreflang
+
+[interchange]
+# Language tags written in TMX and XLIFF files, e.g. lang_tags = {{ fa = "fa-IR" }}
+lang_tags = {{}}
 """
 
 

@@ -67,13 +67,14 @@ def _register() -> None:
         export,
         extract,
         glossary,
+        interchange,
         review,
         translate,
         workspace,
     )
 
-    for module in (workspace, extract, glossary, translate, review, catalogs, export, corrections,
-                   checks):
+    for module in (workspace, extract, glossary, translate, review, catalogs, interchange, export,
+                   corrections, checks):
         module.register(app)
 
 
