@@ -255,11 +255,10 @@ def _detail(c: Change) -> str | None:
 _PUBLISH = (
     "UPDATE translations SET"
     " corrected_at = CASE WHEN published_text IS NOT NULL AND (published_text IS NOT text"
-    "  OR published_source IS NOT (SELECT source_text FROM units WHERE id = unit_id))"
-    "  THEN updated_at ELSE corrected_at END,"
-    " published_text = text, published_at = updated_at,"
-    " published_source = (SELECT source_text FROM units WHERE id = unit_id)"
-    " WHERE unit_id = ? AND lang = ?"
+    "  OR published_source IS NOT u.source_text) THEN updated_at ELSE corrected_at END,"
+    " published_text = text, published_at = updated_at, published_source = u.source_text"
+    " FROM units u WHERE u.id = translations.unit_id AND translations.unit_id = ?"
+    " AND translations.lang = ?"
 )
 
 
