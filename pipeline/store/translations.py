@@ -253,12 +253,11 @@ def _detail(c: Change) -> str | None:
 #: against and when. SET expressions see the row before this statement, so `corrected_at` moves
 #: only when an earlier approved version (of another text or another English) is replaced.
 _PUBLISH = (
-    "UPDATE translations SET"
-    " corrected_at = CASE WHEN published_text IS NOT NULL AND (published_text IS NOT text"
-    "  OR published_source IS NOT u.source_text) THEN updated_at ELSE corrected_at END,"
-    " published_text = text, published_at = updated_at, published_source = u.source_text"
-    " FROM units u WHERE u.id = translations.unit_id AND translations.unit_id = ?"
-    " AND translations.lang = ?"
+    "UPDATE translations AS t SET"
+    " corrected_at = CASE WHEN t.published_text IS NOT NULL AND (t.published_text IS NOT t.text"
+    "  OR t.published_source IS NOT u.source_text) THEN t.updated_at ELSE t.corrected_at END,"
+    " published_text = t.text, published_at = t.updated_at, published_source = u.source_text"
+    " FROM units u WHERE u.id = t.unit_id AND t.unit_id = ? AND t.lang = ?"
 )
 
 
