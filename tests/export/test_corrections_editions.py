@@ -157,3 +157,16 @@ def test_on_source_change_setting_is_validated(tmp_path: Path) -> None:
     assert s.on_source_change == "withdraw"
     with pytest.raises(ConfigError, match="export.on_source_change must be one of"):
         parse_config({"export": {"on_source_change": "panic"}}, tmp_path)
+
+
+def test_hostile_note_is_escaped_in_every_format(workspace: Settings, store: Store,
+                                                 edited: str, tmp_path: Path) -> None:
+    corrections.add_note(store, "bridge", "<script>alert(1)</script> *bold* [x](javascript:y)",
+                         langs=("fa",), who="ed")
+    publish(workspace, ExportOptions(out=tmp_path, langs=("en", "fa"),
+                                     formats=("html", "markdown")))
+    for lang in ("en", "fa"):
+        html = (tmp_path / lang / "bridge.html").read_text(encoding="utf-8")
+        assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+        md = (tmp_path / lang / "bridge.md").read_text(encoding="utf-8")
+        assert "\\<script\\>" in md and "\\*bold\\*" in md and "\\[x\\]" in md
