@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from hypothesis import HealthCheck, settings
@@ -123,8 +124,6 @@ class Newsroom(RuleBasedStateMachine):
     @precondition(lambda self: self.extracted)
     @rule(policy=st.sampled_from(("keep_with_notice", "withdraw", "machine_with_notice")))
     def export(self, policy: str) -> None:
-        from dataclasses import replace
-
         out = self.tmp / "editions"
         publish(replace(self.settings, on_source_change=policy),
                 ExportOptions(out=out, langs=("en", "fa"), formats=("json",)))

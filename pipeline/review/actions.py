@@ -6,7 +6,6 @@ transition and appends the event), under the claim and four-eyes rules, and ends
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -221,7 +220,7 @@ def accept_suggestion(
                 store, unit_id, lang, name, Action.APPROVE, text=cur.suggestion,
                 expected_revision=revision, flags=flags, reviewed_by=name, translated_by=None,
                 suggestion=None, **fields,
-                detail={"accepted_suggestion": json.loads(json.dumps(cur.suggestion_meta))})
+                detail={"accepted_suggestion": dict(cur.suggestion_meta or {})})
 
     return with_retry(run)
 

@@ -32,7 +32,7 @@ def _unit(page: dict[str, object], source: str) -> dict[str, object]:
 
 
 def test_edited_story_keeps_its_approved_translation_until_the_change_is_reviewed(
-        desk: Desk, tmp_path: object) -> None:
+        desk: Desk) -> None:
     page = desk.edition_json(f"fa/{SLUG}.json")
     assert page["translation_status"] == "approved" and page["updated"] is None
     assert _unit(page, OLD)["text"] == PERSIAN[OLD]
