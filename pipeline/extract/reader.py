@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pipeline.errors import InputError
+from pipeline.textcheck import check_decoded
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +82,9 @@ def decode(data: bytes, path: Path | str) -> str:
     if len(data) > MAX_BYTES:
         raise InputError(f"input over the {MAX_BYTES / 1e6:.0f} MB limit", path=path)
     if str(path).lower().endswith((".html", ".htm", ".xhtml")) or looks_like_html(data):
-        return decode_html(data, path)
-    if data.startswith(b"\xef\xbb\xbf"):
+        return decode_html(data, path)  # its units are checked for controls after extraction
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    if bom:
         data = data[3:]
     nul = data.find(b"\x00", 0, 8192)
     if nul >= 0:
@@ -95,6 +97,7 @@ def decode(data: bytes, path: Path | str) -> str:
             f"invalid UTF-8 at byte offset {exc.start} (byte 0x{data[exc.start]:02x}); "
             "save the file as UTF-8", path=path, line=line,
         ) from None
+    check_decoded(text, data, path=path, start=bom)  # a NUL or control anywhere, not only early
     if not text.strip():
         raise InputError("empty file: nothing to extract", path=path)
     return text
