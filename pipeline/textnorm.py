@@ -20,6 +20,9 @@ _FOLD_TABLE = str.maketrans(
            "\u2068\u2069\ufeff"},
     }
 )
+#: Any character the table changes: str.translate walks a dict per character, so it is run
+#: only on text that has one (Arabic-script text; not English with curly quotes).
+_FOLD_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in _FOLD_TABLE) + "]")
 _SPACE = re.compile(r"\s+")
 
 
@@ -33,7 +36,9 @@ def fold(text: str) -> str:
     """
     if text.isascii():  # most English text: nothing to normalise or translate (same result)
         return " ".join(text.split()).casefold()
-    text = unicodedata.normalize("NFKC", text).translate(_FOLD_TABLE)
+    text = unicodedata.normalize("NFKC", text)
+    if _FOLD_CHARS.search(text):
+        text = text.translate(_FOLD_TABLE)
     # str.split() splits on exactly the characters \s matches; join is faster than re.sub.
     return " ".join(text.split()).casefold()
 

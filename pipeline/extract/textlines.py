@@ -38,7 +38,7 @@ def read_lines(text: str) -> list[Line]:
     block = 0
     prev_raw = ""
     for raw in raws:
-        t = " ".join(raw.replace("\u00a0", " ").split())
+        t = " ".join(raw.split())  # str.split() splits on NBSP and the other spaces too
         if not t:
             block += 1
             prev_raw = ""
