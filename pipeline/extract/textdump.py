@@ -306,6 +306,8 @@ def _post(
     if title_i is None:
         return None
     body = idx[idx.index(title_i) + 1:]
+    if caption is not None and body and page.keys[body[0]] == page.keys[caption]:
+        body.pop(0)  # the caption's second copy, under the title
     tags: tuple[str, ...] = ()
     for i in range(s0, e0):  # a tag line may sit among the closing widgets
         m = _TAGS.match(lines[i].text)
@@ -387,6 +389,16 @@ def _post(
 def _header(page: _Page, idx: list[int], *, listing: bool) -> tuple[int | None, int | None, int | None]:
     """(caption, category, title) line indices at the start of a post."""
     lines = page.lines
+    # A line that repeats around another (`caption / title / caption`) is an image's alt text
+    # printed before and after the image's caption slot: the line between is the title, and a
+    # short label above the first copy is the category.
+    head = idx[:8]
+    for p in range(len(head) - 2):
+        x, y, z = head[p], head[p + 1], head[p + 2]
+        if page.keys[x] == page.keys[z] != page.keys[y] and ch.is_short(lines[x].text) \
+                and heading_like(page, y) and not texty(lines[y].text):
+            cat = head[p - 1] if p >= 1 and label(page, head[p - 1]) else None
+            return x, cat, y
     # A dateline under the title fixes the title (and a short label above it is the category).
     for p, i in enumerate(idx[:6]):
         if p >= 1 and header_meta(lines[i].text) and ch.is_short(lines[idx[p - 1]].text):
