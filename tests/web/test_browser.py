@@ -123,3 +123,28 @@ def test_interface_in_persian_is_right_to_left(browser_as: Callable[..., Any],
     page.goto(f"/editor/{web.slug}/fa")  # the choice sticks without ?ui=
     assert page.evaluate("document.documentElement.dir") == "rtl"
     page.screenshot(path=str(ARTIFACTS / "web-editor-fa-ui.png"), full_page=True)
+
+
+def test_hostile_text_stays_inert_on_the_editor_screens(browser_as: Callable[..., Any],
+                                                        web: Web) -> None:
+    from tests.factories import add_article
+    from tests.web.conftest import fill_machine
+
+    add_article(web.store, "hostile", [("title", "<img src=x onerror=alert('title')>"),
+                                       ("paragraph", "<script>alert('source')</script>")])
+    fill_machine(web.store, "hostile", {"fa": ["<svg onload=alert('t')>", "<script>alert(2)</script>"]})
+    for unit in web.unit_ids("hostile"):
+        tr.change(web.store, unit, "fa", Action.APPROVE, who="<img src=x onerror=alert('who')>")
+    page = browser_as("ada")
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    for path in ("/editor", "/editor/hostile/fa", "/dashboard", "/editor/hostile/ar?include=machine"):
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+    assert dialogs == []
+    assert page.evaluate("document.querySelectorAll('main img, main svg, main script').length") == 0
+    page.goto("/editor/hostile/fa")
+    frame = page.locator("iframe.preview").content_frame
+    assert frame.locator("h1").inner_text() == "<svg onload=alert('t')>"
+    page.screenshot(path=str(ARTIFACTS / "web-editor-hostile.png"), full_page=True)
+    assert dialogs == []
