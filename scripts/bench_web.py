@@ -55,6 +55,8 @@ def server_ms(response: httpx.Response, metric: str = "app") -> float:
 
 
 def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
@@ -199,6 +201,15 @@ def main() -> None:
                     accounts.add_user(store, name, Role.ADMIN if name == "editor"
                                       else Role.REVIEWER, password=PASSWORD, targets=LANGS)
             tokens = {name: accounts.new_token(store, name) for name in names}
+            # Each reviewer gets an article of its own that still has machine text in ar, so
+            # a reused workspace still gives every reviewer work.
+            articles = [r[0] for r in store.conn.execute(
+                "SELECT u.article_id FROM units u JOIN translations t ON t.unit_id = u.id"
+                " AND t.lang = 'ar' WHERE t.status = 'machine' GROUP BY u.article_id"
+                " HAVING count(*) >= ? ORDER BY u.article_id LIMIT ?",
+                (args.approvals, len(names)))]
+            if len(articles) < len(names):
+                raise SystemExit("not enough articles with work left; use a fresh workspace")
             unit = store.conn.execute(
                 "SELECT id FROM units WHERE article_id = 'article-00001' ORDER BY position"
                 " LIMIT 1 OFFSET 50").fetchone()[0]
@@ -239,7 +250,7 @@ def main() -> None:
 
         results: list[tuple] = []
         barrier = threading.Barrier(len(names))
-        threads = [threading.Thread(target=reviewer, args=(base, tokens[n], f"article-{i:05d}",
+        threads = [threading.Thread(target=reviewer, args=(base, tokens[n], articles[i],
                                                            args.approvals, results, barrier))
                    for i, n in enumerate(names)]
         t0 = time.perf_counter()
