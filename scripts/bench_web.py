@@ -248,6 +248,10 @@ def main() -> None:
                   f"median {statistics.median(cpu):6.2f} ms ({med / base_ms:.1f}x baseline"
                   f"{vs_lib}) [{verdict}]")
 
+        count_sql = ("SELECT count(*) FROM events WHERE action = 'approve' AND lang = 'ar'"
+                     " AND who LIKE 'reviewer%'")
+        with open_store(db) as store:
+            approved_before = store.conn.execute(count_sql).fetchone()[0]
         results: list[tuple] = []
         barrier = threading.Barrier(len(names))
         threads = [threading.Thread(target=reviewer, args=(base, tokens[n], articles[i],
@@ -273,9 +277,7 @@ def main() -> None:
               f"[{'ok' if pct(server, 0.95) < 50 else 'OVER 50 ms'}]; errors: {len(errors)}"
               + (f" {sorted({r[1] for r in errors})}" if errors else ""))
         with open_store(db) as store:
-            approved = store.conn.execute(
-                "SELECT count(*) FROM events WHERE action = 'approve' AND lang = 'ar'"
-                " AND who LIKE 'reviewer%'").fetchone()[0]
+            approved = store.conn.execute(count_sql).fetchone()[0] - approved_before
         print(f"server CPU: {server_cpu:.2f}s for {len(ok)} claim+approve pairs -> "
               f"{1000 * server_cpu / max(1, len(ok)):.1f} ms per pair (HTTP, guard, library, "
               "SQLite), whatever the machine's load")
