@@ -23,7 +23,8 @@ _KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
           (stat.S_ISBLK, "a block device"))
 
 
-def _kind(mode: int) -> str:
+def kind(mode: int) -> str:
+    """What a non-regular file is, as a sentence says it ("a named pipe (FIFO)")."""
     return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
@@ -44,14 +45,14 @@ def _open(path: Path, nofollow: bool = False) -> int:
         except OSError:
             mode = 0
         if mode and not stat.S_ISREG(mode):
-            raise InputError(f"is {_kind(mode)}, not a regular file", path=path) from None
+            raise InputError(f"is {kind(mode)}, not a regular file", path=path) from None
         raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
 
 
 def _checked(fd: int, path: Path, max_bytes: int, what: str) -> int:
     st = os.fstat(fd)
     if not stat.S_ISREG(st.st_mode):
-        raise InputError(f"is {_kind(st.st_mode)}, not a regular file; give a {what} file",
+        raise InputError(f"is {kind(st.st_mode)}, not a regular file; give a {what} file",
                          path=path)
     if st.st_size > max_bytes:
         raise InputError(f"file too large ({size_text(st.st_size)}, over the "
