@@ -29,11 +29,6 @@ def temp_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
 
 
-def is_temp_name(name: str) -> bool:
-    """True for a name temp_name made (an interrupted run's leftover)."""
-    return name.startswith(".") and name.endswith(".tmp")
-
-
 def _create(path: Path, mode: int) -> tuple[int, Path]:
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
     for _ in range(_ATTEMPTS):
