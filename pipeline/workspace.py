@@ -115,6 +115,19 @@ def _lang_tags(v: Any) -> dict[str, str]:
     return out
 
 
+def _device_index(v: Any) -> tuple[int, ...]:
+    if (not isinstance(v, list) or not v
+            or not all(isinstance(x, int) and not isinstance(x, bool) and 0 <= x <= 1024 for x in v)):
+        raise ValueError("must be a list of GPU numbers like [0, 1]")
+    return tuple(v)
+
+
+def _scheduler_address(v: Any) -> str:
+    if not isinstance(v, str) or "://" not in v or len(v) > 512:
+        raise ValueError("must be a Dask scheduler address like tcp://10.0.0.5:8786")
+    return v
+
+
 # section -> key -> validator. The single description of what pipeline.toml may hold.
 SCHEMA: dict[str, dict[str, Callable[[Any], Any]]] = {
     "languages": {"source": _lang, "targets": _langs},
@@ -131,6 +144,8 @@ SCHEMA: dict[str, dict[str, Callable[[Any], Any]]] = {
         "batch_size": _int_range(1, 4096),
         "device": _choice("cpu", "cuda", "auto"),
         "compute_type": _str,
+        "device_index": _device_index,
+        "cluster": _scheduler_address,
     },
     "review": {"four_eyes": _bool, "claim_minutes": _int_range(1, 10080, " (minutes; 10080 is a week)")},
     "export": {
@@ -139,6 +154,7 @@ SCHEMA: dict[str, dict[str, Callable[[Any], Any]]] = {
         "persian_calendar": _choice("gregorian", "solar_hijri"),
         "base_url": base_url,
         "formats": _str_list,
+        "on_source_change": _choice("keep_with_notice", "withdraw", "machine_with_notice"),
     },
     "checks": {"disabled": _str_list},
     "interchange": {"lang_tags": _lang_tags},
@@ -165,6 +181,8 @@ class Settings:
     batch_size: int = 64
     device: str = "cpu"
     compute_type: str = "int8"
+    device_index: tuple[int, ...] = (0,)
+    cluster: str | None = None
     four_eyes: bool = False
     claim_minutes: int = 30
     include_machine: bool = False
@@ -172,6 +190,7 @@ class Settings:
     persian_calendar: str = "gregorian"
     base_url: str | None = None
     formats: tuple[str, ...] = ("html",)
+    on_source_change: str = "keep_with_notice"
     disabled_checks: tuple[str, ...] = ()
     lang_tags: dict[str, str] = field(default_factory=dict)  # code -> tag in TMX/XLIFF files
 
@@ -294,8 +313,10 @@ min_translated_by_lang = {{}}
 [translate]
 beam = 4
 batch_size = 64
-device = "cpu"
+device = "cpu"           # cpu, cuda or auto
 compute_type = "int8"
+# device_index = [0, 1]   # with device = "cuda": one model replica on each of these GPUs
+# cluster = "tcp://10.0.0.5:8786"   # decode on a Dask cluster (pip install "pipeline[dask]")
 
 [review]
 four_eyes = false        # a reviewer cannot approve text they wrote
@@ -305,6 +326,10 @@ claim_minutes = 30       # how long a claimed unit stays with its reviewer
 include_machine = false  # publish unreviewed machine translation, with a notice
 min_completeness_by_lang = {{}}
 persian_calendar = "gregorian"   # or "solar_hijri"
+# When the English of a published article changes: keep the last approved translation with a
+# notice until the change is reviewed ("keep_with_notice"), hold the article back ("withdraw"),
+# or show the machine's suggestion for the changed paragraphs, with a notice ("machine_with_notice").
+on_source_change = "keep_with_notice"
 # base_url = "https://example.org/editions/"   # where <out> is published: absolute hreflang
 
 [interchange]

@@ -120,6 +120,7 @@ def check_po(path: str | Path, *, max_bytes: int = MAX_PO_BYTES) -> CheckedPo:
     path = Path(path)
     data = _read(path, max_bytes)
     text, codec = decode(data, path)
+    del data  # the bytes are not needed once decoded (a big catalog's second copy)
     entries, header = strict.parse(str(path), text)
     charset = _header_charset(header)
     used = "utf-8" if charset is None or charset.lower() in _PLACEHOLDER_CHARSETS else \
