@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import codecs
 import errno
+import fcntl
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from pipeline.errors import InputError
 
@@ -78,6 +80,24 @@ def check_regular(path: str | Path, *, max_bytes: int, what: str = "input") -> i
         return _checked(fd, path, max_bytes, what)
     finally:
         os.close(fd)
+
+
+def open_regular(path: str | Path, *, max_bytes: int, what: str = "input") -> BinaryIO:
+    """A binary file object for streaming readers, after the same checks as read_bytes.
+
+    The check is made on the open descriptor (no window in which the path could be swapped
+    for a FIFO); the descriptor is then switched back to blocking reads.
+    """
+    path = Path(path)
+    fd = _open(path)
+    try:
+        _checked(fd, path, max_bytes, what)
+        flags = fcntl.fcntl(fd, fcntl.F_GETFL)
+        fcntl.fcntl(fd, fcntl.F_SETFL, flags & ~os.O_NONBLOCK)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def read_bytes(path: str | Path, *, max_bytes: int, what: str = "input",

@@ -28,6 +28,8 @@ COMMANDS = {
     "review apply": ["review", "apply", "--lang", "fa"],
     "check --po": ["check", "--po"],
     "models install": ["models", "install", "--from-file"],
+    "tm import": ["tm", "import"],
+    "xliff import": ["xliff", "import"],
 }
 
 
