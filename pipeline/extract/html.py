@@ -31,14 +31,11 @@ def parse_html(text: str, path: Path | str = "<html>") -> list[Draft]:
     """
     import trafilatura  # imported here: it is slow to load and only HTML needs it
     from lxml import etree
-    from trafilatura.utils import load_html
 
-    try:
-        tree = load_html(text)
-    except (ValueError, etree.LxmlError) as exc:
-        raise InputError(f"cannot parse HTML: {exc}", path=path) from None
-    if tree is None:
-        raise InputError("no article text found in the HTML page", path=path)
+    from pipeline.extract.htmltree import parse_page, too_large
+
+    # The whole page or an InputError, never a silent partial (lxml's depth and size limits).
+    tree = parse_page(text, path)
     posts = listing_posts(tree)
     if posts:
         return read_posts(posts)
@@ -53,6 +50,9 @@ def parse_html(text: str, path: Path | str = "<html>") -> list[Draft]:
             with_metadata=False, deduplicate=False,
         )
     except (ValueError, etree.LxmlError) as exc:
+        if too_large(exc):
+            raise InputError("a block of text is over 10 MB, more than the HTML extractor "
+                             "can hold; split it", path=path) from None
         raise InputError(f"cannot parse HTML: {exc}", path=path) from None
     body = getattr(doc, "body", None)
     parts: list[tuple[UnitKind, str]] = []
