@@ -82,7 +82,9 @@ def models_list(workspace: WorkspaceOpt = None, engine: EngineOpt = None,
     installed = packages.installed()
     langs = s.languages if s else ALL_LANGS
     models = [describe(m) for m in (s.models if s else ())]
-    legs = installed if kind.name == "argos" else [leg for _, ls in models for leg in ls]
+    # As in ct2models.model_legs: the first model covering a pair wins, so it is listed last.
+    legs = installed if kind.name == "argos" else [
+        leg for _, ls in reversed(models) for leg in ls]
     table = route_table(langs, legs)
     if as_json:
         print_json({
