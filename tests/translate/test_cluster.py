@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -22,91 +18,12 @@ from pipeline.models import Article, Unit, UnitKind
 from pipeline.store import open_store
 from pipeline.store.articles import save_article
 from pipeline.workspace import Settings, init
+from tests.cluster import DASK, Cluster, free_port, start_cluster, worker_env
 from tests.conftest import CORPUS
 from tests.translate.conftest import ROOT, run_cli
 
 pytest.importorskip("distributed")
-DASK = Path(sys.executable).with_name("dask")
 pytestmark = pytest.mark.skipif(not DASK.exists(), reason="the dask command is not installed")
-
-#: Every process the fixture starts ends by itself after this long, whatever the test does.
-LIFETIME = "300s"
-
-
-@dataclass
-class Cluster:
-    """A scheduler and workers started for one test; stopped by PID at the end."""
-
-    address: str
-    scheduler: subprocess.Popen[bytes]
-    workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
-    worker_dirs: list[Path] = field(default_factory=list)
-
-    def stop(self) -> None:
-        for proc in [*self.workers, self.scheduler]:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in [*self.workers, self.scheduler]:
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _env(packages: Path) -> dict[str, str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "ARGOS_PACKAGES_DIR": str(packages)}
-    env.pop("PIPELINE_WORKSPACE", None)
-    return env
-
-
-def start_cluster(tmp: Path, workers: int = 2, worker_packages: Path | None = None) -> Cluster:
-    """`dask scheduler` and `dask worker` processes (one thread each, no nanny, so a killed
-    worker stays dead) on 127.0.0.1, each with its own empty package directory."""
-    port = _free_port()
-    address = f"tcp://127.0.0.1:{port}"
-    tmp.mkdir(parents=True, exist_ok=True)
-    log = (tmp / "scheduler.log").open("wb")
-    scheduler = subprocess.Popen(
-        [str(DASK), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard",
-         "--idle-timeout", LIFETIME],
-        stdout=log, stderr=subprocess.STDOUT, env=_env(tmp / "none"))
-    cluster = Cluster(address, scheduler)
-    try:
-        for i in range(workers):
-            packages = worker_packages or tmp / f"worker{i}" / "packages"
-            cluster.worker_dirs.append(packages)
-            if worker_packages is None:
-                packages.parent.mkdir(parents=True, exist_ok=True)
-            wlog = (tmp / f"worker{i}.log").open("wb")
-            cluster.workers.append(subprocess.Popen(
-                [str(DASK), "worker", address, "--host", "127.0.0.1", "--nthreads", "1",
-                 "--no-nanny", "--no-dashboard", "--lifetime", LIFETIME, "--death-timeout", "30",
-                 "--memory-limit", "4GB"],
-                stdout=wlog, stderr=subprocess.STDOUT, env=_env(packages)))
-        _wait_for_workers(address, workers)
-    except BaseException:
-        cluster.stop()
-        raise
-    return cluster
-
-
-def _wait_for_workers(address: str, n: int) -> None:
-    from distributed import Client
-
-    deadline = time.time() + 60
-    with Client(address, timeout=30, set_as_default=False) as client:
-        while len(client.scheduler_info()["workers"]) < n:
-            if time.time() > deadline:
-                raise AssertionError(f"only {len(client.scheduler_info()['workers'])} of {n} "
-                                     "workers joined")
-            time.sleep(0.2)
 
 
 @pytest.fixture
@@ -166,7 +83,7 @@ def test_cluster_run_writes_what_a_local_run_writes(argos_dir: Path, tmp_path: P
 def test_scheduler_address_from_the_environment(argos_dir: Path, tmp_path: Path,
                                                 cluster: Cluster) -> None:
     ws = _corpus_workspace(tmp_path / "ws", argos_dir)
-    env = {**_env(argos_dir), "PIPELINE_DASK_SCHEDULER": cluster.address}
+    env = {**worker_env(argos_dir), "PIPELINE_DASK_SCHEDULER": cluster.address}
     proc = subprocess.run([sys.executable, "-m", "pipeline", "translate", "-w", str(ws.root),
                            "--lang", "sq", *TRANSLATE], env=env, capture_output=True, text=True,
                           timeout=300)
@@ -176,7 +93,7 @@ def test_scheduler_address_from_the_environment(argos_dir: Path, tmp_path: Path,
 
 def test_no_reachable_scheduler_is_one_line(argos_dir: Path, tmp_path: Path) -> None:
     ws = _corpus_workspace(tmp_path / "ws", argos_dir)
-    address = f"tcp://127.0.0.1:{_free_port()}"  # nothing listens there
+    address = f"tcp://127.0.0.1:{free_port()}"  # nothing listens there
     proc = run_cli("translate", "-w", str(ws.root), "--cluster", address, packages=argos_dir,
                    check=False, timeout=120)
     assert proc.returncode == 1
@@ -229,7 +146,7 @@ def _start_run(ws: Settings, address: str, argos_dir: Path) -> subprocess.Popen[
     return subprocess.Popen(
         [sys.executable, "-m", "pipeline", "translate", "-w", str(ws.root), "--cluster", address,
          *SLOW, "--quiet"],
-        env=_env(argos_dir), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        env=worker_env(argos_dir), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 def _wait_for(db: Path, proc: subprocess.Popen[bytes], committed: int) -> None:
