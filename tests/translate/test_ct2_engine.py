@@ -382,7 +382,8 @@ def test_a_shipped_model_is_checked_before_it_enters_a_workers_cache(
 def test_a_ct2_route_runs_on_a_dask_cluster_as_it_runs_locally(ct2_models: dict[str, Path],
                                                                tmp_path: Path) -> None:
     pytest.importorskip("distributed")
-    from tests.translate.test_cluster import DASK, TRANSLATE, _rows, start_cluster
+    from tests.cluster import DASK, start_cluster
+    from tests.translate.test_cluster import TRANSLATE, _rows
 
     if not DASK.exists():
         pytest.skip("the dask command is not installed")
