@@ -190,6 +190,23 @@ def _scheduler_address(v: Any) -> str:
         raise ValueError("must be a Dask scheduler address like tcp://10.0.0.5:8786")
     return v
 
+_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
+
+
+def _lang_tags(v: Any) -> dict[str, str]:
+    """Language code -> the tag written in TMX/XLIFF files, e.g. { fa = "fa-IR" }."""
+    if not isinstance(v, dict):
+        raise ValueError('must be a table of language = tag, e.g. { fa = "fa-IR" }')
+    out = {}
+    for k, tag in v.items():
+        code = _lang(k)
+        if not isinstance(tag, str) or not _TAG.match(tag):
+            raise ValueError(f"{k}: {tag!r} is not a language tag like fa-IR")
+        if tag.replace("_", "-").split("-")[0].lower() != code.split("-")[0].lower():
+            raise ValueError(f"{k}: {tag!r} is a tag of another language (expected {code}-...)")
+        out[code] = tag.replace("_", "-")
+    return out
+
 
 # section -> key -> validator. The single description of what pipeline.toml may hold.
 SCHEMA: dict[str, dict[str, Callable[[Any], Any]]] = {
@@ -221,6 +238,7 @@ SCHEMA: dict[str, dict[str, Callable[[Any], Any]]] = {
         "formats": _str_list,
     },
     "checks": {"disabled": _str_list},
+    "interchange": {"lang_tags": _lang_tags},
 }
 
 
@@ -256,6 +274,7 @@ class Settings:
     base_url: str | None = None
     formats: tuple[str, ...] = ("html",)
     disabled_checks: tuple[str, ...] = ()
+    lang_tags: dict[str, str] = field(default_factory=dict)  # code -> tag in TMX/XLIFF files
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -391,6 +410,10 @@ include_machine = false  # publish unreviewed machine translation, with a notice
 min_completeness_by_lang = {{}}
 persian_calendar = "gregorian"   # or "solar_hijri"
 # base_url = "https://example.org/editions/"   # where <out> is published: absolute hreflang
+
+[interchange]
+# Language tags written in TMX and XLIFF files, e.g. lang_tags = {{ fa = "fa-IR" }}
+lang_tags = {{}}
 """
 
 

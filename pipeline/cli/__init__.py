@@ -66,12 +66,14 @@ def _register() -> None:
         export,
         extract,
         glossary,
+        interchange,
         review,
         translate,
         workspace,
     )
 
-    for module in (workspace, extract, glossary, translate, review, catalogs, export, checks):
+    for module in (workspace, extract, glossary, translate, review, catalogs, interchange, export,
+                   checks):
         module.register(app)
 
 
