@@ -83,13 +83,6 @@ def _str_list(v: Any) -> tuple[str, ...]:
     return tuple(v)
 
 
-def _device_index(v: Any) -> tuple[int, ...]:
-    if (not isinstance(v, list) or not v
-            or not all(isinstance(x, int) and not isinstance(x, bool) and 0 <= x <= 1024 for x in v)):
-        raise ValueError("must be a list of GPU numbers like [0, 1]")
-    return tuple(v)
-
-
 _MODEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _MODEL_KEYS = ("name", "path", "tokenizer", "convention", "languages", "tokens", "licence",
                "version")
@@ -185,11 +178,6 @@ def _engine(v: Any) -> str:
     return str(v)
 
 
-def _scheduler_address(v: Any) -> str:
-    if not isinstance(v, str) or "://" not in v or len(v) > 512:
-        raise ValueError("must be a Dask scheduler address like tcp://10.0.0.5:8786")
-    return v
-
 _TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
 
 
@@ -206,6 +194,19 @@ def _lang_tags(v: Any) -> dict[str, str]:
             raise ValueError(f"{k}: {tag!r} is a tag of another language (expected {code}-...)")
         out[code] = tag.replace("_", "-")
     return out
+
+
+def _device_index(v: Any) -> tuple[int, ...]:
+    if (not isinstance(v, list) or not v
+            or not all(isinstance(x, int) and not isinstance(x, bool) and 0 <= x <= 1024 for x in v)):
+        raise ValueError("must be a list of GPU numbers like [0, 1]")
+    return tuple(v)
+
+
+def _scheduler_address(v: Any) -> str:
+    if not isinstance(v, str) or "://" not in v or len(v) > 512:
+        raise ValueError("must be a Dask scheduler address like tcp://10.0.0.5:8786")
+    return v
 
 
 # section -> key -> validator. The single description of what pipeline.toml may hold.

@@ -195,8 +195,21 @@ def _v_tm(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v_glossary_sync(db: sqlite_utils.Database) -> None:
+    # The CSV file and the table are one glossary: an import must not silently delete or
+    # change terms someone added or changed in the database (`glossary add`) after the last
+    # import, so rows carry when they last changed and every import is recorded.
+    db.table("glossary").add_column("changed_at", str, not_null_default="")
+    db.table("glossary_imports").create(
+        {"id": int, "at": str, "file": str, "terms": int},
+        pk="id",
+        not_null={"at"},
+    )
+
+
 #: Ordered migrations; index + 1 is the schema version each one produces. Append, never edit.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v_exports, _v_tm]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v_exports, _v_tm,
+                                                              _v_glossary_sync]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
