@@ -224,6 +224,15 @@ def _run_with_progress(run: Callable[[Any, Any], RunReport], quiet: bool) -> Run
         return run(on_progress, on_plan)
 
 
+def _warn_non_commercial(s: Settings) -> None:
+    from pipeline.translate.conventions import CONVENTIONS, commercial_use, licence_note
+
+    for m in s.models:
+        licence = m.licence or CONVENTIONS[m.convention].licence
+        if not commercial_use(licence):
+            echo(f"WARNING: model {m.name}: {licence_note(licence)}", err=True)
+
+
 def translate(
     lang: LangOpt = None,
     article: Annotated[str | None, typer.Option(
@@ -284,6 +293,8 @@ def translate(
                 progress=progress, on_plan=on_plan),
             quiet or as_json,
         )
+    if report.engine == "ct2":
+        _warn_non_commercial(s)
     if as_json:
         langs_json = [vars(r) for r in report.langs]
         counted = ("pending", "written", "from_memory", "mask_lost", "skipped", "reused")
@@ -308,17 +319,6 @@ def translate(
              f"({rate:.1f}/s)")
     if report.test_model:
         echo(TEST_MODEL_WARNING, err=True)
-    if report.engine == "ct2":
-        _warn_non_commercial(s)
-
-
-def _warn_non_commercial(s: Settings) -> None:
-    from pipeline.translate.conventions import CONVENTIONS, commercial_use, licence_note
-
-    for m in s.models:
-        licence = m.licence or CONVENTIONS[m.convention].licence
-        if not commercial_use(licence):
-            echo(f"WARNING: model {m.name}: {licence_note(licence)}", err=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -113,6 +113,13 @@ class _Tokenizer:
         return str(self._tok.decode(list(tokens)))
 
 
+def _framed(leg: PackageInfo, tokens: list[str]) -> list[str]:
+    """A multilingual model's language tokens around a sentence's pieces (conventions.py)."""
+    if not leg.source_prefix and not leg.source_suffix:
+        return tokens
+    return [*leg.source_prefix, *tokens, *leg.source_suffix]
+
+
 class Engine:
     """Translates lists of sentences along a route; caches one Translator per package."""
 
@@ -224,10 +231,3 @@ class Engine:
                 score = float(res.scores[0]) if res.scores else 0.0
                 done[unique[i]] = Output(tok.decode(hyp).strip(), score)
         return [done.get(t, Output(t, 0.0)) for t in texts]
-
-
-def _framed(leg: PackageInfo, tokens: list[str]) -> list[str]:
-    """A multilingual model's language tokens around a sentence's pieces (conventions.py)."""
-    if not leg.source_prefix and not leg.source_suffix:
-        return tokens
-    return [*leg.source_prefix, *tokens, *leg.source_suffix]
