@@ -33,7 +33,10 @@ LANGS = ("en", "fa", "ar", "sq")
 TOKENS = {
     "nllb": {"en": "eng_Latn", "fa": "pes_Arab", "ar": "arb_Arab", "sq": "als_Latn"},
     "m2m100": {lang: f"__{lang}__" for lang in LANGS},
+    "madlad": {lang: f"<2{lang}>" for lang in LANGS},
 }
+TOKENIZER = {"nllb": "sentencepiece.bpe.model", "m2m100": "sentencepiece.bpe.model",
+             "madlad": "spiece.model"}
 TEXT = {
     "en": [("title", "Council approves the school budget"),
            ("paragraph", "The city council met on Tuesday. It approved money for new schools.")],
@@ -50,7 +53,7 @@ def ct2_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     builder = load_builder()
     out = tmp_path_factory.mktemp("ct2")
     return {conv: builder.build_ct2_model(out / f"{conv}-test", convention=conv, seed=seed)
-            for seed, conv in enumerate(("nllb", "m2m100"), start=1)}
+            for seed, conv in enumerate(("nllb", "m2m100", "madlad"), start=1)}
 
 
 def entry(name: str, path: Path | str, convention: str, extra: str = "") -> str:
@@ -85,7 +88,7 @@ def test_builder_puts_the_conventions_tokens_in_the_vocabulary(ct2_models: dict[
     import sentencepiece as spm
 
     for conv, path in ct2_models.items():
-        sp = spm.SentencePieceProcessor(model_file=str(path / "sentencepiece.bpe.model"))
+        sp = spm.SentencePieceProcessor(model_file=str(path / TOKENIZER[conv]))
         vocab = set(json.loads((path / "shared_vocabulary.json").read_text(encoding="utf-8")))
         for token in TOKENS[conv].values():
             assert sp.piece_to_id(token) != sp.unk_id(), token
@@ -137,7 +140,7 @@ def test_a_model_translates_between_two_non_english_languages_directly(
     assert {t.pivot for t in translations(ws, target)} == {f"{source}>{target}"}
 
 
-@pytest.mark.parametrize("conv", ["nllb", "m2m100"])
+@pytest.mark.parametrize("conv", ["nllb", "m2m100", "madlad"])
 def test_the_language_tokens_are_sent_and_the_target_prefix_forced(
         ct2_models: dict[str, Path], tmp_path: Path, conv: str) -> None:
     import ctranslate2
@@ -150,23 +153,28 @@ def test_the_language_tokens_are_sent_and_the_target_prefix_forced(
     assert to_fa is not None and to_ar is not None and not to_fa.pivoted
     engine = Engine(FAST)
     text = "The council met on Tuesday."
-    sp = spm.SentencePieceProcessor(model_file=str(ct2_models[conv] / "sentencepiece.bpe.model"))
+    sp = spm.SentencePieceProcessor(model_file=str(ct2_models[conv] / TOKENIZER[conv]))
     pieces = sp.encode(text, out_type=str)
     tokens = TOKENS[conv]
-    assert engine.source_tokens(to_fa.legs[0], text) == [tokens["en"], *pieces, "</s>"]
-    assert to_fa.legs[0].target_prefix == tokens["fa"]
+    # NLLB and M2M-100: the source language's token first and a forced target token; MADLAD:
+    # the target language's token first and no target prefix.
+    madlad = conv == "madlad"
+    source = [tokens["fa" if madlad else "en"], *pieces, "</s>"]
+    assert engine.source_tokens(to_fa.legs[0], text) == source
+    assert to_fa.legs[0].target_prefix == ("" if madlad else tokens["fa"])
     # The engine's output is exactly the family's documented calling pattern, prefix stripped.
     raw = ctranslate2.Translator(str(ct2_models[conv]), compute_type="int8", intra_threads=1)
-    res = raw.translate_batch([[tokens["en"], *pieces, "</s>"]], target_prefix=[[tokens["fa"]]],
+    res = raw.translate_batch([source], target_prefix=None if madlad else [[tokens["fa"]]],
                               beam_size=FAST.beam, max_decoding_length=FAST.decoding_cap(
-                                  len(pieces) + 2), replace_unknowns=True)
-    hyp = res[0].hypotheses[0]
-    assert hyp[0] == tokens["fa"]
+                                  len(source)), replace_unknowns=True)
+    hyp = res[0].hypotheses[0][0 if madlad else 1:]
+    assert madlad or res[0].hypotheses[0][0] == tokens["fa"]
     [fa] = engine.translate(to_fa, [text])
-    assert fa.text == sp.decode_pieces(hyp[1:]).strip()
+    assert fa.text == sp.decode_pieces(hyp).strip()
     assert not fa.text.startswith(tokens["fa"])
     [ar] = engine.translate(to_ar, [text])
-    assert ar.text != fa.text  # another target token, another output: the token reaches the model
+    # Another target token, another output (at least its score): the token reaches the model.
+    assert (ar.text, ar.score) != (fa.text, fa.score)
 
 
 def test_the_cache_signature_tells_models_apart(ct2_models: dict[str, Path],
