@@ -26,7 +26,9 @@ TEST_MODEL_WARNING = (
 )
 
 models_app = typer.Typer(
-    name="models", help="Argos translation packages: list, install, remove.",
+    name="models",
+    help="Translation models: Argos packages (list, install, remove) and the ct2 models of "
+         "pipeline.toml (list).",
     no_args_is_help=True, rich_markup_mode=None,
 )
 
@@ -262,10 +264,7 @@ def translate(
         "--cluster", envvar="PIPELINE_DASK_SCHEDULER", show_envvar=True,
         help="Decode on a Dask cluster: its scheduler address, e.g. tcp://10.0.0.5:8786 "
              "(default: translate.cluster; needs pip install \"pipeline[dask]\").")] = None,
-    engine: Annotated[str | None, typer.Option(
-        "--engine", help="Where the models come from: argos (installed packages) or ct2 (the "
-                         "CTranslate2 models in [[translate.models]]) (default: translate.engine, "
-                         "argos).")] = None,
+    engine: EngineOpt = None,
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="No progress bar and no summary.")] = False,
     as_json: JsonOpt = False,
