@@ -8,6 +8,7 @@ import json
 import shutil
 import sqlite3
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -283,13 +284,18 @@ def test_a_vocabulary_without_a_language_token_is_one_line(
     assert f"no language token {token!r}" in line and "translate.models 'mismatch'" in line
 
 
-def test_a_model_directory_without_its_tokenizer_is_one_line(ct2_models: dict[str, Path],
-                                                             tmp_path: Path) -> None:
+@pytest.mark.parametrize(("damage", "message"), [
+    (lambda f: f.unlink(), "no tokenizer"),
+    (lambda f: f.write_bytes(b"\x00garbage" * 300), "the tokenizer cannot be loaded"),
+])
+def test_a_missing_or_broken_tokenizer_is_one_line(ct2_models: dict[str, Path], tmp_path: Path,
+                                                   damage: Callable[[Path], object],
+                                                   message: str) -> None:
     copy = tmp_path / "copy"
     shutil.copytree(ct2_models["nllb"], copy)
-    (copy / "sentencepiece.bpe.model").unlink()
+    damage(copy / "sentencepiece.bpe.model")
     ws = workspace(tmp_path / "ws", "en", ("fa",), entry("bare", copy, "nllb"))
-    assert "no tokenizer" in _one_line_error(ws, 1)
+    assert message in _one_line_error(ws, 1)
 
 
 @pytest.mark.parametrize(("entries", "message"), [
