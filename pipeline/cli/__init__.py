@@ -63,6 +63,7 @@ def _register() -> None:
     from pipeline.cli import (
         catalogs,
         checks,
+        corrections,
         export,
         extract,
         glossary,
@@ -73,7 +74,7 @@ def _register() -> None:
     )
 
     for module in (workspace, extract, glossary, translate, review, catalogs, interchange, export,
-                   checks):
+                   corrections, checks):
         module.register(app)
 
 

@@ -8,7 +8,6 @@ import json
 import shutil
 import sqlite3
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -284,18 +283,30 @@ def test_a_vocabulary_without_a_language_token_is_one_line(
     assert f"no language token {token!r}" in line and "translate.models 'mismatch'" in line
 
 
-@pytest.mark.parametrize(("damage", "message"), [
-    (lambda f: f.unlink(), "no tokenizer"),
-    (lambda f: f.write_bytes(b"\x00garbage" * 300), "the tokenizer cannot be loaded"),
-])
-def test_a_missing_or_broken_tokenizer_is_one_line(ct2_models: dict[str, Path], tmp_path: Path,
-                                                   damage: Callable[[Path], object],
-                                                   message: str) -> None:
+def test_a_model_directory_without_its_tokenizer_is_one_line(ct2_models: dict[str, Path],
+                                                             tmp_path: Path) -> None:
     copy = tmp_path / "copy"
     shutil.copytree(ct2_models["nllb"], copy)
-    damage(copy / "sentencepiece.bpe.model")
+    (copy / "sentencepiece.bpe.model").unlink()
     ws = workspace(tmp_path / "ws", "en", ("fa",), entry("bare", copy, "nllb"))
-    assert message in _one_line_error(ws, 1)
+    assert "no tokenizer" in _one_line_error(ws, 1)
+
+
+def test_a_broken_tokenizer_fails_its_languages_and_translates_nothing(
+        ct2_models: dict[str, Path], tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(ct2_models["nllb"], copy)
+    (copy / "sentencepiece.bpe.model").write_bytes(b"\x00garbage" * 300)
+    ws = workspace(tmp_path / "ws", "en", ("fa",), entry("bare", copy, "nllb"))
+    proc = run_cli("translate", "-w", str(ws.root), packages=ws.root / "argos", check=False,
+                   timeout=120)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    [line] = [x for x in proc.stderr.splitlines() if x.startswith("error:")]
+    assert "fa not translated" in line and "the tokenizer cannot be loaded" in line
+    assert "sentencepiece.bpe.model" in line
+    assert "NON-COMMERCIAL" not in proc.stderr  # nothing was translated with the model
+    with sqlite3.connect(ws.database) as conn:
+        assert conn.execute("SELECT count(*) FROM events WHERE action='machine'").fetchone() == (0,)
 
 
 @pytest.mark.parametrize(("entries", "message"), [
