@@ -70,3 +70,15 @@ class ModelError(PipelineError):
 
 class NetworkUnavailable(ModelError):
     """The package index cannot be reached."""
+
+
+class PermissionDenied(PipelineError):
+    """The signed-in person's role or languages do not allow the action (the web answers 403)."""
+
+
+class AuthError(PipelineError):
+    """A sign-in, session or API token was refused (wrong password, expired, rate-limited)."""
+
+
+class RateLimited(AuthError):
+    """Too many failed sign-ins for a name or a client address; wait and try again."""

@@ -45,11 +45,14 @@ def _register() -> None:
         extract,
         glossary,
         review,
+        serve,
         translate,
+        users,
         workspace,
     )
 
-    for module in (workspace, extract, glossary, translate, review, catalogs, export, checks):
+    for module in (workspace, extract, glossary, translate, review, catalogs, export, checks,
+                   users, serve):
         module.register(app)
 
 
