@@ -64,11 +64,18 @@ def articles(store: Store) -> list[ArticleMeta]:
     ]
 
 
-def tallies(store: Store, langs: Sequence[str]) -> dict[str, dict[str, Tally]]:
-    """slug -> lang -> Tally, in one grouped query (units without a row count as untranslated)."""
+def tallies(store: Store, langs: Sequence[str], *,
+            article: str | None = None) -> dict[str, dict[str, Tally]]:
+    """slug -> lang -> Tally, in one grouped query (units without a row count as untranslated).
+
+    With `article`, only that article (the editor's screen), through the units_article index.
+    """
     out: dict[str, dict[str, Tally]] = {}
+    one = "" if article is None else " AND article_id = ?"
+    extra: tuple[str, ...] = () if article is None else (article,)
     totals = dict(store.conn.execute(
-        "SELECT article_id, count(*) FROM units WHERE obsolete = 0 GROUP BY article_id"
+        f"SELECT article_id, count(*) FROM units WHERE obsolete = 0{one} GROUP BY article_id",
+        extra,
     ).fetchall())
     for slug, total in totals.items():
         out[slug] = {lang: Tally(total=total) for lang in langs}
@@ -79,9 +86,9 @@ def tallies(store: Store, langs: Sequence[str]) -> dict[str, dict[str, Tally]]:
         "  AND coalesce(t.origin, '') NOT IN (?, ?)) AS test_model,"
         " (t.text IS NULL OR trim(t.text) = '') AS empty, count(*)"
         " FROM units u JOIN translations t ON t.unit_id = u.id"
-        f" WHERE u.obsolete = 0 AND t.lang IN ({marks})"
+        f" WHERE u.obsolete = 0 AND t.lang IN ({marks}){one.replace('article_id', 'u.article_id')}"
         " GROUP BY 1, 2, 3, 4, 5",
-        (FLAG_TEST_MODEL, *HUMAN_ORIGINS, *langs),
+        (FLAG_TEST_MODEL, *HUMAN_ORIGINS, *langs, *extra),
     )
     for slug, lang, status, test_model, empty, n in rows:
         tally = out[slug][lang]

@@ -112,6 +112,38 @@ def require(request: Request, action: Action | str, lang: str | None = None, *,
     return user
 
 
+def form_data(request: Request) -> dict[str, str]:
+    """The urlencoded form of a POST, from a sync handler (which Starlette runs in a thread).
+
+    The guard has already read the body (and checked its CSRF token); this parses it.
+    """
+    import anyio.from_thread
+
+    async def read() -> dict[str, str]:
+        data = await request.form()
+        return {k: v for k, v in data.items() if isinstance(v, str)}
+
+    return anyio.from_thread.run(read)
+
+
+def json_body(request: Request) -> dict[str, Any]:
+    """The JSON object of an API request, from a sync handler; UsageError (400) if it is not one."""
+    import json
+
+    import anyio.from_thread
+
+    raw = anyio.from_thread.run(request.body)
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UsageError(f"the request body is not JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise UsageError("the request body must be a JSON object")
+    return data
+
+
 def require_lang(request: Request, lang: str) -> str:
     """`lang` if it is a target language of the workspace; NotFound (404) otherwise."""
     if lang not in settings(request).targets:

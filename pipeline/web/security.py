@@ -34,9 +34,10 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "object-src 'none'; frame-src 'self'; frame-ancestors 'none'; form-action 'self'; "
        "base-uri 'none'")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-#: Paths a signed-out visitor may reach: the sign-in page and the package's static files.
+#: Paths a signed-out visitor may reach: the sign-in page and the package's static files (the
+#: editions' stylesheet, which the sandboxed preview loads without cookies, is one).
 PUBLIC_PATHS = frozenset({"/signin"})
-PUBLIC_PREFIXES = ("/static/",)
+PUBLIC_PREFIXES = ("/static/", "/preview/assets/")
 #: A form or JSON body larger than this is refused before it is read into memory (413).
 MAX_BODY = 2 * 1024 * 1024
 
@@ -79,17 +80,19 @@ class Guard:
             await _signed_out(request)(scope, receive, send)
             return
 
-        if scope["method"] not in SAFE_METHODS and via != "token":
+        if scope["method"] not in SAFE_METHODS:
             body = await _read_body(receive)
             if body is None:
                 await error_response(request, 413, say(request, "too_large"))(scope, receive, send)
                 return
-            expected = session.csrf if session else request.cookies.get(SIGNIN_COOKIE, "")
-            given = request.headers.get(CSRF_HEADER) or _form_field(request, body, CSRF_FIELD)
-            if not expected or not given or not hmac.compare_digest(expected, given):
-                await error_response(request, 403, say(request, "csrf_failed"))(scope, receive, send)
-                return
             receive = _replay(body)
+            if via != "token":  # a browser: the session's (or sign-in form's) token must match
+                expected = session.csrf if session else request.cookies.get(SIGNIN_COOKIE, "")
+                given = request.headers.get(CSRF_HEADER) or _form_field(request, body, CSRF_FIELD)
+                if not expected or not given or not hmac.compare_digest(expected, given):
+                    await error_response(request, 403, say(request, "csrf_failed"))(
+                        scope, receive, send)
+                    return
         if path == "/signin" and user is None:
             state["signin_csrf"] = request.cookies.get(SIGNIN_COOKIE) or secrets.token_urlsafe(32)
         await self.app(scope, receive, send)

@@ -82,6 +82,16 @@ def fill_machine(store: Store, slug: str, texts: dict[str, list[str]]) -> None:
                       engine="ctranslate2")
 
 
+@pytest.fixture(autouse=True)
+def cheap_scrypt(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real scrypt at a lower cost (N=2**10), so the tables of tests do not spend minutes hashing.
+
+    The cost is stored in each hash, so verifying works the same; test_accounts checks the
+    production cost separately.
+    """
+    monkeypatch.setattr(accounts, "SCRYPT_N", 2**10)
+
+
 @pytest.fixture
 def web(workspace: Settings, store: Store) -> Web:
     add_article(store, "budget-vote", STORY, date_iso="2024-05-01")
