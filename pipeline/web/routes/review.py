@@ -29,6 +29,7 @@ from pipeline.permissions import Action
 from pipeline.review import actions, comments
 from pipeline.review import queue as rq
 from pipeline.review.workbench import UnitView, unit_view
+from pipeline.store import now
 from pipeline.store import review as q
 from pipeline.store import translations as tr
 from pipeline.web.context import (
@@ -126,7 +127,7 @@ def queue_page(request: Request) -> Response:
                          after=after, limit=PAGE_SIZE)
     return render(request, "review_queue.html", lang=lang, query=query, page=page,
                   after=after, check_ids=CHECK_IDS, flags=list(FLAGS),
-                  source_lang=settings(request).source,
+                  source_lang=settings(request).source, now=now(),
                   statuses=[s.value for s in q.QUEUE_STATUSES], done=_done(request.query_params))
 
 
@@ -174,8 +175,6 @@ def _unit_response(request: Request, lang: str, unit_id: str, query: Query, *, a
                                      who=user.name)
     template = "review_panel.html" if _hx(request) else "review_unit.html"
     item = view.item
-    from pipeline.store import now
-
     held = (item.claimed_by is not None and item.claimed_by != user.name
             and (item.claim_expires or "") > now())
     response = render(request, template, status=status, lang=lang, v=view, query=query, at=at,
