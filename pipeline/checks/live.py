@@ -6,6 +6,7 @@ The same registry and context as `pipeline check`, so the screen and CI never di
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from pipeline.checks.base import Check, Glossary, GlossaryTerm, UnitContext
 from pipeline.checks.registry import CHECKS, enabled, validate_ids
@@ -16,9 +17,18 @@ from pipeline.store.checks import unit_suppressions
 
 
 def load_glossary(store: Store, lang: str) -> Glossary:
-    """The checks' glossary of one target language (its terms and the `*` ones)."""
-    return Glossary.of([GlossaryTerm(t.term, t.translation, t.keep)
-                        for t in glossary.load(store, lang)])
+    """The checks' glossary of one target language (its terms and the `*` ones).
+
+    Reading the table is cheap; compiling its matchers is not (about 10 ms for 200 terms), so
+    the compiled glossary is kept for as long as the table holds the same terms.
+    """
+    return _compiled(tuple(GlossaryTerm(t.term, t.translation, t.keep)
+                           for t in glossary.load(store, lang)))
+
+
+@lru_cache(maxsize=16)
+def _compiled(terms: tuple[GlossaryTerm, ...]) -> Glossary:
+    return Glossary.of(terms)
 
 
 def _context(lang: str, options: CheckOptions, terms: Glossary) -> UnitContext:

@@ -150,8 +150,13 @@ class QueuePage:
 
 
 def queue_page(store: Store, lang: str, query: QueueQuery, *, who: str | None,
-               after: str | None = None, limit: int = 50) -> QueuePage:
-    """A page of the queue after the position `after` (from a previous page), with hints."""
+               after: str | None = None, limit: int = 50, hints: bool = False) -> QueuePage:
+    """A page of the queue after the position `after` (from a previous page).
+
+    `hints` adds memory and glossary hints to every item; a list that does not show them should
+    not pay for them (a boilerplate paragraph repeated across a thousand articles costs a
+    thousand lookups).
+    """
     if query.article is not None:
         _check_article(store, query.article)
     start = Key.decode(after) if after else None
@@ -163,7 +168,9 @@ def queue_page(store: Store, lang: str, query: QueueQuery, *, who: str | None,
     else:
         found, last, exhausted = _failing(store, lang, f, query.failing, who=who, after=start,
                                           limit=limit)
-    items = q.with_hints(store, [i for _, i in found])
+    items = [i for _, i in found]
+    if hints:
+        items = q.with_hints(store, items)
     more = not exhausted and last is not None
     return QueuePage(
         items=tuple(items), positions=tuple(k.encode() for k, _ in found),
