@@ -152,3 +152,19 @@ def test_stored_markup_is_escaped_everywhere(web: Web, client_as: Client) -> Non
         text = client_as("rita").get(path).text
         assert "<script>alert" not in text and "<img src=x" not in text
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+def test_readme_lists_the_same_shortcuts_as_the_page() -> None:
+    from tests.conftest import ROOT
+
+    def rows(text: str) -> list[tuple[str, str]]:
+        out = []
+        for keys, what in re.findall(r"<tr><td[^>]*>(.*?)</td><td>(.*?)</td></tr>", text):
+            out.append((keys, re.sub(r'\{\{ _\("(.*)"\) \}\}', r"\1", what)))
+        for keys, what in re.findall(r"^\| (<kbd>.*?) \| (.*?) \|$", text, re.M):
+            out.append((keys, what))
+        return out
+
+    page = rows((ROOT / "pipeline/web/templates/review_shortcuts.html").read_text())
+    readme = rows((ROOT / "README.md").read_text())
+    assert page and page == readme
