@@ -101,7 +101,7 @@ def check_password(password: str) -> str:
 
 
 def check_name(name: str) -> str:
-    name = name.strip()
+    """A sign-in name: ASCII letters, digits and . _ - @ only (no look-alike letters, no spaces)."""
     if not name or len(name) > 64 or not set(name) <= NAME_CHARS:
         raise UsageError(f"user name {name!r} is not allowed: use 1 to 64 letters, digits, "
                          "'.', '_', '-' or '@'")

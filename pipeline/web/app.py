@@ -67,7 +67,7 @@ def create_app(settings: Settings) -> Starlette:
 
 async def _pipeline_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, PipelineError)
-    return error_response(request, status_of(exc), exc.message)
+    return error_response(request, status_of(exc), exc.message, message_lang="en")
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

@@ -222,12 +222,18 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def error_response(request: Request, status: int, message: str) -> Response:
-    """The error as JSON under /api/, else as a page (or a fragment for htmx) in the interface."""
+def error_response(request: Request, status: int, message: str, *,
+                   message_lang: str | None = None) -> Response:
+    """The error as JSON under /api/, else as a page (or a fragment for htmx) in the interface.
+
+    `message_lang` is the language the message is written in: "en" for the library's sentences,
+    the interface language (the default) for the handlers' own words from `say`.
+    """
     if is_api(request):
         return JSONResponse({"error": message, "status": status}, status_code=status)
     template = "error_fragment.html" if request.headers.get("hx-request") else "error.html"
-    response = render(request, template, status=status, status_code=status, message=message)
+    response = render(request, template, status=status, status_code=status, message=message,
+                      message_lang=message_lang or ui_lang(request))
     if request.headers.get("hx-request"):
         # htmx swaps only 2xx answers by default; retarget the message into the page's alert box.
         response.headers["HX-Retarget"] = "#alerts"

@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+from babel.numbers import format_percent
 
 from pipeline import languages
 from pipeline.export import i18n
@@ -47,4 +48,7 @@ def environment(ui_lang: str) -> jinja2.Environment:
         ui_langs=UI_LANGS,
     )
     env.globals["num"] = lambda n: languages.localize_digits(str(n), ui_lang)
+    # CLDR's percent format: 12.5% in English, ۱۲٫۵٪ in Persian, 12,5% in Albanian.
+    env.globals["percent"] = lambda value: format_percent(
+        value / 100.0, "#,##0.0%", locale=languages.locale(ui_lang))
     return env

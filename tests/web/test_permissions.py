@@ -65,9 +65,9 @@ def test_four_eyes_stops_approving_ones_own_text_only_when_on() -> None:
 # -- the JSON API, with tokens ----------------------------------------------------------------------
 
 #: API call -> the action it needs.
-API_ACTIONS = ["view", "queue", "edit", "revert", "comment", "approve", "reject", "publish",
+API_ACTIONS = ["view", "queue", "claim", "edit", "revert", "comment", "approve", "reject", "publish",
                "readiness", "users"]
-NEEDS = {"view": A.VIEW, "queue": A.VIEW, "edit": A.EDIT, "revert": A.REVERT,
+NEEDS = {"view": A.VIEW, "queue": A.VIEW, "claim": A.EDIT, "edit": A.EDIT, "revert": A.REVERT,
          "comment": A.COMMENT, "approve": A.APPROVE, "reject": A.REJECT, "publish": A.PUBLISH,
          "readiness": A.EDITOR, "users": A.MANAGE_USERS}
 
@@ -78,6 +78,8 @@ def _call(c: TestClient, web: Web, call: str, unit: str, lang: str, headers: dic
         return c.get(base, headers=headers)
     if call == "queue":
         return c.get(f"/api/queue/{lang}", headers=headers)
+    if call == "claim":
+        return c.post(f"/api/queue/{lang}/claim", json={}, headers=headers)
     if call == "edit":
         return c.post(base + "/edit", json={"text": "متن تازه"}, headers=headers)
     if call == "revert":
@@ -120,6 +122,8 @@ def test_api_table_for_every_user_and_call(web: Web, name: str, call: str, lang:
         assert r.status_code == 403, (r.status_code, r.text)
         assert "error" in r.json()
         assert tr.get(web.store, unit, lang) == before  # nothing changed
+        assert web.store.conn.execute(
+            "SELECT count(*) FROM translations WHERE claimed_by IS NOT NULL").fetchone()[0] == 0
 
 
 def test_fa_translator_on_an_ar_unit_gets_403(web: Web) -> None:
@@ -214,3 +218,16 @@ def test_publish_form_without_csrf_is_refused_and_publishes_nothing(
     c = client_as("eddie")
     assert c.post("/editor/publish", data={"lang": "fa"}).status_code == 403
     assert not (web.settings.editions / "fa").exists()
+
+
+def test_claim_over_the_api_hands_out_distinct_units(web: Web) -> None:
+    headers = {n: {"Authorization": f"Bearer {accounts.new_token(web.store, n)}"}
+               for n in ("rita", "ada")}
+    with TestClient(create_app(web.settings), base_url="http://127.0.0.1") as c:
+        got = [c.post("/api/queue/fa/claim", json={}, headers=headers[n]).json()["item"]
+               for n in ("rita", "ada")]
+        assert got[0]["unit_id"] != got[1]["unit_id"]
+        assert [g["claimed_by"] for g in got] == ["rita", "ada"]
+        # The other's claim holds: approving it is a 409 conflict naming who holds it.
+        r = c.post(f"/api/units/{got[0]['unit_id']}/fa/approve", json={}, headers=headers["ada"])
+        assert r.status_code == 409 and "claimed by rita" in r.json()["error"]

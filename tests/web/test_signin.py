@@ -138,3 +138,49 @@ def test_security_headers_on_every_page(client_as: Callable[..., TestClient]) ->
         assert "unsafe-inline" not in csp
         assert r.headers["x-content-type-options"] == "nosniff"
         assert r.headers["referrer-policy"]
+
+
+def test_cookies_are_secure_over_https(web: Web) -> None:
+    from pipeline.web.app import create_app
+
+    with TestClient(create_app(web.settings), base_url="https://newsroom.example") as c:
+        page = c.get("/signin")
+        assert "Secure" in page.headers["set-cookie"]
+        r = c.post("/signin", data={"name": "ada", "password": PASSWORD,
+                                    "csrf_token": csrf_of(page.text)}, follow_redirects=False)
+        cookie = next(v for k, v in r.headers.multi_items()
+                      if k == "set-cookie" and v.startswith("pipeline_session="))
+        assert "Secure" in cookie and "HttpOnly" in cookie
+
+
+def test_pipeline_serve_runs_the_app_on_loopback(web: Web) -> None:
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from tests.conftest import ROOT
+    from tests.web.conftest import free_port
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "serve", "--port", str(port), "--workspace",
+         str(web.settings.root)], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+                assert time.monotonic() < deadline, "pipeline serve did not answer in 30 s"
+                time.sleep(0.1)
+        assert r.status_code == 303 and r.headers["location"].startswith("/signin")
+        assert "server" not in r.headers  # no version banner
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
