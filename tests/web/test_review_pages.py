@@ -168,3 +168,12 @@ def test_readme_lists_the_same_shortcuts_as_the_page() -> None:
     page = rows((ROOT / "pipeline/web/templates/review_shortcuts.html").read_text())
     readme = rows((ROOT / "README.md").read_text())
     assert page and page == readme
+
+
+def test_going_back_to_the_queue_gives_the_unit_back(web: Web, client_as: Client) -> None:
+    ids = web.unit_ids()
+    tina = client_as("tina")
+    tina.get(f"/review/fa/unit/{ids[1]}")
+    assert f"/review/fa/unit/{ids[1]}" not in client_as("rita").get("/review/fa").text
+    tina.get("/review/fa", params={"left": ids[1]})
+    assert f"/review/fa/unit/{ids[1]}" in client_as("rita").get("/review/fa").text

@@ -121,6 +121,9 @@ def queue_page(request: Request) -> Response:
     user = require(request, Action.VIEW, lang)
     query = Query.of(request.query_params)
     after = request.query_params.get("after") or None
+    leaving = request.query_params.get("left")  # back from a unit: give it back to the queue
+    if leaving and can_do(request, Action.EDIT, lang):
+        rq.release(store(request), user.name, lang=lang, unit_ids=[leaving])
     from pipeline.checks.registry import CHECK_IDS
 
     page = rq.queue_page(store(request), lang, query.library(request, lang), who=user.name,

@@ -66,12 +66,10 @@
     if (copy) setText(sourceText());
   });
 
-  // After htmx swaps in another unit, put the cursor in its translation field.
-  document.addEventListener("htmx:afterSwap", (e) => {
-    if (e.detail && e.detail.target && e.detail.target.id === "panel" || $("#panel") && e.target.id === "panel") {
-      const f = field();
-      if (f) f.focus();
-    }
+  // After htmx swaps in another unit (or the same one, answered), put the cursor in its field.
+  document.addEventListener("htmx:afterSettle", () => {
+    const f = field();
+    if (f && $("#panel") && !document.querySelector("#panel [role=alert]")) f.focus();
   });
 
   // Buttons that need JavaScript stay hidden without it.
