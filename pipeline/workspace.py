@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -82,6 +83,24 @@ def _str_list(v: Any) -> tuple[str, ...]:
     return tuple(v)
 
 
+_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
+
+
+def _lang_tags(v: Any) -> dict[str, str]:
+    """Language code -> the tag written in TMX/XLIFF files, e.g. { fa = "fa-IR" }."""
+    if not isinstance(v, dict):
+        raise ValueError('must be a table of language = tag, e.g. { fa = "fa-IR" }')
+    out = {}
+    for k, tag in v.items():
+        code = _lang(k)
+        if not isinstance(tag, str) or not _TAG.match(tag):
+            raise ValueError(f"{k}: {tag!r} is not a language tag like fa-IR")
+        if tag.replace("_", "-").split("-")[0].lower() != code.split("-")[0].lower():
+            raise ValueError(f"{k}: {tag!r} is a tag of another language (expected {code}-...)")
+        out[code] = tag.replace("_", "-")
+    return out
+
+
 # section -> key -> validator. The single description of what pipeline.toml may hold.
 SCHEMA: dict[str, dict[str, Callable[[Any], Any]]] = {
     "languages": {"source": _lang, "targets": _langs},
@@ -108,6 +127,7 @@ SCHEMA: dict[str, dict[str, Callable[[Any], Any]]] = {
         "formats": _str_list,
     },
     "checks": {"disabled": _str_list},
+    "interchange": {"lang_tags": _lang_tags},
 }
 
 
@@ -139,6 +159,7 @@ class Settings:
     base_url: str | None = None
     formats: tuple[str, ...] = ("html",)
     disabled_checks: tuple[str, ...] = ()
+    lang_tags: dict[str, str] = field(default_factory=dict)  # code -> tag in TMX/XLIFF files
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -263,6 +284,10 @@ include_machine = false  # publish unreviewed machine translation, with a notice
 min_completeness_by_lang = {{}}
 persian_calendar = "gregorian"   # or "solar_hijri"
 # base_url = "https://example.org/editions/"   # where <out> is published: absolute hreflang
+
+[interchange]
+# Language tags written in TMX and XLIFF files, e.g. lang_tags = {{ fa = "fa-IR" }}
+lang_tags = {{}}
 """
 
 

@@ -66,6 +66,7 @@ def _register() -> None:
         export,
         extract,
         glossary,
+        interchange,
         review,
         serve,
         translate,
@@ -73,8 +74,8 @@ def _register() -> None:
         workspace,
     )
 
-    for module in (workspace, extract, glossary, translate, review, catalogs, export, checks,
-                   users, serve):
+    for module in (workspace, extract, glossary, translate, review, catalogs, interchange, export,
+                   checks, users, serve):
         module.register(app)
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pipeline.errors import InputError
+from pipeline.textcheck import check_decoded
 
 #: Largest input accepted. Real article pages are well under 1 MB; 20 MB leaves room for
 #: listing pages with inline data while keeping one file's work bounded in memory and time.
@@ -73,7 +74,8 @@ def decode(data: bytes, path: Path | str) -> str:
     """UTF-8 text from bytes (BOM dropped); binary or invalid data is an InputError."""
     if len(data) > MAX_BYTES:
         raise InputError(f"input over the {MAX_BYTES / 1e6:.0f} MB limit", path=path)
-    if data.startswith(b"\xef\xbb\xbf"):
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    if bom:
         data = data[3:]
     nul = data.find(b"\x00", 0, 8192)
     if nul >= 0:
@@ -86,6 +88,7 @@ def decode(data: bytes, path: Path | str) -> str:
             f"invalid UTF-8 at byte offset {exc.start} (byte 0x{data[exc.start]:02x}); "
             "save the file as UTF-8", path=path, line=line,
         ) from None
+    check_decoded(text, data, path=path, start=bom)  # a NUL or control anywhere, not only early
     if not text.strip():
         raise InputError("empty file: nothing to extract", path=path)
     return text

@@ -80,11 +80,15 @@ class ImportTarget(NamedTuple):
     status: str | None  # None when the unit has no row in the language
     revision: int
     translated_by: str | None
+    origin: str | None = None
+    flags: str = "[]"  # JSON list
+    claimed_by: str | None = None
+    claim_expires: str | None = None
 
 
 _TARGETS = (
     "SELECT u.id, u.source_text, u.obsolete, t.text, t.status, coalesce(t.revision, 0),"
-    " t.translated_by"
+    " t.translated_by, t.origin, coalesce(t.flags, '[]'), t.claimed_by, t.claim_expires"
     " FROM units u LEFT JOIN translations t ON t.unit_id = u.id AND t.lang = ?"
 )
 
@@ -99,18 +103,17 @@ def import_targets(store: Store, lang: str, unit_ids: list[str]) -> dict[str, Im
     total = store.conn.execute("SELECT count(*) FROM units").fetchone()[0]
     if unit_ids and 2 * len(unit_ids) >= total:
         wanted = set(unit_ids)
-        for uid, source, obsolete, text, status, revision, by in store.conn.execute(
-                _TARGETS, (lang,)):
-            if uid in wanted:
-                out[uid] = ImportTarget(uid, source, bool(obsolete), text, status, revision, by)
+        for row in store.conn.execute(_TARGETS, (lang,)):
+            if row[0] in wanted:
+                out[row[0]] = ImportTarget._make(row)
         return out
     chunk = 900  # stays under SQLite's default limit of bound parameters
     for i in range(0, len(unit_ids), chunk):
         ids = unit_ids[i:i + chunk]
         marks = ",".join("?" * len(ids))
         rows = store.conn.execute(f"{_TARGETS} WHERE u.id IN ({marks})", (lang, *ids))
-        for uid, source, obsolete, text, status, revision, by in rows:
-            out[uid] = ImportTarget(uid, source, bool(obsolete), text, status, revision, by)
+        for row in rows:
+            out[row[0]] = ImportTarget._make(row)
     return out
 
 #: Page cache for a bulk write, in MiB (SQLite's default is 2 MiB). Only a ceiling: the cache
@@ -132,3 +135,21 @@ def bulk_cache(store: Store, mib: int = BULK_CACHE_MIB) -> Iterator[None]:
         yield
     finally:
         store.conn.execute(f"PRAGMA cache_size = {int(old)}")
+
+
+@contextmanager
+def read_snapshot(store: Store) -> Iterator[None]:
+    """A read transaction: every query inside sees the same database (WAL snapshot).
+
+    An export that reads the rows twice (a header stamp first, then the units) gets the same
+    rows both times even while others write.
+    """
+    if store.conn.in_transaction:
+        yield
+        return
+    store.conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if store.conn.in_transaction:
+            store.conn.execute("COMMIT")

@@ -11,7 +11,7 @@ from pipeline.store import Store
 
 #: Origins of text a person wrote (review edits, PO imports). A test_model flag left on such a row
 #: describes the machine text it replaced, not the words now stored, so it raises no notice.
-HUMAN_ORIGINS = ("human", "po")
+HUMAN_ORIGINS = ("human", "po", "xliff")
 
 
 def is_placeholder(flags: tuple[str, ...], origin: str | None) -> bool:
@@ -83,7 +83,8 @@ def tallies(store: Store, langs: Sequence[str], *,
     rows = store.conn.execute(
         "SELECT u.article_id, t.lang, t.status,"
         " (EXISTS (SELECT 1 FROM json_each(coalesce(t.flags, '[]')) WHERE value = ?)"
-        "  AND coalesce(t.origin, '') NOT IN (?, ?)) AS test_model,"
+        f"  AND coalesce(t.origin, '') NOT IN ({','.join('?' * len(HUMAN_ORIGINS))}))"
+        " AS test_model,"
         " (t.text IS NULL OR trim(t.text) = '') AS empty, count(*)"
         " FROM units u JOIN translations t ON t.unit_id = u.id"
         f" WHERE u.obsolete = 0 AND t.lang IN ({marks}){one.replace('article_id', 'u.article_id')}"

@@ -322,12 +322,21 @@ def check_claim(store: Store, unit_id: str, lang: str, who: str | None) -> None:
     ).fetchone()
     if row is None:
         raise NotFound(f"no translation of unit {unit_id} in {lang}")
-    holder, expires = row
-    if holder is not None and holder != who and (expires or "") > now():
-        raise ConflictError(
+    refusal = claim_refusal(unit_id, lang, row[0], row[1], who)
+    if refusal is not None:
+        raise refusal
+
+
+def claim_refusal(unit_id: str, lang: str, holder: str | None, expires: str | None,
+                  who: str | None, *, at: str | None = None) -> ConflictError | None:
+    """The one claim rule for every writer (review actions, batches, PO and other imports):
+    a unit another person holds under an unexpired claim is theirs; None when `who` may write."""
+    if holder is not None and holder != who and (expires or "") > (at or now()):
+        return ConflictError(
             f"unit {unit_id} ({lang}) is claimed by {holder} until {expires}; "
             "pick another unit or wait for the claim to expire"
         )
+    return None
 
 
 def release(
@@ -355,6 +364,18 @@ def release(
             f" WHERE {' AND '.join(where)}", params,
         )
         return cur.rowcount
+
+
+def clear_claims(store: Store, lang: str, unit_ids: Sequence[str], who: str | None) -> None:
+    """End `who`'s claims on units whose work an import just finished (inside its transaction)."""
+    if who is None:
+        return
+    for i in range(0, len(unit_ids), 900):
+        chunk = unit_ids[i:i + 900]
+        store.conn.execute(
+            "UPDATE translations SET claimed_by = NULL, claim_expires = NULL WHERE lang = ?"
+            f" AND claimed_by = ? AND unit_id IN ({','.join('?' * len(chunk))})",
+            (lang, who, *chunk))
 
 
 def clear_claim(store: Store, unit_id: str, lang: str) -> None:

@@ -146,6 +146,55 @@ def _v2(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v_exports(db: sqlite_utils.Database) -> None:
+    # What each export (PO, XLIFF, ...) gave out, so an import can compare three ways (what
+    # the file was given, the database now, the file) without trusting comments in the file,
+    # which tools such as msgmerge drop. `exports` names each snapshot a file was made from
+    # (as_of: the newest change it contains, written into the file's header); `exported` holds
+    # each unit's text per revision given out, once however often it is exported again.
+    db.table("exports").create(
+        {"format": str, "lang": str, "as_of": str, "at": str},
+        pk=("format", "lang", "as_of"),
+        not_null={"at"},
+    )
+    db.table("exported").create(
+        {
+            "format": str,  # po, xliff, ...
+            "lang": str,
+            "unit_id": str,
+            "revision": int,  # the translation's revision when it was given out
+            "text": str,  # what the file was given (NULL: no translation yet)
+            "fuzzy": int,  # 1 when given out as not checked by a person (fuzzy, needs review)
+            "changed_at": str,  # the translation's updated_at at that revision ('' if none)
+            "at": str,  # when it was first given out
+        },
+        pk=("format", "lang", "unit_id", "revision"),
+        not_null={"fuzzy", "changed_at", "at"},
+    )
+
+
+def _v_tm(db: sqlite_utils.Database) -> None:
+    # Translation memory imported from TMX files (pipeline tm import), consulted by translate
+    # after the database's own approved translations. One entry per language and folded source:
+    # a later import of the same source replaces it. Never changes a unit's translation.
+    db.table("tm_entries").create(
+        {
+            "lang": str,
+            "source_key": str,  # textnorm.fold(source)
+            "source": str,
+            "text": str,
+            "file": str,  # name of the TMX file it came from
+            "tool": str,  # the file's creationtool and creationtoolversion
+            "tuid": str,
+            "changed_at": str,  # the tu's changedate (else creationdate), as written
+            "changed_by": str,
+            "imported_at": str,
+        },
+        pk=("lang", "source_key"),
+        not_null={"source", "text", "file", "imported_at"},
+    )
+
+
 def _v_users(db: sqlite_utils.Database) -> None:
     # Accounts of the web workspace (pipeline serve). Passwords as scrypt hashes with a per-user
     # salt; API tokens and session ids only as SHA-256 hashes, so a copy of the database holds
@@ -194,7 +243,9 @@ def _v_review_pages(db: sqlite_utils.Database) -> None:
 
 
 #: Ordered migrations; index + 1 is the schema version each one produces. Append, never edit.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v_users, _v_review_pages]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _v1, _v2, _v_exports, _v_tm, _v_users, _v_review_pages,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

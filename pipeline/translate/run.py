@@ -167,7 +167,10 @@ class _LangJob:
         """A memory hit for the whole unit, or None after keeping its plan."""
         hit = self.memory.lookup(unit.text)
         if hit is not None:
+            tmx = self.memory.imported_from(unit.text)  # provenance: the TMX file and its tool
             return MachineResult(unit.unit_id, self.lang, hit, origin="tm", engine="tm",
+                                 package=tmx[0] if tmx else None,
+                                 package_version=tmx[1] if tmx else None,
                                  expected_revision=unit.revision)
         spans = _sentence_spans(unit)
         items: list[str | Masked] = []
