@@ -4,6 +4,7 @@ the findings of the same check registry `pipeline check` runs (errors block, war
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline.checks.base import Glossary, GlossaryTerm, Severity
 from pipeline.checks.poinput import Item
@@ -16,6 +17,13 @@ from pipeline.store import Store
 from pipeline.store import checks as queries
 from pipeline.store.readiness import article_check_rows
 from pipeline.workspace import Settings
+
+
+@lru_cache(maxsize=16)
+def _glossary(rows: tuple[tuple[str, str | None, bool], ...]) -> Glossary:
+    # Compiling the term patterns costs more than checking an article; the terms rarely change,
+    # so the same rows give the same compiled glossary.
+    return Glossary.of([GlossaryTerm(t, x, keep) for t, x, keep in rows])
 
 
 @dataclass(frozen=True)
@@ -54,8 +62,7 @@ def article_readiness(settings: Settings, store: Store, slug: str, lang: str, *,
                   ((r.source, r.text or ""),) if r.status in CHECKED_STATUSES else ())
              for r in rows)
     result = check_language(lang, items, options, suppressions=supp,
-                            glossary=Glossary.of([GlossaryTerm(t, x, keep) for t, x, keep
-                                                      in queries.glossary_terms(store, lang)]))
+                            glossary=_glossary(tuple(queries.glossary_terms(store, lang))))
     blocking = tuple(f for f in result.findings if Severity(f.severity) is Severity.ERROR)
     warnings = tuple(f for f in result.findings if Severity(f.severity) is not Severity.ERROR)
     return Readiness(slug, lang, meta.title, len(rows), by_status, decision, blocking, warnings,

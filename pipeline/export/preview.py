@@ -37,10 +37,11 @@ def stylesheet() -> bytes:
 
 
 def find_meta(store: Store, slug: str) -> rows.ArticleMeta:
-    for meta in rows.articles(store):
-        if meta.slug == slug:
-            return meta
-    raise NotFound(f"no article {slug!r} (see `pipeline status`)")
+    """One article's metadata; NotFound when there is no such article."""
+    meta = rows.article(store, slug)
+    if meta is None:
+        raise NotFound(f"no article {slug!r} (see `pipeline status`)")
+    return meta
 
 
 def article_decisions(settings: Settings, store: Store, slug: str,

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from pipeline.states import Status
 from pipeline.store import Store
 from pipeline.store import activity as q
-from pipeline.store.reports import status_counts
 
 
 @dataclass(frozen=True)
@@ -37,7 +36,7 @@ class PersonWeek:
 
 def progress(store: Store, langs: tuple[str, ...]) -> list[Progress]:
     """Per target language, units by status (in the states' order)."""
-    counts = status_counts(store, langs)
+    counts = q.status_counts(store, langs)
     order = [s.value for s in Status]
     return [Progress(lang, {s: counts[lang].get(s, 0) for s in order}) for lang in langs]
 
@@ -45,9 +44,11 @@ def progress(store: Store, langs: tuple[str, ...]) -> list[Progress]:
 def weekly_activity(store: Store, *, weeks: int = 8,
                     today: datetime | None = None) -> list[PersonWeek]:
     """Approved, edited and rejected units per person per week, newest week first."""
-    start = (today or datetime.now(UTC)) - timedelta(weeks=weeks)
+    end = (today or datetime.now(UTC)) + timedelta(days=1)
+    start = end - timedelta(weeks=weeks, days=1)
     out: dict[tuple[str, str], PersonWeek] = {}
-    for week, who, action, n in q.weekly(store, start.strftime("%Y-%m-%d")):
+    for week, who, action, n in q.weekly(store, start.strftime("%Y-%m-%d"),
+                                         end.strftime("%Y-%m-%d")):
         row = out.setdefault((week, who), PersonWeek(week, who))
         row.counts[action] = n
     return list(out.values())

@@ -64,6 +64,17 @@ def articles(store: Store) -> list[ArticleMeta]:
     ]
 
 
+def article(store: Store, slug: str) -> ArticleMeta | None:
+    """One article's metadata (the editor's screen), or None."""
+    r = store.conn.execute(
+        "SELECT id, title, date_iso, date_text, byline, category, tags FROM articles WHERE id = ?",
+        (slug,)).fetchone()
+    if r is None:
+        return None
+    return ArticleMeta(slug=r[0], title=r[1], date_iso=r[2], date_text=r[3], byline=r[4],
+                       category=r[5], tags=tuple(json.loads(r[6] or "[]")))
+
+
 def tallies(store: Store, langs: Sequence[str], *,
             article: str | None = None) -> dict[str, dict[str, Tally]]:
     """slug -> lang -> Tally, in one grouped query (units without a row count as untranslated).

@@ -9,7 +9,6 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qs, quote
 
-from anyio import to_thread
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
@@ -65,14 +64,14 @@ class Guard:
         if is_api and bearer:
             scheme, _, token = bearer.partition(" ")
             if scheme.lower() == "bearer" and token.strip():
-                user = await to_thread.run_sync(self._token_user, token.strip())
+                user = self._token_user(token.strip())
             if user is None:
                 await _json(401, "the API token is not valid; make one with "
                             "`pipeline users token NAME`")(scope, receive, send)
                 return
             via = "token"
         elif sid := request.cookies.get(SESSION_COOKIE):
-            session = await to_thread.run_sync(self._session, sid)
+            session = self._session(sid)
             if session is not None:
                 user, via = session.user, "session"
         state.update(user=user, session=session, auth=via)
@@ -99,6 +98,9 @@ class Guard:
             state["signin_csrf"] = request.cookies.get(SIGNIN_COOKIE) or secrets.token_urlsafe(32)
         await self.app(scope, receive, send)
 
+    # The lookups run in the event loop's thread, on that thread's own connection: one indexed
+    # read of about 40 µs, which a WAL database never makes wait for a writer; a hop to the
+    # thread pool and back for it costs more than the read itself.
     def _token_user(self, token: str) -> accounts.User | None:
         return accounts.token_user(self.stores.get(), token)
 

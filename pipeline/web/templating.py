@@ -11,6 +11,7 @@ from babel.numbers import format_percent
 
 from pipeline import languages
 from pipeline.export import i18n
+from pipeline.export.base import name_in
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(__file__).resolve().parent / "static"
@@ -48,6 +49,8 @@ def environment(ui_lang: str) -> jinja2.Environment:
         ui_langs=UI_LANGS,
     )
     env.globals["num"] = lambda n: languages.localize_digits(str(n), ui_lang)
+    # A language named inside a sentence of the interface: "Arabic" in English, "عربی" in Persian.
+    env.globals["language_name"] = lambda code: name_in(code, ui_lang)
     # CLDR's percent format: 12.5% in English, ۱۲٫۵٪ in Persian, 12,5% in Albanian.
     env.globals["percent"] = lambda value: format_percent(
         value / 100.0, "#,##0.0%", locale=languages.locale(ui_lang))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from starlette.testclient import TestClient
 
@@ -153,7 +153,8 @@ def test_cookies_are_secure_over_https(web: Web) -> None:
         assert "Secure" in cookie and "HttpOnly" in cookie
 
 
-def test_pipeline_serve_runs_the_app_on_loopback(web: Web) -> None:
+def _serve(web: Web, *extra: str) -> Iterator[str]:
+    """`pipeline serve` in a subprocess on a free port; yields its URL, stops it afterwards."""
     import os
     import subprocess
     import sys
@@ -167,20 +168,42 @@ def test_pipeline_serve_runs_the_app_on_loopback(web: Web) -> None:
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "pipeline", "serve", "--port", str(port), "--workspace",
-         str(web.settings.root)], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+         str(web.settings.root), *extra], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
         while True:
             try:
-                r = httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
+                httpx.get(url + "/signin", timeout=2)
                 break
             except httpx.TransportError:
                 assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
                 assert time.monotonic() < deadline, "pipeline serve did not answer in 30 s"
                 time.sleep(0.1)
-        assert r.status_code == 303 and r.headers["location"].startswith("/signin")
-        assert "server" not in r.headers  # no version banner
+        yield url
     finally:
         proc.terminate()
         proc.wait(timeout=15)
+
+
+def test_pipeline_serve_runs_the_app_on_loopback(web: Web) -> None:
+    import httpx
+
+    for url in _serve(web):
+        r = httpx.get(url + "/", timeout=10)
+        assert r.status_code == 303 and r.headers["location"].startswith("/signin")
+        assert "server" not in r.headers  # no version banner
+        # Without --proxy-headers a forwarded "https" is not believed: no Secure cookie.
+        page = httpx.get(url + "/signin", headers={"X-Forwarded-Proto": "https"}, timeout=10)
+        assert "Secure" not in page.headers["set-cookie"]
+
+
+def test_behind_a_trusted_proxy_cookies_are_secure(web: Web) -> None:
+    import httpx
+
+    for url in _serve(web, "--proxy-headers"):
+        page = httpx.get(url + "/signin", headers={"X-Forwarded-Proto": "https"}, timeout=10)
+        assert "Secure" in page.headers["set-cookie"]
+        plain = httpx.get(url + "/signin", timeout=10)
+        assert "Secure" not in plain.headers["set-cookie"]
