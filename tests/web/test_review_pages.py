@@ -177,3 +177,27 @@ def test_going_back_to_the_queue_gives_the_unit_back(web: Web, client_as: Client
     assert f"/review/fa/unit/{ids[1]}" not in client_as("rita").get("/review/fa").text
     tina.get("/review/fa", params={"left": ids[1]})
     assert f"/review/fa/unit/{ids[1]}" in client_as("rita").get("/review/fa").text
+
+
+def test_four_eyes_saves_but_does_not_approve_ones_own_text(web: Web) -> None:
+    from dataclasses import replace
+
+    from pipeline.web.app import create_app
+    from tests.web.conftest import csrf_of, sign_in
+
+    ids = web.unit_ids()
+    app = create_app(replace(web.settings, four_eyes=True))
+    with TestClient(app, base_url="http://127.0.0.1") as rita:
+        assert sign_in(rita, "rita").status_code == 303
+        token = csrf_of(rita.get("/").text)
+        r = rita.post(f"/review/fa/unit/{ids[1]}/save",
+                      data={"csrf_token": token, "text": "متن ریتا", "revision": "1",
+                            "do": "approve"})
+        assert r.status_code == 403 and "four-eyes" in r.text and "Saved." in r.text
+        t = tr.get(web.store, ids[1], "fa")
+        assert (t.status, t.text, t.translated_by) == ("translated", "متن ریتا", "rita")
+        page = rita.get(f"/review/fa/unit/{ids[1]}")
+        assert 'id="approve"' not in page.text  # no Approve button on one's own text
+        bulk = rita.post("/review/fa/approve",
+                         data={"csrf_token": token, "pick": [f"{ids[1]}:{t.revision}"]})
+        assert "four-eyes" in bulk.text and tr.get(web.store, ids[1], "fa").status == "translated"
