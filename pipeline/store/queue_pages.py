@@ -162,11 +162,10 @@ def scan(store: Store, lang: str, f: Filters, *, who: str | None, after: Key | N
                 return Scan(tuple(out), out[-1][0], False)
             if edge is not None:  # the window ended inside this level
                 return Scan(tuple(out), Key(level, edge[0], edge[1]), False)
-            budget -= store.conn.execute(  # the level was shorter than the window
+            # The level was shorter than the window (so budget stays above 0): on to the next.
+            budget -= store.conn.execute(
                 f"SELECT count(*) FROM {table} WHERE {inner}",
                 [lang, *statuses, *flag_params, *key_params]).fetchone()[0]
-            if budget <= 0:
-                break
             continue
         sql = (f"SELECT t.rowid, {_COLUMNS}{_from(f)} WHERE {' AND '.join(where + keyed)}"
                f"{order} LIMIT ?")
