@@ -101,6 +101,19 @@ def _lang_tags(v: Any) -> dict[str, str]:
     return out
 
 
+def _device_index(v: Any) -> tuple[int, ...]:
+    if (not isinstance(v, list) or not v
+            or not all(isinstance(x, int) and not isinstance(x, bool) and 0 <= x <= 1024 for x in v)):
+        raise ValueError("must be a list of GPU numbers like [0, 1]")
+    return tuple(v)
+
+
+def _scheduler_address(v: Any) -> str:
+    if not isinstance(v, str) or "://" not in v or len(v) > 512:
+        raise ValueError("must be a Dask scheduler address like tcp://10.0.0.5:8786")
+    return v
+
+
 # section -> key -> validator. The single description of what pipeline.toml may hold.
 SCHEMA: dict[str, dict[str, Callable[[Any], Any]]] = {
     "languages": {"source": _lang, "targets": _langs},
@@ -117,6 +130,8 @@ SCHEMA: dict[str, dict[str, Callable[[Any], Any]]] = {
         "batch_size": _positive_int,
         "device": _choice("cpu", "cuda", "auto"),
         "compute_type": _str,
+        "device_index": _device_index,
+        "cluster": _scheduler_address,
     },
     "review": {"four_eyes": _bool, "claim_minutes": _positive_int},
     "export": {
@@ -151,6 +166,8 @@ class Settings:
     batch_size: int = 64
     device: str = "cpu"
     compute_type: str = "int8"
+    device_index: tuple[int, ...] = (0,)
+    cluster: str | None = None
     four_eyes: bool = False
     claim_minutes: int = 30
     include_machine: bool = False
@@ -272,8 +289,10 @@ min_translated_by_lang = {{}}
 [translate]
 beam = 4
 batch_size = 64
-device = "cpu"
+device = "cpu"           # cpu, cuda or auto
 compute_type = "int8"
+# device_index = [0, 1]   # with device = "cuda": one model replica on each of these GPUs
+# cluster = "tcp://10.0.0.5:8786"   # decode on a Dask cluster (pip install "pipeline[dask]")
 
 [review]
 four_eyes = false        # a reviewer cannot approve text they wrote

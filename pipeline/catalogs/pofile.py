@@ -67,7 +67,11 @@ def _read(path: Path, max_bytes: int) -> bytes:
             raise InputError(f"PO file too large ({size / 2**20:.1f} MiB; the limit is "
                              f"{max_bytes / 2**20:.1f} MiB): split the catalog", path=path)
         with path.open("rb") as fh:
-            data = fh.read(max_bytes + 1)
+            # read(n) allocates n bytes up front: ask for the size seen (+1 to notice growth),
+            # not the 256 MiB limit.
+            data = fh.read(min(size, max_bytes) + 1)
+            if len(data) > size:
+                data += fh.read(max_bytes + 1 - len(data))
     except OSError as exc:
         raise InputError(f"cannot read PO file: {exc.strerror or exc}", path=path) from None
     if len(data) > max_bytes:  # grew while we looked
@@ -126,6 +130,7 @@ def check_po(path: str | Path, *, max_bytes: int = MAX_PO_BYTES) -> CheckedPo:
     path = Path(path)
     data = _read(path, max_bytes)
     text, codec = decode(data, path)
+    del data  # the bytes are not needed once decoded (a big catalog's second copy)
     entries, header = strict.parse(str(path), text)
     charset = _header_charset(header)
     used = "utf-8" if charset is None or charset.lower() in _PLACEHOLDER_CHARSETS else \

@@ -12,6 +12,7 @@ from pipeline import languages
 from pipeline.catalogs.pofile import CheckedPo, check_po
 from pipeline.errors import ConfigError, InputError, UsageError
 from pipeline.states import Status
+from pipeline.store.editions import is_placeholder
 
 # A translator comment that suppresses a check on one entry, with a reason:
 #   # ignore-check numbers: the source counts in Gregorian years, the edition in Solar Hijri
@@ -29,6 +30,7 @@ class Item(NamedTuple):
     where: str | None = None
     suppressed: tuple[tuple[str, str], ...] = ()  # (check_id, reason) from the PO entry
     plural: bool = False  # the pairs are the plural forms of a gettext message
+    placeholder: bool = False  # output of a random-weight test model nobody wrote or confirmed
 
 
 def find_po_files(paths: Iterable[Path]) -> list[Path]:
@@ -125,5 +127,17 @@ def catalog_items(path: Path, catalog: CheckedPo) -> Iterator[Item]:
         yield Item(
             unit_id=entry.msgctxt or "", article=article, source=entry.msgid, status=status,
             pairs=pairs, where=f"{path}:{entry.line}", suppressed=tuple(suppressed),
-            plural=entry.msgid_plural is not None,
+            plural=entry.msgid_plural is not None, placeholder=_placeholder(entry.notes),
         )
+
+
+def _placeholder(notes: tuple[str, ...]) -> bool:
+    """Whether the export's provenance note says test-model text (`origin mt, ..., flags
+    test_model`), the same rule as `store.editions.is_placeholder`."""
+    for note in notes:
+        if "test_model" not in note or ": " not in note:
+            continue
+        bits = dict(b.split(" ", 1) for b in note.rsplit(": ", 1)[1].split(", ") if " " in b)
+        if "test_model" in bits.get("flags", "").split():
+            return is_placeholder(("test_model",), bits.get("origin"))
+    return False

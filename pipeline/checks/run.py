@@ -21,6 +21,7 @@ from pipeline.checks.registry import enabled, validate_ids
 from pipeline.errors import UsageError
 from pipeline.models import Finding
 from pipeline.states import Status
+from pipeline.store.editions import is_placeholder
 from pipeline.workspace import Settings
 
 log = logging.getLogger(__name__)
@@ -172,6 +173,8 @@ def check_language(
     ctx = UnitContext(lang=lang, source_lang=options.source_lang,
                       glossary=glossary or Glossary(), length_ratio_max=options.length_ratio_max)
     plural_ctx = replace(ctx, plural_form=True)
+    placeholder_ctx = {False: replace(ctx, placeholder_text=True),
+                       True: replace(plural_ctx, placeholder_text=True)}
     suppressions = suppressions or {}
     total = Tally()
     per_article: dict[str, Tally] = {}
@@ -186,7 +189,8 @@ def check_language(
         if not item.pairs:
             continue
         checked += 1
-        unit_ctx = plural_ctx if item.plural else ctx
+        unit_ctx = (placeholder_ctx[item.plural] if item.placeholder
+                    else plural_ctx if item.plural else ctx)
         for source, target in item.pairs:
             for check_id, severity, check in (checks if target.strip() else empty_checks):
                 message = check(source, target, unit_ctx)
@@ -229,7 +233,8 @@ def run_database(settings: Settings, options: CheckOptions) -> CheckReport:
             supp = {(u, c): r for (u, lg, c), r in all_suppressions.items() if lg == lang}
             items = (
                 Item(r.unit_id, r.article, r.source, r.status,
-                     ((r.source, r.text or ""),) if r.status in CHECKED_STATUSES else ())
+                     ((r.source, r.text or ""),) if r.status in CHECKED_STATUSES else (),
+                     placeholder=is_placeholder(r.flags, r.origin))
                 for r in queries.check_rows(store, [lang])
             )
             results.append(check_language(lang, items, options, glossary=glossary,

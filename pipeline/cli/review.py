@@ -105,7 +105,7 @@ def queue(
     lang: OneLang,
     status: StatusOpt = None,
     article: ArticleOpt = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many units to list.")]
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=1_000_000, help="How many units to list.")]
     = 20,
     reviewer: ReviewerOpt = None,
     workspace: WorkspaceOpt = None,
@@ -127,12 +127,14 @@ def queue(
     if not items:
         echo("nothing needs work.")
         return
-    from pipeline.review.interactive import isolate
+    from pipeline.review.interactive import flag_warnings, isolate
 
     for i in items:
         claim = f"  claimed by {i.claimed_by}" if i.claimed_by else ""
         echo(f"{i.unit_id}  {i.status:<12} rev {i.revision}  {i.article} #{i.position + 1}"
              f"  {i.title}{claim}")
+        for warning in flag_warnings(i):
+            echo(f"    {warning}")
         echo(f"    source: {i.source}")
         echo(f"    {code}: {isolate(i.text, code) if i.text else '(no text)'}")
         if i.reason:
@@ -211,7 +213,8 @@ def _edit_text(current: str) -> str | None:
 @review_app.command("claim")
 def claim(
     lang: OneLang,
-    count: Annotated[int, typer.Option("--count", "-n", min=1, help="How many units to claim.")]
+    count: Annotated[int, typer.Option("--count", "-n", min=1, max=1_000_000,
+                                   help="How many units to claim.")]
     = 1,
     status: StatusOpt = None,
     article: ArticleOpt = None,
@@ -248,6 +251,10 @@ def approve(
     unit: UnitArg,
     lang: OneLang,
     revision: RevisionOpt = None,
+    confirm_placeholder: Annotated[bool, typer.Option(
+        "--confirm-placeholder",
+        help="Approve even placeholder text of a random-weight test model (flag test_model).",
+    )] = False,
     reviewer: ReviewerOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
@@ -256,8 +263,9 @@ def approve(
     from pipeline.review import actions
 
     _act(workspace, unit, lang, reviewer, "approved",
-         lambda store, uid, code, who, s: actions.approve(store, uid, code, who=who,
-                                                          revision=revision, rules=_rules(s)),
+         lambda store, uid, code, who, s: actions.approve(
+             store, uid, code, who=who, revision=revision, rules=_rules(s),
+             confirm_placeholder=confirm_placeholder),
          as_json)
 
 
@@ -341,11 +349,13 @@ def apply(
     default = _lang(lang, s) if lang else None
     who = _who(reviewer)
     if file == "-":
-        source, lines = "<stdin>", _read_stdin().splitlines()
+        # split on \n only: str.splitlines also breaks at U+2028 and other separators that
+        # JSON strings may hold, which would cut a line in two.
+        source, lines = "<stdin>", _read_stdin().split("\n")
     else:
         path = Path(file)
         try:
-            lines = path.read_text(encoding="utf-8").splitlines()
+            lines = path.read_text(encoding="utf-8").split("\n")
         except UnicodeDecodeError as exc:
             raise InputError(f"not UTF-8 text (byte {exc.start})", path=path) from None
         except OSError as exc:

@@ -211,6 +211,14 @@ def translate(
     inter_threads: Annotated[int, typer.Option(
         "--inter-threads", min=1,
         help="Batches decoded at once, each with --threads threads (default 1).")] = 1,
+    device_index: Annotated[str | None, typer.Option(
+        "--device-index",
+        help="GPUs to use with --device cuda, comma separated, e.g. 0,1: one model replica on "
+             "each (default: translate.device_index, 0).")] = None,
+    cluster: Annotated[str | None, typer.Option(
+        "--cluster", envvar="PIPELINE_DASK_SCHEDULER", show_envvar=True,
+        help="Decode on a Dask cluster: its scheduler address, e.g. tcp://10.0.0.5:8786 "
+             "(default: translate.cluster; needs pip install \"pipeline[dask]\").")] = None,
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="No progress bar and no summary.")] = False,
     as_json: JsonOpt = False,
@@ -218,7 +226,7 @@ def translate(
 ) -> None:
     """Machine-translate untranslated and stale units; approved and edited text is never touched."""
     from pipeline.store import open_store
-    from pipeline.translate.engine import EngineOptions
+    from pipeline.translate.engine import EngineOptions, parse_device_index
     from pipeline.translate.run import translate_pending
 
     s = settings(workspace)
@@ -227,12 +235,14 @@ def translate(
         beam=beam or s.beam, batch_size=batch_size or s.batch_size, device=device or s.device,
         compute_type=compute_type or s.compute_type, intra_threads=threads or 0,
         inter_threads=inter_threads,
+        device_index=parse_device_index(device_index) if device_index else s.device_index,
     )
+    address = cluster or s.cluster
     with open_store(s.database) as store:
         report = _run_with_progress(
             lambda progress, on_plan: translate_pending(
                 store, s.source, langs, article=article, limit=limit, options=options,
-                progress=progress, on_plan=on_plan),
+                cluster=address, progress=progress, on_plan=on_plan),
             quiet or as_json,
         )
     if as_json:
@@ -244,6 +254,7 @@ def translate(
             **{k: sum(r[k] for r in langs_json) for k in counted},
             "sentences": report.sentences, "model_calls": report.model_calls,
             "seconds": round(report.seconds, 3), "test_model": report.test_model,
+            "executor": report.executor,
             "languages": langs_json,
         })
     elif not quiet:

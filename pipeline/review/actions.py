@@ -16,6 +16,8 @@ from pipeline.states import Action
 from pipeline.store import Store
 from pipeline.store import review as q
 from pipeline.store import translations as tr
+from pipeline.store.editions import is_placeholder
+from pipeline.textcheck import check_text
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,18 @@ class Rules:
 
 
 DEFAULT_RULES = Rules()
+
+
+#: Revisions and event ids are SQLite integers (64-bit signed).
+MAX_ID = 2**63 - 1
+
+
+def _whole(value: int | None, what: str) -> int | None:
+    """A revision or event id in SQLite's range, else a UsageError (not an OverflowError)."""
+    if value is not None and not 0 <= value <= MAX_ID:
+        raise UsageError(f"{what} {value if len(str(value)) < 30 else str(value)[:20] + '...'} "
+                         f"is out of range (0 to {MAX_ID})")
+    return value
 
 
 def _require_who(who: str | None) -> str:
@@ -55,9 +69,15 @@ def approve(
     who: str | None,
     revision: int | None = None,
     rules: Rules = DEFAULT_RULES,
+    confirm_placeholder: bool = False,
 ) -> Translation:
-    """Approve the current text. Under four-eyes, not text the same person wrote."""
+    """Approve the current text. Under four-eyes, not text the same person wrote.
+
+    Placeholder output of a random-weight test model (flag test_model) is approved only with
+    `confirm_placeholder`: such words are not a translation.
+    """
     name = _require_who(who)
+    _whole(revision, "revision")
 
     def run() -> Translation:
         with store.transaction():
@@ -65,6 +85,11 @@ def approve(
             if cur.text is None or not cur.text.strip():
                 raise TransitionError(
                     f"unit {unit_id} ({lang}) has no text to approve; edit it first"
+                )
+            if is_placeholder(cur.flags, cur.origin) and not confirm_placeholder:
+                raise PolicyError(
+                    f"unit {unit_id} ({lang}) holds placeholder text of a random-weight test "
+                    "model, not a translation; edit it, or confirm with --confirm-placeholder"
                 )
             if rules.four_eyes and cur.translated_by == name:
                 raise PolicyError(
@@ -90,6 +115,8 @@ def edit(
     name = _require_who(who)
     if not text.strip():
         raise UsageError("the new text is empty; to send a unit back, reject it with a reason")
+    check_text(text, what="the new text")
+    _whole(revision, "revision")
 
     def run() -> Translation:
         with store.transaction():
@@ -113,6 +140,8 @@ def reject(
     name = _require_who(who)
     if not reason or not reason.strip():
         raise UsageError("a rejection needs a reason (--reason TEXT)")
+    check_text(reason, what="the reason")
+    _whole(revision, "revision")
 
     def run() -> Translation:
         with store.transaction():
@@ -134,6 +163,8 @@ def revert(
 ) -> Translation:
     """Restore the text an earlier event left, as a new `revert` event (history is kept)."""
     name = _require_who(who)
+    _whole(event_id, "event id")
+    _whole(revision, "revision")
 
     def run() -> Translation:
         with store.transaction():

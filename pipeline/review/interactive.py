@@ -13,11 +13,13 @@ from typing import Any
 
 from pipeline import languages
 from pipeline.errors import ConflictError, PolicyError, TransitionError, UsageError
+from pipeline.models import FLAG_MASK_LOST, FLAG_TEST_MODEL
 from pipeline.review import actions
 from pipeline.review.queue import claim_next, release
 from pipeline.states import Status
 from pipeline.store import Store
 from pipeline.store import review as q
+from pipeline.store.editions import is_placeholder
 from pipeline.store.review import QueueItem
 
 # Unicode isolates keep a right-to-left run from reordering the label and punctuation around it
@@ -25,6 +27,24 @@ from pipeline.store.review import QueueItem
 RLI, PDI = "\u2067", "\u2069"
 
 KEYS = "[a]pprove  [e]dit  [r]eject  [s]kip  [q]uit"
+
+#: What each flag tells the person deciding (shown wherever a person decides).
+FLAG_TEXT = {
+    FLAG_TEST_MODEL: "PLACEHOLDER: made by a random-weight test model; these words are not a "
+                     "translation",
+    FLAG_MASK_LOST: "the machine lost a protected part (link, number, markup or kept name); "
+                    "check it against the source",
+}
+
+
+def flag_warnings(item: QueueItem) -> list[str]:
+    """One line per flag of the unit that a reviewer must know about (`flags: ...`)."""
+    out = []
+    for flag in item.flags:
+        if flag == FLAG_TEST_MODEL and not is_placeholder(item.flags, item.origin):
+            continue  # a person's words replaced the test model's; the flag is history
+        out.append(f"flag {flag}: {FLAG_TEXT.get(flag, 'see the history')}")
+    return out
 
 
 def isolate(text: str, lang: str) -> str:
@@ -59,6 +79,7 @@ def render(item: QueueItem, ctx: dict[str, dict[str, Any] | None], source_lang: 
         f"unit {item.unit_id}  {item.lang}  status {item.status}  revision {item.revision}"
         + (f"  (about {remaining} more in the queue)" if remaining is not None else ""),
     ]
+    out.extend(f"!! {w}" for w in flag_warnings(item))
     if item.status == Status.REJECTED and item.reason:
         out.append(f"rejected by {item.reviewed_by or '?'}: {item.reason}")
     if item.suggestion:
@@ -145,8 +166,16 @@ def _handle(store: Store, term: Terminal, item: QueueItem, source_lang: str, who
         key = term.ask("> ").strip().lower()[:1]
         try:
             if key == "a":
+                confirmed = False
+                if is_placeholder(item.flags, item.origin):
+                    answer = term.ask("this is placeholder text of a test model, not a "
+                                      "translation; approve it anyway? [y/N] ")
+                    if answer.strip().lower()[:1] != "y":
+                        term.write("not approved; choose again.")
+                        continue
+                    confirmed = True
                 actions.approve(store, item.unit_id, item.lang, who=who, revision=item.revision,
-                                rules=rules)
+                                rules=rules, confirm_placeholder=confirmed)
                 tally.approved += 1
                 term.write("approved.")
                 return True

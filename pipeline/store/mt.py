@@ -42,6 +42,7 @@ class MachineResult:
     score: float | None = None
     flags: tuple[str, ...] = ()
     expected_revision: int | None = None
+    executor: str | None = None  # where the model ran (local, dask): kept in the event's detail
 
 
 def pending_units(
@@ -88,6 +89,15 @@ def keep_terms(store: Store, lang: str) -> list[str]:
     return [t.term for t in glossary.load(store, lang) if t.keep]
 
 
+def _detail(r: MachineResult) -> dict[str, object] | None:
+    detail: dict[str, object] = {}
+    if r.flags:
+        detail["flags"] = sorted(set(r.flags))
+    if r.executor:
+        detail["executor"] = r.executor
+    return detail or None
+
+
 def write_machine(store: Store, results: Sequence[MachineResult], *, who: str | None) -> int:
     """Store results in one transaction through the MACHINE transition; returns rows written.
 
@@ -114,7 +124,7 @@ def write_machine(store: Store, results: Sequence[MachineResult], *, who: str | 
             changes.append(tr.Change(
                 r.unit_id, r.lang, Action.MACHINE, who=who, text=r.text,
                 expected_revision=cur[1], flags=tuple(r.flags),
-                detail={"flags": sorted(set(r.flags))} if r.flags else None,
+                detail=_detail(r),
                 fields={"origin": r.origin, "engine": r.engine, "package": r.package,
                         "package_version": r.package_version, "pivot": r.pivot,
                         "score": r.score, "translated_by": None},

@@ -195,6 +195,18 @@ def _v_tm(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v_glossary_sync(db: sqlite_utils.Database) -> None:
+    # The CSV file and the table are one glossary: an import must not silently delete or
+    # change terms someone added or changed in the database (`glossary add`) after the last
+    # import, so rows carry when they last changed and every import is recorded.
+    db.table("glossary").add_column("changed_at", str, not_null_default="")
+    db.table("glossary_imports").create(
+        {"id": int, "at": str, "file": str, "terms": int},
+        pk="id",
+        not_null={"at"},
+    )
+
+
 def _v_users(db: sqlite_utils.Database) -> None:
     # Accounts of the web workspace (pipeline serve). Passwords as scrypt hashes with a per-user
     # salt; API tokens and session ids only as SHA-256 hashes, so a copy of the database holds
@@ -244,7 +256,7 @@ def _v_review_pages(db: sqlite_utils.Database) -> None:
 
 #: Ordered migrations; index + 1 is the schema version each one produces. Append, never edit.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
-    _v1, _v2, _v_exports, _v_tm, _v_users, _v_review_pages,
+    _v1, _v2, _v_exports, _v_tm, _v_glossary_sync, _v_users, _v_review_pages,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -78,6 +78,9 @@ class Change:
     flags: tuple[str, ...] | None = None
     detail: dict[str, Any] | None = None
     fields: dict[str, Any] = field(default_factory=dict)
+    #: The event's detail already encoded (what `detail_json` gives for detail and fields),
+    #: for bulk writers whose details differ only by a number; used instead of `detail`.
+    detail_encoded: str | None = None
 
 
 def change(
@@ -193,7 +196,10 @@ def _apply(store: Store, batch: list[Change]) -> int:
         if clear:
             params += (None,)
         updates.setdefault(columns, []).append((*params, c.unit_id, c.lang))
-        if c.detail is None:
+        detail: str | None
+        if c.detail_encoded is not None:
+            detail = c.detail_encoded
+        elif c.detail is None:
             try:
                 detail = details[(names, values)]
             except KeyError:
@@ -216,7 +222,12 @@ _DETAIL_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 def _detail(c: Change) -> str | None:
     """The event's detail JSON: the change's detail plus its provenance."""
-    merged = {**(c.detail or {}), **{k: v for k, v in c.fields.items() if v is not None}}
+    return detail_json(c.detail, c.fields)
+
+
+def detail_json(detail: dict[str, Any] | None, fields: dict[str, Any]) -> str | None:
+    """The detail JSON an event of a change with this detail and these fields records."""
+    merged = {**(detail or {}), **{k: v for k, v in fields.items() if v is not None}}
     return _DETAIL_JSON.encode(merged) if merged else None
 
 

@@ -34,6 +34,7 @@ class EngineOptions:
     compute_type: str = "int8"
     inter_threads: int = 1  # batches decoded in parallel (one translate_batch call holds them)
     intra_threads: int = 0  # 0: every core
+    device_index: tuple[int, ...] = (0,)  # GPUs: CTranslate2 keeps one model replica on each
     # Decoding stops at ratio * source tokens + slack. Real models end sentences long before;
     # random-weight test models may never emit </s>, and this keeps them fast. 2x covers the
     # longest en->fa/ar/sq token ratios seen with Argos tokenizers.
@@ -48,10 +49,27 @@ class EngineOptions:
             raise UsageError(f"--device {self.device!r}: use cpu, cuda or auto")
         if self.inter_threads < 1 or self.intra_threads < 0:
             raise UsageError("--threads must be at least 1")
+        if not self.device_index or any(i < 0 for i in self.device_index):
+            raise UsageError("--device-index takes GPU numbers like 0 or 0,1")
 
     def decoding_cap(self, source_tokens: int) -> int:
         """The longest output allowed for sources of this many tokens."""
         return min(self.max_length, math.ceil(self.length_ratio * source_tokens) + self.length_slack)
+
+
+def parse_device_index(text: str) -> tuple[int, ...]:
+    """`0,1` -> (0, 1); anything else is a usage error.
+
+    >>> parse_device_index("0, 1")
+    (0, 1)
+    """
+    try:
+        found = tuple(int(x) for x in text.split(",") if x.strip())
+    except ValueError:
+        raise UsageError(f"--device-index {text!r}: use GPU numbers like 0 or 0,1") from None
+    if not found or any(i < 0 or i > 1024 for i in found):
+        raise UsageError(f"--device-index {text!r}: use GPU numbers like 0 or 0,1")
+    return found
 
 
 @dataclass(frozen=True)
@@ -111,7 +129,8 @@ class Engine:
         try:
             translator = ctranslate2.Translator(
                 str(pkg.path / "model"), device=o.device, compute_type=o.compute_type,
-                inter_threads=o.inter_threads, intra_threads=intra,
+                device_index=list(o.device_index), inter_threads=o.inter_threads,
+                intra_threads=intra,
             )
         except (RuntimeError, ValueError) as exc:
             raise ModelError(f"cannot load the model ({exc})", path=pkg.path) from None

@@ -162,3 +162,62 @@ def test_comment_command_adds_to_the_thread_and_history(cli, store: Store) -> No
     assert "comment" in shown.output and "Check the name" in shown.output
     empty = cli("review", "comment", ids[1], "--lang", "fa", "--text", "  ")
     assert empty.exit_code == 2 and "empty" in empty.output
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ('{"unit": "u", "action": "revert", "to": ' + str(10**30) + "}", "out of range"),
+    ('{"unit": "u", "action": "approve", "revision": ' + "9" * 5000 + "}", "too long"),
+    ("[" * 100_000, "nested too deeply"),
+    ('{"unit": "u", "action": "edit", "text": "a\\u0000b"}', "NUL"),
+    ('{"unit": "u", "action": "edit", "text": "a\\ud800b"}', "lone surrogate"),
+])
+def test_hostile_batch_line_is_one_line_naming_file_and_line(
+        cli, store: Store, tmp_path: Path, line: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    article_with_mt(store, "a1", ["One."])
+    path = tmp_path / "hostile.jsonl"
+    path.write_text("\n" + line + "\n", encoding="utf-8")
+    r = cli("review", "apply", str(path), "--lang", "fa")
+    assert r.exit_code == 1 and isinstance(r.exception, SystemExit)
+    out = r.output.strip()
+    assert out.startswith(f"error: {path}:2: ") and message in out and "\n" not in out
+
+
+def test_revert_to_a_huge_event_id_is_a_usage_error(cli, store: Store) -> None:  # type: ignore[no-untyped-def]
+    ids = article_with_mt(store, "a1", ["One."])
+    r = cli("review", "revert", ids[1], "--lang", "fa", "--to", str(10**30))
+    assert r.exit_code == 2 and "out of range" in r.output
+    assert not isinstance(r.exception, OverflowError)
+
+
+def test_batch_line_with_unicode_line_separator_stays_one_line(cli, store: Store,
+                                                               tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ids = article_with_mt(store, "a1", ["One."])
+    path = tmp_path / "b.jsonl"
+    path.write_text(json.dumps({"unit": ids[1], "action": "edit", "text": "یک\u2028دو"},
+                               ensure_ascii=False) + "\n", encoding="utf-8")
+    r = cli("review", "apply", str(path), "--lang", "fa")
+    assert r.exit_code == 0, r.output
+    assert tr.get(store, ids[1], "fa").text == "یک\u2028دو"
+
+
+def test_queue_shows_flags_and_approve_asks_for_confirmation(cli, store: Store) -> None:  # type: ignore[no-untyped-def]
+    from pipeline.models import FLAG_TEST_MODEL
+    from pipeline.states import Action
+
+    ids = article_with_mt(store, "a1", ["One."])
+    tr.change(store, ids[1], "fa", Action.MACHINE, who=None, text="کلمات تصادفی",
+              flags=[FLAG_TEST_MODEL], origin="mt")
+    listed = cli("review", "queue", "--lang", "fa")
+    assert "flag test_model: PLACEHOLDER" in listed.output
+    refused = cli("review", "approve", ids[1], "--lang", "fa")
+    assert refused.exit_code == 1 and "--confirm-placeholder" in refused.output
+    assert cli("review", "approve", ids[1], "--lang", "fa",
+               "--confirm-placeholder").exit_code == 0
+
+
+@pytest.mark.parametrize("args", [["queue", "--limit", str(10**30)],
+                                  ["claim", "--count", str(10**30)]])
+def test_huge_counts_are_usage_errors_not_overflows(cli, store: Store, args: list[str]) -> None:  # type: ignore[no-untyped-def]
+    article_with_mt(store, "a1", ["One."])
+    r = cli("review", *args, "--lang", "fa")
+    assert r.exit_code == 2 and not isinstance(r.exception, OverflowError)
