@@ -233,6 +233,7 @@ def main() -> None:
             ("unit view (HTML)", f"/review/fa/unit/{unit}", lib_unit),
             ("queue (JSON API)", "/api/queue/fa?limit=50", lib_queue),
             ("unit (JSON API)", f"/api/units/{unit}/fa", lib_unit),
+            ("editor's article list", "/editor", None),
             ("editor's article page", "/editor/article-00001/fa", None),
             ("dashboard", "/dashboard", None),
         ]

@@ -14,6 +14,7 @@ import html
 import sqlite3
 import threading
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -191,10 +192,15 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     def can(action: str, target: str | None = None, author: str | None = None) -> bool:
         return permissions.can(user, action, target, author=author, four_eyes=four_eyes)
 
+    def ui_link(code: str) -> str:
+        # The same page, with its filters (or the sign-in's `next`), in another interface language.
+        kept = [(k, v) for k, v in request.query_params.multi_items() if k != "ui"]
+        return "?" + urlencode([*kept, ("ui", code)])
+
     html = environment(lang).get_template(template).render(
         request=request, user=user, csrf_token=csrf_token(request), ui_lang=lang,
         ui_dir=languages.direction(lang), can=can, targets=settings(request).targets,
-        path=request.url.path, **context,
+        path=request.url.path, ui_link=ui_link, **context,
     )
     response = HTMLResponse(html, status_code=status)
     if request.query_params.get("ui") in UI_LANGS and request.cookies.get(UI_COOKIE) != lang:

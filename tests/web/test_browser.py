@@ -148,3 +148,19 @@ def test_hostile_text_stays_inert_on_the_editor_screens(browser_as: Callable[...
     assert frame.locator("h1").inner_text() == "<svg onload=alert('t')>"
     page.screenshot(path=str(ARTIFACTS / "web-editor-hostile.png"), full_page=True)
     assert dialogs == []
+
+
+def test_sign_in_page_in_arabic_is_right_to_left_with_arabic_labels(
+        browser_as: Callable[..., Any], live_server: LiveServer) -> None:
+    page = browser_as("eddie")
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(re.compile(r"/signin$"))
+    page.goto("/signin?ui=ar")
+    assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    page.get_by_label("الاسم").fill("eddie")
+    page.get_by_label("كلمة المرور").fill("not the password")
+    page.get_by_role("button", name="تسجيل الدخول").click()
+    assert page.get_by_role("alert").inner_text() == "الاسم أو كلمة المرور غير صحيحة."
+    # After a failed attempt the name stays and the cursor waits in the password field.
+    assert page.evaluate("document.activeElement.id") == "password"
+    page.screenshot(path=str(ARTIFACTS / "web-signin-ar.png"), full_page=True)
