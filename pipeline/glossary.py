@@ -17,11 +17,11 @@ from pathlib import Path
 
 from pipeline.catalogs.writer import write_atomic
 from pipeline.errors import InputError, UsageError
-from pipeline.extract.reader import read_text
+from pipeline.inputfile import read_text
 from pipeline.models import GlossaryTerm as Term
 from pipeline.store import Store
 from pipeline.store import glossary as table
-from pipeline.textcheck import find_bad
+from pipeline.textcheck import check_decoded, find_bad
 
 #: The CSV header, in this order. `lang` is a target language or `*` (every language);
 #: `keep` is yes/no: yes means the term stays as it is in every translation.
@@ -81,18 +81,21 @@ def validate(term: Term, targets: Sequence[str]) -> str | None:
 
 def read_csv(path: Path, targets: Sequence[str]) -> list[Term]:
     """The terms of a glossary CSV file; any problem is an InputError naming the file and line."""
-    try:  # UTF-8 (a spreadsheet's BOM is fine), no binary, bounded size
-        text = read_text(path, max_bytes=MAX_BYTES)
-    except InputError as exc:
-        if exc.message.startswith("empty file"):
-            raise InputError(f"empty file; a glossary starts with the header {','.join(COLUMNS)}",
-                             path=path) from None
-        raise
+    # The shared safe opener: regular files only, bounded; UTF-8 (a spreadsheet's BOM is
+    # fine) or UTF-16/32 with a BOM (what spreadsheets save as "Unicode text"); no binary.
+    text = read_text(path, max_bytes=MAX_BYTES, what="glossary CSV")
+    check_decoded(text, text.encode("utf-8", "surrogatepass"), path=path)  # no controls
+    if not text.strip():
+        raise InputError(f"empty file; a glossary starts with the header {','.join(COLUMNS)}",
+                         path=path)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [h.strip().lower() for h in next(reader)]
     except csv.Error as exc:
         raise InputError(f"not a CSV file ({exc})", path=path, line=1) from None
+    twice = sorted({h for h in header if header.count(h) > 1})
+    if twice:
+        raise InputError(f"the header names {', '.join(twice)} more than once", path=path, line=1)
     missing = [c for c in COLUMNS[:2] if c not in header]
     unknown = [h for h in header if h not in COLUMNS]
     if missing or unknown:
@@ -110,6 +113,10 @@ def read_csv(path: Path, targets: Sequence[str]) -> list[Term]:
                 raise InputError(f"{len(row)} fields, the header has {len(header)}", path=path,
                                  line=line)
             cells = dict(zip(header, (unescape_cell(c) for c in row), strict=True))
+            broken = next((c for c in ("term", "lang", "translation", "keep")
+                           if "\n" in cells.get(c, "") or "\r" in cells.get(c, "")), None)
+            if broken:  # a quoted cell spanning lines: fine in a note, never in a term
+                raise InputError(f"the {broken} cell holds a line break", path=path, line=line)
             keep = cells.get("keep", "").strip().lower()
             if keep not in _YES | _NO:
                 raise InputError(f"keep must be yes or no, not {keep!r}", path=path, line=line)

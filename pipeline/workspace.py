@@ -14,6 +14,8 @@ from pipeline import languages
 from pipeline.errors import ConfigError, WorkspaceNotFound
 
 CONFIG_NAME = "pipeline.toml"
+#: A workspace configuration is a few hundred bytes; anything near this is the wrong file.
+MAX_CONFIG_BYTES = 1024 * 1024
 ENV_VAR = "PIPELINE_WORKSPACE"
 
 
@@ -35,10 +37,21 @@ def _percent(v: Any) -> float:
     return float(v)
 
 
-def _positive_int(v: Any) -> int:
-    if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-        raise ValueError("must be a whole number of at least 1")
-    return v
+def _int_range(lo: int, hi: int, unit: str = "") -> Callable[[Any], int]:
+    """A whole number from lo to hi: every numeric setting has a range, so no value can
+    overflow SQLite, CTranslate2 or a date computation later."""
+    def check(v: Any) -> int:
+        if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+            raise ValueError(f"must be a whole number from {lo} to {hi}{unit}")
+        return v
+
+    return check
+
+
+def _ratio(v: Any) -> float:
+    if isinstance(v, bool) or not isinstance(v, int | float) or not 1 <= v <= 100:
+        raise ValueError("must be a number from 1 to 100")
+    return float(v)
 
 
 def _lang(v: Any) -> str:
@@ -123,17 +136,17 @@ SCHEMA: dict[str, dict[str, Callable[[Any], Any]]] = {
         "min_translated": _percent,
         "min_approved_by_lang": _per_lang_percent,
         "min_translated_by_lang": _per_lang_percent,
-        "length_ratio_max": lambda v: float(_percent(v)),
+        "length_ratio_max": _ratio,
     },
     "translate": {
-        "beam": _positive_int,
-        "batch_size": _positive_int,
+        "beam": _int_range(1, 64),
+        "batch_size": _int_range(1, 4096),
         "device": _choice("cpu", "cuda", "auto"),
         "compute_type": _str,
         "device_index": _device_index,
         "cluster": _scheduler_address,
     },
-    "review": {"four_eyes": _bool, "claim_minutes": _positive_int},
+    "review": {"four_eyes": _bool, "claim_minutes": _int_range(1, 10080, " (minutes; 10080 is a week)")},
     "export": {
         "include_machine": _bool,
         "min_completeness_by_lang": _per_lang_percent,
@@ -227,13 +240,21 @@ def _under(root: Path, p: Path) -> Path:
 
 def load(root: Path) -> Settings:
     """Read and validate `root/pipeline.toml`."""
+    from pipeline import inputfile
+    from pipeline.errors import InputError
+
     path = root / CONFIG_NAME
+    if not os.path.lexists(path):
+        raise WorkspaceNotFound(f"no {CONFIG_NAME} in {root}")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise WorkspaceNotFound(f"no {CONFIG_NAME} in {root}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        text = inputfile.read_text(path, max_bytes=MAX_CONFIG_BYTES, what="pipeline.toml")
+        data = tomllib.loads(text)
+    except InputError as exc:
+        raise ConfigError(exc.message, path=path, line=exc.line) from None
+    except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"not valid TOML: {exc}", path=path) from None
+    except RecursionError:
+        raise ConfigError("not valid TOML: nested too deeply", path=path) from None
     return parse_config(data, root.resolve(), path=path)
 
 
@@ -322,10 +343,9 @@ def init(root: Path, source: str = "en", targets: tuple[str, ...] = ("fa", "ar",
     path = root / CONFIG_NAME
     if path.exists() and not force:
         raise ConfigError(f"{path} already exists (use --force to rewrite it)")
-    text = render_config(source, targets)
-    tmp = path.with_suffix(".toml.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    from pipeline import atomicfile
+
+    atomicfile.write_text(path, render_config(source, targets))
     settings = load(root)
     from pipeline.store import open_store
 

@@ -6,13 +6,11 @@ each `\\n`, escapes are the ones polib reads back.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.errors import InputError
+from pipeline import atomicfile
 
 
 @dataclass(frozen=True)
@@ -85,27 +83,6 @@ def render(header: Sequence[tuple[str, str]], entries: Iterable[PoEntry],
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` via a temporary file in the same directory and os.replace.
-
-    A crash or Ctrl-C leaves either the old file or the new one, never half of it.
-    """
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror or exc}", path=path) from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise InputError(f"cannot write: {exc.strerror or exc}", path=path) from None
-        raise
+    """Write `data` to `path` atomically (pipeline.atomicfile: exclusive temp file, no symlink
+    followed, fsync, rename). A crash or Ctrl-C leaves the old file or the new one."""
+    atomicfile.write_atomic(path, data)

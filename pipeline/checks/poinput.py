@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -39,8 +40,8 @@ def find_po_files(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             found += sorted(p for p in path.rglob("*.po") if p.is_file())
-        elif path.is_file():
-            found.append(path)
+        elif os.path.lexists(path):
+            found.append(path)  # the strict reader says what it is if not a regular file
         else:
             raise UsageError(f"--po {path}: no such file or directory")
     if not found:

@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pipeline.cli.common import JsonOpt, WorkspaceOpt, echo, local_time, print_json, settings
+from pipeline.cli.common import (
+    MAX_COUNT,
+    MAX_ID,
+    JsonOpt,
+    WorkspaceOpt,
+    echo,
+    local_time,
+    print_json,
+    settings,
+)
 from pipeline.cli.common import count as counted
 
 if TYPE_CHECKING:
@@ -32,7 +41,8 @@ ReviewerOpt = Annotated[
 UnitArg = Annotated[str, typer.Argument(help="Unit id (or a unique prefix of 6+ characters).")]
 RevisionOpt = Annotated[
     int | None,
-    typer.Option("--revision", help="The revision you read; fails with a conflict if it changed."),
+    typer.Option("--revision", min=0, max=MAX_ID,
+                 help="The revision you read; fails with a conflict if it changed."),
 ]
 StatusOpt = Annotated[
     list[str] | None,
@@ -105,7 +115,7 @@ def queue(
     lang: OneLang,
     status: StatusOpt = None,
     article: ArticleOpt = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=1_000_000, help="How many units to list.")]
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=MAX_COUNT, help="How many units to list.")]
     = 20,
     reviewer: ReviewerOpt = None,
     workspace: WorkspaceOpt = None,
@@ -177,17 +187,22 @@ def next_(
          f"{tally.skipped} skipped, {tally.failed} not done")
 
 
-def _read_stdin() -> str:
-    """All of stdin as UTF-8; bad bytes are a one-line error, not a traceback."""
-    from pipeline.errors import InputError
+#: Largest review input read (a batch file or stdin): 64 MiB is ~100k decisions with text.
+MAX_INPUT_BYTES = 64 * 2**20
 
-    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+
+def _read_stdin() -> str:
+    """All of stdin as text (bounded); bad bytes are a one-line error, not a traceback."""
+    from pipeline.errors import InputError
+    from pipeline.inputfile import decode_text
+
+    data = (sys.stdin.buffer.read(MAX_INPUT_BYTES + 1) if hasattr(sys.stdin, "buffer")
+            else sys.stdin.read(MAX_INPUT_BYTES + 1))
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(f"over the {MAX_INPUT_BYTES // 2**20} MiB limit", path="<stdin>")
     if isinstance(data, str):
         return data
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", path="<stdin>") from None
+    return decode_text(data, "<stdin>")
 
 
 def _ask(prompt: str) -> str:
@@ -213,8 +228,8 @@ def _edit_text(current: str) -> str | None:
 @review_app.command("claim")
 def claim(
     lang: OneLang,
-    count: Annotated[int, typer.Option("--count", "-n", min=1, max=1_000_000,
-                                   help="How many units to claim.")]
+    count: Annotated[int, typer.Option("--count", "-n", min=1, max=MAX_COUNT,
+                                       help="How many units to claim.")]
     = 1,
     status: StatusOpt = None,
     article: ArticleOpt = None,
@@ -312,7 +327,8 @@ def reject(
 def revert(
     unit: UnitArg,
     lang: OneLang,
-    to: Annotated[int, typer.Option("--to", help="Event id whose text to restore (see history).")],
+    to: Annotated[int, typer.Option("--to", min=1, max=MAX_ID,
+                                    help="Event id whose text to restore (see history).")],
     revision: RevisionOpt = None,
     reviewer: ReviewerOpt = None,
     workspace: WorkspaceOpt = None,
@@ -341,7 +357,7 @@ def apply(
     Each line: {"unit": ID, "action": "approve"|"edit"|"reject"|"revert", "lang": "fa",
     "text": ..., "reason": ..., "revision": N, "to": EVENT}.
     """
-    from pipeline.errors import InputError
+    from pipeline.inputfile import read_text, split_lines
     from pipeline.review import batch
     from pipeline.store import open_store
 
@@ -349,18 +365,13 @@ def apply(
     default = _lang(lang, s) if lang else None
     who = _who(reviewer)
     if file == "-":
-        # split on \n only: str.splitlines also breaks at U+2028 and other separators that
-        # JSON strings may hold, which would cut a line in two.
-        source, lines = "<stdin>", _read_stdin().split("\n")
+        source, lines = "<stdin>", split_lines(_read_stdin())
     else:
-        path = Path(file)
-        try:
-            lines = path.read_text(encoding="utf-8").split("\n")
-        except UnicodeDecodeError as exc:
-            raise InputError(f"not UTF-8 text (byte {exc.start})", path=path) from None
-        except OSError as exc:
-            raise InputError(f"cannot read: {exc.strerror}", path=path) from None
-        source = str(path)
+        # The shared safe opener (no FIFO hangs, bounded); lines split on \n only, since a
+        # JSON string may hold U+2028, NEL or a form feed that str.splitlines() splits on.
+        source = file
+        lines = split_lines(read_text(Path(file), max_bytes=MAX_INPUT_BYTES,
+                                      what="JSON lines"))
     steps = batch.parse(lines, source=source, default_lang=default, langs=s.targets)
     with open_store(s.database) as store:
         done = batch.apply(store, steps, who=who, source=source, rules=_rules(s))

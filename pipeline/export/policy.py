@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from pipeline.ids import is_safe_slug
+from pipeline.ids import is_reserved, is_safe_slug
 from pipeline.states import Status
 from pipeline.store.editions import Tally
 from pipeline.workspace import Settings
@@ -110,6 +110,10 @@ def decide(slug: str, lang: str, tally: Tally, policy: Policy) -> Decision:
 
 
 def _unsafe(slug: str, lang: str) -> Decision:
+    if is_reserved(slug):  # stored before slugs were made around the edition's own names
+        return Decision(slug, lang, False, f"the slug {slug!r} is a name the edition uses "
+                        "itself (its page would be the edition's file); extract the article "
+                        "again to rename it")
     return Decision(slug, lang, False,
                     "the slug is not safe as a file name (a-z, 0-9 and '-', at most 80 characters)")
 

@@ -11,12 +11,12 @@ from typing import Any
 
 from pipeline.errors import PolicyError, TransitionError, UsageError
 from pipeline.models import Translation
-from pipeline.review.retry import with_retry
 from pipeline.states import Action
 from pipeline.store import Store
 from pipeline.store import review as q
 from pipeline.store import translations as tr
 from pipeline.store.editions import is_placeholder
+from pipeline.store.retry import with_retry
 from pipeline.textcheck import check_text
 
 

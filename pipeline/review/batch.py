@@ -10,9 +10,9 @@ from typing import Any
 from pipeline.errors import InputError, PipelineError
 from pipeline.models import Translation
 from pipeline.review import actions
-from pipeline.review.retry import with_retry
 from pipeline.store import Store
 from pipeline.store import review as q
+from pipeline.store.retry import with_retry
 from pipeline.textcheck import check_text
 
 _ACTIONS = ("approve", "edit", "reject", "revert")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.errors import UsageError
-from pipeline.review.retry import with_retry
 from pipeline.store import Store
 from pipeline.store import comments as store_comments
+from pipeline.store.retry import with_retry
 
 #: Longest comment accepted, in characters: a note to a colleague, not a document.
 MAX_CHARS = 4000

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from pipeline.review.retry import with_retry
 from pipeline.states import TRANSITIONS, Action, Status
 from pipeline.store import Store
 from pipeline.store import review as q
@@ -20,6 +19,7 @@ from pipeline.store.queue_pages import (
     selection,
     unit_at,
 )
+from pipeline.store.retry import with_retry
 from pipeline.store.review import QueueItem
 
 #: Statuses an approval may start from (from the transition table).

@@ -261,8 +261,12 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def migrate(db: sqlite_utils.Database) -> int:
-    """Bring the database to SCHEMA_VERSION, each step in its own transaction."""
+def migrate(db: sqlite_utils.Database, *, begin: Callable[[], None] | None = None) -> int:
+    """Bring the database to SCHEMA_VERSION, each step in its own transaction.
+
+    `begin` opens a write transaction (the store's, which retries while another process
+    holds the lock); plain BEGIN IMMEDIATE without it.
+    """
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise StoreError(
@@ -270,7 +274,10 @@ def migrate(db: sqlite_utils.Database) -> int:
             "upgrade pipeline"
         )
     while version < SCHEMA_VERSION:
-        db.conn.execute("BEGIN IMMEDIATE")
+        if begin is not None:
+            begin()
+        else:
+            db.conn.execute("BEGIN IMMEDIATE")
         try:
             current = db.conn.execute("PRAGMA user_version").fetchone()[0]
             if current == version:  # another process may have migrated meanwhile

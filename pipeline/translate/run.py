@@ -9,6 +9,7 @@ committed sentences in `mt_sentences` and decodes only the rest.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import logging
 import time
@@ -64,6 +65,8 @@ class LangReport:
     test_model: bool = False
     skipped: int = 0  # changed by a person during the run: left alone
     reused: int = 0  # sentences found in mt_sentences (from an earlier, perhaps killed, run)
+    error: str | None = None  # why this language failed (a broken package); the others go on
+    too_long: list[str] = field(default_factory=list)  # units over MAX_UNIT_CHARS, not sent
 
 
 @dataclass
@@ -79,6 +82,11 @@ class RunReport:
     @property
     def written(self) -> int:
         return sum(r.written for r in self.langs)
+
+    @property
+    def failed(self) -> list[LangReport]:
+        """Languages that could not be translated (the CLI exits 1)."""
+        return [r for r in self.langs if r.error is not None]
 
     @property
     def test_model(self) -> bool:
@@ -317,6 +325,33 @@ def _restore_source(m: Masked) -> str:
     return text
 
 
+#: Longest unit sent to a model, in characters. A news paragraph is under 5,000; a unit past
+#: this is a whole document pasted as one paragraph (decoding it would take minutes and GBs),
+#: so it is reported and left for a person to split. Long sentences under the cap are split
+#: by tokens in the engine (EngineOptions.max_input_tokens).
+MAX_UNIT_CHARS = 100_000
+
+
+def _within_cap(units: list[PendingUnit]) -> tuple[list[PendingUnit], list[str]]:
+    """The units short enough to translate, and the ids of the others."""
+    over = [u.unit_id for u in units if len(u.text) > MAX_UNIT_CHARS]
+    if not over:
+        return units, []
+    log.warning("%d units over %d characters are not translated", len(over), MAX_UNIT_CHARS)
+    return [u for u in units if len(u.text) <= MAX_UNIT_CHARS], over
+
+
+def _guarded(report: LangReport, work: Callable[[], None]) -> bool:
+    """Run one language's work; a broken package fails that language only (one line)."""
+    try:
+        work()
+    except ModelError as exc:
+        report.error = str(exc)
+        log.warning("%s: %s", report.lang, exc)
+        return False
+    return True
+
+
 def translate_pending(
     store: Store,
     source: str,
@@ -366,18 +401,19 @@ def translate_pending(
         lrep = LangReport(lang, route.path if route else None, len(pending),
                           test_model=bool(route and route.test_model))
         report.langs.append(lrep)
+        pending, lrep.too_long = _within_cap(pending)
         if pending:
             job = _LangJob(store, lang, route, engine, memory,
                            Masker(store_mt.keep_terms(store, lang)), lrep, progress,
                            executor=executor.name)
-            job.prepare(pending)
-            jobs.append(job)
+            if _guarded(lrep, functools.partial(job.prepare, pending)):
+                jobs.append(job)
     if on_plan is not None:
         on_plan(sum(len(p) for _, _, p, _ in work), sum(j.queued_tokens for j in jobs))
     try:
         executor.prepare([j.route for j in jobs if j.route is not None and j.queue])
         for job in jobs:
-            job.run(executor)
+            _guarded(job.report, functools.partial(job.run, executor))
     finally:
         executor.close()
     report.executor = executor.name
