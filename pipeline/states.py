@@ -28,6 +28,8 @@ class Action(StrEnum):
     REJECT = "reject"
     SOURCE_CHANGED = "source_changed"
     REVERT = "revert"  # an earlier text restored by a person
+    SUGGEST = "suggest"  # machine text for a stale unit a person wrote or approved: kept beside it
+    CONFIRM = "confirm"  # "still correct": the text stands for the changed source
 
 
 S = Status
@@ -40,6 +42,10 @@ TRANSITIONS: dict[Action, dict[Status, Status]] = {
     Action.REJECT: {S.MACHINE: S.REJECTED, S.TRANSLATED: S.REJECTED, S.APPROVED: S.REJECTED,
                     S.STALE: S.REJECTED},
     Action.SOURCE_CHANGED: {s: S.STALE for s in Status if s is not S.UNTRANSLATED},
+    # A machine's text for a stale unit with human or approved text is only a suggestion: the
+    # unit stays stale (top of the queue) and its text stays what a person last gave it.
+    Action.SUGGEST: {S.STALE: S.STALE},
+    Action.CONFIRM: {S.STALE: S.APPROVED},
 }
 
 #: Statuses whose text a machine must never replace.
@@ -47,6 +53,10 @@ HUMAN_STATUSES = frozenset({S.TRANSLATED, S.APPROVED})
 
 #: Statuses the machine translator fills.
 MACHINE_FILLABLE = frozenset(TRANSITIONS[Action.MACHINE])
+
+#: Actions after which the text matches the current source: the stale bookkeeping ends.
+SETTLES_SOURCE = frozenset({Action.MACHINE, Action.EDIT, Action.REVERT, Action.APPROVE,
+                            Action.CONFIRM})
 
 #: Queue order: most urgent first.
 URGENCY = {S.STALE: 0, S.REJECTED: 0, S.MACHINE: 1, S.TRANSLATED: 2, S.UNTRANSLATED: 3,

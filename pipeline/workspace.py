@@ -153,6 +153,7 @@ SCHEMA: dict[str, dict[str, Callable[[Any], Any]]] = {
         "persian_calendar": _choice("gregorian", "solar_hijri"),
         "base_url": base_url,
         "formats": _str_list,
+        "on_source_change": _choice("keep_with_notice", "withdraw", "machine_with_notice"),
     },
     "checks": {"disabled": _str_list},
     "interchange": {"lang_tags": _lang_tags},
@@ -188,6 +189,7 @@ class Settings:
     persian_calendar: str = "gregorian"
     base_url: str | None = None
     formats: tuple[str, ...] = ("html",)
+    on_source_change: str = "keep_with_notice"
     disabled_checks: tuple[str, ...] = ()
     lang_tags: dict[str, str] = field(default_factory=dict)  # code -> tag in TMX/XLIFF files
 
@@ -323,6 +325,10 @@ claim_minutes = 30       # how long a claimed unit stays with its reviewer
 include_machine = false  # publish unreviewed machine translation, with a notice
 min_completeness_by_lang = {{}}
 persian_calendar = "gregorian"   # or "solar_hijri"
+# When the English of a published article changes: keep the last approved translation with a
+# notice until the change is reviewed ("keep_with_notice"), hold the article back ("withdraw"),
+# or show the machine's suggestion for the changed paragraphs, with a notice ("machine_with_notice").
+on_source_change = "keep_with_notice"
 # base_url = "https://example.org/editions/"   # where <out> is published: absolute hreflang
 
 [interchange]

@@ -129,8 +129,13 @@ def entry_for(row: CatalogRow, lang: str | None) -> PoEntry:
         # msgfmt --check rejects a checked entry whose leading/trailing newlines differ.
         flags = ("fuzzy",)
         notes.append("fuzzy because its leading or trailing newlines differ from the source")
+    previous = None
+    if "fuzzy" in flags and row.source_before is not None and row.source_before != row.source_text:
+        previous = row.source_before  # only fuzzy entries may carry #| (gettext's rule)
+    if row.suggestion_meta and row.suggestion and row.suggestion != text:
+        notes.append(f"machine suggestion for the new source: {row.suggestion}")
     return PoEntry(msgid=row.source_text, msgstr=text, msgctxt=row.unit_id, notes=tuple(notes),
-                   references=refs, flags=flags)
+                   references=refs, flags=flags, previous_msgid=previous)
 
 
 def export_catalogs(

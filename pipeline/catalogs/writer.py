@@ -23,6 +23,7 @@ class PoEntry:
     notes: tuple[str, ...] = ()  # extracted comments (#.)
     references: tuple[str, ...] = ()  # source files (#:)
     flags: tuple[str, ...] = ()  # (#,)
+    previous_msgid: str | None = None  # (#| msgid): the source this translation was made from
 
 
 def escape(text: str) -> str:
@@ -65,6 +66,10 @@ def render_entry(e: PoEntry) -> str:
         parts.append("#: " + " ".join(e.references) + "\n")
     if e.flags:
         parts.append("#, " + ", ".join(e.flags) + "\n")
+    if e.previous_msgid is not None:
+        # gettext's previous-message comment: Poedit and msgmerge show it as a diff.
+        parts.append("".join(f"#| {line}" for line in
+                             field("msgid", e.previous_msgid).splitlines(keepends=True)))
     if e.msgctxt is not None:
         parts.append(field("msgctxt", e.msgctxt))
     parts.append(field("msgid", e.msgid))

@@ -129,6 +129,9 @@ class LanguageResult:
     suppressed: tuple[Finding, ...] = ()
     articles: tuple[Completeness, ...] = ()
     checked: int = 0
+    #: (article, changed units, of them with a machine suggestion, notes not approved): the
+    #: English changed after approval; editions show the older approved text meanwhile.
+    corrections: tuple[tuple[str, int, int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -226,7 +229,10 @@ def run_database(settings: Settings, options: CheckOptions) -> CheckReport:
 
     langs = options.langs or settings.targets
     results = []
+    from pipeline.store.editions import pending_corrections
+
     with open_store(settings.database) as store:
+        pending = pending_corrections(store, langs)
         all_suppressions = queries.suppressions(store, langs)
         for lang in langs:
             glossary = _glossary(queries.glossary_terms(store, lang))
@@ -237,8 +243,9 @@ def run_database(settings: Settings, options: CheckOptions) -> CheckReport:
                      placeholder=is_placeholder(r.flags, r.origin))
                 for r in queries.check_rows(store, [lang])
             )
-            results.append(check_language(lang, items, options, glossary=glossary,
-                                          suppressions=supp))
+            result = check_language(lang, items, options, glossary=glossary, suppressions=supp)
+            results.append(replace(result, corrections=tuple(
+                (p.slug, p.changed, p.suggested, p.notes) for p in pending if p.lang == lang)))
     return CheckReport("database", (str(settings.database),), options.fail_on, tuple(results))
 
 

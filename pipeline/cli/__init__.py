@@ -63,6 +63,7 @@ def _register() -> None:
     from pipeline.cli import (
         catalogs,
         checks,
+        corrections,
         export,
         extract,
         glossary,
@@ -75,7 +76,7 @@ def _register() -> None:
     )
 
     for module in (workspace, extract, glossary, translate, review, catalogs, interchange, export,
-                   checks, users, serve):
+                   corrections, checks, users, serve):
         module.register(app)
 
 

@@ -53,6 +53,8 @@ ArticleOpt = Annotated[str | None, typer.Option("--article", help="Only units of
 
 def register(app: typer.Typer) -> None:
     """Add `review ...` and the top-level `history` command."""
+    from pipeline.cli.history import history
+
     app.add_typer(review_app, name="review")
     app.command("history")(history)
 
@@ -145,11 +147,25 @@ def queue(
              f"  {i.title}{claim}")
         for warning in flag_warnings(i):
             echo(f"    {warning}")
-        echo(f"    source: {i.source}")
+        if i.source_before is not None and i.source_before != i.source:
+            from pipeline.textdiff import inline
+
+            echo(f"    old source: {i.source_before}")
+            echo(f"    new source: {i.source}")
+            echo(f"    change:     {inline(i.source_before, i.source)}")
+        else:
+            echo(f"    source: {i.source}")
         echo(f"    {code}: {isolate(i.text, code) if i.text else '(no text)'}")
         if i.reason:
             echo(f"    rejected: {i.reason}")
-        if i.suggestion:
+        if i.machine_suggestion is not None:
+            echo(f"    machine suggestion: {isolate(i.machine_suggestion, code)}")
+            echo(f"    -> `pipeline review accept {i.unit_id} --lang {code}` approves it; "
+                 f"`review confirm` keeps the current text")
+        elif i.status == "stale" and i.text:
+            echo(f"    -> `pipeline review confirm {i.unit_id} --lang {code}` if it is still "
+                 "correct; `pipeline translate` for a suggestion")
+        if i.suggestion and i.machine_suggestion is None and i.suggestion != i.text:
             echo(f"    earlier translation: {isolate(i.suggestion, code)}")
         for m in i.memory:
             echo(f"    memory: {isolate(m, code)}")
@@ -343,6 +359,42 @@ def revert(
          as_json)
 
 
+@review_app.command("confirm")
+def confirm(
+    unit: UnitArg,
+    lang: OneLang,
+    revision: RevisionOpt = None,
+    reviewer: ReviewerOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Still correct: keep a stale unit's translation for its changed English (approves it)."""
+    from pipeline.review import actions
+
+    _act(workspace, unit, lang, reviewer, "confirmed",
+         lambda store, uid, code, who, s: actions.confirm(store, uid, code, who=who,
+                                                          revision=revision, rules=_rules(s)),
+         as_json)
+
+
+@review_app.command("accept")
+def accept(
+    unit: UnitArg,
+    lang: OneLang,
+    revision: RevisionOpt = None,
+    reviewer: ReviewerOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Approve the machine suggestion of a stale unit (made by `pipeline translate`)."""
+    from pipeline.review import actions
+
+    _act(workspace, unit, lang, reviewer, "accepted",
+         lambda store, uid, code, who, s: actions.accept_suggestion(
+             store, uid, code, who=who, revision=revision, rules=_rules(s)),
+         as_json)
+
+
 @review_app.command("apply")
 def apply(
     file: Annotated[str, typer.Argument(help="JSON lines of actions, or '-' for stdin.")],
@@ -354,7 +406,8 @@ def apply(
 ) -> None:
     """Apply a batch of actions (one JSON object a line), all or nothing.
 
-    Each line: {"unit": ID, "action": "approve"|"edit"|"reject"|"revert", "lang": "fa",
+    Each line: {"unit": ID, "action": "approve"|"edit"|"reject"|"revert"|"confirm"|"accept",
+    "lang": "fa",
     "text": ..., "reason": ..., "revision": N, "to": EVENT}.
     """
     from pipeline.inputfile import read_text, split_lines
@@ -434,34 +487,3 @@ def comment(
         print_json(made)
         return
     echo(f"comment #{made['id']} on {uid} ({code}) by {who}")
-
-
-def history(
-    unit: UnitArg,
-    lang: OneLang,
-    workspace: WorkspaceOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Show every change to a unit's translation (who, when, action, status, text)."""
-    from pipeline.review.history import describe, unit_history
-    from pipeline.review.interactive import isolate
-    from pipeline.store import open_store
-    from pipeline.store.review import resolve_unit
-
-    s = settings(workspace)
-    code = _lang(lang, s)
-    with open_store(s.database) as store:
-        uid = resolve_unit(store, unit)
-        events = unit_history(store, uid, code)
-    if as_json:
-        print_json(events)
-        return
-    if not events:
-        echo(f"no changes to {uid} ({code}) yet.")
-    for ev in events:
-        echo(describe(ev))
-        if ev["new_text"] is not None and ev["new_text"] != ev["old_text"]:
-            echo(f"        text: {isolate(ev['new_text'], code)}")
-        if ev["action"] == "comment":
-            # A comment may be in any language: isolate it as the translation's direction.
-            echo(f"        comment: {isolate(ev['detail'].get('comment', ''), code)}")

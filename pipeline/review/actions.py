@@ -1,4 +1,4 @@
-"""What a reviewer does to one translation: approve, edit, reject, revert.
+"""What a reviewer does to one translation: approve, edit, reject, revert, confirm, accept.
 
 Every action goes through `store.translations.change` (the compare-and-set write that checks the
 transition and appends the event), under the claim and four-eyes rules, and ends the claim.
@@ -11,7 +11,7 @@ from typing import Any
 
 from pipeline.errors import PolicyError, TransitionError, UsageError
 from pipeline.models import Translation
-from pipeline.states import Action
+from pipeline.states import Action, Status
 from pipeline.store import Store
 from pipeline.store import review as q
 from pipeline.store import translations as tr
@@ -184,3 +184,81 @@ def revert(
                                    detail={"reverted_to": event_id})
 
     return with_retry(run)
+
+
+def confirm(
+    store: Store,
+    unit_id: str,
+    lang: str,
+    *,
+    who: str | None,
+    revision: int | None = None,
+    rules: Rules = DEFAULT_RULES,
+) -> Translation:
+    """"Still correct": the stale unit's current text stands for the changed English (approved).
+
+    One action and one `confirm` event; a machine suggestion waiting beside it is dropped.
+    """
+    name = _require_who(who)
+
+    def run() -> Translation:
+        with store.transaction():
+            cur = tr.get(store, unit_id, lang)
+            if cur.status != Status.STALE.value:
+                raise TransitionError(
+                    f"unit {unit_id} ({lang}) is {cur.status}, not stale: nothing to confirm "
+                    "(approve it instead)"
+                )
+            if cur.text is None or not cur.text.strip():
+                raise TransitionError(
+                    f"unit {unit_id} ({lang}) has no earlier text to confirm; edit it instead"
+                )
+            _four_eyes(rules, cur, name)
+            return _claimed_change(
+                store, unit_id, lang, name, Action.CONFIRM, expected_revision=revision,
+                reviewed_by=name, suggestion=None,
+                detail={"old_source": cur.source_before} if cur.source_before else None)
+
+    return with_retry(run)
+
+
+def accept_suggestion(
+    store: Store,
+    unit_id: str,
+    lang: str,
+    *,
+    who: str | None,
+    revision: int | None = None,
+    rules: Rules = DEFAULT_RULES,
+) -> Translation:
+    """Approve the machine suggestion of a stale unit: it becomes the text, with its provenance."""
+    name = _require_who(who)
+
+    def run() -> Translation:
+        with store.transaction():
+            cur = tr.get(store, unit_id, lang)
+            if not cur.has_machine_suggestion or cur.suggestion is None:
+                raise TransitionError(
+                    f"unit {unit_id} ({lang}) has no machine suggestion to approve; run "
+                    "`pipeline translate`, or confirm or edit the current text"
+                )
+            _four_eyes(rules, cur, name)
+            meta = dict(cur.suggestion_meta or {})
+            flags = meta.pop("flags", [])
+            fields = {k: meta.get(k) for k in ("origin", "engine", "package", "package_version",
+                                               "pivot", "score")}
+            return _claimed_change(
+                store, unit_id, lang, name, Action.APPROVE, text=cur.suggestion,
+                expected_revision=revision, flags=flags, reviewed_by=name, translated_by=None,
+                suggestion=None, **fields,
+                detail={"accepted_suggestion": dict(cur.suggestion_meta or {})})
+
+    return with_retry(run)
+
+
+def _four_eyes(rules: Rules, cur: Translation, name: str) -> None:
+    if rules.four_eyes and cur.translated_by == name:
+        raise PolicyError(
+            f"four-eyes rule: {name} wrote this translation of {cur.unit_id} ({cur.lang}) and "
+            "cannot approve it; ask another reviewer"
+        )

@@ -15,7 +15,7 @@ from pipeline.store import review as q
 from pipeline.store.retry import with_retry
 from pipeline.textcheck import check_text
 
-_ACTIONS = ("approve", "edit", "reject", "revert")
+_ACTIONS = ("approve", "edit", "reject", "revert", "confirm", "accept")
 _KEYS = {"unit", "lang", "action", "text", "reason", "revision", "to", "confirm_placeholder"}
 #: Revisions and event ids are SQLite integers (64-bit signed).
 MAX_ID = 2**63 - 1
@@ -123,5 +123,11 @@ def _one(store: Store, step: Step, who: str | None, rules: actions.Rules) -> Tra
     if step.action == "reject":
         return actions.reject(store, unit, step.lang, step.reason or "", who=who,
                               revision=step.revision)
+    if step.action == "confirm":
+        return actions.confirm(store, unit, step.lang, who=who, revision=step.revision,
+                               rules=rules)
+    if step.action == "accept":
+        return actions.accept_suggestion(store, unit, step.lang, who=who,
+                                         revision=step.revision, rules=rules)
     return actions.revert(store, unit, step.lang, int(step.to or 0), who=who,
                           revision=step.revision)

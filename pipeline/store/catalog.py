@@ -33,6 +33,8 @@ class CatalogRow:
     reviewed_by: str | None
     updated_at: str | None
     flags: str  # JSON list
+    source_before: str | None = None  # stale: the English the text was made from (#| msgid)
+    suggestion_meta: str | None = None  # set when `suggestion` is a machine's text (JSON)
 
 
 def export_rows(store: Store, lang: str | None) -> Iterator[CatalogRow]:
@@ -44,7 +46,7 @@ def export_rows(store: Store, lang: str | None) -> Iterator[CatalogRow]:
         "SELECT u.id, u.article_id, a.source, u.position, u.kind, u.source_text, t.text,"
         " coalesce(t.status, 'untranslated'), coalesce(t.revision, 0), t.origin, t.engine,"
         " t.package, t.package_version, t.suggestion, t.reason, t.translated_by, t.reviewed_by,"
-        " t.updated_at, coalesce(t.flags, '[]')"
+        " t.updated_at, coalesce(t.flags, '[]'), t.source_before, t.suggestion_meta"
         " FROM units u JOIN articles a ON a.id = u.article_id"
         " LEFT JOIN translations t ON t.unit_id = u.id AND t.lang = ?"
         " WHERE u.obsolete = 0"

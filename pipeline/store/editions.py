@@ -30,16 +30,39 @@ class ArticleMeta:
     byline: str | None
     category: str | None
     tags: tuple[str, ...]
+    withdrawn_at: str | None = None  # an editor withdrew it from every edition (a retraction)
+    withdrawn_by: str | None = None
+    withdrawn_reason: str | None = None
 
 
 @dataclass
 class Tally:
-    """Live units of one article in one language, counted by status and by the test-model flag."""
+    """Live units of one article in one language, counted by status and by the test-model flag.
+
+    Correction notes are not in `total` (they never hold an article back); they are counted
+    apart. `pending` units have a last approved text for an older English (`suggested`
+    of them a machine suggestion too), by status; `added_by_status` counts units added after the article
+    was first extracted that have no approved text yet.
+    """
 
     total: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
     test_model_by_status: dict[str, int] = field(default_factory=dict)
     empty_by_status: dict[str, int] = field(default_factory=dict)
+    pending_by_status: dict[str, int] = field(default_factory=dict)
+    suggested_by_status: dict[str, int] = field(default_factory=dict)
+    added_by_status: dict[str, int] = field(default_factory=dict)
+    notes_by_status: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A correction or update note at the foot of an article, with its translation by language."""
+
+    unit_id: str
+    text: str
+    at: str  # when the editor added it
+    label: str  # correction | update
 
 
 @dataclass(frozen=True)
@@ -49,30 +72,38 @@ class ArticleContent:
     meta: ArticleMeta
     units: tuple[Unit, ...]
     translations: dict[str, dict[str, Translation]]
+    added: frozenset[str] = frozenset()  # units added after the first extraction
+    notes: tuple[Note, ...] = ()
 
 
 def articles(store: Store) -> list[ArticleMeta]:
     """Every article, newest date first, then by slug (the order of an edition's index)."""
     rows = store.conn.execute(
-        "SELECT id, title, date_iso, date_text, byline, category, tags FROM articles"
-        " ORDER BY coalesce(date_iso, '') DESC, id"
+        "SELECT id, title, date_iso, date_text, byline, category, tags, withdrawn_at,"
+        " withdrawn_by, withdrawn_reason FROM articles ORDER BY coalesce(date_iso, '') DESC, id"
     )
     return [
         ArticleMeta(slug=r[0], title=r[1], date_iso=r[2], date_text=r[3], byline=r[4],
-                    category=r[5], tags=tuple(json.loads(r[6] or "[]")))
+                    category=r[5], tags=tuple(json.loads(r[6] or "[]")), withdrawn_at=r[7],
+                    withdrawn_by=r[8], withdrawn_reason=r[9])
         for r in rows
     ]
+
+
+#: Unit kind of correction notes (models.UnitKind.CORRECTION).
+NOTE_KIND = UnitKind.CORRECTION.value
 
 
 def article(store: Store, slug: str) -> ArticleMeta | None:
     """One article's metadata (the editor's screen), or None."""
     r = store.conn.execute(
-        "SELECT id, title, date_iso, date_text, byline, category, tags FROM articles WHERE id = ?",
-        (slug,)).fetchone()
+        "SELECT id, title, date_iso, date_text, byline, category, tags, withdrawn_at,"
+        " withdrawn_by, withdrawn_reason FROM articles WHERE id = ?", (slug,)).fetchone()
     if r is None:
         return None
     return ArticleMeta(slug=r[0], title=r[1], date_iso=r[2], date_text=r[3], byline=r[4],
-                       category=r[5], tags=tuple(json.loads(r[6] or "[]")))
+                       category=r[5], tags=tuple(json.loads(r[6] or "[]")), withdrawn_at=r[7],
+                       withdrawn_by=r[8], withdrawn_reason=r[9])
 
 
 def tallies(store: Store, langs: Sequence[str], *,
@@ -85,30 +116,47 @@ def tallies(store: Store, langs: Sequence[str], *,
     one = "" if article is None else " AND article_id = ?"
     extra: tuple[str, ...] = () if article is None else (article,)
     totals = dict(store.conn.execute(
-        f"SELECT article_id, count(*) FROM units WHERE obsolete = 0{one} GROUP BY article_id",
-        extra,
+        f"SELECT article_id, count(*) FROM units WHERE obsolete = 0 AND kind != ?{one}"
+        " GROUP BY article_id", (NOTE_KIND, *extra),
     ).fetchall())
     for slug, total in totals.items():
         out[slug] = {lang: Tally(total=total) for lang in langs}
     marks = ",".join("?" for _ in langs)
+    # Grouped by everything the policy asks, so one pass over the rows answers it all.
     rows = store.conn.execute(
         "SELECT u.article_id, t.lang, t.status,"
         " (EXISTS (SELECT 1 FROM json_each(coalesce(t.flags, '[]')) WHERE value = ?)"
         f"  AND coalesce(t.origin, '') NOT IN ({','.join('?' * len(HUMAN_ORIGINS))}))"
         " AS test_model,"
-        " (t.text IS NULL OR trim(t.text) = '') AS empty, count(*)"
+        " (t.text IS NULL OR trim(t.text) = '') AS empty,"
+        " (t.status != 'approved' AND trim(coalesce(t.published_text, '')) != ''"
+        "  AND t.published_source IS NOT u.source_text) AS pending,"
+        " (t.suggestion_meta IS NOT NULL) AS suggested,"
+        " (u.created_at > a.created_at) AS added, u.kind = ? AS note, count(*)"
         " FROM units u JOIN translations t ON t.unit_id = u.id"
+        " JOIN articles a ON a.id = u.article_id"
         f" WHERE u.obsolete = 0 AND t.lang IN ({marks}){one.replace('article_id', 'u.article_id')}"
-        " GROUP BY 1, 2, 3, 4, 5",
-        (FLAG_TEST_MODEL, *HUMAN_ORIGINS, *langs, *extra),
+        " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9",
+        (FLAG_TEST_MODEL, *HUMAN_ORIGINS, NOTE_KIND, *langs, *extra),
     )
-    for slug, lang, status, test_model, empty, n in rows:
-        tally = out[slug][lang]
+    for slug, lang, status, test_model, empty, pending, suggested, added, note, n in rows:
+        per_lang = out.setdefault(slug, {x: Tally() for x in langs})
+        tally = per_lang[lang]
+        if note:
+            key = "empty" if empty else status
+            tally.notes_by_status[key] = tally.notes_by_status.get(key, 0) + n
+            continue
         tally.by_status[status] = tally.by_status.get(status, 0) + n
         if test_model:
             tally.test_model_by_status[status] = tally.test_model_by_status.get(status, 0) + n
         if empty:
             tally.empty_by_status[status] = tally.empty_by_status.get(status, 0) + n
+        if pending:
+            tally.pending_by_status[status] = tally.pending_by_status.get(status, 0) + n
+            if suggested:
+                tally.suggested_by_status[status] = tally.suggested_by_status.get(status, 0) + n
+        elif added and status != "approved":
+            tally.added_by_status[status] = tally.added_by_status.get(status, 0) + n
     for per_lang in out.values():
         for tally in per_lang.values():
             missing = tally.total - sum(tally.by_status.values())
@@ -119,26 +167,41 @@ def tallies(store: Store, langs: Sequence[str], *,
 
 _TR_COLS = (
     "t.lang, t.text, t.status, t.revision, t.origin, t.engine, t.package, t.package_version,"
-    " t.pivot, t.score, t.flags, t.translated_by, t.reviewed_by, t.updated_at"
+    " t.pivot, t.score, t.flags, t.translated_by, t.reviewed_by, t.updated_at,"
+    " t.published_text, t.published_source, t.published_at, t.corrected_at, t.suggestion,"
+    " t.suggestion_meta"
 )
 
 
 def content(store: Store, meta: ArticleMeta, langs: Sequence[str]) -> ArticleContent:
-    """One article's live units in order and their translations in `langs` (one query)."""
+    """One article's live units in order and their translations in `langs` (one query).
+
+    Correction notes come apart from the units, oldest first, in `notes`.
+    """
     marks = ",".join("?" for _ in langs)
     rows = store.conn.execute(
-        f"SELECT u.id, u.kind, u.source_text, u.position, {_TR_COLS}"
-        " FROM units u LEFT JOIN translations t ON t.unit_id = u.id"
+        f"SELECT u.id, u.kind, u.source_text, u.position, {_TR_COLS},"
+        " u.created_at > a.created_at, n.label, n.at"
+        " FROM units u JOIN articles a ON a.id = u.article_id"
+        " LEFT JOIN notes n ON n.unit_id = u.id"
+        " LEFT JOIN translations t ON t.unit_id = u.id"
         f" AND t.lang IN ({marks})"
         " WHERE u.article_id = ? AND u.obsolete = 0 ORDER BY u.position, t.lang",
         (*langs, meta.slug),
     )
     units: list[Unit] = []
+    notes: list[Note] = []
+    added: set[str] = set()
     translations: dict[str, dict[str, Translation]] = {lang: {} for lang in langs}
     last = None
     for r in rows:
         if r[0] != last:
-            units.append(Unit(id=r[0], kind=UnitKind(r[1]), text=r[2], position=r[3]))
+            if r[1] == NOTE_KIND:
+                notes.append(Note(r[0], r[2], r[26] or "", r[25] or "correction"))
+            else:
+                units.append(Unit(id=r[0], kind=UnitKind(r[1]), text=r[2], position=r[3]))
+                if r[24]:
+                    added.add(r[0])
             last = r[0]
         if r[4] is None:
             continue
@@ -146,9 +209,12 @@ def content(store: Store, meta: ArticleMeta, langs: Sequence[str]) -> ArticleCon
             unit_id=r[0], lang=r[4], text=r[5], status=r[6], revision=r[7], origin=r[8],
             engine=r[9], package=r[10], package_version=r[11], pivot=r[12], score=r[13],
             flags=_flags(r[14]), translated_by=r[15], reviewed_by=r[16],
-            updated_at=r[17],
+            updated_at=r[17], published_text=r[18], published_source=r[19],
+            published_at=r[20], corrected_at=r[21], suggestion=r[22],
+            suggestion_meta=json.loads(r[23]) if r[23] else None,
         )
-    return ArticleContent(meta=meta, units=tuple(units), translations=translations)
+    return ArticleContent(meta=meta, units=tuple(units), translations=translations,
+                          added=frozenset(added), notes=tuple(notes))
 
 
 def _flags(raw: str | None) -> tuple[str, ...]:
@@ -161,3 +227,91 @@ def iter_contents(
     """Article contents one at a time, so memory stays flat for large editions."""
     for meta in metas:
         yield content(store, meta, langs)
+
+
+@dataclass(frozen=True)
+class ArticleDates:
+    """When an article was published, corrected and last changed, in one edition.
+
+    `modified` is the last approved change (the translation edition) or the last change of the
+    English (the source edition): what dateModified, sitemaps' lastmod and feeds should say.
+    `updated` is set only after a correction: an approved change that replaced an earlier
+    approved version, or an approved correction note (the source edition: a later revision).
+    """
+
+    published: str | None  # the article's own date (ISO), as extracted
+    updated: str | None
+    modified: str | None
+
+    @property
+    def date_modified(self) -> str | None:
+        """dateModified / lastmod: the last approved change, else the publication date."""
+        return self.modified or self.published
+
+
+def article_dates(store: Store, source: str, langs: Sequence[str]) -> dict[str, dict[str, ArticleDates]]:
+    """slug -> language -> ArticleDates for the source edition and `langs` (two grouped queries).
+
+    The library function the editions' feeds, sitemaps and JSON-LD use for dateModified/lastmod.
+    """
+    from pipeline.store.revisions import SOURCE_CHANGES
+
+    out: dict[str, dict[str, ArticleDates]] = {}
+    marks = ",".join("?" * len(SOURCE_CHANGES))
+    for slug, date_iso, revised, changed in store.conn.execute(
+        "SELECT a.id, a.date_iso,"
+        f" (SELECT max(at) FROM article_events e WHERE e.article_id = a.id AND action IN ({marks})),"
+        " (SELECT max(at) FROM article_events e WHERE e.article_id = a.id)"
+        " FROM articles a", SOURCE_CHANGES,
+    ):
+        out[slug] = {source: ArticleDates(date_iso, revised, changed or revised)}
+    if langs:
+        lang_marks = ",".join("?" * len(langs))
+        for slug, lang, modified, corrected, notes in store.conn.execute(
+            "SELECT u.article_id, t.lang, max(t.published_at), max(t.corrected_at),"
+            " max(CASE WHEN u.kind = ? AND t.status = 'approved' THEN t.published_at END)"
+            " FROM units u JOIN translations t ON t.unit_id = u.id"
+            f" WHERE u.obsolete = 0 AND t.lang IN ({lang_marks}) GROUP BY 1, 2",
+            (NOTE_KIND, *langs),
+        ):
+            published = out.get(slug, {}).get(source)
+            updated = max((x for x in (corrected, notes) if x), default=None)
+            out.setdefault(slug, {})[lang] = ArticleDates(
+                published.published if published else None, updated, modified)
+    return out
+
+
+def date_modified(store: Store, slug: str, lang: str, source: str) -> str | None:
+    """dateModified / lastmod of one article in one edition (see ArticleDates)."""
+    langs = [] if lang == source else [lang]
+    dates = article_dates(store, source, langs).get(slug, {}).get(lang)
+    return dates.date_modified if dates else None
+
+
+@dataclass(frozen=True)
+class PendingCorrection:
+    """An article whose English changed after its translation in one language was approved."""
+
+    slug: str
+    lang: str
+    changed: int  # units with a last approved text for an older English
+    suggested: int  # of them, with a machine suggestion waiting
+    notes: int  # correction notes not approved yet
+
+
+def pending_corrections(store: Store, langs: Sequence[str]) -> list[PendingCorrection]:
+    """Corrections waiting for review, per article and language (withdrawn articles left out)."""
+    withdrawn = {r[0] for r in store.conn.execute(
+        "SELECT id FROM articles WHERE withdrawn_at IS NOT NULL")}
+    out = []
+    for slug, per_lang in sorted(tallies(store, langs).items()):
+        if slug in withdrawn:
+            continue
+        for lang in langs:
+            t = per_lang[lang]
+            changed = sum(t.pending_by_status.values())
+            notes = sum(n for st, n in t.notes_by_status.items() if st != "approved")
+            if changed or notes:
+                out.append(PendingCorrection(slug, lang, changed,
+                                             sum(t.suggested_by_status.values()), notes))
+    return out

@@ -49,10 +49,11 @@ def pending_units(
     store: Store, lang: str, *, article: str | None = None, limit: int | None = None
 ) -> list[PendingUnit]:
     """Live units whose `lang` translation is untranslated or stale, in article order."""
+    # A stale unit that already has a machine suggestion for its current English is done.
     sql = (
         "SELECT u.id, u.article_id, u.source_text, u.source_key, u.sentences, t.status,"
         " t.revision FROM units u JOIN translations t ON t.unit_id = u.id AND t.lang = ?"
-        " WHERE u.obsolete = 0 AND t.status IN (?, ?)"
+        " WHERE u.obsolete = 0 AND t.status IN (?, ?) AND t.suggestion_meta IS NULL"
     )
     params: list[object] = [lang, *PENDING]
     if article is not None:
@@ -102,24 +103,30 @@ def write_machine(store: Store, results: Sequence[MachineResult], *, who: str | 
     """Store results in one transaction through the MACHINE transition; returns rows written.
 
     A row that a person touched since it was read (translated, approved, rejected, or a newer
-    revision) is skipped, never overwritten. The write itself is the store's one compare-and-set
-    path (`translations.change_many`), which appends the events.
+    revision) is skipped, never overwritten. A stale row whose text a person wrote or once
+    approved gets the result as a suggestion beside its text (SUGGEST: it stays stale, at the
+    top of the queue, and editions keep its last approved text). The write itself is the
+    store's one compare-and-set path (`translations.change_many`), which appends the events.
     """
     with store.transaction() as conn:
-        current: dict[tuple[str, str], tuple[str, int]] = {}
+        current: dict[tuple[str, str], tuple[str, int, bool]] = {}
         for r in results:
             row = conn.execute(
-                "SELECT status, revision FROM translations WHERE unit_id = ? AND lang = ?",
+                "SELECT status, revision, translated_by IS NOT NULL OR published_text IS NOT NULL"
+                " FROM translations WHERE unit_id = ? AND lang = ?",
                 (r.unit_id, r.lang),
             ).fetchone()
             if row is not None:
-                current[(r.unit_id, r.lang)] = (row[0], row[1])
+                current[(r.unit_id, r.lang)] = (row[0], row[1], bool(row[2]))
         changes = []
         for r in results:
             cur = current.get((r.unit_id, r.lang))
             if cur is None or cur[0] not in PENDING:
                 continue
             if r.expected_revision is not None and cur[1] != r.expected_revision:
+                continue
+            if cur[0] == Status.STALE.value and cur[2]:
+                changes.append(_suggestion(r, cur[1], who))
                 continue
             changes.append(tr.Change(
                 r.unit_id, r.lang, Action.MACHINE, who=who, text=r.text,
@@ -130,6 +137,19 @@ def write_machine(store: Store, results: Sequence[MachineResult], *, who: str | 
                         "score": r.score, "translated_by": None},
             ))
         return tr.change_many(store, changes)
+
+
+def _suggestion(r: MachineResult, revision: int, who: str | None) -> tr.Change:
+    """The machine text as a suggestion beside a person's stale text, with its provenance."""
+    meta = {k: v for k, v in (("origin", r.origin), ("engine", r.engine), ("package", r.package),
+                              ("package_version", r.package_version), ("pivot", r.pivot),
+                              ("score", r.score), ("flags", sorted(set(r.flags))))
+            if v not in (None, [])}
+    return tr.Change(r.unit_id, r.lang, Action.SUGGEST, who=who, expected_revision=revision,
+                     detail={"suggestion": r.text, **meta},
+                     fields={"suggestion": r.text,
+                             "suggestion_meta": json.dumps(meta, ensure_ascii=False,
+                                                           sort_keys=True)})
 
 
 def cached_sentences(store: Store, model: str, sources: Sequence[str]) -> dict[str, tuple[str, float]]:

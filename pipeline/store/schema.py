@@ -207,6 +207,53 @@ def _v_glossary_sync(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v_corrections(db: sqlite_utils.Database) -> None:
+    # Corrections to published stories. What was last approved per unit and language stays on
+    # the row (carried to the unit an edited paragraph becomes), so an edition keeps showing it
+    # while the new English is translated, without reading the history at export time.
+    t = db.table("translations")
+    t.add_column("published_text", str)  # the last approved text
+    t.add_column("published_source", str)  # the English it was approved against
+    t.add_column("published_at", str)  # when it was approved (dateModified, "Updated")
+    t.add_column("corrected_at", str)  # last approval that replaced an earlier approved version
+    t.add_column("source_before", str)  # the English the current text was made from (stale)
+    t.add_column("suggestion_meta", str)  # JSON provenance of a machine suggestion (stale)
+    # A correction or update note is a unit of kind "correction" (translated like any other);
+    # this says when an editor added it and what it is.
+    db.table("notes").create(
+        {"unit_id": str, "article_id": str, "label": str, "at": str, "who": str},
+        pk="unit_id",
+        foreign_keys=[("unit_id", "units", "id"), ("article_id", "articles", "id")],
+        not_null={"article_id", "label", "at"},
+    )
+    a = db.table("articles")
+    a.add_column("withdrawn_at", str)
+    a.add_column("withdrawn_by", str)
+    a.add_column("withdrawn_reason", str)
+    # Article-level history: extractions that changed it (revisions with what changed),
+    # correction notes added or removed, withdrawals and restorations.
+    db.table("article_events").create(
+        {
+            "id": int,
+            "article_id": str,
+            "at": str,
+            "who": str,
+            "action": str,  # extracted | revised | note_added | note_removed | withdrawn | restored
+            "detail": str,  # JSON: units added, removed, edited (old and new text), note, reason
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"article_id", "at", "action"},
+    )
+    db.table("article_events").create_index(["article_id", "id"], index_name="article_events_by")
+    # What is approved now was published: remember it, so an edit of the English keeps it.
+    db.execute(
+        "UPDATE translations SET published_text = text, published_at = updated_at,"
+        " published_source = (SELECT source_text FROM units WHERE units.id = unit_id)"
+        " WHERE status = 'approved' AND text IS NOT NULL"
+    )
+
+
 def _v_users(db: sqlite_utils.Database) -> None:
     # Accounts of the web workspace (pipeline serve). Passwords as scrypt hashes with a per-user
     # salt; API tokens and session ids only as SHA-256 hashes, so a copy of the database holds
@@ -256,7 +303,7 @@ def _v_review_pages(db: sqlite_utils.Database) -> None:
 
 #: Ordered migrations; index + 1 is the schema version each one produces. Append, never edit.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
-    _v1, _v2, _v_exports, _v_tm, _v_glossary_sync, _v_users, _v_review_pages,
+    _v1, _v2, _v_exports, _v_tm, _v_glossary_sync, _v_corrections, _v_users, _v_review_pages,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
