@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import tomllib
@@ -345,7 +346,13 @@ def init(root: Path, source: str = "en", targets: tuple[str, ...] = ("fa", "ar",
         languages.validate(t)
     if len(set(targets)) != len(targets):
         raise ConfigError("--targets lists a language twice")
-    root.mkdir(parents=True, exist_ok=True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from pipeline import atomicfile
+
+        raise atomicfile.fail(exc, root) if exc.errno == errno.ENOSPC else ConfigError(
+            f"cannot create the workspace directory: {exc.strerror or exc}", path=root) from None
     path = root / CONFIG_NAME
     if path.exists() and not force:
         raise ConfigError(f"{path} already exists (use --force to rewrite it)")

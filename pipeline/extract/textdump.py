@@ -303,9 +303,15 @@ def _post(
         category = anchor[0] if anchor[0] in idx else None
     else:
         caption, category, title_i = _header(page, idx, listing=listing)
+    if not listing and title_i is not None and not _title_shaped(page, title_i):
+        # The header rules found no real headline (a date, a name, an image placeholder,
+        # a menu line): the headline is the nearest title-shaped line above the text.
+        above = _title_above(page, idx)
+        if above is not None:
+            caption, category, title_i = None, None, above
     if title_i is None:
         return None
-    body = idx[idx.index(title_i) + 1:]
+    body = [i for i in idx if i > title_i]
     if caption is not None and body and page.keys[body[0]] == page.keys[caption]:
         body.pop(0)  # the caption's second copy, under the title
     tags: tuple[str, ...] = ()
@@ -384,6 +390,35 @@ def _post(
         category=lines[category].text if category is not None else None, tags=tags,
         byline=byline, date=date_text, date_iso=date_iso, truncated=truncated,
     )
+
+
+_PLACEHOLDER = re.compile(r"^\[[^\]]*\]$|^\W*$")  # `[photo.jpg]`, `*`, `-`
+
+
+def _title_shaped(page: _Page, i: int) -> bool:
+    """Could be a headline: heading-like, two words or more, not a name, date or placeholder."""
+    t = page.lines[i].text
+    return (heading_like(page, i) and len(t.split()) >= 2 and not person(t)
+            and not credit_or_date(t) and not _PLACEHOLDER.match(t) and not texty(t)
+            and not page.nav(i) and not ch.is_widget(t))
+
+
+#: How far above the first paragraph a headline may sit when the lines between are a byline,
+#: dates, share buttons and tag lists (seen up to ~20 lines in lynx dumps of news pages).
+TITLE_LOOKBACK = 25
+
+
+def _title_above(page: _Page, idx: list[int]) -> int | None:
+    """The nearest title-shaped line above the first paragraph, past bylines, dates, buttons."""
+    first = next((i for i in idx if texty(page.lines[i].text)), None)
+    if first is None:
+        return None
+    for i in range(first - 1, max(-1, first - TITLE_LOOKBACK), -1):
+        if texty(page.lines[i].text):
+            return None  # another text above: this is no header
+        if i not in page.template and _title_shaped(page, i):
+            return i
+    return None
 
 
 def _header(page: _Page, idx: list[int], *, listing: bool) -> tuple[int | None, int | None, int | None]:

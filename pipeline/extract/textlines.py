@@ -53,26 +53,34 @@ def read_lines(text: str) -> list[Line]:
     return out
 
 
-#: The share of long lines that end near the longest common length for a dump to count as
-#: hard-wrapped. Tuned on lynx/w3m dumps (80 columns) of trafilatura's evaluation pages, where
-#: 45-80% of the lines over 40 characters end within WRAP_SLACK of the width, against under 10%
-#: in browser "save as text" dumps and the corpus pages (one line per paragraph).
+#: The share of long lines that end near the longest common length, with text on the next
+#: line, for a dump to count as hard-wrapped (and at least WRAP_MIN_LINES of them). Tuned on
+#: lynx/w3m dumps (80 columns) of trafilatura's evaluation pages, where most lines over 40
+#: characters are such, against few in browser "save as text" dumps and none in the corpus
+#: pages (one line per paragraph); 4 is two paragraphs wrapped over three lines each.
 WRAP_SHARE = 0.3
-WRAP_MIN_LINES = 10
+WRAP_MIN_LINES = 4
 #: How far short of the width a wrapped line may end: the longest word that would not fit.
 WRAP_SLACK = 16
 
 
 def wrap_width(raws: list[str]) -> int:
-    """The column a dump is hard-wrapped at, or 0 when its lines are not wrapped."""
+    """The column a dump is hard-wrapped at, or 0 when its lines are not wrapped.
+
+    Wrapped: a common right edge (the 95th percentile of the long lines' lengths) that many
+    lines reach and that is followed by more text in the same paragraph (the next line is not
+    blank), where a page of one-line paragraphs has a blank line after its long lines.
+    """
     lengths = [n for r in raws if (n := len(r.rstrip())) >= 40]
     if len(lengths) < 5:
         return 0
     lengths.sort()
     width = lengths[int(len(lengths) * 0.95)]  # the common right edge, a few overlong lines aside
-    near = sum(1 for n in lengths if width - WRAP_SLACK <= n <= width)
-    # Ten or more lines at the edge: a short page of one-line paragraphs proves nothing.
-    return width if near >= max(WRAP_MIN_LINES, WRAP_SHARE * len(lengths)) and width <= 200 else 0
+    if width > 200:
+        return 0
+    wrapped = sum(1 for r, nxt in zip(raws, raws[1:], strict=False)
+                  if width - WRAP_SLACK <= len(r.rstrip()) <= width and nxt.strip())
+    return width if wrapped >= max(WRAP_MIN_LINES, WRAP_SHARE * len(lengths)) else 0
 
 
 def _indent(raw: str) -> int:
