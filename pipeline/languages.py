@@ -40,6 +40,7 @@ def is_rtl(code: str) -> bool:
     return direction(code) == "rtl"
 
 
+@lru_cache(maxsize=64)  # every web page names each language a few times; Babel parses per call
 def native_name(code: str) -> str:
     """The language's own name for itself (فارسی, العربية, shqip, English)."""
     loc = locale(code)

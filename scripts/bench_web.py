@@ -131,7 +131,7 @@ def time_get(client: httpx.Client, path: str, runs: int) -> tuple[int, list[floa
 
 def library_ms(db: Path, unit: str, runs: int) -> tuple[float, float]:
     """The library calls behind the queue and the unit view, timed in this process."""
-    from pipeline.review.queue import list_queue
+    from pipeline.review.queue import QueueQuery, queue_page
     from pipeline.store import review as q
 
     with open_store(db) as store:
@@ -143,7 +143,7 @@ def library_ms(db: Path, unit: str, runs: int) -> tuple[float, float]:
                 out.append((time.perf_counter() - t0) * 1000)
             return statistics.median(out)
 
-        queue_ms = median(lambda: list_queue(store, "fa", who="editor", limit=50))
+        queue_ms = median(lambda: queue_page(store, "fa", QueueQuery(), who="editor", limit=50))
         unit_ms = median(lambda: (q.with_hints(store, [q.item(store, unit, "fa")]),
                                   q.context(store, unit, "fa")))
     return queue_ms, unit_ms

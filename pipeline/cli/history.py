@@ -58,6 +58,9 @@ def history(
         echo(prefix + describe(ev))
         if ev["new_text"] is not None and ev["new_text"] != ev["old_text"]:
             echo(f"        text: {isolate(ev['new_text'], ev['lang'])}")
+        if ev["action"] == "comment":
+            # A comment may be in any language: isolate it as the translation's direction.
+            echo(f"        comment: {isolate((ev.get('detail') or {}).get('comment', ''), ev['lang'])}")
         suggestion = (ev.get("detail") or {}).get("suggestion")
         if ev["action"] == "suggest" and suggestion:
             echo(f"        suggestion: {isolate(suggestion, ev['lang'])}")

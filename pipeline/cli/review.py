@@ -460,3 +460,30 @@ def release(
         print_json({"released": n, "reviewer": who, "lang": code})
         return
     echo(f"released {counted(n, 'claim')} of {who}")
+
+
+@review_app.command("comment")
+def comment(
+    unit: UnitArg,
+    lang: OneLang,
+    text: Annotated[str, typer.Option("--text", help="The comment ('-' reads stdin).")],
+    reviewer: ReviewerOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a comment to a unit's thread in one language (shown in history and the web)."""
+    from pipeline.review import comments
+    from pipeline.store import open_store
+    from pipeline.store.review import resolve_unit
+
+    s = settings(workspace)
+    code = _lang(lang, s)
+    who = _who(reviewer)
+    body = _read_stdin() if text == "-" else text
+    with open_store(s.database) as store:
+        uid = resolve_unit(store, unit)
+        made = comments.add(store, uid, code, body, who=who)
+    if as_json:
+        print_json(made)
+        return
+    echo(f"comment #{made['id']} on {uid} ({code}) by {who}")

@@ -20,6 +20,8 @@ def describe(event: dict[str, Any]) -> str:
     """One line: id, time, who, action, status change."""
     who = event.get("who") or "-"
     change = f"{event.get('old_status') or '-'} -> {event.get('new_status') or '-'}"
+    if event["action"] == "comment":  # a comment changes nothing; say whose status it saw
+        change = f"(on {event.get('new_status') or '-'})"
     extra = ""
     detail = event.get("detail") or {}
     if "reason" in detail:

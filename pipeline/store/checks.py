@@ -93,3 +93,10 @@ def list_suppressions(store: Store) -> list[dict[str, str | None]]:
 def glossary_terms(store: Store, lang: str) -> list[tuple[str, str | None, bool]]:
     """(term, translation, do_not_translate) for a target language, including '*' terms."""
     return [(t.term, t.translation, t.keep) for t in glossary.load(store, lang)]
+
+
+def unit_suppressions(store: Store, unit_id: str, lang: str) -> set[str]:
+    """The check ids suppressed on one unit in one language (read by its primary key)."""
+    rows = store.conn.execute(
+        "SELECT check_id FROM suppressions WHERE unit_id = ? AND lang = ?", (unit_id, lang))
+    return {r[0] for r in rows}

@@ -97,12 +97,13 @@ NOTE_KIND = UnitKind.CORRECTION.value
 def article(store: Store, slug: str) -> ArticleMeta | None:
     """One article's metadata (the editor's screen), or None."""
     r = store.conn.execute(
-        "SELECT id, title, date_iso, date_text, byline, category, tags FROM articles WHERE id = ?",
-        (slug,)).fetchone()
+        "SELECT id, title, date_iso, date_text, byline, category, tags, withdrawn_at,"
+        " withdrawn_by, withdrawn_reason FROM articles WHERE id = ?", (slug,)).fetchone()
     if r is None:
         return None
     return ArticleMeta(slug=r[0], title=r[1], date_iso=r[2], date_text=r[3], byline=r[4],
-                       category=r[5], tags=tuple(json.loads(r[6] or "[]")))
+                       category=r[5], tags=tuple(json.loads(r[6] or "[]")), withdrawn_at=r[7],
+                       withdrawn_by=r[8], withdrawn_reason=r[9])
 
 
 def tallies(store: Store, langs: Sequence[str], *,

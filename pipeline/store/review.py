@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -191,23 +192,38 @@ def with_hints(store: Store, items: Sequence[QueueItem]) -> list[QueueItem]:
     for start in range(0, len(keys), 500):
         chunk = keys[start:start + 500]
         # CROSS JOIN fixes the loop order: from the few units with these keys to their rows,
-        # never from every approved row of the language (which grows as review goes on).
+        # never from every approved row of the language (which grows as review goes on); each
+        # probe goes to the partial index of approved rows (migration _v_review_pages).
         rows = store.conn.execute(
             "SELECT u.source_key, t.text, count(*) AS n FROM units u CROSS JOIN translations t"
-            f" ON t.unit_id = u.id WHERE u.source_key IN ({','.join('?' * len(chunk))})"
+            " INDEXED BY tr_approved ON t.unit_id = u.id"
+            f" WHERE u.source_key IN ({','.join('?' * len(chunk))})"
             " AND t.lang = ? AND t.status = 'approved' AND t.text IS NOT NULL"
             " GROUP BY u.source_key, t.text ORDER BY n DESC, t.text",
             (*chunk, lang),
         )
         for key, text, _n in rows:
             memory.setdefault(key, []).append(text)
-    terms = [(t.term, t.translation or t.term, _fold(t.term)) for t in glossary.load(store, lang)]
+    # Terms by their first word, so each item tries only the terms that can start in it
+    # (a glossary of hundreds of terms costs a set lookup per word, not a search per term).
+    by_first: dict[str, list[tuple[int, str, str, str]]] = {}
+    for n, t in enumerate(glossary.load(store, lang)):
+        key = _fold(t.term)
+        if key:
+            first = m.group(0) if (m := _WORD.match(key)) else ""
+            by_first.setdefault(first, []).append((n, t.term, t.translation or t.term, key))
     out = []
     for item in items:
-        found = tuple((t, x) for t, x, key in terms if key and _contains_word(item.source_key, key))
+        words = {"", *_WORD.findall(item.source_key)}
+        candidates = sorted(c for w in words for c in by_first.get(w, ()))
+        found = tuple((t, x) for _, t, x, key in candidates
+                      if _contains_word(item.source_key, key))
         hints = tuple(m for m in memory.get(item.source_key, ()) if m != item.text)[:3]
         out.append(replace(item, memory=hints, glossary=found))
     return out
+
+
+_WORD = re.compile(r"\w+")
 
 
 @lru_cache(maxsize=8192)

@@ -152,6 +152,20 @@ def test_binary_stdin_is_one_line_error(workspace: Settings, store: Store) -> No
     assert tr.get(store, ids[1], "fa").status == "machine"
 
 
+def test_comment_command_adds_to_the_thread_and_history(cli, store: Store) -> None:  # type: ignore[no-untyped-def]
+    ids = article_with_mt(store, "a1", ["One."])
+    result = cli("review", "comment", ids[1][:8], "--lang", "fa", "--text", "Check the name",
+                 "--json")
+    assert result.exit_code == 0, result.output
+    made = json.loads(result.output)
+    assert made["who"] == "ana" and made["text"] == "Check the name"
+    shown = cli("history", ids[1], "--lang", "fa")
+    assert shown.exit_code == 0
+    assert "comment" in shown.output and "Check the name" in shown.output
+    empty = cli("review", "comment", ids[1], "--lang", "fa", "--text", "  ")
+    assert empty.exit_code == 2 and "empty" in empty.output
+
+
 @pytest.mark.parametrize(("line", "message"), [
     ('{"unit": "u", "action": "revert", "to": ' + str(10**30) + "}", "out of range"),
     ('{"unit": "u", "action": "approve", "revision": ' + "9" * 5000 + "}", "too long"),
