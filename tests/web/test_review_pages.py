@@ -201,3 +201,18 @@ def test_four_eyes_saves_but_does_not_approve_ones_own_text(web: Web) -> None:
         bulk = rita.post("/review/fa/approve",
                          data={"csrf_token": token, "pick": [f"{ids[1]}:{t.revision}"]})
         assert "four-eyes" in bulk.text and tr.get(web.store, ids[1], "fa").status == "translated"
+
+
+def test_a_link_from_another_site_shows_the_unit_without_claiming_it(web: Web,
+                                                                      client_as: Client) -> None:
+    ids = web.unit_ids()
+    c = client_as("tina")
+    r = c.get(f"/review/fa/unit/{ids[1]}", headers={"Sec-Fetch-Site": "cross-site"})
+    assert r.status_code == 200 and 'id="translation"' in r.text
+    row = web.store.conn.execute("SELECT claimed_by FROM translations WHERE unit_id = ? AND"
+                                 " lang = 'fa'", (ids[1],)).fetchone()
+    assert row[0] is None
+    c.get(f"/review/fa/unit/{ids[1]}", headers={"Sec-Fetch-Site": "same-origin"})
+    row = web.store.conn.execute("SELECT claimed_by FROM translations WHERE unit_id = ? AND"
+                                 " lang = 'fa'", (ids[1],)).fetchone()
+    assert row[0] == "tina"

@@ -151,13 +151,25 @@ def unit_page(request: Request) -> Response:
     unit_id = q.resolve_unit(st, request.path_params["unit"])
     query = Query.of(request.query_params)
     leaving = request.query_params.get("left")  # the unit the person moved on from
-    if can_do(request, Action.EDIT, lang):
+    # Opening a unit claims it (a lease, no text changes) only when the person opened it from
+    # this site or typed the address: a link on another site (a GET carries the Lax cookie)
+    # shows the unit without claiming or releasing anything.
+    if can_do(request, Action.EDIT, lang) and _from_this_site(request):
         if leaving and leaving != unit_id:
             rq.release(st, user.name, lang=lang, unit_ids=[leaving])
         _claim(request, unit_id, lang, user.name)
     return _unit_response(request, lang, unit_id, query,
                           at=request.query_params.get("at") or rq.position(st, unit_id, lang),
                           done=_done(request.query_params))
+
+
+def _from_this_site(request: Request) -> bool:
+    """The browser says the request came from this site, a bookmark or the address bar.
+
+    Browsers send Sec-Fetch-Site on every request; clients without it (scripts, old browsers)
+    are taken as the person's own requests.
+    """
+    return request.headers.get("sec-fetch-site", "same-origin") in ("same-origin", "none")
 
 
 def _claim(request: Request, unit_id: str, lang: str, who: str) -> None:
