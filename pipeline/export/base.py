@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
@@ -75,6 +76,9 @@ class Exporter:
 
     def __init__(self, edition: Edition) -> None:
         self.edition = edition
+        #: Files of this format that an earlier export left in --out for languages this run does
+        #: not write: pages may link to them (publish fills it in from the manifest).
+        self.existing: frozenset[str] = frozenset()
 
     def article_path(self, slug: str, lang: str | None = None) -> str:
         """Where an article's page goes, relative to --out."""
@@ -92,3 +96,13 @@ class Exporter:
 
     def render_index(self, entries: Sequence[IndexEntry]) -> bytes:
         raise NotImplementedError
+
+    def edition_files(self, entries: Sequence[IndexEntry], *, today: dt.date,
+                      ) -> Iterator[tuple[str, bytes]]:
+        """Every file of the edition besides its article pages: (path under --out, bytes)."""
+        yield self.index_path(), self.render_index(entries)
+
+    def site_files(self, present: Sequence[str]) -> list[tuple[str, bytes]]:
+        """Files at the top of --out shared by every edition; `present` lists every file of this
+        format the output holds after the run (this run's and earlier runs' languages)."""
+        return self.assets()

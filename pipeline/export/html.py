@@ -1,13 +1,16 @@
-"""The HTML edition: an index per language, one page per article, one shared stylesheet."""
+"""The HTML edition: article pages, paginated index, tag and category pages, feeds, sitemaps."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Iterator, Sequence
 from typing import Any
 
+from babel.lists import format_list
 from markupsafe import Markup, escape
 
 from pipeline import languages
+from pipeline.export import feeds, listings, metadata, sitemaps
 from pipeline.export.base import TEMPLATES, Exporter, make_env, read_in_titles
 from pipeline.export.pages import ArticlePage, Block, Edition, IndexEntry
 
@@ -24,8 +27,13 @@ class HtmlExporter(Exporter):
     def __init__(self, edition: Edition) -> None:
         super().__init__(edition)
         env = make_env(edition)
+        self._env = env
         self._article = env.get_template("article.html")
         self._index = env.get_template("index.html")
+        strings = vars(env.get_template("strings.html").module)
+        self._tagged, self._in_category, self._page_of = (
+            strings["tagged"], strings["in_category"], strings["page_of"])
+        self._t: dict[str, Markup] = env.globals["t"]  # type: ignore[assignment]
         # Everything about a switcher link but its href is the same on every page: render it once.
         attrs = vars(env.get_template("links.html").module)["attrs"]
         titles = read_in_titles(env, edition)
@@ -35,36 +43,144 @@ class HtmlExporter(Exporter):
                                          lang == edition.lang))}
             for lang in edition.languages
         }
+        self.site_name = edition.site.name_in(edition.lang)
+        self._people: dict[tuple[str, ...], Markup] = {}
 
     def assets(self) -> list[tuple[str, bytes]]:
         return [(STYLESHEET, (TEMPLATES / "edition.css").read_bytes())]
 
-    def _common(self) -> dict[str, Any]:
+    # Where things are: `root` leads from a page to --out, `up` to its edition's directory.
+    def _common(self, rel: str) -> dict[str, Any]:
         ed = self.edition
+        depth = rel.count("/")
         return {"lang": ed.lang, "dir": ed.dir, "source": ed.source,
-                "source_dir": languages.direction(ed.source), "stylesheet": "../" + STYLESHEET}
+                "source_dir": languages.direction(ed.source), "stylesheet": STYLESHEET,
+                "root": "../" * (depth + 1), "up": "../" * depth, "site_name": self.site_name,
+                "logo": ed.site.logo}
+
+    def _href(self, lang: str, rel: str, root: str) -> str | None:
+        """A link from a page to `<lang>/<rel>`: relative when the output holds it, else absolute
+        with a base URL (the policy publishes it there), else None (nothing to link to)."""
+        ed = self.edition
+        path = f"{lang}/{rel}"
+        if lang in ed.written or path in self.existing:
+            return root + path
+        return f"{ed.base_url}{path}" if ed.base_url else None
 
     def render_article(self, page: ArticlePage) -> bytes:
         ed = self.edition
-        links = [self._link(lang, f"../{lang}/{page.slug}.html") for lang in page.alternates]
+        rel = f"{page.slug}.html"
+        common = self._common(rel)
+        root = common["root"]
+        switcher = [self._link(lang, href) for lang in page.alternates
+                    if (href := self._href(lang, rel, root))]
         # Search engines want hreflang and canonical URLs absolute: with a base URL they are.
-        base = ed.base_url or "../"
-        alternates = [{"lang": lang, "href": f"{base}{lang}/{page.slug}.html"}
-                      for lang in page.alternates]
-        x_default = ed.source if ed.source in page.alternates else None
+        if ed.base_url:
+            alternates = [{"lang": lang, "href": f"{ed.base_url}{lang}/{rel}"}
+                          for lang in page.alternates]
+        else:
+            alternates = [{"lang": link["lang"], "href": link["href"]} for link in switcher]
+        x_default = next((a["href"] for a in alternates if a["lang"] == ed.source), None)
+        url = f"{ed.base_url}{ed.lang}/{rel}" if ed.base_url else rel
+        logo = (f"{ed.base_url}{ed.site.logo}" if ed.base_url else root + ed.site.logo
+                ) if ed.site.logo else None
+        json_ld = metadata.json_for_html(metadata.news_article(
+            page, url=url, original_url=x_default, source=ed.source, site_name=self.site_name,
+            logo_url=logo))
+        og = metadata.open_graph(page, url=url if ed.base_url else None, site_name=self.site_name,
+                                 image=logo if ed.base_url else None,
+                                 alternates=tuple(a["lang"] for a in alternates))
         return self._article.render(
-            **self._common(), page=page, groups=group_blocks(page.blocks), switcher=links,
-            alternates=alternates,
-            canonical=f"{ed.base_url}{ed.lang}/{page.slug}.html" if ed.base_url else None,
-            x_default=f"{base}{x_default}/{page.slug}.html" if x_default else None,
+            **common, page=page, groups=group_blocks(page.blocks), switcher=switcher,
+            alternates=alternates, canonical=url if ed.base_url else None,
+            x_default=x_default, json_ld=json_ld, og=og,
+            translators=self._names(page.credit.translators),
+            reviewers=self._names(page.credit.reviewers),
         ).encode("utf-8")
 
+    def _names(self, names: tuple[str, ...]) -> Markup | None:
+        """People's names as a list in the edition's language, each isolated for bidi text."""
+        if not names:
+            return None
+        if names not in self._people:
+            marks = [f"\x00{i}\x00" for i in range(len(names))]
+            text = str(escape(format_list(marks, locale=languages.locale(self.edition.lang))))
+            for mark, name in zip(marks, names, strict=True):
+                text = text.replace(mark, f"<bdi>{escape(name)}</bdi>")
+            self._people[names] = Markup(text)
+        return self._people[names]
+
     def render_index(self, entries: Sequence[IndexEntry]) -> bytes:
-        links = [self._link(lang, f"../{lang}/index.html") for lang in self.edition.languages]
-        return self._index.render(
-            **self._common(), entries=entries, switcher=links,
-            test_model=any(e.test_model for e in entries),
-        ).encode("utf-8")
+        return next(self._listing("index", str(self._t["latest_articles"]), entries))[1]
+
+    def _listing(self, stem: str, heading: str, entries: Sequence[IndexEntry],
+                 ) -> Iterator[tuple[str, bytes]]:
+        """The pages of one listing (index, tag, category), `page_size` articles each."""
+        ed = self.edition
+        chunks = listings.paginate(entries, ed.site.page_size)
+        total = len(chunks)
+        for n, chunk in enumerate(chunks, 1):
+            rel = listings.page_path(stem, n)
+            common = self._common(rel)
+            switcher = []
+            if stem == "index" and n == 1:
+                switcher = [self._link(lang, href) for lang in ed.languages
+                            if (href := self._href(lang, "index.html", common["root"]))]
+            pages = {"total": total,
+                     "prev": listings.link(rel, listings.page_path(stem, n - 1)) if n > 1 else None,
+                     "next": listings.link(rel, listings.page_path(stem, n + 1))
+                     if n < total else None}
+            page_of = Markup(self._page_of(self._num(n), self._num(total)))
+            html = self._index.render(
+                **common, entries=chunk, count=len(entries), switcher=switcher, heading=heading,
+                pages=pages, page_of=page_of, test_model=any(e.test_model for e in chunk),
+            )
+            yield f"{ed.lang}/{rel}", html.encode("utf-8")
+
+    def _num(self, n: int) -> str:
+        return languages.localize_digits(str(n), self.edition.lang)
+
+    def edition_files(self, entries: Sequence[IndexEntry], *, today: dt.date,
+                      ) -> Iterator[tuple[str, bytes]]:
+        ed = self.edition
+        yield from self._listing("index", str(self._t["latest_articles"]), entries)
+        source = Markup('<bdi lang="{}">{}</bdi>')
+        for kind, groups in (("tags", listings.by_tag(entries)),
+                             ("categories", listings.by_category(entries))):
+            for label, members in groups:
+                name = source.format(ed.source, label.name)
+                heading = (self._tagged(name) if kind == "tags" else self._in_category(name))
+                yield from self._listing(f"{kind}/{label.slug}", Markup(heading), members)
+        base = f"{ed.base_url}{ed.lang}/" if ed.base_url else None
+        info = feeds.FeedInfo(
+            lang=ed.lang, title=self.site_name or str(self._t["latest_articles"]),
+            subtitle=str(self._t["feed_subtitle"]),
+            author=self.site_name or str(self._t["the_editors"]), base=base,
+            site=self.site_name or "pipeline")
+        newest = list(entries[:ed.site.feed_size])
+        yield f"{ed.lang}/{feeds.ATOM}", feeds.atom(info, newest)
+        yield f"{ed.lang}/{feeds.RSS}", feeds.rss(info, newest)
+        if ed.base_url and entries:
+            yield (f"{ed.lang}/{sitemaps.SITEMAP}",
+                   sitemaps.edition_sitemap(ed.base_url, ed.lang, ed.source, entries))
+            news = sitemaps.news_entries(entries, today)
+            if news:
+                publication = self.site_name or ed.base_url.split("/")[2]
+                yield (f"{ed.lang}/{sitemaps.NEWS_SITEMAP}",
+                       sitemaps.news_sitemap(ed.base_url, ed.lang, publication, news))
+
+    def site_files(self, present: Sequence[str]) -> list[tuple[str, bytes]]:
+        """The root sitemap index and robots.txt, over every edition sitemap `present` in --out."""
+        out = self.assets()
+        base = self.edition.base_url
+        if self.edition.site.logo and self.edition.site.logo_bytes is not None:
+            out.append((self.edition.site.logo, self.edition.site.logo_bytes))
+        found = [p for p in present
+                 if p.endswith((f"/{sitemaps.SITEMAP}", f"/{sitemaps.NEWS_SITEMAP}"))]
+        if base and found:
+            out.append((sitemaps.SITEMAP, sitemaps.sitemap_index(base, sorted(found))))
+            out.append((sitemaps.ROBOTS, sitemaps.robots(base)))
+        return out
 
     def _link(self, lang: str, href: str) -> dict[str, Any]:
         return {"lang": lang, "href": href, **self._links[lang]}

@@ -3,15 +3,40 @@
 from __future__ import annotations
 
 import gettext
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline import languages
 from pipeline.export import dates
 from pipeline.export.policy import ORIGINAL, Decision, Policy
-from pipeline.models import UnitKind
+from pipeline.ids import slugify
+from pipeline.models import Unit, UnitKind
 from pipeline.states import Status
-from pipeline.store.editions import ArticleContent, ArticleMeta, is_placeholder
+from pipeline.store.editions import ArticleContent, ArticleMeta, Credit, is_placeholder
+from pipeline.textnorm import fold
+
+#: A byline's leading "By" (the editions print their own word for it).
+_BY = re.compile(r"^\s*by\s+", re.IGNORECASE)
+#: Characters of the first paragraph kept as a page's description (Open Graph, feeds).
+DESCRIPTION_CHARS = 200
+
+
+@dataclass(frozen=True)
+class Site:
+    """What every page of every edition shares: the name, the logo, what the listings hold."""
+
+    name: str | None = None
+    name_by_lang: Mapping[str, str] = field(default_factory=dict)
+    logo: str | None = None  # path of the logo under --out (assets/...), None: no logo
+    logo_bytes: bytes | None = None
+    credit_translators: bool = True
+    page_size: int = 50
+    feed_size: int = 20
+
+    def name_in(self, lang: str) -> str | None:
+        return self.name_by_lang.get(lang) or self.name
 
 
 @dataclass(frozen=True)
@@ -24,6 +49,9 @@ class Edition:
     translations: gettext.NullTranslations
     calendar: str = "gregorian"
     base_url: str | None = None  # where the editions are published; None: relative links
+    site: Site = Site()
+    #: Languages whose pages this run writes (the others are linked only if they exist in --out).
+    written: tuple[str, ...] = ()
 
     @property
     def dir(self) -> str:
@@ -75,11 +103,26 @@ class ArticlePage:
     unreviewed: int = 0  # units nobody reviewed (machine or human)
     fallback: int = 0  # units shown in the source language
     test_model: bool = False  # some text is placeholder output of a random-weight test model
+    byline: str | None = None  # the author's name as the source writes it (no "By")
+    category: Label | None = None
+    tags: tuple[Label, ...] = ()
+    credit: Credit = Credit()
+    modified_iso: str | None = None  # the last change (today: the article's date)
+    source_title: str = ""  # the original's headline (isBasedOn)
+    description: str = ""  # the start of the first paragraph, as the edition shows it
+
+
+@dataclass(frozen=True)
+class Label:
+    """A category or tag: its name as the source writes it and the slug of its listing page."""
+
+    name: str
+    slug: str
 
 
 @dataclass(frozen=True)
 class IndexEntry:
-    """An article as listed on an edition's index."""
+    """An article as listed on an edition's index (and its feeds and sitemaps)."""
 
     slug: str
     title: str
@@ -87,6 +130,58 @@ class IndexEntry:
     date_display: str | None
     status: str
     test_model: bool
+    modified_iso: str | None = None
+    byline: str | None = None
+    description: str = ""
+    title_fallback: bool = False
+    category: Label | None = None
+    tags: tuple[Label, ...] = ()
+    credit: Credit = Credit()
+    alternates: tuple[str, ...] = ()
+
+
+def label(name: str) -> Label:
+    """A category or tag with the slug of its page (ASCII; a short hash for other scripts)."""
+    return Label(name, slugify(name, max_length=60))
+
+
+def labels(meta: ArticleMeta) -> tuple[Label | None, tuple[Label, ...]]:
+    """The article's category and tags, each tag once (by slug)."""
+    category = label(meta.category) if meta.category and meta.category.strip() else None
+    tags: dict[str, Label] = {}
+    for name in meta.tags:
+        if name.strip():
+            tag = label(name.strip())
+            tags.setdefault(tag.slug, tag)
+    return category, tuple(tags.values())
+
+
+def byline_name(meta: ArticleMeta, units: tuple[Unit, ...]) -> str | None:
+    """The byline an edition prints above the text, or None when a byline unit already shows it.
+
+    Text dumps often carry the byline as a unit (translated and shown in place); HTML and
+    Markdown put it in the article's fields, which no unit holds.
+    """
+    if not meta.byline or any(u.kind is UnitKind.BYLINE for u in units):
+        return None
+    name = _BY.sub("", meta.byline).strip()
+    return name or None
+
+
+def repeated_captions(units: tuple[Unit, ...]) -> set[str]:
+    """Caption units that repeat another caption (an image's alt text and its figcaption).
+
+    A caption whose folded text equals or is contained in another caption is dropped; of two
+    equal ones the first stays. Decided on the source text, so every edition drops the same.
+    """
+    caps = [(u.id, fold(u.text)) for u in units if u.kind is UnitKind.CAPTION]
+    drop = set()
+    for i, (uid, key) in enumerate(caps):
+        for j, (_, other) in enumerate(caps):
+            if i != j and (key in other and (key != other or j < i)):
+                drop.add(uid)
+                break
+    return drop
 
 
 def display_date(meta: ArticleMeta, edition: Edition) -> str | None:
@@ -99,7 +194,7 @@ def display_date(meta: ArticleMeta, edition: Edition) -> str | None:
 
 def article_page(
     content: ArticleContent, decision: Decision, edition: Edition, policy: Policy,
-    alternates: tuple[str, ...],
+    alternates: tuple[str, ...], credit: Credit | None = None,
 ) -> ArticlePage:
     """Pick, unit by unit, the text the edition shows under the policy."""
     meta = content.meta
@@ -107,7 +202,10 @@ def article_page(
     views: list[UnitView] = []
     machine = unreviewed = fallback = 0
     test_model = False
+    repeats = repeated_captions(content.units)
     for unit in content.units:
+        if unit.id in repeats:
+            continue
         tr = rows.get(unit.id)
         if edition.is_source:
             views.append(UnitView(unit.id, unit.kind.value, unit.text, unit.text, ORIGINAL, False, {}))
@@ -136,6 +234,8 @@ def article_page(
                               {k: v for k, v in provenance.items() if v not in (None, [])}))
     title_view = next((v for v in views if v.kind == UnitKind.TITLE.value), None)
     blocks = tuple(Block(v.id, v.kind, v.text, v.fallback) for v in views if v is not title_view)
+    category, tags = labels(meta)
+    first = next((b.text for b in blocks if b.kind == UnitKind.PARAGRAPH.value), "")
     return ArticlePage(
         slug=meta.slug, lang=edition.lang,
         title=title_view.text if title_view else meta.title,
@@ -143,10 +243,30 @@ def article_page(
         date_iso=meta.date_iso, date_display=display_date(meta, edition), status=decision.status,
         blocks=blocks, units=tuple(views), alternates=alternates, machine=machine,
         unreviewed=unreviewed, fallback=fallback, test_model=test_model,
+        byline=byline_name(meta, content.units), category=category, tags=tags,
+        credit=credit if credit and edition.site.credit_translators and not edition.is_source
+        else Credit(),
+        # The article's own date until the store can say when its text last changed.
+        modified_iso=meta.date_iso or (meta.added_at or "")[:10] or None,
+        source_title=meta.title, description=describe(first),
     )
+
+
+def describe(text: str, limit: int = DESCRIPTION_CHARS) -> str:
+    """The start of a paragraph, cut at a word boundary, for previews.
+
+    >>> describe("one two three", 8)
+    'one two…'
+    """
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] or text[:limit]
+    return cut.rstrip(" ,;:،؛") + "…"
 
 
 def index_entry(page: ArticlePage) -> IndexEntry:
     """The index line of an article page."""
     return IndexEntry(page.slug, page.title, page.date_iso, page.date_display, page.status,
-                      page.test_model)
+                      page.test_model, page.modified_iso, page.byline, page.description,
+                      page.title_fallback, page.category, page.tags, page.credit, page.alternates)

@@ -45,7 +45,8 @@ def test_only_the_changed_article_is_rewritten(newsroom: Newsroom) -> None:
     tr.change(newsroom.store, unit.id, "fa", Action.EDIT, who="mina", text="متن تازه")
     tr.change(newsroom.store, unit.id, "fa", Action.APPROVE, who="reza")
     report = newsroom.export()
-    assert report.written == ["fa/budget-vote.html"]
+    # The page, and the feeds that quote its first paragraph.
+    assert report.written == ["fa/budget-vote.html", "fa/feed.xml", "fa/rss.xml"]
     assert "متن تازه" in newsroom.read("fa/budget-vote.html")
 
 
