@@ -21,6 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("fa", "ar", "sq")
+TARGET = 1000  # articles/s on a cold run (issue 17)
 
 # Child programs: each prints one JSON line {"seconds", "pages", "maxrss_kb"}.
 EXPORT_CHILD = """
@@ -30,8 +31,10 @@ from pipeline.workspace import load
 from pipeline.export.publish import ExportOptions, publish
 s = load(Path(sys.argv[1]))
 t = time.perf_counter()
+# With a base URL, so the run also writes every sitemap, the news sitemap and robots.txt.
 r = publish(s, ExportOptions(out=Path(sys.argv[2]), langs=("fa", "ar", "sq"),
-                             formats=tuple(sys.argv[3].split(",")), include_machine=True))
+                             formats=tuple(sys.argv[3].split(",")), include_machine=True,
+                             base_url="https://news.example.org/editions/"))
 dt = time.perf_counter() - t
 pages = sum(len(x.published) for x in r.languages.values())
 print(json.dumps({"seconds": dt, "pages": pages, "written": len(r.written),
@@ -82,7 +85,10 @@ def build(root: Path, articles: int, units: int) -> None:
                                     "with enough words to look like a real paragraph of news.")
                       for j in range(units - 1)]
             slug = f"article-{i:05d}"
-            add_article(store, slug, parts, date_iso=f"20{10 + i % 15}-{i % 12 + 1:02d}-{i % 28 + 1:02d}")
+            # Bylines, a category and tags, so byline, tag and category pages are part of the work.
+            add_article(store, slug, parts, date_iso=f"20{10 + i % 15}-{i % 12 + 1:02d}-{i % 28 + 1:02d}",
+                        byline=f"Reporter {i % 40}", category=("Local", "World", "Sport")[i % 3],
+                        tags=(f"topic {i % 50}", f"series {i % 7}"))
             with store.transaction():
                 from pipeline.store.articles import load_article
 
@@ -142,8 +148,8 @@ def main() -> None:
               f"{r['maxrss_kb'] / 1024:9.0f}{r['seconds'] / base['seconds']:12.2f}")
     print(f"cold run wrote {cold['written']} files; re-run wrote {warm['written']}")
     print(f"memory: export peak is {cold['maxrss_kb'] / base['maxrss_kb']:.2f}x the baseline's")
-    print(f"target >= 500 articles/s per core: cold {n / cold['seconds']:.0f} "
-          f"({'met' if n / cold['seconds'] >= 500 else 'NOT met'})")
+    print(f"target >= {TARGET} articles/s per core (feeds and sitemaps included): cold "
+          f"{n / cold['seconds']:.0f} ({'met' if n / cold['seconds'] >= TARGET else 'NOT met'})")
     tmp.cleanup()
 
 

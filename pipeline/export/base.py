@@ -87,6 +87,10 @@ class Exporter:
     def index_path(self, lang: str | None = None) -> str:
         return f"{lang or self.edition.lang}/index.{self.extension}"
 
+    def present(self, lang: str, rel: str) -> bool:
+        """Whether `<lang>/<rel>` of this format is in --out once the run ends (links to it work)."""
+        return lang in self.edition.written or f"{lang}/{rel}" in self.existing
+
     def assets(self) -> list[tuple[str, bytes]]:
         """Files shared by every language edition of this format."""
         return []

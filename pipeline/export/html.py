@@ -63,7 +63,7 @@ class HtmlExporter(Exporter):
         with a base URL (the policy publishes it there), else None (nothing to link to)."""
         ed = self.edition
         path = f"{lang}/{rel}"
-        if lang in ed.written or path in self.existing:
+        if self.present(lang, rel):
             return root + path
         return f"{ed.base_url}{path}" if ed.base_url else None
 

@@ -41,7 +41,13 @@ class JsonExporter(Exporter):
             "title": page.title, "date": page.date_iso, "date_display": page.date_display,
             "translation_status": page.status, "placeholder_text": page.test_model,
             "unreviewed_units": page.unreviewed, "untranslated_units": page.fallback,
-            "translations": {lang: self.article_path(page.slug, lang) for lang in page.alternates},
+            "translations": {lang: self.article_path(page.slug, lang) for lang in page.alternates
+                             if self.present(lang, f"{page.slug}.json")},
+            "byline": page.author, "category": page.category.name if page.category else None,
+            "tags": [t.name for t in page.tags],
+            "credits": {"translated_by": list(page.credit.translators),
+                        "reviewed_by": list(page.credit.reviewers)},
+            "date_modified": page.modified_iso,
             "units": [_unit(u) for u in page.units],
         })
 

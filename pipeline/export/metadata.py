@@ -54,8 +54,8 @@ def news_article(page: ArticlePage, *, url: str, original_url: str | None, sourc
         data["datePublished"] = _date(page.date_iso)
     if page.modified_iso:
         data["dateModified"] = _date(page.modified_iso)
-    if page.byline:
-        data["author"] = [_person(page.byline)]
+    if page.author:
+        data["author"] = [_person(page.author)]
     if page.credit.translators:
         data["translator"] = [_person(n) for n in page.credit.translators]
     if page.credit.reviewers:

@@ -103,7 +103,8 @@ class ArticlePage:
     unreviewed: int = 0  # units nobody reviewed (machine or human)
     fallback: int = 0  # units shown in the source language
     test_model: bool = False  # some text is placeholder output of a random-weight test model
-    byline: str | None = None  # the author's name as the source writes it (no "By")
+    byline: str | None = None  # the byline printed above the text (None: a unit shows it)
+    author: str | None = None  # the author's name as the source writes it (no "By")
     category: Label | None = None
     tags: tuple[Label, ...] = ()
     credit: Credit = Credit()
@@ -156,16 +157,21 @@ def labels(meta: ArticleMeta) -> tuple[Label | None, tuple[Label, ...]]:
     return category, tuple(tags.values())
 
 
+def author_name(meta: ArticleMeta) -> str | None:
+    """The author's name from the article's byline, without a leading "By"."""
+    name = _BY.sub("", meta.byline or "").strip()
+    return name or None
+
+
 def byline_name(meta: ArticleMeta, units: tuple[Unit, ...]) -> str | None:
     """The byline an edition prints above the text, or None when a byline unit already shows it.
 
     Text dumps often carry the byline as a unit (translated and shown in place); HTML and
     Markdown put it in the article's fields, which no unit holds.
     """
-    if not meta.byline or any(u.kind is UnitKind.BYLINE for u in units):
+    if any(u.kind is UnitKind.BYLINE for u in units):
         return None
-    name = _BY.sub("", meta.byline).strip()
-    return name or None
+    return author_name(meta)
 
 
 def repeated_captions(units: tuple[Unit, ...]) -> set[str]:
@@ -243,7 +249,8 @@ def article_page(
         date_iso=meta.date_iso, date_display=display_date(meta, edition), status=decision.status,
         blocks=blocks, units=tuple(views), alternates=alternates, machine=machine,
         unreviewed=unreviewed, fallback=fallback, test_model=test_model,
-        byline=byline_name(meta, content.units), category=category, tags=tags,
+        byline=byline_name(meta, content.units), author=author_name(meta), category=category,
+        tags=tags,
         credit=credit if credit and edition.site.credit_translators and not edition.is_source
         else Credit(),
         # The article's own date until the store can say when its text last changed.
@@ -268,5 +275,5 @@ def describe(text: str, limit: int = DESCRIPTION_CHARS) -> str:
 def index_entry(page: ArticlePage) -> IndexEntry:
     """The index line of an article page."""
     return IndexEntry(page.slug, page.title, page.date_iso, page.date_display, page.status,
-                      page.test_model, page.modified_iso, page.byline, page.description,
+                      page.test_model, page.modified_iso, page.author, page.description,
                       page.title_fallback, page.category, page.tags, page.credit, page.alternates)
