@@ -333,4 +333,9 @@ def init(root: Path, source: str = "en", targets: tuple[str, ...] = ("fa", "ar",
     from pipeline.store import open_store
 
     open_store(settings.database).close()
+    if not settings.glossary.exists():
+        # So `pipeline glossary import` works at once and a spreadsheet shows the columns.
+        from pipeline.glossary import write_csv
+
+        write_csv(settings.glossary, [])
     return settings

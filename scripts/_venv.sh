@@ -1,5 +1,5 @@
 # Shared by scripts/setup, scripts/test and scripts/demo: make .venv and install the project.
-# Usage: source scripts/_venv.sh [dev]
+# Usage: source scripts/_venv.sh
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${PIPELINE_VENV:-$ROOT/.venv}"
@@ -17,21 +17,27 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PY" -m venv "$VENV"
 fi
 PIP=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
-# argostranslate -> stanza -> torch. We never import torch at run time, but pip must satisfy the
-# requirement: take the CPU build (a local wheel where the machine has one) instead of letting a
-# bare "torch" resolve to a multi-GB CUDA build.
-if ! "$VENV/bin/python" -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("torch") is None)' 2>/dev/null; then
-  echo "installing torch (CPU build; needed by argostranslate's dependencies, not imported)" >&2
-  "${PIP[@]}" install "torch==2.13.0" || "${PIP[@]}" install torch
-fi
-EXTRA=""
-[ "${1:-}" = "dev" ] && EXTRA="[dev]"
-STAMP="$VENV/.pipeline-installed$EXTRA"
-# A dev install also satisfies a plain one.
-[ -z "$EXTRA" ] && [ -f "$VENV/.pipeline-installed[dev]" ] && [ ! "$ROOT/pyproject.toml" -nt "$VENV/.pipeline-installed[dev]" ] && STAMP="$VENV/.pipeline-installed[dev]"
-if [ ! -f "$STAMP" ] || [ "$ROOT/pyproject.toml" -nt "$STAMP" ]; then
-  echo "installing pipeline$EXTRA and its dependencies" >&2
-  "${PIP[@]}" install -e "$ROOT$EXTRA"
-  touch "$STAMP"
+# Exactly what CI tested: every package, direct and transitive, at the version in requirements.lock
+# (refreshed by scripts/lock), installed without resolving anything else (--no-deps), then the
+# project itself, built with the locked setuptools (--no-build-isolation). torch is in the lock
+# because argostranslate's stanza requires it; pip takes the local CPU build where the machine
+# has one. It is never imported at run time.
+LOCK="$ROOT/requirements.lock"
+STAMP="$VENV/.pipeline-installed"
+WANT="$(cat "$LOCK" "$ROOT/pyproject.toml" | cksum)"
+# PIPELINE_NO_INSTALL=1 uses the environment as it is (the demo's test runs inside the test venv).
+if [ "${PIPELINE_NO_INSTALL:-}" != 1 ] && [ "$(cat "$STAMP" 2>/dev/null)" != "$WANT" ]; then
+  LOG="$VENV/install.log"
+  echo "installing $(grep -c '==' "$LOCK") locked packages from requirements.lock (log: $LOG)" >&2
+  # This machine's pip configuration names index directories that do not hold every package;
+  # pip warns once per package about each, so the warnings go to the log with the rest.
+  if ! { "${PIP[@]}" install --no-deps -r "$LOCK" \
+         && "${PIP[@]}" install --no-deps --no-build-isolation -e "$ROOT" \
+         && "$VENV/bin/python" -m pip check; } >"$LOG" 2>&1; then
+    grep -v "is ignored" "$LOG" | tail -n 20 >&2
+    echo "error: installing the locked dependencies failed; see $LOG" >&2
+    exit 1
+  fi
+  echo "$WANT" >"$STAMP"
 fi
 export PATH="$VENV/bin:$PATH"

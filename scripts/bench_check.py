@@ -10,6 +10,8 @@ the same run: the bare SQL read of the rows, and polib.pofile() on the same cata
 
 from __future__ import annotations
 
+import _project_env  # noqa: F401  # isort: skip  (runs the script in .venv)
+
 import argparse
 import os
 import random

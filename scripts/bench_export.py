@@ -10,6 +10,8 @@ Each measurement runs in its own child process so its peak memory (ru_maxrss) is
 
 from __future__ import annotations
 
+import _project_env  # noqa: F401  # isort: skip  (runs the script in .venv)
+
 import argparse
 import json
 import shutil

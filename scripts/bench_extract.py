@@ -11,6 +11,8 @@ show memory stays flat as the corpus grows.
 
 from __future__ import annotations
 
+import _project_env  # noqa: F401  # isort: skip  (runs the script in .venv)
+
 import argparse
 import json
 import os

@@ -9,6 +9,8 @@ reading with all checks (load_po) <= 2x polib's load. Usage:
 
 from __future__ import annotations
 
+import _project_env  # noqa: F401  # isort: skip  (runs the script in .venv)
+
 import argparse
 import shutil
 import sys

@@ -14,6 +14,8 @@ Figures:
 
 from __future__ import annotations
 
+import _project_env  # noqa: F401  # isort: skip  (runs the script in .venv)
+
 import argparse
 import shutil
 import sqlite3

@@ -24,6 +24,8 @@ The full run (every corpus paragraph into fa and ar, 1,652 sentence translations
 
 from __future__ import annotations
 
+import _project_env  # noqa: F401  # isort: skip  (runs the script in .venv)
+
 import argparse
 import importlib.util
 import json

@@ -10,6 +10,8 @@ normalisation; body = paragraph, heading, quote, list_item, reference) and chrom
 
 from __future__ import annotations
 
+import _project_env  # noqa: F401  # isort: skip  (runs the script in .venv)
+
 import argparse
 import json
 import os

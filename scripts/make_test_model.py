@@ -15,6 +15,8 @@ Tiny sizes (the defaults) build in a few seconds; `--layers 6 --d-model 512 --ff
 
 from __future__ import annotations
 
+import _project_env  # noqa: F401  # isort: skip  (runs the script in .venv)
+
 import argparse
 import json
 import re

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,9 @@ from pipeline.store import Store, open_store
 from pipeline.workspace import Settings, init
 
 ROOT = Path(__file__).resolve().parents[1]
+# Tests load scripts (the test-model builder) as modules; they import scripts/_project_env.
+if str(ROOT / "scripts") not in sys.path:
+    sys.path.append(str(ROOT / "scripts"))
 # The shared corpus sits beside the project (../shared); CI clones it there too.
 CORPUS = Path(os.environ.get("PIPELINE_CORPUS", ROOT.parent / "shared" / "corpus"))
 

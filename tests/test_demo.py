@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.mark.slow
 def test_demo_runs_end_to_end_and_says_placeholder(tmp_path: Path) -> None:
     demo = tmp_path / "demo"
-    env = {**os.environ, "PIPELINE_VENV": sys.prefix, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PIPELINE_VENV": sys.prefix, "PYTHONPATH": str(ROOT),
+           "PIPELINE_NO_INSTALL": "1"}
     env.pop("PIPELINE_WORKSPACE", None)
     env.pop("ARGOS_PACKAGES_DIR", None)
     proc = subprocess.run(["bash", str(ROOT / "scripts" / "demo"), str(demo)], cwd=ROOT, env=env,

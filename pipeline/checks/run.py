@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from pipeline.catalogs.pofile import CheckedPo
 from pipeline.checks.base import Glossary, GlossaryTerm, Severity, UnitContext
 from pipeline.checks.completeness import Completeness, Tally, word_count
 from pipeline.checks.poinput import (
@@ -246,12 +247,15 @@ def run_po(paths: Iterable[Path], options: CheckOptions, *,
     a malformed one stops the run before any report."""
     files = find_po_files(list(paths))
     by_lang: dict[str, list[Item]] = {}
+    headers: dict[str, list[Finding]] = {}
     for path in files:
         catalog = read_catalog(path)
         lang = catalog_language(path, catalog)
         if options.langs and lang not in options.langs and _base(lang) not in options.langs:
             continue
         by_lang.setdefault(lang, []).extend(catalog_items(path, catalog))
+        if (finding := _plural_forms_finding(path, catalog, lang)) is not None:
+            headers.setdefault(lang, []).append(finding)
     glossaries: dict[str, Glossary] = {}
     if settings is not None and settings.database.is_file():
         from pipeline.store import checks as queries
@@ -264,9 +268,37 @@ def run_po(paths: Iterable[Path], options: CheckOptions, *,
     if missing:
         raise UsageError(f"--lang {','.join(missing)}: no catalog in that language under --po")
     results = tuple(
-        check_language(lang, by_lang[lang], options, glossary=glossaries.get(lang),
-                       approved_statuses=PO_APPROVED)
+        _with_file_findings(
+            check_language(lang, by_lang[lang], options, glossary=glossaries.get(lang),
+                           approved_statuses=PO_APPROVED),
+            headers.get(lang, ()))
         for lang in sorted(by_lang)
     )
     log.info("checked %d PO files", len(files))
     return CheckReport("po", tuple(str(f) for f in files), options.fail_on, results)
+
+
+#: The id of the file-level finding about a catalog's Plural-Forms header (not a per-unit check).
+PLURAL_FORMS_CHECK = "plural_forms"
+
+
+def _plural_forms_finding(path: Path, catalog: CheckedPo, lang: str) -> Finding | None:
+    """A warning when the header's plural rule differs from the one pinned for the language:
+    a translator's tool or a library upgrade changed it, and msgstr[N] would change meaning."""
+    from pipeline import languages
+
+    header = catalog.header.get("Plural-Forms")
+    if header is None:
+        return None
+    problem = languages.plural_forms_mismatch(lang, header)
+    if problem is None:
+        return None
+    line = catalog.entries[0].line if catalog.entries else 1
+    return Finding(PLURAL_FORMS_CHECK, Severity.WARNING.value,
+                   f"{problem}; restore the header (pipeline po export writes it)",
+                   lang=lang, article=str(path), extra={"where": f"{path}:{line}"})
+
+
+def _with_file_findings(result: LanguageResult, extra: Iterable[Finding]) -> LanguageResult:
+    extra = tuple(extra)
+    return replace(result, findings=extra + result.findings) if extra else result

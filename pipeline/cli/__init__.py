@@ -13,6 +13,12 @@ from pipeline.errors import PipelineError
 class PipelineGroup(TyperGroup):
     """Turns PipelineError anywhere below into a one-line message and exit code, no traceback."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from pipeline.cli.metavars import readable_metavars
+
+        readable_metavars(self)
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
@@ -30,10 +36,26 @@ app = typer.Typer(
     cls=PipelineGroup,
     help="Translation management for multilingual news: extract, translate, review, export, check.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from pipeline import __version__
+
+        typer.echo(f"pipeline {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """Translation management for multilingual news: extract, translate, review, export, check."""
 
 
 def _register() -> None:

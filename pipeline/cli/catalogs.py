@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from pipeline.cli.common import JsonOpt, LangOpt, WorkspaceOpt, echo, print_json, settings, split_langs
+from pipeline.cli.common import JsonOpt, LangOpt, WorkspaceOpt, count, echo, print_json, settings, split_langs
 
 OutOpt = Annotated[
     Path | None,
@@ -56,9 +56,9 @@ def export_cmd(workspace: WorkspaceOpt = None, lang: LangOpt = None, out: OutOpt
         return
     for r in results:
         if r.lang is None:
-            echo(f"{r.path}: template, {r.entries} entries")
+            echo(f"{r.path}: template, {count(r.entries, 'entry', 'entries')}")
         else:
-            echo(f"{r.path}: {r.entries} entries ({r.translated} checked by a person, "
+            echo(f"{r.path}: {count(r.entries, 'entry', 'entries')} ({r.translated} checked by a person, "
                  f"{r.fuzzy} fuzzy, {r.untranslated} untranslated)")
 
 

@@ -52,3 +52,27 @@ def print_json(data: Any) -> None:
 
 def echo(message: str = "", *, err: bool = False) -> None:
     typer.echo(message, err=err)
+
+
+def count(n: int, word: str, plural: str | None = None) -> str:
+    """`1 file`, `2 files`: English summaries in correct grammar.
+
+    >>> count(1, "article"), count(0, "article"), count(3, "entry", "entries")
+    ('1 article', '0 articles', '3 entries')
+    """
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
+def local_time(stamp: str | None) -> str:
+    """A stored UTC timestamp as people read it: local time to the minute (`09:37`), with the
+    date when it is not today (`2026-12-02 09:37`)."""
+    if not stamp:
+        return "-"
+    from datetime import datetime
+
+    try:
+        when = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone()
+    except ValueError:
+        return stamp
+    today = datetime.now().astimezone().date()
+    return when.strftime("%H:%M" if when.date() == today else "%Y-%m-%d %H:%M")

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from pipeline.cli.common import JsonOpt, WorkspaceOpt, echo, print_json, settings
+from pipeline.cli.common import JsonOpt, WorkspaceOpt, count, echo, print_json, settings
 
 
 def register(app: typer.Typer) -> None:
@@ -107,14 +107,17 @@ def extract(
             print_json(collected)
     elif dry_run:
         for a in merge(collected):
-            echo(f"{a.source}: {a.slug} ({len(a.units)} units{', truncated' if a.truncated else ''})")
-    summary = (f"{totals['files']} files, {totals['articles']} articles, {len(failed)} failed")
+            truncated = ", truncated" if a.truncated else ""
+            echo(f"{a.source}: {a.slug} ({count(len(a.units), 'unit')}{truncated})")
+    summary = (f"{count(totals['files'], 'file')}, {count(totals['articles'], 'article')}, "
+               f"{len(failed)} failed")
     if not dry_run:
-        summary += (f"; {totals['added']} units added, {totals['obsoleted']} obsoleted, "
-                    f"{totals['carried']} translations kept as stale, "
-                    f"{totals['unchanged']} articles unchanged")
+        summary += (f"; {count(totals['added'], 'unit')} added, {totals['obsoleted']} obsoleted, "
+                    f"{count(totals['carried'], 'translation')} kept as stale, "
+                    f"{count(totals['unchanged'], 'article')} unchanged")
         if totals["skipped"]:
-            summary += f", {totals['skipped']} teasers skipped (the full article is stored)"
+            summary += (f", {count(totals['skipped'], 'teaser')} skipped "
+                        "(the full article is stored)")
     echo(summary, err=as_json)
     if failed:
         raise typer.Exit(1)

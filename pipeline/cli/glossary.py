@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from pipeline.cli.common import JsonOpt, WorkspaceOpt, echo, print_json, settings
+from pipeline.cli.common import JsonOpt, WorkspaceOpt, count, echo, print_json, settings
 
 glossary_app = typer.Typer(
     help="Glossary terms: import/export the CSV file, list, add, remove.", no_args_is_help=True)
@@ -17,7 +17,8 @@ FileArg = Annotated[Path | None, typer.Argument(
 
 
 @glossary_app.command("import")
-def import_file(file: FileArg = None, workspace: WorkspaceOpt = None) -> None:
+def import_file(file: FileArg = None, workspace: WorkspaceOpt = None,
+                as_json: JsonOpt = False) -> None:
     """Make the database glossary match the CSV file (columns term,lang,translation,keep,note)."""
     from pipeline import glossary
     from pipeline.store import glossary as table
@@ -28,12 +29,17 @@ def import_file(file: FileArg = None, workspace: WorkspaceOpt = None) -> None:
     terms = glossary.read_csv(path, s.targets)
     with open_store(s.database) as store:
         r = table.sync(store, terms)
-    echo(f"{path}: {len(terms)} terms ({r.added} added, {r.changed} changed, {r.removed} removed, "
+    if as_json:
+        print_json({"file": str(path), "terms": len(terms), "added": r.added, "changed": r.changed,
+                    "removed": r.removed, "unchanged": r.unchanged})
+        return
+    echo(f"{path}: {count(len(terms), 'term')} ({r.added} added, {r.changed} changed, {r.removed} removed, "
          f"{r.unchanged} unchanged)")
 
 
 @glossary_app.command("export")
-def export_file(file: FileArg = None, workspace: WorkspaceOpt = None) -> None:
+def export_file(file: FileArg = None, workspace: WorkspaceOpt = None,
+                as_json: JsonOpt = False) -> None:
     """Write the database glossary to the CSV file, for editing in a spreadsheet."""
     from pipeline import glossary
     from pipeline.store import glossary as table
@@ -44,7 +50,10 @@ def export_file(file: FileArg = None, workspace: WorkspaceOpt = None) -> None:
     with open_store(s.database) as store:
         terms = table.load(store)
     glossary.write_csv(path, terms)
-    echo(f"wrote {len(terms)} terms to {path}")
+    if as_json:
+        print_json({"file": str(path), "terms": len(terms)})
+        return
+    echo(f"wrote {len(terms)} {'term' if len(terms) == 1 else 'terms'} to {path}")
 
 
 @glossary_app.command("list")
@@ -83,6 +92,7 @@ def add(
         "--keep", help="Never translate the term (names, brands): it stays as it is.")] = False,
     note: Annotated[str | None, typer.Option("--note", help="A note for translators.")] = None,
     workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Add a term, or replace its entry for that language."""
     from pipeline import glossary
@@ -97,6 +107,9 @@ def add(
         raise UsageError(why)
     with open_store(s.database) as store:
         new = table.put(store, entry)
+    if as_json:
+        print_json({"term": term, "lang": lang, "added": new, "replaced": not new})
+        return
     echo(f"{'added' if new else 'replaced'} {term!r} ({lang})")
 
 
@@ -106,6 +119,7 @@ def remove(
     lang: Annotated[str, typer.Option(
         "--lang", "-l", help="The entry's language, or * .")] = "*",
     workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Remove a term's entry for one language."""
     from pipeline.store import glossary as table
@@ -114,6 +128,9 @@ def remove(
     s = settings(workspace)
     with open_store(s.database) as store:
         table.delete(store, term, lang)
+    if as_json:
+        print_json({"term": term, "lang": lang, "removed": True})
+        return
     echo(f"removed {term!r} ({lang})")
 
 

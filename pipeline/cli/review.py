@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pipeline.cli.common import JsonOpt, WorkspaceOpt, echo, print_json, settings
+from pipeline.cli.common import JsonOpt, WorkspaceOpt, echo, local_time, print_json, settings
+from pipeline.cli.common import count as counted
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -74,7 +75,7 @@ def _rules(s: Settings) -> Any:
 
 
 def _act(workspace: Path | None, unit: str, lang: str, reviewer: str | None, verb: str,
-         do: Callable[[Store, str, str, str, Settings], Translation]) -> None:
+         do: Callable[[Store, str, str, str, Settings], Translation], as_json: bool) -> None:
     """Run one review action on one unit: resolve workspace, language, reviewer and unit id."""
     from pipeline.store import open_store
     from pipeline.store.review import resolve_unit
@@ -84,11 +85,19 @@ def _act(workspace: Path | None, unit: str, lang: str, reviewer: str | None, ver
     who = _who(reviewer)
     with open_store(s.database) as store:
         t = do(store, resolve_unit(store, unit), code, who, s)
-    _done(t, verb)
-
-
-def _done(t: Translation, verb: str) -> None:
+    if as_json:
+        print_json({"action": verb, **translation_dict(t)})
+        return
     echo(f"{verb} {t.unit_id} ({t.lang}): now {t.status}, revision {t.revision}")
+
+
+def translation_dict(t: Translation) -> dict[str, Any]:
+    """A translation as JSON: what a script needs to chain the next action (revision)."""
+    from dataclasses import asdict
+
+    data = asdict(t)
+    data["flags"] = list(t.flags)
+    return data
 
 
 @review_app.command("queue")
@@ -210,7 +219,11 @@ def claim(
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Claim the most urgent free units for a while (Settings review.claim_minutes)."""
+    """Claim the most urgent free units for a while.
+
+    A claim lasts `claim_minutes` of [review] in pipeline.toml (30 unless set); finishing a
+    unit or `review release` ends it sooner.
+    """
     from pipeline.review.queue import claim_many, parse_statuses
     from pipeline.store import open_store
 
@@ -225,8 +238,9 @@ def claim(
         print_json([i.as_dict() for i in items])
         return
     for i in items:
-        echo(f"{i.unit_id}  {i.status:<12} rev {i.revision}  until {i.claim_expires}")
-    echo(f"claimed {len(items)} for {who}")
+        echo(f"{i.unit_id}  {i.status:<12} rev {i.revision}  until {local_time(i.claim_expires)}")
+    echo(f"claimed {counted(len(items), 'unit')} for {who} "
+         f"({s.claim_minutes} minutes)")
 
 
 @review_app.command("approve")
@@ -236,13 +250,15 @@ def approve(
     revision: RevisionOpt = None,
     reviewer: ReviewerOpt = None,
     workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Approve the current translation of a unit."""
     from pipeline.review import actions
 
     _act(workspace, unit, lang, reviewer, "approved",
          lambda store, uid, code, who, s: actions.approve(store, uid, code, who=who,
-                                                          revision=revision, rules=_rules(s)))
+                                                          revision=revision, rules=_rules(s)),
+         as_json)
 
 
 @review_app.command("edit")
@@ -253,6 +269,7 @@ def edit(
     revision: RevisionOpt = None,
     reviewer: ReviewerOpt = None,
     workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Replace a unit's translation with your own (it then awaits review)."""
     from pipeline.review import actions
@@ -260,7 +277,8 @@ def edit(
     new_text = _read_stdin().rstrip("\n") if text == "-" else text
     _act(workspace, unit, lang, reviewer, "edited",
          lambda store, uid, code, who, s: actions.edit(store, uid, code, new_text, who=who,
-                                                       revision=revision))
+                                                       revision=revision),
+         as_json)
 
 
 @review_app.command("reject")
@@ -271,13 +289,15 @@ def reject(
     revision: RevisionOpt = None,
     reviewer: ReviewerOpt = None,
     workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Reject a unit's translation with a reason; it goes back to the queue."""
     from pipeline.review import actions
 
     _act(workspace, unit, lang, reviewer, "rejected",
          lambda store, uid, code, who, s: actions.reject(store, uid, code, reason, who=who,
-                                                         revision=revision))
+                                                         revision=revision),
+         as_json)
 
 
 @review_app.command("revert")
@@ -288,13 +308,15 @@ def revert(
     revision: RevisionOpt = None,
     reviewer: ReviewerOpt = None,
     workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Restore the text an earlier event left, as a new event."""
     from pipeline.review import actions
 
     _act(workspace, unit, lang, reviewer, "reverted",
          lambda store, uid, code, who, s: actions.revert(store, uid, code, to, who=who,
-                                                         revision=revision))
+                                                         revision=revision),
+         as_json)
 
 
 @review_app.command("apply")
@@ -304,6 +326,7 @@ def apply(
                                              help="Language for lines without \"lang\".")] = None,
     reviewer: ReviewerOpt = None,
     workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Apply a batch of actions (one JSON object a line), all or nothing.
 
@@ -331,7 +354,11 @@ def apply(
     steps = batch.parse(lines, source=source, default_lang=default, langs=s.targets)
     with open_store(s.database) as store:
         done = batch.apply(store, steps, who=who, source=source, rules=_rules(s))
-    echo(f"applied {len(done)} actions from {source}")
+    if as_json:
+        print_json({"source": source, "applied": len(done),
+                    "translations": [translation_dict(t) for t in done]})
+        return
+    echo(f"applied {counted(len(done), 'action')} from {source}")
 
 
 @review_app.command("release")
@@ -342,6 +369,7 @@ def release(
     = None,
     reviewer: ReviewerOpt = None,
     workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Give back your claims so the units return to the queue now."""
     from pipeline.review.queue import release as release_claims
@@ -354,7 +382,10 @@ def release(
     with open_store(s.database) as store:
         ids = [resolve_unit(store, u) for u in units] if units else None
         n = release_claims(store, who, lang=code, unit_ids=ids)
-    echo(f"released {n} claims of {who}")
+    if as_json:
+        print_json({"released": n, "reviewer": who, "lang": code})
+        return
+    echo(f"released {counted(n, 'claim')} of {who}")
 
 
 def history(

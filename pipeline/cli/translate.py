@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pipeline.cli.common import JsonOpt, LangOpt, WorkspaceOpt, echo, print_json, settings, split_langs
+from pipeline.cli.common import JsonOpt, LangOpt, WorkspaceOpt, count, echo, print_json, settings, split_langs
 
 if TYPE_CHECKING:
     from pipeline.translate.packages import PackageInfo
@@ -45,6 +45,11 @@ def _languages(workspace: Path | None) -> tuple[str, ...]:
         return ALL_LANGS
 
 
+def _package_dict(p: PackageInfo) -> dict[str, Any]:
+    return {"pair": p.pair, "name": p.name, "version": p.version, "size": p.size,
+            "test_model": p.test_model}
+
+
 def _describe(pkg: PackageInfo) -> str:
     marker = "  TEST MODEL: random weights, placeholder words" if pkg.test_model else ""
     return f"{pkg.pair:<8} {pkg.version or '-':<10} {_mb(pkg.size):>10}  {pkg.name}{marker}"
@@ -62,10 +67,7 @@ def models_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> Non
     if as_json:
         print_json({
             "directory": str(packages.packages_dir()),
-            "packages": [
-                {"pair": p.pair, "name": p.name, "version": p.version, "size": p.size,
-                 "test_model": p.test_model} for p in installed
-            ],
+            "packages": [_package_dict(p) for p in installed],
             "routes": [
                 {"from": a, "to": b, "path": r.path if r else None,
                  "kind": "impossible" if r is None else ("pivot" if r.pivoted else "direct"),
@@ -101,6 +103,7 @@ def models_install(
         help="Install a local .argosmodel file instead (repeatable; no network).",
         dir_okay=False)] = None,
     workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Install packages from the Argos index (needs network) or from local files."""
     from pipeline.translate import packages
@@ -114,8 +117,11 @@ def models_install(
         wanted = [(s.source, t) for t in s.targets]
     if wanted:
         done += packages.install_pairs(wanted)
-    for pkg in done:
-        echo(f"installed {_describe(pkg)}")
+    if as_json:
+        print_json({"installed": [_package_dict(p) for p in done]})
+    else:
+        for pkg in done:
+            echo(f"installed {_describe(pkg)}")
     if any(p.test_model for p in done):
         echo(TEST_MODEL_WARNING, err=True)
 
@@ -123,11 +129,15 @@ def models_install(
 @models_app.command("remove")
 def models_remove(
     pair: Annotated[str, typer.Argument(help="The language pair to uninstall, like en-fa.")],
+    as_json: JsonOpt = False,
 ) -> None:
     """Uninstall the package of one language pair."""
     from pipeline.translate import packages
 
     pkg = packages.remove(*packages.parse_pair(pair))
+    if as_json:
+        print_json({"removed": _package_dict(pkg)})
+        return
     echo(f"removed {pkg.pair} ({pkg.name})")
 
 
@@ -226,21 +236,25 @@ def translate(
             quiet or as_json,
         )
     if as_json:
+        langs_json = [vars(r) for r in report.langs]
+        counted = ("pending", "written", "from_memory", "mask_lost", "skipped", "reused")
         print_json({
-            "written": report.written, "sentences": report.sentences,
-            "model_calls": report.model_calls, "seconds": round(report.seconds, 3),
-            "test_model": report.test_model,
-            "languages": [vars(r) for r in report.langs],
+            # Totals are the sums of the languages' figures; `sentences` and `model_calls` count
+            # what went to the model (retries after a lost placeholder included).
+            **{k: sum(r[k] for r in langs_json) for k in counted},
+            "sentences": report.sentences, "model_calls": report.model_calls,
+            "seconds": round(report.seconds, 3), "test_model": report.test_model,
+            "languages": langs_json,
         })
     elif not quiet:
         for r in report.langs:
             route = r.route or "no route"
             reused = f", {r.reused} sentences from an earlier run" if r.reused else ""
-            echo(f"{r.lang}: {r.written} of {r.pending} units ({route}; {r.from_memory} from "
+            echo(f"{r.lang}: {r.written} of {count(r.pending, 'unit')} ({route}; {r.from_memory} from "
                  f"memory, {r.mask_lost} flagged mask_lost, {r.skipped} changed by people"
                  f"{reused})")
         rate = report.sentences / report.seconds if report.seconds else 0.0
-        echo(f"{report.sentences} sentences through the model in {report.seconds:.1f}s "
+        echo(f"{count(report.sentences, 'sentence')} through the model in {report.seconds:.1f}s "
              f"({rate:.1f}/s)")
     if report.test_model:
         echo(TEST_MODEL_WARNING, err=True)

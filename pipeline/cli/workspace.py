@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from pipeline.cli.common import JsonOpt, WorkspaceOpt, echo, print_json, settings
+from pipeline.cli.common import JsonOpt, WorkspaceOpt, count, echo, print_json, settings
 
 
 def register(app: typer.Typer) -> None:
@@ -21,14 +21,19 @@ def init(
     targets: Annotated[str, typer.Option(help="Languages to translate into, comma separated.")]
     = "fa,ar,sq",
     force: Annotated[bool, typer.Option(help="Rewrite an existing pipeline.toml.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
-    """Create a workspace: pipeline.toml and an empty database."""
+    """Create a workspace: pipeline.toml, an empty database and a glossary CSV with its header."""
     from pipeline.workspace import init as init_workspace
 
     langs = tuple(t.strip() for t in targets.split(",") if t.strip())
     s = init_workspace(directory, source, langs, force=force)
+    if as_json:
+        print_json({"root": str(s.root), "source": s.source, "targets": list(s.targets),
+                    "database": str(s.database), "glossary": str(s.glossary)})
+        return
     echo(f"created workspace {s.root} ({s.source} -> {', '.join(s.targets)}); "
-         f"database {s.database.name}")
+         f"database {s.database.name}, glossary {s.glossary.name}")
 
 
 def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
@@ -42,8 +47,8 @@ def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     from pipeline.states import Status
 
     cols = [s.value for s in Status]
-    echo(f"{report['articles']} articles, {report['units']} units")
-    echo("lang  " + "  ".join(f"{c:>12}" for c in cols) + "   approved")
+    echo(f"{count(report['articles'], 'article')}, {count(report['units'], 'unit')}")
+    echo("lang  " + "  ".join(f"{c:>12}" for c in cols) + "  % approved")
     for lang, row in report["languages"].items():
         echo(f"{lang:<5} " + "  ".join(f"{row['counts'][c]:>12}" for c in cols)
              + f"   {row['approved_percent']:>7.1f}%")

@@ -143,3 +143,35 @@ def test_regional_language_codes_match_their_language(tmp_path: Path) -> None:
     assert [r.lang for r in report.languages] == ["fa_IR"]
     strict = replace(options, min_translated_by_lang={"fa": 60.0})
     assert [t.kind for _, t in run_po([path], strict).failed_thresholds] == ["translated"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "header"),
+    [
+        ("fa", "nplurals=1; plural=0;"),  # what Babel < 2.19 wrote for Persian
+        # Babel 2.18's Arabic: forms 4 and 5 swapped against GNU gettext's order.
+        ("ar", "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3"
+               " : n%100>=0 && n%100<=2 ? 4 : 5);"),
+        ("sq", "nplurals=2; plural=(n > 1);"),
+        ("fa", "nplurals=2; plural=n >;"),
+    ],
+)
+def test_changed_plural_forms_header_is_a_warning(tmp_path: Path, lang: str, header: str) -> None:
+    path = write_po(tmp_path / f"{lang}.po", [{"msgid": "Contents", "msgstr": "x"}], lang=lang)
+    text = path.read_text(encoding="utf-8").replace(languages.plural_forms(lang), header)
+    path.write_text(text, encoding="utf-8")
+    report = run_po([path], build_options(None))
+    [result] = report.languages
+    [finding] = [f for f in result.findings if f.check_id == "plural_forms"]
+    assert finding.severity == "warning" and finding.lang == lang
+    assert finding.extra["where"].startswith(f"{path}:")
+    assert report.passed  # a warning: fails only with --fail-on warning
+    assert not run_po([path], build_options(None, fail_on="warning")).passed
+
+
+def test_pinned_plural_forms_written_differently_are_not_flagged(tmp_path: Path) -> None:
+    path = write_po(tmp_path / "fa.po", [{"msgid": "Contents", "msgstr": "فهرست"}])
+    text = path.read_text(encoding="utf-8").replace("plural=(n > 1);", "plural=n>1;")
+    path.write_text(text, encoding="utf-8")
+    [fa] = run_po([path], build_options(None)).languages
+    assert fa.findings == ()

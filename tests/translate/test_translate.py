@@ -186,6 +186,8 @@ def test_cli_translate_warns_about_test_model_and_json(argos_dir: Path, workspac
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["written"] == len(PARTS) and data["test_model"] is True
+    for key in ("pending", "written", "from_memory", "mask_lost", "skipped", "reused"):
+        assert data[key] == sum(lang[key] for lang in data["languages"]), key
     assert "TEST MODEL" in result.stderr and "pipeline models install" in result.stderr
     result = runner.invoke(app, ["translate", "-w", str(workspace.root), "--quiet"])
     assert result.exit_code == 0
