@@ -17,6 +17,33 @@ from pipeline.export.pages import ArticlePage, Edition, IndexEntry
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
+class _MemoryBytecode(jinja2.BytecodeCache):
+    """Compiled templates shared by every edition's environment in this process: each language
+    has its own environment (its own gettext), and compiling the templates once per language
+    cost more than rendering a thousand pages."""
+
+    def __init__(self) -> None:
+        self._code: dict[tuple[Any, ...], bytes] = {}
+
+    @staticmethod
+    def _key(bucket: jinja2.bccache.Bucket) -> tuple[Any, ...]:
+        # The same source compiles differently with other options (autoescape, finalize, ...).
+        env = bucket.environment
+        return (bucket.key, bucket.checksum, env.autoescape, env.finalize, env.trim_blocks,
+                env.lstrip_blocks, env.keep_trailing_newline, tuple(sorted(env.extensions)))
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(self._key(bucket))
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[self._key(bucket)] = bucket.bytecode_to_string()
+
+
+_BYTECODE = _MemoryBytecode()
+
+
 def make_env(edition: Edition, *, finalize: Callable[[Any], Any] | None = None,
              html: bool = True) -> jinja2.Environment:
     """A template environment speaking the edition's language through Jinja2's i18n extension.
@@ -33,13 +60,14 @@ def make_env(edition: Edition, *, finalize: Callable[[Any], Any] | None = None,
         undefined=jinja2.StrictUndefined,
         auto_reload=False,  # templates are package files: no stat() per render
         finalize=finalize,
+        bytecode_cache=_BYTECODE,
     )
     env.install_gettext_translations(edition.translations, newstyle=True)  # type: ignore[attr-defined]
     env.globals["num"] = lambda n: languages.localize_digits(str(n), edition.lang)
     strings = env.get_template("strings.html").module
     env.globals["t"] = edition_strings(strings)
     english = jinja2.Environment(loader=env.loader, autoescape=html, extensions=["jinja2.ext.i18n"],
-                                 finalize=finalize)
+                                 finalize=finalize, bytecode_cache=_BYTECODE)
     english.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     env.globals["t_en"] = edition_strings(english.get_template("strings.html").module)
     return env

@@ -33,7 +33,19 @@ class HtmlExporter(Exporter):
         strings = vars(env.get_template("strings.html").module)
         self._tagged, self._in_category, self._page_of = (
             strings["tagged"], strings["in_category"], strings["page_of"])
+        # "By %(name)s" and the credits, translated once per edition and filled in per page with
+        # Markup's % (which escapes what it inserts): gettext per page was a tenth of the time.
+        self._fmt = {key: Markup(strings[key](Markup(f"%({arg})s")))
+                     for key, arg in (("by", "name"), ("translated_by", "names"),
+                                      ("reviewed_by", "names"))}
         self._t: dict[str, Markup] = env.globals["t"]  # type: ignore[assignment]
+        self._author_attrs = Markup(' class="author" lang="{}"').format(edition.source)
+        self._source_attrs = str(Markup(' lang="{}" dir="{}"').format(
+            edition.source, languages.direction(edition.source)))
+        self._badges = {
+            "placeholder": f' <span class="badge badge-placeholder">{self._t["placeholder_badge"]}</span>',
+            "unreviewed": f' <span class="badge">{self._t["not_reviewed_badge"]}</span>'}
+        self._items: dict[tuple[str, str], str] = {}
         # Everything about a switcher link but its href is the same on every page: render it once.
         attrs = vars(env.get_template("links.html").module)["attrs"]
         titles = read_in_titles(env, edition)
@@ -45,6 +57,9 @@ class HtmlExporter(Exporter):
         }
         self.site_name = edition.site.name_in(edition.lang)
         self._people: dict[tuple[str, ...], Markup] = {}
+        self._chrome_module = env.get_template("chrome.html").make_module(
+            {"stylesheet": STYLESHEET, "logo": edition.site.logo, "site_name": self.site_name})
+        self._chromes: dict[int, dict[str, Markup]] = {}
 
     def assets(self) -> list[tuple[str, bytes]]:
         return [(STYLESHEET, (TEMPLATES / "edition.css").read_bytes())]
@@ -54,9 +69,18 @@ class HtmlExporter(Exporter):
         ed = self.edition
         depth = rel.count("/")
         return {"lang": ed.lang, "dir": ed.dir, "source": ed.source,
-                "source_dir": languages.direction(ed.source), "stylesheet": STYLESHEET,
-                "root": "../" * (depth + 1), "up": "../" * depth, "site_name": self.site_name,
-                "logo": ed.site.logo}
+                "source_dir": languages.direction(ed.source), "chrome": self._chrome(depth),
+                "root": "../" * (depth + 1), "up": "../" * depth, "site_name": self.site_name}
+
+    def _chrome(self, depth: int) -> dict[str, Markup]:
+        """Head links, brand and footer of a page `depth` directories below the edition."""
+        if depth not in self._chromes:
+            root, up, m = "../" * (depth + 1), "../" * depth, self._chrome_module
+            self._chromes[depth] = {
+                "head": Markup(m.head(root, up)), "brand": Markup(m.brand(root, up)),  # type: ignore[attr-defined]
+                "footer": Markup(m.footer(up)),  # type: ignore[attr-defined]
+            }
+        return self._chromes[depth]
 
     def _href(self, lang: str, rel: str, root: str) -> str | None:
         """A link from a page to `<lang>/<rel>`: relative when the output holds it, else absolute
@@ -91,12 +115,27 @@ class HtmlExporter(Exporter):
                                  image=logo if ed.base_url else None,
                                  alternates=tuple(a["lang"] for a in alternates))
         return self._article.render(
-            **common, page=page, groups=group_blocks(page.blocks), switcher=switcher,
-            alternates=alternates, canonical=url if ed.base_url else None,
-            x_default=x_default, json_ld=json_ld, og=og,
-            translators=self._names(page.credit.translators),
-            reviewers=self._names(page.credit.reviewers),
+            **common, page=page, groups=group_blocks(page.blocks), switcher=self._switcher(switcher),
+            head_meta=head_meta(url if ed.base_url else None, alternates, x_default,
+                                page.description, og, json_ld),
+            byline=(self._fmt["by"] % {"name": Markup(f"<bdi{self._author_attrs}>{escape(page.byline)}"
+                                                      "</bdi>")} if page.byline else None),
+            credit=self._credit(page),
         ).encode("utf-8")
+
+    def _credit(self, page: ArticlePage) -> Markup | None:
+        parts = []
+        if page.credit.translators:
+            parts.append(self._fmt["translated_by"] % {"names": self._names(page.credit.translators)})
+        if page.credit.reviewers:
+            parts.append(self._fmt["reviewed_by"] % {"names": self._names(page.credit.reviewers)})
+        return Markup(" · ").join(parts) if parts else None
+
+    @staticmethod
+    def _switcher(links: list[dict[str, Any]]) -> Markup:
+        # Built here, not in the template: one join instead of a dozen template lookups per page.
+        return Markup("".join(f'<li><a href="{escape(link["href"])}"{link["attrs"]}>'
+                              f'{link["native"]}</a></li>\n' for link in links))
 
     def _names(self, names: tuple[str, ...]) -> Markup | None:
         """People's names as a list in the edition's language, each isolated for bidi text."""
@@ -131,11 +170,31 @@ class HtmlExporter(Exporter):
                      "next": listings.link(rel, listings.page_path(stem, n + 1))
                      if n < total else None}
             page_of = Markup(self._page_of(self._num(n), self._num(total)))
+            up = common["up"]
+            items = Markup("".join([self._item(e, up) for e in chunk]))
             html = self._index.render(
-                **common, entries=chunk, count=len(entries), switcher=switcher, heading=heading,
+                **common, entries=chunk, items=items, count=len(entries),
+                switcher=self._switcher(switcher),
+                heading=heading,
                 pages=pages, page_of=page_of, test_model=any(e.test_model for e in chunk),
             )
             yield f"{ed.lang}/{rel}", html.encode("utf-8")
+
+    def _item(self, e: IndexEntry, up: str) -> str:
+        """An article's line in a listing; the same article is on the index and on its tag and
+        category pages, so each line is built once per depth."""
+        key = (e.slug, up)
+        line = self._items.get(key)
+        if line is None:
+            attrs = self._source_attrs if e.title_fallback else ""
+            when = (f' <time datetime="{escape(e.date_iso or "")}">{escape(e.date_display)}</time>'
+                    if e.date_display else "")
+            badge = (self._badges["placeholder"] if e.test_model else
+                     self._badges["unreviewed"] if e.status == "unreviewed" else "")
+            line = (f'<li><a href="{up}{escape(e.slug)}.html"{attrs}>{escape(e.title)}</a>'
+                    f"{when}{badge}</li>\n")
+            self._items[key] = line
+        return line
 
     def _num(self, n: int) -> str:
         return languages.localize_digits(str(n), self.edition.lang)
@@ -184,6 +243,25 @@ class HtmlExporter(Exporter):
 
     def _link(self, lang: str, href: str) -> dict[str, Any]:
         return {"lang": lang, "href": href, **self._links[lang]}
+
+
+def head_meta(canonical: str | None, alternates: list[dict[str, str]], x_default: str | None,
+              description: str, og: list[tuple[str, str]], json_ld: Markup) -> Markup:
+    """An article's <head> lines after the shared ones: canonical, hreflang alternates,
+    description, Open Graph properties and the JSON-LD script (every value escaped)."""
+    out = []
+    if canonical:
+        out.append(f'<link rel="canonical" href="{escape(canonical)}">\n')
+    out += [f'<link rel="alternate" hreflang="{escape(a["lang"])}" href="{escape(a["href"])}">\n'
+            for a in alternates]
+    if x_default:
+        out.append(f'<link rel="alternate" hreflang="x-default" href="{escape(x_default)}">\n')
+    if description:
+        out.append(f'<meta name="description" content="{escape(description)}">\n')
+    out += [f'<meta property="{escape(prop)}" content="{escape(content)}">\n'
+            for prop, content in og]
+    out.append(f'<script type="application/ld+json">{json_ld}</script>')
+    return Markup("".join(out))
 
 
 def group_blocks(blocks: Sequence[Block]) -> list[tuple[str, list[Block]]]:

@@ -12,13 +12,16 @@ from pipeline import languages
 from pipeline.export import dates
 from pipeline.export.policy import ORIGINAL, Decision, Policy
 from pipeline.ids import slugify
-from pipeline.models import Unit, UnitKind
+from pipeline.models import Translation, Unit, UnitKind
 from pipeline.states import Status
 from pipeline.store.editions import ArticleContent, ArticleMeta, Credit, is_placeholder
 from pipeline.textnorm import fold
 
 #: A byline's leading "By" (the editions print their own word for it).
 _BY = re.compile(r"^\s*by\s+", re.IGNORECASE)
+# Plain strings: an enum's .value costs a descriptor call per unit on the hot path.
+_MACHINE, _APPROVED, _UNTRANSLATED = (Status.MACHINE.value, Status.APPROVED.value,
+                                      Status.UNTRANSLATED.value)
 #: Characters of the first paragraph kept as a page's description (Open Graph, feeds).
 DESCRIPTION_CHARS = 200
 
@@ -82,7 +85,21 @@ class UnitView:
     text: str
     status: str
     fallback: bool
-    provenance: dict[str, Any]
+    translation: Translation | None = None  # the row shown (None: source text)
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        """Where the text came from (engine, package, people...); built only when asked for."""
+        tr = self.translation
+        if tr is None or self.fallback:
+            return {}
+        data = {
+            "origin": tr.origin, "engine": tr.engine, "package": tr.package,
+            "package_version": tr.package_version, "pivot": tr.pivot, "score": tr.score,
+            "flags": list(tr.flags), "translated_by": tr.translated_by,
+            "reviewed_by": tr.reviewed_by, "revision": tr.revision, "updated_at": tr.updated_at,
+        }
+        return {k: v for k, v in data.items() if v not in (None, [])}
 
 
 @dataclass(frozen=True)
@@ -214,30 +231,23 @@ def article_page(
             continue
         tr = rows.get(unit.id)
         if edition.is_source:
-            views.append(UnitView(unit.id, unit.kind.value, unit.text, unit.text, ORIGINAL, False, {}))
+            views.append(UnitView(unit.id, unit.kind.value, unit.text, unit.text, ORIGINAL, False))
             continue
         usable = (tr is not None and tr.text is not None and tr.text.strip() != ""
                   and policy.publishable(tr.status))
         if tr is None or not usable:
             fallback += 1
             views.append(UnitView(unit.id, unit.kind.value, unit.text, unit.text,
-                                  tr.status if tr else Status.UNTRANSLATED.value, True, {}))
+                                  tr.status if tr else _UNTRANSLATED, True))
             continue
         assert tr.text is not None
-        if tr.status == Status.MACHINE.value:
+        if tr.status == _MACHINE:
             machine += 1
-        if tr.status != Status.APPROVED.value:
+        if tr.status != _APPROVED:
             unreviewed += 1
-        if is_placeholder(tr.flags, tr.origin):
+        if tr.flags and is_placeholder(tr.flags, tr.origin):
             test_model = True
-        provenance = {
-            "origin": tr.origin, "engine": tr.engine, "package": tr.package,
-            "package_version": tr.package_version, "pivot": tr.pivot, "score": tr.score,
-            "flags": list(tr.flags), "translated_by": tr.translated_by,
-            "reviewed_by": tr.reviewed_by, "revision": tr.revision, "updated_at": tr.updated_at,
-        }
-        views.append(UnitView(unit.id, unit.kind.value, unit.text, tr.text, tr.status, False,
-                              {k: v for k, v in provenance.items() if v not in (None, [])}))
+        views.append(UnitView(unit.id, unit.kind.value, unit.text, tr.text, tr.status, False, tr))
     title_view = next((v for v in views if v.kind == UnitKind.TITLE.value), None)
     blocks = tuple(Block(v.id, v.kind, v.text, v.fallback) for v in views if v is not title_view)
     category, tags = labels(meta)

@@ -78,7 +78,10 @@ class EditionWriter:
         """
         top = rel.split("/", 1)[0]
         if top in self._stages and "/" in rel:
-            self.path_for(rel)  # the same checks as any other path
+            parts = rel.split("/")
+            if any(not _PART.match(p) or ".." in p for p in parts):  # the checks of path_for
+                raise UsageError(f"refusing to write {rel!r}: not a safe path inside the edition")
+            # No symlink check: the staging directory and everything in it are this run's own.
             self._write_staged(self._stages[top], rel)
             staged = self._stages[top].joinpath(*rel.split("/")[1:])
             self._create(staged, data)
