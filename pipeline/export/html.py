@@ -115,7 +115,8 @@ class HtmlExporter(Exporter):
                                  image=logo if ed.base_url else None,
                                  alternates=tuple(a["lang"] for a in alternates))
         return self._article.render(
-            **common, page=page, groups=group_blocks(page.blocks), switcher=self._switcher(switcher),
+            **common, page=page, body=body_html(page.blocks, self._source_attrs),
+            switcher=self._switcher(switcher),
             head_meta=head_meta(url if ed.base_url else None, alternates, x_default,
                                 page.description, og, json_ld),
             byline=(self._fmt["by"] % {"name": Markup(f"<bdi{self._author_attrs}>{escape(page.byline)}"
@@ -261,6 +262,29 @@ def head_meta(canonical: str | None, alternates: list[dict[str, str]], x_default
     out += [f'<meta property="{escape(prop)}" content="{escape(content)}">\n'
             for prop, content in og]
     out.append(f'<script type="application/ld+json">{json_ld}</script>')
+    return Markup("".join(out))
+
+
+def body_html(blocks: Sequence[Block], fallback_attrs: str) -> Markup:
+    """The article's blocks as HTML: headings, quotes, lists (consecutive items), paragraphs
+    with their kind as class; text shown in the source language carries its lang and dir."""
+    out = []
+    for kind, group in group_blocks(blocks):
+        if kind == "list":
+            out.append("<ul>\n")
+            out += [f"<li{fallback_attrs if b.fallback else ''}>{escape(b.text)}</li>\n"
+                    for b in group]
+            out.append("</ul>\n")
+            continue
+        b = group[0]
+        attrs = fallback_attrs if b.fallback else ""
+        text = escape(b.text)
+        if kind == "heading":
+            out.append(f"<h2{attrs}>{text}</h2>\n")
+        elif kind == "quote":
+            out.append(f"<blockquote{attrs}><p>{text}</p></blockquote>\n")
+        else:
+            out.append(f'<p class="{escape(kind)}"{attrs}>{text}</p>\n')
     return Markup("".join(out))
 
 
