@@ -70,3 +70,15 @@ class ModelError(PipelineError):
 
 class NetworkUnavailable(ModelError):
     """The package index cannot be reached."""
+
+
+class DiskFull(PipelineError):
+    """The disk (or the database's file system) has no space left; nothing was half-written."""
+
+
+class DatabaseBusy(StoreError):
+    """Another process held the database's write lock for longer than the lock timeout."""
+
+
+#: Failures of the machine, not of one input: a run stops at the first one instead of going on.
+FATAL = (DiskFull, DatabaseBusy)

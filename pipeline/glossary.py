@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from pipeline.catalogs.writer import write_atomic
-from pipeline.errors import InputError
-from pipeline.extract.reader import read_text
+from pipeline.errors import InputError, UsageError
+from pipeline.inputfile import read_text
 from pipeline.models import GlossaryTerm as Term
+from pipeline.store import Store
+from pipeline.store import glossary as table
+from pipeline.textcheck import check_decoded, find_bad
 
 #: The CSV header, in this order. `lang` is a target language or `*` (every language);
 #: `keep` is yes/no: yes means the term stays as it is in every translation.
@@ -26,10 +30,39 @@ COLUMNS = ("term", "lang", "translation", "keep", "note")
 MAX_BYTES = 5 * 1024 * 1024
 _YES = {"yes", "y", "true", "1", "x"}
 _NO = {"no", "n", "false", "0", ""}
+#: A cell a spreadsheet would run as a formula (OWASP's list: = + - @, tab, carriage return),
+#: possibly behind the quotes our own escaping added.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+_ESCAPED = re.compile(r"'+[=+\-@\t\r]")
+
+
+def escape_cell(cell: str) -> str:
+    """A cell a spreadsheet shows as text: a leading ' before formula characters (OWASP).
+
+    Cells that already start with quotes before such a character get one more, so
+    `unescape_cell` gives back exactly what was written.
+    >>> escape_cell("=HYPERLINK(1)"), escape_cell("'=x"), escape_cell("'s-Hertogenbosch")
+    ("'=HYPERLINK(1)", "''=x", "'s-Hertogenbosch")
+    """
+    return "'" + cell if _FORMULA.match(cell) else cell
+
+
+def unescape_cell(cell: str) -> str:
+    """The inverse of `escape_cell`.
+
+    >>> unescape_cell("'=HYPERLINK(1)"), unescape_cell("''=x"), unescape_cell("'s-Hertogenbosch")
+    ('=HYPERLINK(1)', "'=x", "'s-Hertogenbosch")
+    """
+    return cell[1:] if _ESCAPED.match(cell) else cell
 
 
 def validate(term: Term, targets: Sequence[str]) -> str | None:
     """Why the entry cannot be used, or None."""
+    for what, text in (("term", term.term), ("translation", term.translation),
+                       ("note", term.note), ("lang", term.lang)):
+        bad = find_bad(text or "")
+        if bad is not None:
+            return f"the {what} contains {bad[1]} at character {bad[0] + 1}; remove it"
     if not term.term.strip():
         return "empty term"
     if term.term != term.term.strip():
@@ -48,18 +81,21 @@ def validate(term: Term, targets: Sequence[str]) -> str | None:
 
 def read_csv(path: Path, targets: Sequence[str]) -> list[Term]:
     """The terms of a glossary CSV file; any problem is an InputError naming the file and line."""
-    try:  # UTF-8 (a spreadsheet's BOM is fine), no binary, bounded size
-        text = read_text(path, max_bytes=MAX_BYTES)
-    except InputError as exc:
-        if exc.message.startswith("empty file"):
-            raise InputError(f"empty file; a glossary starts with the header {','.join(COLUMNS)}",
-                             path=path) from None
-        raise
+    # The shared safe opener: regular files only, bounded; UTF-8 (a spreadsheet's BOM is
+    # fine) or UTF-16/32 with a BOM (what spreadsheets save as "Unicode text"); no binary.
+    text = read_text(path, max_bytes=MAX_BYTES, what="glossary CSV")
+    check_decoded(text, text.encode("utf-8", "surrogatepass"), path=path)  # no controls
+    if not text.strip():
+        raise InputError(f"empty file; a glossary starts with the header {','.join(COLUMNS)}",
+                         path=path)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [h.strip().lower() for h in next(reader)]
     except csv.Error as exc:
         raise InputError(f"not a CSV file ({exc})", path=path, line=1) from None
+    twice = sorted({h for h in header if header.count(h) > 1})
+    if twice:
+        raise InputError(f"the header names {', '.join(twice)} more than once", path=path, line=1)
     missing = [c for c in COLUMNS[:2] if c not in header]
     unknown = [h for h in header if h not in COLUMNS]
     if missing or unknown:
@@ -76,7 +112,11 @@ def read_csv(path: Path, targets: Sequence[str]) -> list[Term]:
             if len(row) != len(header):
                 raise InputError(f"{len(row)} fields, the header has {len(header)}", path=path,
                                  line=line)
-            cells = dict(zip(header, row, strict=True))
+            cells = dict(zip(header, (unescape_cell(c) for c in row), strict=True))
+            broken = next((c for c in ("term", "lang", "translation", "keep")
+                           if "\n" in cells.get(c, "") or "\r" in cells.get(c, "")), None)
+            if broken:  # a quoted cell spanning lines: fine in a note, never in a term
+                raise InputError(f"the {broken} cell holds a line break", path=path, line=line)
             keep = cells.get("keep", "").strip().lower()
             if keep not in _YES | _NO:
                 raise InputError(f"keep must be yes or no, not {keep!r}", path=path, line=line)
@@ -104,6 +144,51 @@ def write_csv(path: Path, terms: Iterable[Term]) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for t in sorted(terms, key=lambda t: (t.term.casefold(), t.term, t.lang)):
-        writer.writerow([t.term, t.lang, "" if t.keep else (t.translation or ""),
-                         "yes" if t.keep else "no", t.note or ""])
+        writer.writerow([escape_cell(c) for c in (
+            t.term, t.lang, "" if t.keep else (t.translation or ""), "yes" if t.keep else "no",
+            t.note or "")])
     write_atomic(path, out.getvalue().encode("utf-8"))
+
+
+def import_csv(store: Store, path: Path, targets: Sequence[str], *,
+               prune: bool = False) -> tuple[list[Term], table.SyncResult]:
+    """Make the database glossary match the file (see `store.glossary.sync` for --prune)."""
+    terms = read_csv(path, targets)
+    return terms, table.sync(store, terms, prune=prune, source=str(path))
+
+
+def _file_terms(path: Path, store: Store, targets: Sequence[str]) -> list[Term]:
+    """The glossary file's terms, to change one and write them back; the database's if none."""
+    if not path.exists():
+        return table.load(store)
+    try:
+        return read_csv(path, targets)
+    except InputError as exc:
+        if exc.message.startswith("empty file"):
+            return []
+        raise UsageError(f"{exc}; fix the glossary file first: add and remove change it as well "
+                         "as the database") from None
+
+
+def add_term(store: Store, path: Path, term: Term, targets: Sequence[str]) -> bool:
+    """Add or replace one entry in the database and in the glossary file; True if it was new.
+
+    The file keeps whatever else it holds (also edits not imported yet); nothing changes if
+    either cannot be written.
+    """
+    why = validate(term, targets)
+    if why is not None:
+        raise UsageError(why)
+    with store.transaction():
+        terms = [t for t in _file_terms(path, store, targets) if t.key != term.key]
+        new = table.put(store, term)
+        write_csv(path, [*terms, term])  # before COMMIT: a failed write changes nothing
+    return new
+
+
+def remove_term(store: Store, path: Path, term: str, lang: str, targets: Sequence[str]) -> None:
+    """Remove one entry from the database and from the glossary file."""
+    with store.transaction():
+        terms = _file_terms(path, store, targets)
+        table.delete(store, term, lang)
+        write_csv(path, [t for t in terms if t.key != (term, lang)])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class UnitKind(StrEnum):
@@ -17,6 +18,7 @@ class UnitKind(StrEnum):
     QUOTE = "quote"
     LIST_ITEM = "list_item"
     REFERENCE = "reference"
+    CORRECTION = "correction"  # a dated correction or update note an editor added
 
 
 #: Kinds counted as body text (the evaluation's "paragraphs").
@@ -81,6 +83,19 @@ class Translation:
     translated_by: str | None = None
     reviewed_by: str | None = None
     updated_at: str | None = None
+    # Corrections: what was last approved (carried when the English is edited), the English the
+    # current text was made from when it is stale, and a machine suggestion's provenance.
+    published_text: str | None = None
+    published_source: str | None = None
+    published_at: str | None = None
+    corrected_at: str | None = None
+    source_before: str | None = None
+    suggestion_meta: dict[str, Any] | None = None
+
+    @property
+    def has_machine_suggestion(self) -> bool:
+        """True when a machine's text for the changed source waits beside the current text."""
+        return self.suggestion_meta is not None and self.suggestion is not None
 
 
 @dataclass(frozen=True)

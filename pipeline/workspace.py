@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -13,6 +14,8 @@ from pipeline import languages
 from pipeline.errors import ConfigError, WorkspaceNotFound
 
 CONFIG_NAME = "pipeline.toml"
+#: A workspace configuration is a few hundred bytes; anything near this is the wrong file.
+MAX_CONFIG_BYTES = 1024 * 1024
 ENV_VAR = "PIPELINE_WORKSPACE"
 
 
@@ -34,10 +37,21 @@ def _percent(v: Any) -> float:
     return float(v)
 
 
-def _positive_int(v: Any) -> int:
-    if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-        raise ValueError("must be a whole number of at least 1")
-    return v
+def _int_range(lo: int, hi: int, unit: str = "") -> Callable[[Any], int]:
+    """A whole number from lo to hi: every numeric setting has a range, so no value can
+    overflow SQLite, CTranslate2 or a date computation later."""
+    def check(v: Any) -> int:
+        if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+            raise ValueError(f"must be a whole number from {lo} to {hi}{unit}")
+        return v
+
+    return check
+
+
+def _ratio(v: Any) -> float:
+    if isinstance(v, bool) or not isinstance(v, int | float) or not 1 <= v <= 100:
+        raise ValueError("must be a number from 1 to 100")
+    return float(v)
 
 
 def _lang(v: Any) -> str:
@@ -99,6 +113,37 @@ def _str_list(v: Any) -> tuple[str, ...]:
     return tuple(v)
 
 
+_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
+
+
+def _lang_tags(v: Any) -> dict[str, str]:
+    """Language code -> the tag written in TMX/XLIFF files, e.g. { fa = "fa-IR" }."""
+    if not isinstance(v, dict):
+        raise ValueError('must be a table of language = tag, e.g. { fa = "fa-IR" }')
+    out = {}
+    for k, tag in v.items():
+        code = _lang(k)
+        if not isinstance(tag, str) or not _TAG.match(tag):
+            raise ValueError(f"{k}: {tag!r} is not a language tag like fa-IR")
+        if tag.replace("_", "-").split("-")[0].lower() != code.split("-")[0].lower():
+            raise ValueError(f"{k}: {tag!r} is a tag of another language (expected {code}-...)")
+        out[code] = tag.replace("_", "-")
+    return out
+
+
+def _device_index(v: Any) -> tuple[int, ...]:
+    if (not isinstance(v, list) or not v
+            or not all(isinstance(x, int) and not isinstance(x, bool) and 0 <= x <= 1024 for x in v)):
+        raise ValueError("must be a list of GPU numbers like [0, 1]")
+    return tuple(v)
+
+
+def _scheduler_address(v: Any) -> str:
+    if not isinstance(v, str) or "://" not in v or len(v) > 512:
+        raise ValueError("must be a Dask scheduler address like tcp://10.0.0.5:8786")
+    return v
+
+
 # section -> key -> validator. The single description of what pipeline.toml may hold.
 SCHEMA: dict[str, dict[str, Callable[[Any], Any]]] = {
     "languages": {"source": _lang, "targets": _langs},
@@ -108,15 +153,17 @@ SCHEMA: dict[str, dict[str, Callable[[Any], Any]]] = {
         "min_translated": _percent,
         "min_approved_by_lang": _per_lang_percent,
         "min_translated_by_lang": _per_lang_percent,
-        "length_ratio_max": lambda v: float(_percent(v)),
+        "length_ratio_max": _ratio,
     },
     "translate": {
-        "beam": _positive_int,
-        "batch_size": _positive_int,
+        "beam": _int_range(1, 64),
+        "batch_size": _int_range(1, 4096),
         "device": _choice("cpu", "cuda", "auto"),
         "compute_type": _str,
+        "device_index": _device_index,
+        "cluster": _scheduler_address,
     },
-    "review": {"four_eyes": _bool, "claim_minutes": _positive_int},
+    "review": {"four_eyes": _bool, "claim_minutes": _int_range(1, 10080, " (minutes; 10080 is a week)")},
     "export": {
         "include_machine": _bool,
         "min_completeness_by_lang": _per_lang_percent,
@@ -124,11 +171,13 @@ SCHEMA: dict[str, dict[str, Callable[[Any], Any]]] = {
         "base_url": base_url,
         "formats": _str_list,
         "credit_translators": _bool,
-        "page_size": _positive_int,
-        "feed_size": _positive_int,
+        "page_size": _int_range(1, 10_000),
+        "feed_size": _int_range(1, 10_000),
+        "on_source_change": _choice("keep_with_notice", "withdraw", "machine_with_notice"),
     },
     "site": {"name": _str, "name_by_lang": _per_lang_str, "logo": _logo},
     "checks": {"disabled": _str_list},
+    "interchange": {"lang_tags": _lang_tags},
 }
 
 
@@ -152,6 +201,8 @@ class Settings:
     batch_size: int = 64
     device: str = "cpu"
     compute_type: str = "int8"
+    device_index: tuple[int, ...] = (0,)
+    cluster: str | None = None
     four_eyes: bool = False
     claim_minutes: int = 30
     include_machine: bool = False
@@ -159,6 +210,7 @@ class Settings:
     persian_calendar: str = "gregorian"
     base_url: str | None = None
     formats: tuple[str, ...] = ("html",)
+    on_source_change: str = "keep_with_notice"
     disabled_checks: tuple[str, ...] = ()
     credit_translators: bool = True
     page_size: int = 50
@@ -170,6 +222,7 @@ class Settings:
     def site_name_in(self, lang: str) -> str | None:
         """The site's name in one edition (name_by_lang, else name); None when unset."""
         return self.site_name_by_lang.get(lang) or self.site_name
+    lang_tags: dict[str, str] = field(default_factory=dict)  # code -> tag in TMX/XLIFF files
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -228,13 +281,21 @@ def _under(root: Path, p: Path) -> Path:
 
 def load(root: Path) -> Settings:
     """Read and validate `root/pipeline.toml`."""
+    from pipeline import inputfile
+    from pipeline.errors import InputError
+
     path = root / CONFIG_NAME
+    if not os.path.lexists(path):
+        raise WorkspaceNotFound(f"no {CONFIG_NAME} in {root}")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise WorkspaceNotFound(f"no {CONFIG_NAME} in {root}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        text = inputfile.read_text(path, max_bytes=MAX_CONFIG_BYTES, what="pipeline.toml")
+        data = tomllib.loads(text)
+    except InputError as exc:
+        raise ConfigError(exc.message, path=path, line=exc.line) from None
+    except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"not valid TOML: {exc}", path=path) from None
+    except RecursionError:
+        raise ConfigError("not valid TOML: nested too deeply", path=path) from None
     return parse_config(data, root.resolve(), path=path)
 
 
@@ -290,8 +351,10 @@ min_translated_by_lang = {{}}
 [translate]
 beam = 4
 batch_size = 64
-device = "cpu"
+device = "cpu"           # cpu, cuda or auto
 compute_type = "int8"
+# device_index = [0, 1]   # with device = "cuda": one model replica on each of these GPUs
+# cluster = "tcp://10.0.0.5:8786"   # decode on a Dask cluster (pip install "pipeline[dask]")
 
 [review]
 four_eyes = false        # a reviewer cannot approve text they wrote
@@ -301,6 +364,10 @@ claim_minutes = 30       # how long a claimed unit stays with its reviewer
 include_machine = false  # publish unreviewed machine translation, with a notice
 min_completeness_by_lang = {{}}
 persian_calendar = "gregorian"   # or "solar_hijri"
+# When the English of a published article changes: keep the last approved translation with a
+# notice until the change is reviewed ("keep_with_notice"), hold the article back ("withdraw"),
+# or show the machine's suggestion for the changed paragraphs, with a notice ("machine_with_notice").
+on_source_change = "keep_with_notice"
 # base_url = "https://example.org/editions/"   # where <out> is published: absolute hreflang
 credit_translators = true        # "Translated by ..., reviewed by ..." on translated articles
 page_size = 50                   # articles per index, tag and category page
@@ -310,6 +377,10 @@ feed_size = 20                   # newest articles in each edition's Atom and RS
 # name = "Riverside Courier"                 # the masthead of every page, feeds, Open Graph
 # name_by_lang = {{ fa = "پیک ریورساید" }}     # the name in other editions
 # logo = "logo.svg"                          # copied to <out>/assets/, shown in the masthead
+
+[interchange]
+# Language tags written in TMX and XLIFF files, e.g. lang_tags = {{ fa = "fa-IR" }}
+lang_tags = {{}}
 """
 
 
@@ -325,10 +396,9 @@ def init(root: Path, source: str = "en", targets: tuple[str, ...] = ("fa", "ar",
     path = root / CONFIG_NAME
     if path.exists() and not force:
         raise ConfigError(f"{path} already exists (use --force to rewrite it)")
-    text = render_config(source, targets)
-    tmp = path.with_suffix(".toml.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    from pipeline import atomicfile
+
+    atomicfile.write_text(path, render_config(source, targets))
     settings = load(root)
     from pipeline.store import open_store
 

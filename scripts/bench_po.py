@@ -2,7 +2,9 @@
 """Benchmark the PO round trip on N units against polib's own load/save of the same file.
 
 Prints ratios (ours / baseline, measured in the same run); targets: export and import <= 1.5x,
-reading with all checks (load_po) <= 2x polib's load. Usage:
+reading with all checks (load_po) <= 2x polib's load, and the peak memory of importing the
+all-edited file <= 2x polib's load of it (resident memory over each process's start, both in
+a fresh interpreter, so SQLite's page cache counts too). Usage:
 
     PYTHONPATH=. python scripts/bench_po.py [--units 100000] [--keep DIR]
 """
@@ -13,6 +15,7 @@ import _project_env  # noqa: F401  # isort: skip  (runs the script in .venv)
 
 import argparse
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -56,6 +59,36 @@ def line(name: str, ours: float, base: float, base_name: str, target: float | No
     verdict = "" if target is None else ("  ok" if ratio <= target else f"  OVER {target}x")
     print(f"{name:<34} {ours:8.2f}s  vs {base_name:<26} {base:8.2f}s  ratio {ratio:5.2f}x"
           f"{verdict}")
+
+
+_PEAK = """
+import resource, sys
+def rss():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize()
+import polib
+from pipeline.catalogs.importer import import_files
+from pipeline.store import open_store
+po, db = sys.argv[2], sys.argv[3]
+store = open_store(db) if sys.argv[1] == "import" else None
+base = rss()
+if store is None:
+    polib.pofile(po, encoding="utf-8")
+else:
+    import_files(store, [__import__("pathlib").Path(po)], targets=["fa"], who="bench")
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the (large) parent across exec.
+with open("/proc/self/status") as f:
+    hwm = next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
+print(hwm * 1024 - base)
+"""
+
+
+def peak_memory(what: str, po: Path, db: Path) -> int:
+    """Peak resident bytes over the start of a fresh interpreter that loads or imports `po`."""
+    out = subprocess.run([sys.executable, "-c", _PEAK, what, str(po), str(db)], check=True,
+                         capture_output=True, text=True, cwd=ROOT,
+                         env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+    return int(out.stdout.split()[-1])
 
 
 def build(root: Path, units: int) -> Any:
@@ -129,10 +162,23 @@ def main() -> int:
             assert res[0].imported == args.units, res
             t_all = min(t_all, t)
             store.close()
-        store = open_store(settings.database)
         line("po import, every entry edited", t_all, t_polib_edit, "polib load", 1.5)
         per_change = (t_all - t_none) / args.units * 1e6
         print(f"  (the store writes, one edit + event per entry: ~{per_change:.0f} us each)")
+        for suffix in ("-wal", "-shm"):
+            Path(f"{settings.database}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(saved, settings.database)
+        m_polib = peak_memory("polib", edited, settings.database)
+        m_ours = peak_memory("import", edited, settings.database)
+        ratio = m_ours / m_polib
+        print(f"{'peak memory, every entry edited':<34} {m_ours / 2**20:7.1f}M  vs "
+              f"{'polib load':<26} {m_polib / 2**20:7.1f}M  ratio {ratio:5.2f}x"
+              f"{'  ok' if ratio <= 2.0 else '  OVER 2.0x'}  "
+              f"({m_ours / args.units / 1024:.1f} KB per entry)")
+        for suffix in ("-wal", "-shm"):
+            Path(f"{settings.database}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(saved, settings.database)
+        store = open_store(settings.database)
 
         mo = work / "fa.mo"
         t_mo = best(lambda: compile_catalog(edited, mo, use_msgfmt=False))

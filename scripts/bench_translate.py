@@ -111,7 +111,7 @@ def store_units(db: Path, units: list[tuple[str, list[tuple[int, int]]]], langs:
 
 
 def run_pipeline(ws: Path, db: Path, pristine: Path, argos: Path, langs: list[str], beam: int,
-                 batch: int) -> tuple[float, dict[str, Any]]:
+                 batch: int, extra: tuple[str, ...] = ()) -> tuple[float, dict[str, Any]]:
     """(a): the CLI in a subprocess on a fresh copy of the database."""
     for suffix in ("", "-wal", "-shm"):
         Path(str(db) + suffix).unlink(missing_ok=True)
@@ -120,7 +120,7 @@ def run_pipeline(ws: Path, db: Path, pristine: Path, argos: Path, langs: list[st
     start = time.perf_counter()
     out = subprocess.run(
         [sys.executable, "-m", "pipeline", "translate", "-w", str(ws), "--lang", ",".join(langs),
-         "--beam", str(beam), "--batch-size", str(batch), "--json"],
+         "--beam", str(beam), "--batch-size", str(batch), "--json", *extra],
         capture_output=True, text=True, env=env, check=True,
     )
     return time.perf_counter() - start, json.loads(out.stdout)
@@ -139,6 +139,10 @@ def main() -> int:
     ap.add_argument("--langs", default="fa,ar", help="target languages, one package each (fa,ar)")
     ap.add_argument("--units", type=int, default=None, help="use at most this many paragraphs")
     ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--cluster", action="store_true",
+                    help="instead of (b) and (c): `pipeline translate --cluster` against a Dask "
+                         "scheduler and 1, then 2, workers of one thread each started here on "
+                         "127.0.0.1, as ratios to the local run with 2 threads")
     args = ap.parse_args()
     langs = args.langs.split(",")
     if not CORPUS.is_dir():
@@ -182,6 +186,9 @@ def main() -> int:
               f"{len(unique)} unique, x {len(langs)} languages = {len(unique) * len(langs)} "
               f"sentence translations; {os.cpu_count()} cores")
 
+        if args.cluster:
+            return cluster_runs(tmp, ws, settings.database, pristine, argos, langs,
+                                args.batch_size)
         results: dict[str, float] = {}
         sent: dict[int, dict[str, list[str]]] = {}  # beam -> lang -> sentences (a) decoded
         for beam in (4, 1):
@@ -251,6 +258,45 @@ def main() -> int:
     print(f"  (a)/(b) beam 1: {results['a1'] / results['b1']:.2f}x")
     print(f"  (c)/(a) beam 4: {results['c4'] / results['a4']:.2f}x faster  [>= 2.5]")
     print(f"  (c beam 4)/(a beam 1): {results['c4'] / results['a1']:.2f}x faster  [>= 8]")
+    return 0
+
+
+def cluster_runs(tmp: Path, ws: Path, db: Path, pristine: Path, argos: Path, langs: list[str],
+                 batch: int) -> int:
+    """Throughput of the dask executor against the local one, measured in the same run.
+
+    Each run starts from the same database; the workers start with empty package directories
+    and get the packages from the coordinator (their first run pays that transfer once: it is
+    timed apart, on a warm-up run of one unit).
+    """
+    from tests.cluster import start_cluster
+
+    local_s, local = run_pipeline(ws, db, pristine, argos, langs, 4, batch, ("--threads", "2"))
+    batches = local["model_calls"]
+    print(f"local, 2 threads: {local_s:.1f}s wall, {local['sentences']} sentences, "
+          f"{local['sentences'] / local_s:.2f} sentences/s, {batches} batches")
+    rows = []
+    for workers, threads in ((1, 2), (1, 1), (2, 1)):
+        cluster = start_cluster(tmp / f"cluster-{workers}-{threads}", workers=workers)
+        try:
+            extra = ("--cluster", cluster.address, "--threads", str(threads))
+            warm_s, _ = run_pipeline(ws, db, pristine, argos, langs, 4, batch, (*extra, "--limit", "1"))
+            secs, data = run_pipeline(ws, db, pristine, argos, langs, 4, batch, extra)
+        finally:
+            cluster.stop()
+        assert data["sentences"] == local["sentences"], "the cluster decoded other sentences"
+        rows.append((workers, threads, secs, warm_s))
+        print(f"dask, {workers} worker(s) x 1 thread, {threads} CT2 thread(s) each: {secs:.1f}s "
+              f"wall, {data['sentences'] / secs:.2f} sentences/s (first run with shipping: "
+              f"{warm_s:.1f}s)")
+    print("ratios (local 2 threads / cluster; > 1 means the cluster is faster):")
+    for workers, threads, secs, _ in rows:
+        print(f"  {workers} worker(s), {threads} thread(s) each: {local_s / secs:.2f}x")
+    same = rows[0][2]
+    overhead = (same - local_s) / max(1, batches)
+    print(f"  cluster path overhead per batch (1 worker with 2 threads vs local 2 threads): "
+          f"{overhead * 1000:.0f} ms against {local_s / max(1, batches) * 1000:.0f} ms of decoding "
+          f"per batch ({overhead / (local_s / max(1, batches)):.2f}x)")
     return 0
 
 

@@ -40,3 +40,24 @@ def add_article(
 ) -> SaveResult:
     """Save an article built by make_article."""
     return save_article(store, make_article(slug, parts, **fields), langs)
+
+
+def publish_and_edit(store: Store, slug: str, parts: Sequence[tuple[str, str]], lang: str,
+                     texts: Sequence[str], edits: dict[str, str]) -> dict[str, str]:
+    """Approve a translation of every part, then re-extract with some English texts edited.
+
+    Returns old English text -> the unit id it became after the edit (units of `edits` only).
+    """
+    from pipeline.states import Action
+    from pipeline.store import translations as tr
+    from pipeline.store.articles import load_article
+
+    add_article(store, slug, parts, langs=(lang,))
+    for unit, text in zip(load_article(store, slug).units, texts, strict=True):
+        tr.change(store, unit.id, lang, Action.EDIT, who="mina", text=text, origin="human",
+                  translated_by="mina")
+        tr.change(store, unit.id, lang, Action.APPROVE, who="reza", reviewed_by="reza")
+    new_parts = [(k, edits.get(t, t)) for k, t in parts]
+    save_article(store, make_article(slug, new_parts), (lang,))
+    by_text = {u.text: u.id for u in load_article(store, slug).units}
+    return {old: by_text[new] for old, new in edits.items()}

@@ -137,3 +137,92 @@ def test_cli_bad_file_is_one_line_and_changes_nothing(workspace: Settings, runne
                                                   "line 3"]
     listed = json.loads(runner.invoke(app, ["glossary", "list", "--json", *ws]).output)
     assert len(listed) == 3
+
+
+def test_add_writes_through_to_the_csv_so_a_later_import_keeps_it(workspace: Settings,
+                                                                  runner: CliRunner) -> None:
+    ws = ["-w", str(workspace.root)]
+    workspace.glossary.write_text(GOOD, encoding="utf-8")
+    assert runner.invoke(app, ["glossary", "import", *ws]).exit_code == 0
+    assert runner.invoke(app, ["glossary", "export", *ws]).exit_code == 0
+    assert runner.invoke(app, ["glossary", "add", "BBC", "--keep", *ws]).exit_code == 0
+    assert "BBC,*,,yes," in workspace.glossary.read_text(encoding="utf-8")
+    result = runner.invoke(app, ["glossary", "import", "--json", *ws])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["removed"] == 0
+    assert runner.invoke(app, ["glossary", "remove", "BBC", *ws]).exit_code == 0
+    assert "BBC" not in workspace.glossary.read_text(encoding="utf-8")
+
+
+def test_add_keeps_unimported_edits_of_the_csv(store: Store, workspace: Settings) -> None:
+    workspace.glossary.write_text(GOOD, encoding="utf-8")  # edited, not imported yet
+    glossary.add_term(store, workspace.glossary, glossary.Term("BBC", "*", keep=True), TARGETS)
+    on_file = {t.term for t in glossary.read_csv(workspace.glossary, TARGETS)}
+    assert on_file == {"BBC", "Nejat Society", "council", "budget, annual"}
+    assert [t.term for t in table.load(store)] == ["BBC"]
+
+
+def test_import_that_would_delete_terms_added_since_shows_them_and_needs_prune(
+        workspace: Settings, runner: CliRunner, tmp_path: Path) -> None:
+    ws = ["-w", str(workspace.root)]
+    workspace.glossary.write_text(GOOD, encoding="utf-8")
+    assert runner.invoke(app, ["glossary", "import", *ws]).exit_code == 0
+    older = tmp_path / "older.csv"
+    assert runner.invoke(app, ["glossary", "export", str(older), *ws]).exit_code == 0
+    assert runner.invoke(app, ["glossary", "add", "BBC", "--keep", *ws]).exit_code == 0
+    assert runner.invoke(app, ["glossary", "add", "council", "-l", "fa", "-t", "انجمن",
+                               *ws]).exit_code == 0
+    refused = runner.invoke(app, ["glossary", "import", str(older), *ws])
+    assert refused.exit_code == 1
+    assert "'BBC' (*)" in refused.output and "'council' (fa)" in refused.output
+    assert "--prune" in refused.output
+    listed = json.loads(runner.invoke(app, ["glossary", "list", "--json", *ws]).output)
+    assert {t["term"] for t in listed} == {"BBC", "Nejat Society", "council", "budget, annual"}
+    pruned = runner.invoke(app, ["glossary", "import", str(older), "--prune", "--json", *ws])
+    assert pruned.exit_code == 0, pruned.output
+    assert json.loads(pruned.output)["removed"] == 1
+    listed = json.loads(runner.invoke(app, ["glossary", "list", "--json", *ws]).output)
+    assert "BBC" not in {t["term"] for t in listed}
+    # after that import, the same file again is an ordinary import
+    assert runner.invoke(app, ["glossary", "import", str(older), *ws]).exit_code == 0
+
+
+def test_tab_and_carriage_return_cells_are_escaped_too() -> None:
+    # glossary cells are stripped on import, so these only matter for what a spreadsheet runs
+    assert glossary.escape_cell("\t=1") == "'\t=1" and glossary.escape_cell("\rx") == "'\rx"
+    assert glossary.unescape_cell("'\t=1") == "\t=1"
+
+
+@pytest.mark.parametrize("cell", ["=HYPERLINK(\"http://x\",\"y\")", "+1", "-5", "@SUM(A1)",
+                                  "'=already quoted", "''@two", "'s-Hertogenbosch"])
+def test_formula_cells_are_escaped_on_export_and_read_back_unchanged(
+        tmp_path: Path, cell: str) -> None:
+    terms = [glossary.Term(cell, "fa", "ترجمه", note=cell), glossary.Term("x", "ar", cell)]
+    path = tmp_path / "g.csv"
+    glossary.write_csv(path, terms)
+    import csv
+
+    for row in list(csv.reader(path.open(encoding="utf-8", newline="")))[1:]:
+        for value in row:
+            assert not value or value[0] not in "=+-@\t\r"  # a spreadsheet never runs it
+    assert sorted(glossary.read_csv(path, TARGETS), key=lambda t: t.lang) == sorted(
+        terms, key=lambda t: t.lang)
+
+
+def test_control_characters_in_glossary_input_are_refused(tmp_path: Path, store: Store,
+                                                          workspace: Settings) -> None:
+    bad = _write(tmp_path, GOOD.replace("an NGO", "an\x01NGO"))
+    with pytest.raises(InputError, match="U[+]0001") as info:
+        glossary.read_csv(bad, TARGETS)
+    assert info.value.line == 2
+    with pytest.raises(UsageError, match="NUL"):
+        glossary.add_term(store, workspace.glossary, glossary.Term("a\x00b", "*", keep=True),
+                          TARGETS)
+    assert table.load(store) == []
+
+
+def test_glossary_docstring_examples_hold() -> None:
+    import doctest
+
+    result = doctest.testmod(glossary)
+    assert result.attempted > 0 and result.failed == 0

@@ -17,7 +17,7 @@ from pathlib import Path
 from pipeline import __version__, languages
 from pipeline.catalogs.writer import PoEntry, render, write_atomic
 from pipeline.states import Status, po_flags
-from pipeline.store import Store
+from pipeline.store import Store, exports
 from pipeline.store.catalog import CatalogRow, export_rows, latest_change
 
 log = logging.getLogger(__name__)
@@ -25,6 +25,10 @@ log = logging.getLogger(__name__)
 DOMAIN = "articles"
 #: Marks the extracted comment an import reads the exported revision back from.
 REVISION_NOTE = "pipeline revision"
+#: The header naming the snapshot a catalog was made from (msgmerge keeps headers, not notes).
+AS_OF_HEADER = "X-Pipeline-As-Of"
+#: The format name under which PO exports are recorded in the store (`store.exports`).
+FORMAT = "po"
 _SPACE = re.compile(r"\s")
 
 
@@ -82,7 +86,7 @@ def _reference(source: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return (source,), ()
 
 
-def _provenance(row: CatalogRow) -> str:
+def provenance(row: CatalogRow) -> str:
     """A one-line note naming where the translation came from and what state it is in."""
     status = Status(row.status)
     bits = [f"{k} {v}" for k, v in (("origin", row.origin), ("engine", row.engine),
@@ -120,13 +124,18 @@ def entry_for(row: CatalogRow, lang: str | None) -> PoEntry:
                        references=refs)
     text = row.text if row.text is not None else (row.suggestion or "")
     flags = tuple(po_flags(row.status)) if text else ()  # empty msgstr: untranslated, not fuzzy
-    notes = [place, *extra, _provenance(row), f"{REVISION_NOTE} {row.revision}"]
+    notes = [place, *extra, provenance(row), f"{REVISION_NOTE} {row.revision}"]
     if text and not flags and not _newlines_agree(row.source_text, text):
         # msgfmt --check rejects a checked entry whose leading/trailing newlines differ.
         flags = ("fuzzy",)
         notes.append("fuzzy because its leading or trailing newlines differ from the source")
+    previous = None
+    if "fuzzy" in flags and row.source_before is not None and row.source_before != row.source_text:
+        previous = row.source_before  # only fuzzy entries may carry #| (gettext's rule)
+    if row.suggestion_meta and row.suggestion and row.suggestion != text:
+        notes.append(f"machine suggestion for the new source: {row.suggestion}")
     return PoEntry(msgid=row.source_text, msgstr=text, msgctxt=row.unit_id, notes=tuple(notes),
-                   references=refs, flags=flags)
+                   references=refs, flags=flags, previous_msgid=previous)
 
 
 def export_catalogs(
@@ -164,11 +173,17 @@ def _write_catalog(store: Store, lang: str, out: Path, project: str,
     people = [(r.updated_at or "", r.reviewed_by or r.translated_by) for r in rows
               if r.status in (Status.TRANSLATED, Status.APPROVED)]
     last = max(people)[1] if people else None
-    header = _header(project, lang, pot_date, _po_date(latest_change(store, lang)), last)
+    given = [exports.Out(r.unit_id, r.revision, e.msgstr, bool(e.flags), r.updated_at)
+             for r, e in zip(rows, entries, strict=True)]
+    as_of = exports.snapshot_of(given)
+    header = [*_header(project, lang, pot_date, _po_date(latest_change(store, lang)), last),
+              (AS_OF_HEADER, as_of)]
     path = catalog_path(out, lang)
     note = (f"{languages.english_name(lang)} translation of the {DOMAIN} of {project}. Entries "
             "marked fuzzy are machine output or out of date; remove the fuzzy flag when checked.")
     write_atomic(path, _encode(header, entries, note))
+    # Recorded after the file is in place: an import compares against what it was given.
+    exports.record(store, FORMAT, lang, as_of, given)
     fuzzy = sum(1 for e in entries if e.flags)
     done = sum(1 for e in entries if e.msgstr and not e.flags)
     log.info("wrote %s (%d entries)", path, len(entries))

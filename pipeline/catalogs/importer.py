@@ -1,33 +1,50 @@
 """PO import: a translator's edits come back as human actions, one transaction per file.
 
 Every file is checked before anything is applied, so a malformed file changes nothing. An entry
-whose msgid is no longer its unit's source, or whose translation a person changed in the
-database after the export, is a conflict: reported, never applied.
+whose msgid is no longer its unit's source, whose translation a person changed in the database
+after the export, or whose unit another person has claimed, is a conflict: reported, never
+applied. What the export gave out comes from the store (`store.exports`), so files that went
+through msgmerge, msgcat, pomerge or Poedit are judged the same way.
 """
 
 from __future__ import annotations
 
 import gc
+import json
 import logging
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
-from pipeline.catalogs.export import REVISION_NOTE
+from pipeline.catalogs.export import AS_OF_HEADER, FORMAT, REVISION_NOTE
 from pipeline.catalogs.pofile import CheckedPo, check_po
 from pipeline.catalogs.strict import Entry
+from pipeline.catalogs.threeway import (
+    Current,
+    Given,
+    Incoming,
+    Named,
+    Verdict,
+    decide,
+    resolve_bases,
+)
 from pipeline.errors import InputError, UsageError
 from pipeline.states import Action, Status
-from pipeline.store import Store
+from pipeline.store import Store, now
 from pipeline.store import translations as tr
 from pipeline.store.catalog import ImportTarget, bulk_cache, import_targets
+from pipeline.store.editions import is_placeholder
+from pipeline.store.review import claim_refusal, clear_claims
+from pipeline.textcheck import check_text, find_bad
 
 log = logging.getLogger(__name__)
 
 _REVISION = re.compile(re.escape(REVISION_NOTE) + r" (\d+)$")
-_DONE = {False: {Status.TRANSLATED, Status.APPROVED}, True: {Status.APPROVED}}
+PLACEHOLDER_REASON = ("placeholder text of a random-weight test model, not a translation: not "
+                      "imported; write a real translation, or pass --confirm-placeholder")
 
 
 @dataclass(frozen=True)
@@ -50,6 +67,8 @@ class ImportResult:
     skipped: int  # fuzzy, empty, obsolete or unchanged entries
     conflicts: tuple[Conflict, ...] = ()
     held: tuple[Conflict, ...] = field(default=())  # edited but not approved (four-eyes rule)
+    unfinished: tuple[Conflict, ...] = ()  # changed but still fuzzy: not imported
+    placeholder: tuple[Conflict, ...] = ()  # test-model text confirmed unchanged: not imported
 
 
 def file_language(checked: CheckedPo, targets: Sequence[str]) -> str:
@@ -69,7 +88,7 @@ def file_language(checked: CheckedPo, targets: Sequence[str]) -> str:
 
 
 def _exported_revision(entry: Entry) -> int | None:
-    for note in entry.notes:
+    for note in reversed(entry.notes):  # the export writes it after its other notes
         if not note.startswith(REVISION_NOTE):  # cheap test first: most notes are not it
             continue
         m = _REVISION.match(note)
@@ -100,17 +119,38 @@ def import_files(
     who: str | None,
     approve: bool = False,
     four_eyes: bool = False,
+    confirm_placeholder: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> list[ImportResult]:
-    """Check every file, then apply each in its own transaction; returns one result per file."""
+    """Check every file, then apply each in its own transaction; returns one result per file.
+
+    Each entry is decided three ways (`catalogs.threeway`): what the export gave out (from the
+    store's records, not from the file's comments), the database now, and the file.
+    `confirm_placeholder` lets an unchanged, un-fuzzied entry confirm placeholder text of a
+    random-weight test model (otherwise it is reported and not imported).
+    """
     if approve and not who:
         raise UsageError("--approve needs a reviewer name: pass --reviewer NAME or set "
                          "PIPELINE_REVIEWER")
     with _cycle_collector_paused():
         checked = [check_po(p) for p in paths]
         langs = [file_language(c, targets) for c in checked]
+        checked = [_checked_texts(c) for c in checked]
         return [_apply(store, c, lang, who=who, approve=approve, four_eyes=four_eyes,
-                       progress=progress) for c, lang in zip(checked, langs, strict=True)]
+                       confirm_placeholder=confirm_placeholder, progress=progress)
+                for c, lang in zip(checked, langs, strict=True)]
+
+
+def _checked_texts(checked: CheckedPo) -> CheckedPo:
+    """The file without its decoded text, once every translation passed the text check every
+    input does (controls PO can escape). The entries hold all the import needs; the text is
+    the largest single object of a big catalog, held for every file until the last is applied.
+    """
+    for e in checked.entries[1:]:
+        for s in e.msgstr:
+            if s and find_bad(s) is not None:
+                check_text(s, what="the translation", path=checked.path, line=e.line)
+    return replace(checked, text="")
 
 
 @contextmanager
@@ -130,63 +170,125 @@ def _cycle_collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+class _LineDetail:
+    """Event details ({"file": name, "line": N} plus the change's fields) encoded once per file
+    with the line spliced in: identical to `translations.detail_json`, without a JSON encode
+    per entry (a tenth of a 100k-entry import)."""
+
+    _MARK = 918273645
+
+    def __init__(self, name: str, fields: dict[str, Any]) -> None:
+        self.name, self.fields = name, fields
+        sample = tr.detail_json({"file": name, "line": self._MARK}, fields) or ""
+        parts = sample.split(str(self._MARK))
+        self.parts = (parts[0], parts[1]) if len(parts) == 2 else None
+
+    def __call__(self, line: int) -> str | None:
+        if self.parts is None:  # the mark occurs in a name: encode the slow way
+            return tr.detail_json({"file": self.name, "line": line}, self.fields)
+        return f"{self.parts[0]}{line}{self.parts[1]}"
+
+
 def _apply(store: Store, checked: CheckedPo, lang: str, *, who: str | None, approve: bool,
-           four_eyes: bool, progress: Callable[[int], None] | None) -> ImportResult:
-    entries = [e for e in checked.entries[1:]]
-    imported = approved = skipped = 0
+           four_eyes: bool, confirm_placeholder: bool,
+           progress: Callable[[int], None] | None) -> ImportResult:
+    entries = checked.entries[1:]
+    counts = {"imported": 0, "approved": 0, "skipped": 0}
     conflicts: list[Conflict] = []
     held: list[Conflict] = []
-    planned: list[tr.Change] = []
-    detail = {"file": checked.path.name}
+    unfinished: list[Conflict] = []
+    placeholder: list[Conflict] = []
+    finished: list[str] = []  # units whose claim by `who` the import ends
+    edit_fields = {"origin": "po", "translated_by": who}
+    approve_fields = {"reviewed_by": who}
+    edit_detail = _LineDetail(checked.path.name, edit_fields)
+    approve_detail = _LineDetail(checked.path.name, approve_fields)
+    ts = now()
+
+    def plan(live: list[tuple[Entry, ImportTarget]],
+             bases: dict[str, Given | None]) -> Iterator[tr.Change]:
+        """The writes, made as they are decided (so 100k of them are never held at once)."""
+        for n, (e, target) in enumerate(live, 1):
+            if progress and n % 1000 == 0:
+                progress(1000)
+            assert target.status is not None
+            text = e.msgstr[0]
+            status = target.status  # a str; Status is a StrEnum, so members compare equal
+            verdict, reason, base_is_current = decide(
+                bases.get(target.unit_id), Current(target.revision, target.text, status),
+                Incoming(text, not e.fuzzy))
+            if verdict is Verdict.CONFLICT:
+                conflicts.append(Conflict(e.line, target.unit_id, reason))
+                continue
+            if verdict is Verdict.UNFINISHED:
+                unfinished.append(Conflict(e.line, target.unit_id, reason))
+                continue
+            edit = verdict is Verdict.APPLY
+            approving = approve and not e.fuzzy and bool(text) and (
+                edit or (base_is_current and status == Status.TRANSLATED))
+            if not edit and not approving:
+                counts["skipped"] += 1
+                continue
+            if target.claimed_by is not None:
+                refusal = claim_refusal(target.unit_id, lang, target.claimed_by,
+                                        target.claim_expires, who, at=ts)
+                if refusal is not None:
+                    conflicts.append(Conflict(e.line, target.unit_id, refusal.message))
+                    continue
+                if target.claimed_by == who:
+                    finished.append(target.unit_id)
+            if (text == target.text and not confirm_placeholder
+                    and is_placeholder(tuple(json.loads(target.flags)), target.origin)):
+                placeholder.append(Conflict(e.line, target.unit_id, PLACEHOLDER_REASON))
+                continue
+            revision, writer = target.revision, target.translated_by
+            if edit:
+                yield tr.Change(target.unit_id, lang, Action.EDIT, who=who, text=text,
+                                expected_revision=revision, fields=edit_fields,
+                                detail_encoded=edit_detail(e.line))
+                revision, writer = revision + 1, who
+                counts["imported"] += 1
+            if approving:
+                if four_eyes and writer == who:
+                    held.append(Conflict(e.line, e.msgctxt, "not approved: the four-eyes rule "
+                                         "forbids approving text you wrote"))
+                    continue
+                yield tr.Change(target.unit_id, lang, Action.APPROVE, who=who,
+                                expected_revision=revision, fields=approve_fields,
+                                detail_encoded=approve_detail(e.line))
+                counts["approved"] += 1
+
     with bulk_cache(store), store.transaction():
         found = import_targets(store, lang, [e.msgctxt for e in entries if e.msgctxt])
         missing = [t.unit_id for t in found.values() if t.status is None and not t.obsolete]
         if missing:
             tr.ensure_rows(store, [lang], missing)
             found.update(import_targets(store, lang, missing))
-        for n, e in enumerate(entries, 1):
-            if progress and n % 1000 == 0:
-                progress(1000)
+        live: list[tuple[Entry, ImportTarget]] = []
+        for e in entries:
             if e.obsolete:
-                skipped += 1
+                counts["skipped"] += 1
                 continue
             target = found.get(e.msgctxt) if e.msgctxt else None
             why = _conflict(e, target)
             if why is not None:
                 conflicts.append(Conflict(e.line, e.msgctxt, why))
                 continue
-            assert target is not None and target.status is not None
-            text = e.msgstr[0]
-            status = target.status  # a str; Status is a StrEnum, so members compare equal
-            if e.fuzzy or not text or (text == target.text and status in _DONE[approve]):
-                skipped += 1
-                continue
-            exported = _exported_revision(e)
-            if (exported is not None and target.revision > exported and text != target.text
-                    and status not in (Status.MACHINE, Status.UNTRANSLATED)):
-                conflicts.append(Conflict(e.line, e.msgctxt, (
-                    f"a person changed this translation in the database after the export "
-                    f"(revision {target.revision}, the file has {exported}); export again")))
-                continue
-            revision, writer = target.revision, target.translated_by
-            where = {**detail, "line": e.line}
-            if text != target.text or status not in _DONE[False]:
-                planned.append(tr.Change(target.unit_id, lang, Action.EDIT, who=who, text=text,
-                                         expected_revision=revision, detail=where,
-                                         fields={"origin": "po", "translated_by": who}))
-                revision, writer = revision + 1, who
-                imported += 1
-            if approve:
-                if four_eyes and writer == who:
-                    held.append(Conflict(e.line, e.msgctxt, "not approved: the four-eyes rule "
-                                         "forbids approving text you wrote"))
-                    continue
-                planned.append(tr.Change(target.unit_id, lang, Action.APPROVE, who=who,
-                                         expected_revision=revision, detail=where,
-                                         fields={"reviewed_by": who}))
-                approved += 1
-        tr.change_many(store, planned)  # the store's compare-and-set write, with events
+            assert target is not None
+            live.append((e, target))
+        del found
+        bases = resolve_bases(store, FORMAT, lang, [
+            Named(t.unit_id, _exported_revision(e), e.msgstr[0]) for e, t in live],
+            checked.header.get(AS_OF_HEADER))
+        for _e, t in live:  # most bases are the database's text: hold that string once
+            base = bases.get(t.unit_id)
+            if base is not None and base.text == t.text and base.text is not t.text:
+                bases[t.unit_id] = Given(t.unit_id, base.revision, t.text, base.fuzzy)
+        # The store's compare-and-set write, with events, fed as the entries are decided.
+        tr.change_many(store, plan(live, bases))
+        clear_claims(store, lang, finished, who)
+    imported, approved, skipped = counts["imported"], counts["approved"], counts["skipped"]
     log.info("imported %s: %d edits, %d approved, %d skipped, %d conflicts", checked.path,
              imported, approved, skipped, len(conflicts))
     return ImportResult(checked.path, lang, imported, approved, skipped, tuple(conflicts),
-                        tuple(held))
+                        tuple(held), tuple(unfinished), tuple(placeholder))

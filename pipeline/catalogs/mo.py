@@ -6,6 +6,7 @@ lists per entry); ours sorts once and writes each table in one pass.
 
 from __future__ import annotations
 
+import os
 import shutil
 import struct
 import subprocess
@@ -69,18 +70,52 @@ def mo_bytes(checked: CheckedPo) -> bytes:
     return head + tables + b"".join(blobs)
 
 
+def mo_problem(data: bytes, messages: int) -> str | None:
+    """Why `data` is not a complete MO file of `messages` messages, or None.
+
+    msgfmt exits 0 even when the disk filled up under it and the file is cut short, so what
+    it wrote is read back: magic, message count, and every string inside the file.
+    """
+    if len(data) < 28:
+        return f"{len(data)} bytes, shorter than an MO header"
+    for order in ("<", ">"):
+        magic, _rev, n, keys, values = struct.unpack(f"{order}5I", data[:20])
+        if magic == MAGIC:
+            break
+    else:
+        return "no MO magic number at the start"
+    if n != messages:
+        return f"{n} messages, the catalog has {messages}"
+    if max(keys, values) + 8 * n > len(data):
+        return "its string tables run past the end of the file"
+    for table in (keys, values):
+        for i in range(n):
+            length, offset = struct.unpack(f"{order}2I", data[table + 8 * i:table + 8 * i + 8])
+            if offset + length >= len(data) or data[offset + length] != 0:
+                return "a string runs past the end of the file"
+    return None
+
+
 def compile_catalog(po: Path, mo: Path, *, use_msgfmt: bool = True) -> CompileResult:
-    """Check `po`, then write `mo` atomically (msgfmt when present and allowed)."""
+    """Check `po`, then write `mo` atomically (msgfmt when present and allowed).
+
+    The new file replaces the old one only after it was read back whole (see `mo_problem`):
+    a full disk keeps the previous .mo and is an error.
+    """
     checked = check_po(po)
     count = len(_messages(checked))
     msgfmt = shutil.which("msgfmt") if use_msgfmt else None
     if msgfmt is None:
-        write_atomic(mo, mo_bytes(checked))
+        data = mo_bytes(checked)
+        write_atomic(mo, data)  # its write and fsync fail loudly on a full disk
         return CompileResult(po, mo, count, "pipeline")
-    mo.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=mo.parent, prefix=f".{mo.name}.", suffix=".tmp",
-                                     delete=False) as tmp:
-        tmp_path = Path(tmp.name)
+    try:
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=mo.parent, prefix=f".{mo.name}.", suffix=".tmp",
+                                         delete=False) as tmp:
+            tmp_path = Path(tmp.name)
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror or exc}", path=mo) from None
     try:
         run = subprocess.run([msgfmt, "--check", "-o", str(tmp_path), str(po)],
                              capture_output=True, text=True, check=False)
@@ -88,8 +123,17 @@ def compile_catalog(po: Path, mo: Path, *, use_msgfmt: bool = True) -> CompileRe
             first = next((ln for ln in run.stderr.splitlines() if "warning" not in ln),
                          run.stderr.strip())
             raise InputError(f"msgfmt failed: {first}", path=po)
+        with tmp_path.open("rb+") as fh:
+            problem = mo_problem(fh.read(), count)
+            if problem is None:
+                os.fsync(fh.fileno())
+        if problem is not None:
+            raise InputError(f"msgfmt wrote an incomplete file ({problem}; is the disk full?); "
+                             "the previous .mo is kept", path=mo)
         tmp_path.chmod(0o644)
         tmp_path.replace(mo)
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror or exc}", path=mo) from None
     finally:
         tmp_path.unlink(missing_ok=True)
     return CompileResult(po, mo, count, "msgfmt")

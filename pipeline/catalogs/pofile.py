@@ -16,6 +16,7 @@ import polib
 
 from pipeline.catalogs import strict
 from pipeline.errors import InputError
+from pipeline.inputfile import read_bytes
 
 log = logging.getLogger(__name__)
 
@@ -58,27 +59,20 @@ def _codec(name: str, path: Path) -> str:
 
 
 def _read(path: Path, max_bytes: int) -> bytes:
+    # The shared safe opener: regular files only (a FIFO never blocks), bounded, one line.
     try:
-        if not path.is_file():
-            what = "a directory" if path.is_dir() else "missing or not a regular file"
-            raise InputError(f"cannot read PO file: {what}", path=path)
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(f"PO file too large ({size / 2**20:.1f} MiB; the limit is "
-                             f"{max_bytes / 2**20:.1f} MiB): split the catalog", path=path)
-        with path.open("rb") as fh:
-            data = fh.read(max_bytes + 1)
-    except OSError as exc:
-        raise InputError(f"cannot read PO file: {exc.strerror or exc}", path=path) from None
-    if len(data) > max_bytes:  # grew while we looked
-        raise InputError(f"PO file too large (over {max_bytes / 2**20:.1f} MiB)", path=path)
-    return data
+        return read_bytes(path, max_bytes=max_bytes, what="PO")
+    except InputError as exc:
+        raise InputError(f"cannot read PO file: {exc.message}", path=path) from None
 
 
 def decode(data: bytes, path: Path) -> tuple[str, str]:
     """Text and codec of PO bytes; the declared charset must match the actual bytes."""
     if data[:4] in _MO_MAGIC:
         raise InputError("this is a compiled MO file, not a PO file", path=path, line=1)
+    if data[:4] in (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE):
+        raise InputError("UTF-32 PO files are not supported; save the file as UTF-8", path=path,
+                         line=1)
     if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         raise InputError("UTF-16 PO files are not supported; save the file as UTF-8", path=path,
                          line=1)
@@ -126,6 +120,7 @@ def check_po(path: str | Path, *, max_bytes: int = MAX_PO_BYTES) -> CheckedPo:
     path = Path(path)
     data = _read(path, max_bytes)
     text, codec = decode(data, path)
+    del data  # the bytes are not needed once decoded (a big catalog's second copy)
     entries, header = strict.parse(str(path), text)
     charset = _header_charset(header)
     used = "utf-8" if charset is None or charset.lower() in _PLACEHOLDER_CHARSETS else \

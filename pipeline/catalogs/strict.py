@@ -10,6 +10,7 @@ and trailing newlines) and reject the few things msgfmt allows but polib cannot 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from polib import unescape
@@ -32,7 +33,7 @@ _NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
 _OUT, _CTXT, _ID, _PLURAL, _STR_ONE, _STR_MANY = range(6)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a big catalog holds 100k of these
 class Entry:
     """One message as the strict pass read it (values unescaped exactly as polib does)."""
 
@@ -87,6 +88,7 @@ class _Parser:
         self.obsolete = False
         self.flags: tuple[str, ...] = ()
         self.notes: tuple[str, ...] = ()
+        self.prev_notes: tuple[str, ...] = ()
         self.ctxt: list[str] | None = None
         self.msgid: list[str] = []
         self.plural: list[str] | None = None
@@ -102,6 +104,7 @@ class _Parser:
             None if self.plural is None else _value(self.plural),
             tuple(_value(s) for s in self.strs), self.flags, self.obsolete, self.notes,
         ))
+        self.prev_notes = self.notes
         self.state, self.ctxt, self.plural, self.flags, self.notes = _OUT, None, None, (), ()
 
     def string(self, body: str, n: int) -> str:
@@ -197,11 +200,17 @@ class _Parser:
             raise self.fail(f"unknown comment kind {token[:12]!r} (a translator comment is "
                             "'# ' with a space)", n)
         if token == "#.":
-            self.notes += (text[2:].strip(),)
+            note = text[2:].strip()
+            # Consecutive entries often carry the same note (an export's provenance line):
+            # hold one string for the run instead of one per entry.
+            prev, i = self.prev_notes, len(self.notes)
+            if i < len(prev) and prev[i] == note:
+                note = prev[i]
+            self.notes += (note,)
         elif token == "#,":
             self.flags += tuple(f.strip() for f in text[2:].split(",") if f.strip())
 
-    def run(self, lines: list[str]) -> list[Entry]:
+    def run(self, lines: Iterable[str]) -> list[Entry]:
         keyword, continuation, comment = self.keyword, self.continuation, self.comment
         for n, raw in enumerate(lines, 1):
             text = raw.strip()
@@ -224,6 +233,8 @@ class _Parser:
                         continuation(rest, n, True)
                     else:
                         keyword(rest, n, True)
+                elif self.state == _OUT and text[:3] == "#: ":
+                    continue  # references: checked for nothing, kept by nobody (fast path)
                 else:
                     comment(text, n)
             else:
@@ -292,7 +303,23 @@ def _check_entries(path: str, entries: list[Entry]) -> dict[str, str]:
     return fields
 
 
+def _lines(text: str, block: int = 1 << 20) -> Iterator[str]:
+    """The lines of `text`, split a block of about `block` characters at a time.
+
+    The same lines as text.split("\\n") at the same C speed, without a list of every line of a
+    big catalog beside its text (about as large again).
+    """
+    start, size = 0, len(text)
+    while start < size:
+        end = text.find("\n", min(start + block, size))
+        if end < 0:
+            yield from text[start:].split("\n")
+            return
+        yield from text[start:end].split("\n")
+        start = end + 1
+
+
 def parse(path: str, text: str) -> tuple[list[Entry], dict[str, str]]:
     """Check decoded PO text strictly; returns its entries (header first) and header fields."""
-    entries = _Parser(path).run(text.split("\n"))
+    entries = _Parser(path).run(_lines(text))
     return entries, _check_entries(path, entries)

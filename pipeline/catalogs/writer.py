@@ -6,13 +6,11 @@ each `\\n`, escapes are the ones polib reads back.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.errors import InputError
+from pipeline import atomicfile
 
 
 @dataclass(frozen=True)
@@ -25,6 +23,7 @@ class PoEntry:
     notes: tuple[str, ...] = ()  # extracted comments (#.)
     references: tuple[str, ...] = ()  # source files (#:)
     flags: tuple[str, ...] = ()  # (#,)
+    previous_msgid: str | None = None  # (#| msgid): the source this translation was made from
 
 
 def escape(text: str) -> str:
@@ -67,6 +66,10 @@ def render_entry(e: PoEntry) -> str:
         parts.append("#: " + " ".join(e.references) + "\n")
     if e.flags:
         parts.append("#, " + ", ".join(e.flags) + "\n")
+    if e.previous_msgid is not None:
+        # gettext's previous-message comment: Poedit and msgmerge show it as a diff.
+        parts.append("".join(f"#| {line}" for line in
+                             field("msgid", e.previous_msgid).splitlines(keepends=True)))
     if e.msgctxt is not None:
         parts.append(field("msgctxt", e.msgctxt))
     parts.append(field("msgid", e.msgid))
@@ -85,27 +88,6 @@ def render(header: Sequence[tuple[str, str]], entries: Iterable[PoEntry],
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` via a temporary file in the same directory and os.replace.
-
-    A crash or Ctrl-C leaves either the old file or the new one, never half of it.
-    """
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror or exc}", path=path) from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise InputError(f"cannot write: {exc.strerror or exc}", path=path) from None
-        raise
+    """Write `data` to `path` atomically (pipeline.atomicfile: exclusive temp file, no symlink
+    followed, fsync, rename). A crash or Ctrl-C leaves the old file or the new one."""
+    atomicfile.write_atomic(path, data)

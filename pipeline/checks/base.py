@@ -92,6 +92,8 @@ class UnitContext:
     #: The text is one plural form of a gettext message; a form may leave out the count
     #: (Arabic writes "two articles" as one word, with no number).
     plural_form: bool = False
+    #: The text is output of a random-weight test model that no person wrote or confirmed.
+    placeholder_text: bool = False
 
 
 class Check:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -12,6 +13,7 @@ from pipeline import languages
 from pipeline.catalogs.pofile import CheckedPo, check_po
 from pipeline.errors import ConfigError, InputError, UsageError
 from pipeline.states import Status
+from pipeline.store.editions import is_placeholder
 
 # A translator comment that suppresses a check on one entry, with a reason:
 #   # ignore-check numbers: the source counts in Gregorian years, the edition in Solar Hijri
@@ -29,6 +31,7 @@ class Item(NamedTuple):
     where: str | None = None
     suppressed: tuple[tuple[str, str], ...] = ()  # (check_id, reason) from the PO entry
     plural: bool = False  # the pairs are the plural forms of a gettext message
+    placeholder: bool = False  # output of a random-weight test model nobody wrote or confirmed
 
 
 def find_po_files(paths: Iterable[Path]) -> list[Path]:
@@ -37,8 +40,8 @@ def find_po_files(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             found += sorted(p for p in path.rglob("*.po") if p.is_file())
-        elif path.is_file():
-            found.append(path)
+        elif os.path.lexists(path):
+            found.append(path)  # the strict reader says what it is if not a regular file
         else:
             raise UsageError(f"--po {path}: no such file or directory")
     if not found:
@@ -125,5 +128,17 @@ def catalog_items(path: Path, catalog: CheckedPo) -> Iterator[Item]:
         yield Item(
             unit_id=entry.msgctxt or "", article=article, source=entry.msgid, status=status,
             pairs=pairs, where=f"{path}:{entry.line}", suppressed=tuple(suppressed),
-            plural=entry.msgid_plural is not None,
+            plural=entry.msgid_plural is not None, placeholder=_placeholder(entry.notes),
         )
+
+
+def _placeholder(notes: tuple[str, ...]) -> bool:
+    """Whether the export's provenance note says test-model text (`origin mt, ..., flags
+    test_model`), the same rule as `store.editions.is_placeholder`."""
+    for note in notes:
+        if "test_model" not in note or ": " not in note:
+            continue
+        bits = dict(b.split(" ", 1) for b in note.rsplit(": ", 1)[1].split(", ") if " " in b)
+        if "test_model" in bits.get("flags", "").split():
+            return is_placeholder(("test_model",), bits.get("origin"))
+    return False

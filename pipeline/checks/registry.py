@@ -6,6 +6,7 @@ from pipeline.checks.base import Check
 from pipeline.checks.glossary import DoNotTranslate, GlossaryTerms
 from pipeline.checks.markup import LinksKept, MarkupStructure, PlaceholdersKept, ReferencesKept
 from pipeline.checks.numbers import NumbersChanged
+from pipeline.checks.provenance import PlaceholderModelText
 from pipeline.checks.scripts import (
     ArabicLettersInPersian,
     BidiControls,
@@ -25,6 +26,7 @@ from pipeline.errors import UsageError
 #: Every check, in report order: gross failures first, then content, then form.
 CHECKS: tuple[type[Check], ...] = (
     EmptyTranslation,
+    PlaceholderModelText,
     SameAsSource,
     WrongScript,
     BidiControls,

@@ -78,6 +78,13 @@ def render_text(report: CheckReport) -> str:
            f"{' ...' if len(report.inputs) > 3 else ''}), fail on {report.fail_on.value}", ""]
     out += _table(_completeness_head(by_article), _completeness_rows(report, by_article))
     for r in report.languages:
+        if r.corrections:
+            out += ["", f"{r.lang}: {len(r.corrections)} article(s) with a correction pending "
+                        "(the English changed; editions show the last approved translation)"]
+            for slug, changed, suggested, notes in r.corrections[:LIST_LIMIT]:
+                out.append(f"  {slug}: {_pending_text(changed, suggested, notes)}; "
+                           f"`pipeline review queue --lang {r.lang} --article {slug}`")
+    for r in report.languages:
         if not r.findings:
             continue
         out += ["", f"{r.lang}: {len(r.findings)} finding(s) in {r.checked} translation(s)"]
@@ -86,6 +93,15 @@ def render_text(report: CheckReport) -> str:
             out.append(f"... and {len(r.findings) - LIST_LIMIT} more (--format json lists all)")
     out += ["", summary(report)]
     return "\n".join(out) + "\n"
+
+
+def _pending_text(changed: int, suggested: int, notes: int) -> str:
+    parts = []
+    if changed:
+        parts.append(f"{changed} changed unit(s), {suggested} with a machine suggestion")
+    if notes:
+        parts.append(f"{notes} correction note(s) not approved")
+    return ", ".join(parts)
 
 
 def _finding_dict(f: Finding) -> dict[str, Any]:
@@ -108,6 +124,8 @@ def report_dict(report: CheckReport) -> dict[str, Any]:
                 "checked": r.checked,
                 "findings": [_finding_dict(f) for f in r.findings],
                 "suppressed": [_finding_dict(f) for f in r.suppressed],
+                "correction_pending": [{"article": a, "changed_units": c, "suggested": g,
+                                        "notes_pending": n} for a, c, g, n in r.corrections],
                 **({"articles": {a.article: a.as_dict() for a in r.articles}}
                    if r.articles else {}),
             }
@@ -180,6 +198,11 @@ def render_markdown(report: CheckReport) -> str:
            summary(report), ""]
     by_article = any(r.articles for r in report.languages)
     out += _md_table(_completeness_head(by_article), _completeness_rows(report, by_article))
+    for r in report.languages:
+        if r.corrections:
+            out += ["", f"### {r.lang}: {len(r.corrections)} correction(s) pending", ""]
+            out += [f"- `{slug}`: {_pending_text(c, g, n)}" for slug, c, g, n in
+                    r.corrections[:LIST_LIMIT]]
     for r in report.languages:
         if not r.findings:
             continue

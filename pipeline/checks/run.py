@@ -21,6 +21,7 @@ from pipeline.checks.registry import enabled, validate_ids
 from pipeline.errors import UsageError
 from pipeline.models import Finding
 from pipeline.states import Status
+from pipeline.store.editions import is_placeholder
 from pipeline.workspace import Settings
 
 log = logging.getLogger(__name__)
@@ -128,6 +129,9 @@ class LanguageResult:
     suppressed: tuple[Finding, ...] = ()
     articles: tuple[Completeness, ...] = ()
     checked: int = 0
+    #: (article, changed units, of them with a machine suggestion, notes not approved): the
+    #: English changed after approval; editions show the older approved text meanwhile.
+    corrections: tuple[tuple[str, int, int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -172,6 +176,8 @@ def check_language(
     ctx = UnitContext(lang=lang, source_lang=options.source_lang,
                       glossary=glossary or Glossary(), length_ratio_max=options.length_ratio_max)
     plural_ctx = replace(ctx, plural_form=True)
+    placeholder_ctx = {False: replace(ctx, placeholder_text=True),
+                       True: replace(plural_ctx, placeholder_text=True)}
     suppressions = suppressions or {}
     total = Tally()
     per_article: dict[str, Tally] = {}
@@ -186,7 +192,8 @@ def check_language(
         if not item.pairs:
             continue
         checked += 1
-        unit_ctx = plural_ctx if item.plural else ctx
+        unit_ctx = (placeholder_ctx[item.plural] if item.placeholder
+                    else plural_ctx if item.plural else ctx)
         for source, target in item.pairs:
             for check_id, severity, check in (checks if target.strip() else empty_checks):
                 message = check(source, target, unit_ctx)
@@ -222,18 +229,23 @@ def run_database(settings: Settings, options: CheckOptions) -> CheckReport:
 
     langs = options.langs or settings.targets
     results = []
+    from pipeline.store.editions import pending_corrections
+
     with open_store(settings.database) as store:
+        pending = pending_corrections(store, langs)
         all_suppressions = queries.suppressions(store, langs)
         for lang in langs:
             glossary = _glossary(queries.glossary_terms(store, lang))
             supp = {(u, c): r for (u, lg, c), r in all_suppressions.items() if lg == lang}
             items = (
                 Item(r.unit_id, r.article, r.source, r.status,
-                     ((r.source, r.text or ""),) if r.status in CHECKED_STATUSES else ())
+                     ((r.source, r.text or ""),) if r.status in CHECKED_STATUSES else (),
+                     placeholder=is_placeholder(r.flags, r.origin))
                 for r in queries.check_rows(store, [lang])
             )
-            results.append(check_language(lang, items, options, glossary=glossary,
-                                          suppressions=supp))
+            result = check_language(lang, items, options, glossary=glossary, suppressions=supp)
+            results.append(replace(result, corrections=tuple(
+                (p.slug, p.changed, p.suggested, p.notes) for p in pending if p.lang == lang)))
     return CheckReport("database", (str(settings.database),), options.fail_on, tuple(results))
 
 

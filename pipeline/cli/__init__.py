@@ -63,15 +63,18 @@ def _register() -> None:
     from pipeline.cli import (
         catalogs,
         checks,
+        corrections,
         export,
         extract,
         glossary,
+        interchange,
         review,
         translate,
         workspace,
     )
 
-    for module in (workspace, extract, glossary, translate, review, catalogs, export, checks):
+    for module in (workspace, extract, glossary, translate, review, catalogs, interchange, export,
+                   corrections, checks):
         module.register(app)
 
 

@@ -71,33 +71,49 @@ def import_cmd(
     reviewer: Annotated[str | None, typer.Option(
         "--reviewer", help="Who is importing (default: $PIPELINE_REVIEWER, then git user.name).",
     )] = None,
+    confirm_placeholder: Annotated[bool, typer.Option(
+        "--confirm-placeholder",
+        help="Let un-fuzzied entries confirm placeholder text of a test model as it is.",
+    )] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Apply edited, non-fuzzy entries as human edits; conflicts are reported, not applied."""
     from pipeline import reviewer as who_module
-    from pipeline.catalogs.importer import import_files
+    from pipeline.catalogs.importer import Conflict, import_files
     from pipeline.store import open_store
 
     s = settings(workspace)
     who = who_module.resolve(reviewer)
     with open_store(s.database) as store, _progress("importing entries", None) as step:
         results = import_files(store, files, targets=s.targets, who=who, approve=approve,
-                               four_eyes=s.four_eyes, progress=step)
-    conflicts = sum(len(r.conflicts) for r in results)
+                               four_eyes=s.four_eyes, confirm_placeholder=confirm_placeholder,
+                               progress=step)
+    failed = sum(len(r.conflicts) + len(r.placeholder) for r in results)
     if json_out:
+        def listed(items: tuple[Conflict, ...]) -> list[dict[str, object]]:
+            return [{"line": c.line, "unit": c.unit_id, "reason": c.reason} for c in items]
+
         print_json([{"path": str(r.path), "lang": r.lang, "imported": r.imported,
                      "approved": r.approved, "skipped": r.skipped,
-                     "conflicts": [{"line": c.line, "unit": c.unit_id, "reason": c.reason}
-                                   for c in r.conflicts],
-                     "held": [{"line": c.line, "unit": c.unit_id, "reason": c.reason}
-                              for c in r.held]} for r in results])
+                     "conflicts": listed(r.conflicts), "held": listed(r.held),
+                     "unfinished": listed(r.unfinished), "placeholder": listed(r.placeholder)}
+                    for r in results])
     else:
         for r in results:
             echo(f"{r.path} ({r.lang}): {r.imported} imported, {r.approved} approved, "
                  f"{r.skipped} skipped, {len(r.conflicts)} conflicts")
-            for c in (*r.conflicts, *r.held):
+            for c in (*r.conflicts, *r.held, *r.placeholder):
                 echo(f"{r.path}:{c.line}: {c.unit_id or '-'}: {c.reason}", err=True)
-    if conflicts:
+            if r.unfinished:
+                echo(f"{r.path}: {len(r.unfinished)} entries changed but still fuzzy: not "
+                     "imported; clear the fuzzy flag to import them", err=True)
+                for c in r.unfinished:
+                    echo(f"{r.path}:{c.line}: {c.unit_id or '-'}: still fuzzy", err=True)
+            if r.placeholder:
+                echo(f"{r.path}: {len(r.placeholder)} entries would confirm placeholder text "
+                     "of a test model: not imported; translate them, or pass "
+                     "--confirm-placeholder", err=True)
+    if failed:
         raise typer.Exit(1)
 
 

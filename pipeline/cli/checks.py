@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,10 +17,9 @@ FORMATS = ("text", "json", "junit", "markdown")
 
 def _write(path: Path, text: str) -> None:
     """Write the report atomically: a crash never leaves half a report for CI to read."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    from pipeline import atomicfile
+
+    atomicfile.write_text(path, text)
 
 
 def _optional_settings(workspace: Path | None) -> Settings | None:

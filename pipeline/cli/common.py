@@ -11,6 +11,11 @@ import typer
 
 from pipeline.workspace import ENV_VAR, Settings, open_settings
 
+#: Upper bounds of numeric options: ids and revisions fit SQLite's 64-bit INTEGER; counts and
+#: limits are far beyond any workspace, yet no value can overflow a query.
+MAX_ID = 2**63 - 1
+MAX_COUNT = 10**9
+
 WorkspaceOpt = Annotated[
     Path | None,
     typer.Option(

@@ -100,16 +100,23 @@ def _print(report: ExportReport) -> None:
          f"{'included' if report.include_machine else 'not included'}")
     for lang, r in report.languages.items():
         extra = f", {len(r.unreviewed)} with unreviewed text" if r.unreviewed else ""
+        if r.correction_pending:
+            extra += f", {len(r.correction_pending)} with a correction pending"
         echo(f"{lang}: published {len(r.published)}{extra}, held back {len(r.held_back)}")
         if not r.has_catalog:
             echo(f"  note: no edition strings for {lang} in locales/; navigation is in English")
         for d in r.published[:SHOW]:
             mark = "  PLACEHOLDER TEXT (test model)" if d.test_model else ""
             echo(f"  published  {d.slug} ({d.status}){mark}")
+            if d.next_step:
+                echo(f"             {d.reason}")
+                echo(f"             {d.next_step}")
         if len(r.published) > SHOW:
             echo(f"  ... and {len(r.published) - SHOW} more published (see --json)")
         for d in r.held_back[:SHOW]:
             echo(f"  held back  {d.slug}: {d.reason}")
+            if d.next_step:
+                echo(f"             {d.next_step}")
         if len(r.held_back) > SHOW:
             echo(f"  ... and {len(r.held_back) - SHOW} more held back (see --json)")
     echo(f"files: {len(report.written)} written, {report.unchanged} unchanged, "

@@ -71,12 +71,14 @@ def extract(
                 continue
             totals["articles"] += len(result.articles)
             if store is not None and cfg is not None:
-                from pipeline.errors import PipelineError
+                from pipeline.errors import FATAL, PipelineError
                 from pipeline.extract.api import store_articles
 
                 try:
                     saved = store_articles(store, result.articles, cfg.targets)
                 except PipelineError as exc:
+                    if isinstance(exc, FATAL):  # a full disk or a held lock: stop, one line
+                        raise
                     failed.append(result.path)
                     echo(f"error: {result.path}: {exc}", err=True)
                     continue

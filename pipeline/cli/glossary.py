@@ -17,8 +17,14 @@ FileArg = Annotated[Path | None, typer.Argument(
 
 
 @glossary_app.command("import")
-def import_file(file: FileArg = None, workspace: WorkspaceOpt = None,
-                as_json: JsonOpt = False) -> None:
+def import_file(
+    file: FileArg = None,
+    prune: Annotated[bool, typer.Option(
+        "--prune", help="Also delete or change terms added or changed in the database since "
+        "the last import (they are listed and nothing changes without this).")] = False,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
     """Make the database glossary match the CSV file (columns term,lang,translation,keep,note)."""
     from pipeline import glossary
     from pipeline.store import glossary as table
@@ -26,12 +32,18 @@ def import_file(file: FileArg = None, workspace: WorkspaceOpt = None,
 
     s = settings(workspace)
     path = file or s.glossary
-    terms = glossary.read_csv(path, s.targets)
     with open_store(s.database) as store:
-        r = table.sync(store, terms)
+        try:
+            terms, r = glossary.import_csv(store, path, s.targets, prune=prune)
+        except table.GlossaryConflict as exc:
+            for t in exc.terms:
+                what = "kept as it is" if t.keep else f"-> {t.translation}"
+                echo(f"  {t.term}\t{t.lang}\t{what}", err=True)
+            raise
     if as_json:
         print_json({"file": str(path), "terms": len(terms), "added": r.added, "changed": r.changed,
-                    "removed": r.removed, "unchanged": r.unchanged})
+                    "removed": r.removed, "unchanged": r.unchanged,
+                    "pruned": [{"term": t.term, "lang": t.lang} for t in r.pruned]})
         return
     echo(f"{path}: {count(len(terms), 'term')} ({r.added} added, {r.changed} changed, {r.removed} removed, "
          f"{r.unchanged} unchanged)")
@@ -94,19 +106,14 @@ def add(
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Add a term, or replace its entry for that language."""
+    """Add a term, or replace its entry for that language (in the database and the glossary file)."""
     from pipeline import glossary
-    from pipeline.errors import UsageError
-    from pipeline.store import glossary as table
     from pipeline.store import open_store
 
     s = settings(workspace)
     entry = glossary.Term(term, lang, translation, keep, note)
-    why = glossary.validate(entry, s.targets)
-    if why is not None:
-        raise UsageError(why)
     with open_store(s.database) as store:
-        new = table.put(store, entry)
+        new = glossary.add_term(store, s.glossary, entry, s.targets)
     if as_json:
         print_json({"term": term, "lang": lang, "added": new, "replaced": not new})
         return
@@ -121,13 +128,13 @@ def remove(
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Remove a term's entry for one language."""
-    from pipeline.store import glossary as table
+    """Remove a term's entry for one language (from the database and the glossary file)."""
+    from pipeline import glossary
     from pipeline.store import open_store
 
     s = settings(workspace)
     with open_store(s.database) as store:
-        table.delete(store, term, lang)
+        glossary.remove_term(store, s.glossary, term, lang, s.targets)
     if as_json:
         print_json({"term": term, "lang": lang, "removed": True})
         return

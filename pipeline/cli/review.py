@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pipeline.cli.common import JsonOpt, WorkspaceOpt, echo, local_time, print_json, settings
+from pipeline.cli.common import (
+    MAX_COUNT,
+    MAX_ID,
+    JsonOpt,
+    WorkspaceOpt,
+    echo,
+    local_time,
+    print_json,
+    settings,
+)
 from pipeline.cli.common import count as counted
 
 if TYPE_CHECKING:
@@ -32,7 +41,8 @@ ReviewerOpt = Annotated[
 UnitArg = Annotated[str, typer.Argument(help="Unit id (or a unique prefix of 6+ characters).")]
 RevisionOpt = Annotated[
     int | None,
-    typer.Option("--revision", help="The revision you read; fails with a conflict if it changed."),
+    typer.Option("--revision", min=0, max=MAX_ID,
+                 help="The revision you read; fails with a conflict if it changed."),
 ]
 StatusOpt = Annotated[
     list[str] | None,
@@ -43,6 +53,8 @@ ArticleOpt = Annotated[str | None, typer.Option("--article", help="Only units of
 
 def register(app: typer.Typer) -> None:
     """Add `review ...` and the top-level `history` command."""
+    from pipeline.cli.history import history
+
     app.add_typer(review_app, name="review")
     app.command("history")(history)
 
@@ -105,7 +117,7 @@ def queue(
     lang: OneLang,
     status: StatusOpt = None,
     article: ArticleOpt = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many units to list.")]
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=MAX_COUNT, help="How many units to list.")]
     = 20,
     reviewer: ReviewerOpt = None,
     workspace: WorkspaceOpt = None,
@@ -127,17 +139,33 @@ def queue(
     if not items:
         echo("nothing needs work.")
         return
-    from pipeline.review.interactive import isolate
+    from pipeline.review.interactive import flag_warnings, isolate
 
     for i in items:
         claim = f"  claimed by {i.claimed_by}" if i.claimed_by else ""
         echo(f"{i.unit_id}  {i.status:<12} rev {i.revision}  {i.article} #{i.position + 1}"
              f"  {i.title}{claim}")
-        echo(f"    source: {i.source}")
+        for warning in flag_warnings(i):
+            echo(f"    {warning}")
+        if i.source_before is not None and i.source_before != i.source:
+            from pipeline.textdiff import inline
+
+            echo(f"    old source: {i.source_before}")
+            echo(f"    new source: {i.source}")
+            echo(f"    change:     {inline(i.source_before, i.source)}")
+        else:
+            echo(f"    source: {i.source}")
         echo(f"    {code}: {isolate(i.text, code) if i.text else '(no text)'}")
         if i.reason:
             echo(f"    rejected: {i.reason}")
-        if i.suggestion:
+        if i.machine_suggestion is not None:
+            echo(f"    machine suggestion: {isolate(i.machine_suggestion, code)}")
+            echo(f"    -> `pipeline review accept {i.unit_id} --lang {code}` approves it; "
+                 f"`review confirm` keeps the current text")
+        elif i.status == "stale" and i.text:
+            echo(f"    -> `pipeline review confirm {i.unit_id} --lang {code}` if it is still "
+                 "correct; `pipeline translate` for a suggestion")
+        if i.suggestion and i.machine_suggestion is None and i.suggestion != i.text:
             echo(f"    earlier translation: {isolate(i.suggestion, code)}")
         for m in i.memory:
             echo(f"    memory: {isolate(m, code)}")
@@ -175,17 +203,22 @@ def next_(
          f"{tally.skipped} skipped, {tally.failed} not done")
 
 
-def _read_stdin() -> str:
-    """All of stdin as UTF-8; bad bytes are a one-line error, not a traceback."""
-    from pipeline.errors import InputError
+#: Largest review input read (a batch file or stdin): 64 MiB is ~100k decisions with text.
+MAX_INPUT_BYTES = 64 * 2**20
 
-    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+
+def _read_stdin() -> str:
+    """All of stdin as text (bounded); bad bytes are a one-line error, not a traceback."""
+    from pipeline.errors import InputError
+    from pipeline.inputfile import decode_text
+
+    data = (sys.stdin.buffer.read(MAX_INPUT_BYTES + 1) if hasattr(sys.stdin, "buffer")
+            else sys.stdin.read(MAX_INPUT_BYTES + 1))
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(f"over the {MAX_INPUT_BYTES // 2**20} MiB limit", path="<stdin>")
     if isinstance(data, str):
         return data
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", path="<stdin>") from None
+    return decode_text(data, "<stdin>")
 
 
 def _ask(prompt: str) -> str:
@@ -211,7 +244,8 @@ def _edit_text(current: str) -> str | None:
 @review_app.command("claim")
 def claim(
     lang: OneLang,
-    count: Annotated[int, typer.Option("--count", "-n", min=1, help="How many units to claim.")]
+    count: Annotated[int, typer.Option("--count", "-n", min=1, max=MAX_COUNT,
+                                       help="How many units to claim.")]
     = 1,
     status: StatusOpt = None,
     article: ArticleOpt = None,
@@ -248,6 +282,10 @@ def approve(
     unit: UnitArg,
     lang: OneLang,
     revision: RevisionOpt = None,
+    confirm_placeholder: Annotated[bool, typer.Option(
+        "--confirm-placeholder",
+        help="Approve even placeholder text of a random-weight test model (flag test_model).",
+    )] = False,
     reviewer: ReviewerOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
@@ -256,8 +294,9 @@ def approve(
     from pipeline.review import actions
 
     _act(workspace, unit, lang, reviewer, "approved",
-         lambda store, uid, code, who, s: actions.approve(store, uid, code, who=who,
-                                                          revision=revision, rules=_rules(s)),
+         lambda store, uid, code, who, s: actions.approve(
+             store, uid, code, who=who, revision=revision, rules=_rules(s),
+             confirm_placeholder=confirm_placeholder),
          as_json)
 
 
@@ -304,7 +343,8 @@ def reject(
 def revert(
     unit: UnitArg,
     lang: OneLang,
-    to: Annotated[int, typer.Option("--to", help="Event id whose text to restore (see history).")],
+    to: Annotated[int, typer.Option("--to", min=1, max=MAX_ID,
+                                    help="Event id whose text to restore (see history).")],
     revision: RevisionOpt = None,
     reviewer: ReviewerOpt = None,
     workspace: WorkspaceOpt = None,
@@ -319,6 +359,42 @@ def revert(
          as_json)
 
 
+@review_app.command("confirm")
+def confirm(
+    unit: UnitArg,
+    lang: OneLang,
+    revision: RevisionOpt = None,
+    reviewer: ReviewerOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Still correct: keep a stale unit's translation for its changed English (approves it)."""
+    from pipeline.review import actions
+
+    _act(workspace, unit, lang, reviewer, "confirmed",
+         lambda store, uid, code, who, s: actions.confirm(store, uid, code, who=who,
+                                                          revision=revision, rules=_rules(s)),
+         as_json)
+
+
+@review_app.command("accept")
+def accept(
+    unit: UnitArg,
+    lang: OneLang,
+    revision: RevisionOpt = None,
+    reviewer: ReviewerOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Approve the machine suggestion of a stale unit (made by `pipeline translate`)."""
+    from pipeline.review import actions
+
+    _act(workspace, unit, lang, reviewer, "accepted",
+         lambda store, uid, code, who, s: actions.accept_suggestion(
+             store, uid, code, who=who, revision=revision, rules=_rules(s)),
+         as_json)
+
+
 @review_app.command("apply")
 def apply(
     file: Annotated[str, typer.Argument(help="JSON lines of actions, or '-' for stdin.")],
@@ -330,10 +406,11 @@ def apply(
 ) -> None:
     """Apply a batch of actions (one JSON object a line), all or nothing.
 
-    Each line: {"unit": ID, "action": "approve"|"edit"|"reject"|"revert", "lang": "fa",
+    Each line: {"unit": ID, "action": "approve"|"edit"|"reject"|"revert"|"confirm"|"accept",
+    "lang": "fa",
     "text": ..., "reason": ..., "revision": N, "to": EVENT}.
     """
-    from pipeline.errors import InputError
+    from pipeline.inputfile import read_text, split_lines
     from pipeline.review import batch
     from pipeline.store import open_store
 
@@ -341,16 +418,13 @@ def apply(
     default = _lang(lang, s) if lang else None
     who = _who(reviewer)
     if file == "-":
-        source, lines = "<stdin>", _read_stdin().splitlines()
+        source, lines = "<stdin>", split_lines(_read_stdin())
     else:
-        path = Path(file)
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except UnicodeDecodeError as exc:
-            raise InputError(f"not UTF-8 text (byte {exc.start})", path=path) from None
-        except OSError as exc:
-            raise InputError(f"cannot read: {exc.strerror}", path=path) from None
-        source = str(path)
+        # The shared safe opener (no FIFO hangs, bounded); lines split on \n only, since a
+        # JSON string may hold U+2028, NEL or a form feed that str.splitlines() splits on.
+        source = file
+        lines = split_lines(read_text(Path(file), max_bytes=MAX_INPUT_BYTES,
+                                      what="JSON lines"))
     steps = batch.parse(lines, source=source, default_lang=default, langs=s.targets)
     with open_store(s.database) as store:
         done = batch.apply(store, steps, who=who, source=source, rules=_rules(s))
@@ -386,31 +460,3 @@ def release(
         print_json({"released": n, "reviewer": who, "lang": code})
         return
     echo(f"released {counted(n, 'claim')} of {who}")
-
-
-def history(
-    unit: UnitArg,
-    lang: OneLang,
-    workspace: WorkspaceOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Show every change to a unit's translation (who, when, action, status, text)."""
-    from pipeline.review.history import describe, unit_history
-    from pipeline.review.interactive import isolate
-    from pipeline.store import open_store
-    from pipeline.store.review import resolve_unit
-
-    s = settings(workspace)
-    code = _lang(lang, s)
-    with open_store(s.database) as store:
-        uid = resolve_unit(store, unit)
-        events = unit_history(store, uid, code)
-    if as_json:
-        print_json(events)
-        return
-    if not events:
-        echo(f"no changes to {uid} ({code}) yet.")
-    for ev in events:
-        echo(describe(ev))
-        if ev["new_text"] is not None and ev["new_text"] != ev["old_text"]:
-            echo(f"        text: {isolate(ev['new_text'], code)}")

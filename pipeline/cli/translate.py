@@ -9,7 +9,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pipeline.cli.common import JsonOpt, LangOpt, WorkspaceOpt, count, echo, print_json, settings, split_langs
+from pipeline.cli.common import (
+    MAX_COUNT,
+    JsonOpt,
+    LangOpt,
+    WorkspaceOpt,
+    count,
+    echo,
+    print_json,
+    settings,
+    split_langs,
+)
 
 if TYPE_CHECKING:
     from pipeline.translate.packages import PackageInfo
@@ -100,8 +110,7 @@ def models_install(
     )] = None,
     from_file: Annotated[list[Path] | None, typer.Option(
         "--from-file", metavar="PATH",
-        help="Install a local .argosmodel file instead (repeatable; no network).",
-        dir_okay=False)] = None,
+        help="Install a local .argosmodel file instead (repeatable; no network).")] = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -195,11 +204,11 @@ def translate(
     article: Annotated[str | None, typer.Option(
         "--article", "-a", help="Only this article (slug).")] = None,
     limit: Annotated[int | None, typer.Option(
-        "--limit", min=1, help="At most this many units per language.")] = None,
+        "--limit", min=1, max=MAX_COUNT, help="At most this many units per language.")] = None,
     beam: Annotated[int | None, typer.Option(
-        "--beam", min=1, help="Beam size (default: translate.beam in pipeline.toml, 4).")] = None,
+        "--beam", min=1, max=64, help="Beam size (default: translate.beam in pipeline.toml, 4).")] = None,
     batch_size: Annotated[int | None, typer.Option(
-        "--batch-size", min=1, help="Sentences per model batch (default: translate.batch_size).",
+        "--batch-size", min=1, max=4096, help="Sentences per model batch (default: translate.batch_size).",
     )] = None,
     device: Annotated[str | None, typer.Option(
         "--device", help="cpu, cuda or auto (default: translate.device).")] = None,
@@ -207,10 +216,18 @@ def translate(
         "--compute-type", help="CTranslate2 compute type, e.g. int8, float32 (default: int8).",
     )] = None,
     threads: Annotated[int | None, typer.Option(
-        "--threads", min=1, help="CPU threads per batch (default: every core).")] = None,
+        "--threads", min=1, max=1024, help="CPU threads per batch (default: every core).")] = None,
     inter_threads: Annotated[int, typer.Option(
-        "--inter-threads", min=1,
+        "--inter-threads", min=1, max=64,
         help="Batches decoded at once, each with --threads threads (default 1).")] = 1,
+    device_index: Annotated[str | None, typer.Option(
+        "--device-index",
+        help="GPUs to use with --device cuda, comma separated, e.g. 0,1: one model replica on "
+             "each (default: translate.device_index, 0).")] = None,
+    cluster: Annotated[str | None, typer.Option(
+        "--cluster", envvar="PIPELINE_DASK_SCHEDULER", show_envvar=True,
+        help="Decode on a Dask cluster: its scheduler address, e.g. tcp://10.0.0.5:8786 "
+             "(default: translate.cluster; needs pip install \"pipeline[dask]\").")] = None,
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="No progress bar and no summary.")] = False,
     as_json: JsonOpt = False,
@@ -218,7 +235,7 @@ def translate(
 ) -> None:
     """Machine-translate untranslated and stale units; approved and edited text is never touched."""
     from pipeline.store import open_store
-    from pipeline.translate.engine import EngineOptions
+    from pipeline.translate.engine import EngineOptions, parse_device_index
     from pipeline.translate.run import translate_pending
 
     s = settings(workspace)
@@ -227,12 +244,14 @@ def translate(
         beam=beam or s.beam, batch_size=batch_size or s.batch_size, device=device or s.device,
         compute_type=compute_type or s.compute_type, intra_threads=threads or 0,
         inter_threads=inter_threads,
+        device_index=parse_device_index(device_index) if device_index else s.device_index,
     )
+    address = cluster or s.cluster
     with open_store(s.database) as store:
         report = _run_with_progress(
             lambda progress, on_plan: translate_pending(
                 store, s.source, langs, article=article, limit=limit, options=options,
-                progress=progress, on_plan=on_plan),
+                cluster=address, progress=progress, on_plan=on_plan),
             quiet or as_json,
         )
     if as_json:
@@ -244,6 +263,7 @@ def translate(
             **{k: sum(r[k] for r in langs_json) for k in counted},
             "sentences": report.sentences, "model_calls": report.model_calls,
             "seconds": round(report.seconds, 3), "test_model": report.test_model,
+            "executor": report.executor,
             "languages": langs_json,
         })
     elif not quiet:
@@ -258,6 +278,17 @@ def translate(
              f"({rate:.1f}/s)")
     if report.test_model:
         echo(TEST_MODEL_WARNING, err=True)
+    from pipeline.translate.run import MAX_UNIT_CHARS
+
+    for r in report.langs:
+        if r.error is not None:
+            echo(f"error: {r.lang} not translated: {r.error}", err=True)
+        if r.too_long:
+            echo(f"error: {r.lang}: {len(r.too_long)} units over {MAX_UNIT_CHARS:,} characters "
+                 f"were not translated ({', '.join(r.too_long[:5])}"
+                 f"{', ...' if len(r.too_long) > 5 else ''}); split them in the source", err=True)
+    if report.failed or any(r.too_long for r in report.langs):
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:

@@ -46,6 +46,7 @@ class HtmlExporter(Exporter):
             "placeholder": f' <span class="badge badge-placeholder">{self._t["placeholder_badge"]}</span>',
             "unreviewed": f' <span class="badge">{self._t["not_reviewed_badge"]}</span>'}
         self._items: dict[tuple[str, str], str] = {}
+        self._changed_attrs = f' data-changed="true" title="{self._t["changed_title"]}"'
         # Everything about a switcher link but its href is the same on every page: render it once.
         attrs = vars(env.get_template("links.html").module)["attrs"]
         titles = read_in_titles(env, edition)
@@ -115,7 +116,8 @@ class HtmlExporter(Exporter):
                                  image=logo if ed.base_url else None,
                                  alternates=tuple(a["lang"] for a in alternates))
         return self._article.render(
-            **common, page=page, body=body_html(page.blocks, self._source_attrs),
+            **common, page=page,
+            body=body_html(page.blocks, self._source_attrs, self._changed_attrs),
             switcher=self._switcher(switcher),
             head_meta=head_meta(url if ed.base_url else None, alternates, x_default,
                                 page.description, og, json_ld),
@@ -265,19 +267,22 @@ def head_meta(canonical: str | None, alternates: list[dict[str, str]], x_default
     return Markup("".join(out))
 
 
-def body_html(blocks: Sequence[Block], fallback_attrs: str) -> Markup:
+def body_html(blocks: Sequence[Block], fallback_attrs: str, changed_attrs: str) -> Markup:
     """The article's blocks as HTML: headings, quotes, lists (consecutive items), paragraphs
-    with their kind as class; text shown in the source language carries its lang and dir."""
+    with their kind as class; text shown in the source language carries its lang and dir, text
+    whose English changed since its approval is marked data-changed (with an explaining title)."""
+    def attrs_of(b: Block) -> str:
+        return (fallback_attrs if b.fallback else "") + (changed_attrs if b.changed else "")
+
     out = []
     for kind, group in group_blocks(blocks):
         if kind == "list":
             out.append("<ul>\n")
-            out += [f"<li{fallback_attrs if b.fallback else ''}>{escape(b.text)}</li>\n"
-                    for b in group]
+            out += [f"<li{attrs_of(b)}>{escape(b.text)}</li>\n" for b in group]
             out.append("</ul>\n")
             continue
         b = group[0]
-        attrs = fallback_attrs if b.fallback else ""
+        attrs = attrs_of(b)
         text = escape(b.text)
         if kind == "heading":
             out.append(f"<h2{attrs}>{text}</h2>\n")

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pipeline.export.base import Exporter
-from pipeline.export.pages import ArticlePage, IndexEntry, UnitView
+from pipeline.export.pages import ArticlePage, IndexEntry, NoteView, UnitView
 
 FORMAT_VERSION = 1
 
@@ -23,7 +23,12 @@ def dumps(data: Any) -> bytes:
 
 def _unit(u: UnitView) -> dict[str, Any]:
     return {"id": u.id, "kind": u.kind, "source": u.source, "text": u.text, "status": u.status,
-            "fallback": u.fallback, "provenance": u.provenance}
+            "fallback": u.fallback, "changed": u.changed, "provenance": u.provenance}
+
+
+def _note(n: NoteView) -> dict[str, Any]:
+    return {"id": n.unit_id, "label": n.label, "text": n.text, "fallback": n.fallback,
+            "date": n.date_iso, "date_display": n.date_display}
 
 
 class JsonExporter(Exporter):
@@ -47,8 +52,10 @@ class JsonExporter(Exporter):
             "tags": [t.name for t in page.tags],
             "credits": {"translated_by": list(page.credit.translators),
                         "reviewed_by": list(page.credit.reviewers)},
-            "date_modified": page.modified_iso,
             "units": [_unit(u) for u in page.units],
+            "date_modified": page.date_modified, "updated": page.updated_iso,
+            "updated_display": page.updated_display, "source_updated": page.source_updated_iso,
+            "changed_units": page.changed, "notes": [_note(n) for n in page.notes],
         })
 
     def render_index(self, entries: Sequence[IndexEntry]) -> bytes:

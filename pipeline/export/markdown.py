@@ -96,6 +96,14 @@ class MarkdownExporter(Exporter):
             meta["untranslated_units"] = page.fallback
         if page.test_model:
             meta["placeholder_text"] = True
+        if page.date_modified and page.date_modified != page.date_iso:
+            meta["date_modified"] = page.date_modified
+        if page.updated_display:
+            meta["updated"] = page.updated_iso
+            meta["updated_display"] = page.updated_display
+        if page.correction_pending:
+            meta["source_updated"] = page.source_updated_iso
+            meta["changed_units"] = page.changed
         return self._article.render(front_matter=front_matter(meta), page=page,
                                     lang=ed.lang).encode("utf-8")
 

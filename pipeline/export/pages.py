@@ -10,11 +10,24 @@ from typing import Any
 
 from pipeline import languages
 from pipeline.export import dates
-from pipeline.export.policy import ORIGINAL, Decision, Policy
+from pipeline.export.policy import (
+    CORRECTION_PENDING,
+    MACHINE_WITH_NOTICE,
+    ORIGINAL,
+    Decision,
+    Policy,
+)
 from pipeline.ids import slugify
 from pipeline.models import Translation, Unit, UnitKind
 from pipeline.states import Status
-from pipeline.store.editions import ArticleContent, ArticleMeta, Credit, is_placeholder
+from pipeline.store.editions import (
+    ArticleContent,
+    ArticleDates,
+    ArticleMeta,
+    Credit,
+    Note,
+    is_placeholder,
+)
 from pipeline.textnorm import fold
 
 #: A byline's leading "By" (the editions print their own word for it).
@@ -73,6 +86,19 @@ class Block:
     kind: str
     text: str
     fallback: bool = False
+    changed: bool = False  # the English changed; the text shown is for the older English
+
+
+@dataclass(frozen=True)
+class NoteView:
+    """A correction or update note at the foot of an article, as the edition shows it."""
+
+    unit_id: str
+    label: str  # correction | update
+    text: str
+    fallback: bool  # shown in the source language until its translation is approved
+    date_iso: str
+    date_display: str | None
 
 
 @dataclass(frozen=True)
@@ -85,21 +111,8 @@ class UnitView:
     text: str
     status: str
     fallback: bool
-    translation: Translation | None = None  # the row shown (None: source text)
-
-    @property
-    def provenance(self) -> dict[str, Any]:
-        """Where the text came from (engine, package, people...); built only when asked for."""
-        tr = self.translation
-        if tr is None or self.fallback:
-            return {}
-        data = {
-            "origin": tr.origin, "engine": tr.engine, "package": tr.package,
-            "package_version": tr.package_version, "pivot": tr.pivot, "score": tr.score,
-            "flags": list(tr.flags), "translated_by": tr.translated_by,
-            "reviewed_by": tr.reviewed_by, "revision": tr.revision, "updated_at": tr.updated_at,
-        }
-        return {k: v for k, v in data.items() if v not in (None, [])}
+    provenance: dict[str, Any]
+    changed: bool = False
 
 
 @dataclass(frozen=True)
@@ -120,14 +133,25 @@ class ArticlePage:
     unreviewed: int = 0  # units nobody reviewed (machine or human)
     fallback: int = 0  # units shown in the source language
     test_model: bool = False  # some text is placeholder output of a random-weight test model
+    changed: int = 0  # units whose English changed since the text shown was approved
+    source_updated_iso: str | None = None  # when the English last changed (for the notice)
+    source_updated_display: str | None = None
+    updated_iso: str | None = None  # "Updated": the last approved correction
+    updated_display: str | None = None
+    date_modified: str | None = None  # the last approved change (dateModified, lastmod)
+    notes: tuple[NoteView, ...] = ()
     byline: str | None = None  # the byline printed above the text (None: a unit shows it)
     author: str | None = None  # the author's name as the source writes it (no "By")
     category: Label | None = None
     tags: tuple[Label, ...] = ()
     credit: Credit = Credit()
-    modified_iso: str | None = None  # the last change (today: the article's date)
+    modified_iso: str | None = None  # the last approved change, else the article's date
     source_title: str = ""  # the original's headline (isBasedOn)
     description: str = ""  # the start of the first paragraph, as the edition shows it
+
+    @property
+    def correction_pending(self) -> bool:
+        return self.status == CORRECTION_PENDING
 
 
 @dataclass(frozen=True)
@@ -215,41 +239,99 @@ def display_date(meta: ArticleMeta, edition: Edition) -> str | None:
     return dates.format_day(day, edition.lang, edition.calendar)
 
 
+def stamp_display(stamp: str | None, edition: Edition) -> str | None:
+    """A stored timestamp's day in the edition's language, digits and calendar."""
+    day = dates.parse_iso(stamp)
+    return None if day is None else dates.format_day(day, edition.lang, edition.calendar)
+
+
+def _provenance(tr: Translation) -> dict[str, Any]:
+    provenance = {
+        "origin": tr.origin, "engine": tr.engine, "package": tr.package,
+        "package_version": tr.package_version, "pivot": tr.pivot, "score": tr.score,
+        "flags": list(tr.flags), "translated_by": tr.translated_by,
+        "reviewed_by": tr.reviewed_by, "revision": tr.revision, "updated_at": tr.updated_at,
+    }
+    return {k: v for k, v in provenance.items() if v not in (None, [])}
+
+
+def _shown(tr: Translation | None, policy: Policy) -> bool:
+    return (tr is not None and tr.text is not None and tr.text.strip() != ""
+            and policy.publishable(tr.status))
+
+
+def _correction(tr: Translation | None, unit_text: str, added: bool,
+                policy: Policy) -> tuple[str, str] | None:
+    """(text, how) for a unit whose English changed while its edition keeps it, else None.
+
+    How: "approved" (the last approved text, for the older English) or "machine" (the
+    machine's text for the new English, under on_source_change = machine_with_notice).
+    """
+    if tr is None or not policy.keeps_published:
+        return None
+    machine = policy.on_source_change == MACHINE_WITH_NOTICE
+    if (tr.status != Status.APPROVED.value and tr.published_text
+            and tr.published_text.strip() and tr.published_source != unit_text):
+        if machine and tr.has_machine_suggestion and tr.suggestion and tr.suggestion.strip():
+            return tr.suggestion, "machine"
+        return tr.published_text, "approved"
+    if (machine and added and tr.status == Status.MACHINE.value and tr.text
+            and tr.text.strip()):
+        return tr.text, "machine"
+    return None
+
+
 def article_page(
     content: ArticleContent, decision: Decision, edition: Edition, policy: Policy,
-    alternates: tuple[str, ...], credit: Credit | None = None,
+    alternates: tuple[str, ...], credit: Credit | None = None, *,
+    article_dates: ArticleDates | None = None, source_changed: str | None = None,
 ) -> ArticlePage:
     """Pick, unit by unit, the text the edition shows under the policy."""
     meta = content.meta
     rows = content.translations.get(edition.lang, {})
     views: list[UnitView] = []
-    machine = unreviewed = fallback = 0
+    machine = unreviewed = fallback = changed = 0
     test_model = False
     repeats = repeated_captions(content.units)
+    pending = decision.status == CORRECTION_PENDING
     for unit in content.units:
         if unit.id in repeats:
             continue
         tr = rows.get(unit.id)
         if edition.is_source:
-            views.append(UnitView(unit.id, unit.kind.value, unit.text, unit.text, ORIGINAL, False))
+            views.append(UnitView(unit.id, unit.kind.value, unit.text, unit.text, ORIGINAL, False, {}))
             continue
-        usable = (tr is not None and tr.text is not None and tr.text.strip() != ""
-                  and policy.publishable(tr.status))
-        if tr is None or not usable:
+        if not _shown(tr, policy):
+            corr = _correction(tr, unit.text, unit.id in content.added, policy) \
+                if pending else None
+            if corr is not None and tr is not None:
+                text, how = corr
+                changed += 1
+                if how == "machine":
+                    machine += 1
+                    unreviewed += 1
+                views.append(UnitView(unit.id, unit.kind.value, unit.text, text, tr.status,
+                                      False, _provenance(tr), changed=True))
+                continue
             fallback += 1
             views.append(UnitView(unit.id, unit.kind.value, unit.text, unit.text,
-                                  tr.status if tr else _UNTRANSLATED, True))
+                                  tr.status if tr else Status.UNTRANSLATED.value, True, {},
+                                  changed=pending and unit.id in content.added))
             continue
-        assert tr.text is not None
-        if tr.status == _MACHINE:
+        assert tr is not None and tr.text is not None
+        if tr.status == Status.MACHINE.value:
             machine += 1
         if tr.status != _APPROVED:
             unreviewed += 1
         if tr.flags and is_placeholder(tr.flags, tr.origin):
             test_model = True
-        views.append(UnitView(unit.id, unit.kind.value, unit.text, tr.text, tr.status, False, tr))
+        views.append(UnitView(unit.id, unit.kind.value, unit.text, tr.text, tr.status, False,
+                              _provenance(tr)))
     title_view = next((v for v in views if v.kind == UnitKind.TITLE.value), None)
-    blocks = tuple(Block(v.id, v.kind, v.text, v.fallback) for v in views if v is not title_view)
+    blocks = tuple(Block(v.id, v.kind, v.text, v.fallback, v.changed)
+                   for v in views if v is not title_view)
+    notes = tuple(_note(n, rows.get(n.unit_id), edition, policy) for n in content.notes)
+    updated = article_dates.updated if article_dates else None
     category, tags = labels(meta)
     first = next((b.text for b in blocks if b.kind == UnitKind.PARAGRAPH.value), "")
     return ArticlePage(
@@ -258,15 +340,27 @@ def article_page(
         title_fallback=title_view.fallback if title_view else not edition.is_source,
         date_iso=meta.date_iso, date_display=display_date(meta, edition), status=decision.status,
         blocks=blocks, units=tuple(views), alternates=alternates, machine=machine,
-        unreviewed=unreviewed, fallback=fallback, test_model=test_model,
+        unreviewed=unreviewed, fallback=fallback, test_model=test_model, changed=changed,
+        source_updated_iso=source_changed if pending else None,
+        source_updated_display=stamp_display(source_changed, edition) if pending else None,
+        updated_iso=(updated or "")[:10] or None, updated_display=stamp_display(updated, edition),
+        date_modified=article_dates.date_modified if article_dates else meta.date_iso,
+        notes=notes,
         byline=byline_name(meta, content.units), author=author_name(meta), category=category,
         tags=tags,
         credit=credit if credit and edition.site.credit_translators and not edition.is_source
         else Credit(),
-        # The article's own date until the store can say when its text last changed.
-        modified_iso=meta.date_iso or (meta.added_at or "")[:10] or None,
+        modified_iso=(article_dates.date_modified if article_dates else meta.date_iso)
+        or (meta.added_at or "")[:10] or None,
         source_title=meta.title, description=describe(first),
     )
+
+
+def _note(note: Note, tr: Translation | None, edition: Edition, policy: Policy) -> NoteView:
+    shown = not edition.is_source and _shown(tr, policy)
+    text = tr.text if shown and tr is not None and tr.text is not None else note.text
+    return NoteView(note.unit_id, note.label, text, not edition.is_source and not shown,
+                    note.at[:10], stamp_display(note.at, edition))
 
 
 def describe(text: str, limit: int = DESCRIPTION_CHARS) -> str:

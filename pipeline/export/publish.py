@@ -14,12 +14,13 @@ from pipeline.errors import InputError, UsageError
 from pipeline.export import formats, i18n
 from pipeline.export.base import Exporter
 from pipeline.export.pages import ArticlePage, Edition, IndexEntry, Site, article_page, index_entry
-from pipeline.export.policy import Decision, Policy, decide, decide_source
+from pipeline.export.policy import CORRECTION_PENDING, Decision, Policy, decide, decide_source
 from pipeline.export.sitemaps import SITEMAP
 from pipeline.export.writer import MANIFEST, EditionWriter
 from pipeline.store import editions as rows
 from pipeline.store import open_store
 from pipeline.store.editions import Credit
+from pipeline.store.revisions import source_changed_at
 from pipeline.workspace import Settings
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,11 @@ class LangReport:
     def unreviewed(self) -> list[str]:
         return [d.slug for d in self.published if d.unreviewed]
 
+    @property
+    def correction_pending(self) -> list[Decision]:
+        """Published articles whose English changed since the translation shown was approved."""
+        return [d for d in self.published if d.status == CORRECTION_PENDING]
+
 
 @dataclass
 class ExportReport:
@@ -77,9 +83,13 @@ class ExportReport:
 
     def to_dict(self) -> dict[str, Any]:
         def decision(d: Decision) -> dict[str, Any]:
-            return {"slug": d.slug, "status": d.status, "reason": d.reason, "units": d.units,
-                    "publishable": d.publishable, "unreviewed": d.unreviewed,
-                    "placeholder_units": d.test_model}
+            out = {"slug": d.slug, "status": d.status, "reason": d.reason, "units": d.units,
+                   "publishable": d.publishable, "unreviewed": d.unreviewed,
+                   "placeholder_units": d.test_model}
+            if d.status == CORRECTION_PENDING:
+                out.update(pending_units=d.pending, added_units=d.added,
+                           notes_pending=d.notes_pending, next_step=d.next_step)
+            return out
 
         return {
             "out": str(self.out), "formats": list(self.formats),
@@ -88,7 +98,9 @@ class ExportReport:
             "languages": {
                 lang: {
                     "published": [decision(d) for d in r.published],
-                    "held_back": [{"slug": d.slug, "reason": d.reason} for d in r.held_back],
+                    "held_back": [{"slug": d.slug, "reason": d.reason, "next_step": d.next_step}
+                                  for d in r.held_back],
+                    "correction_pending": [d.slug for d in r.correction_pending],
                     "placeholder_articles": r.placeholder,
                     "edition_strings": r.has_catalog,
                 }
@@ -109,9 +121,9 @@ def decisions(
     for meta in metas:
         per_lang = tallies.get(meta.slug) or {t: rows.Tally() for t in settings.targets}
         total = next(iter(per_lang.values())).total if per_lang else 0
-        out[meta.slug] = {settings.source: decide_source(meta.slug, settings.source, total)}
+        out[meta.slug] = {settings.source: decide_source(meta.slug, settings.source, total, meta)}
         for lang in settings.targets:
-            out[meta.slug][lang] = decide(meta.slug, lang, per_lang[lang], policy)
+            out[meta.slug][lang] = decide(meta.slug, lang, per_lang[lang], policy, meta)
     return out
 
 
@@ -181,6 +193,8 @@ def publish(
         content_langs = [lang for lang in langs if lang != settings.source]
         credits = (rows.credits(store, content_langs, policy.publishable)
                    if site.credit_translators else {})
+        when = rows.article_dates(store, settings.source, content_langs)
+        source_changed = source_changed_at(store)
         for content in rows.iter_contents(store, wanted, content_langs):
             slug = content.meta.slug
             alternates = tuple(lang for lang in all_langs if decided[slug][lang].published)
@@ -190,7 +204,9 @@ def publish(
                 if not d.published:
                     continue
                 page = article_page(content, d, editions[lang], policy, alternates,
-                                    credit.get(lang, Credit()))
+                                    credit.get(lang, Credit()),
+                                    article_dates=when.get(slug, {}).get(lang),
+                                    source_changed=source_changed.get(slug))
                 entries[lang][slug] = index_entry(page)
                 _write_page(writer, exporters[lang], page, manifest)
             if progress:

@@ -7,11 +7,13 @@ import logging
 import os
 import re
 import shutil
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline import atomicfile, inputfile
 from pipeline.errors import InputError, UsageError
 
 log = logging.getLogger(__name__)
@@ -19,12 +21,14 @@ log = logging.getLogger(__name__)
 #: One path component of an edition file: no separators, no leading dot, nothing to expand.
 _PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,120}$")
 MANIFEST = ".pipeline-export.json"
-#: Temporary files of an interrupted write: .<name>.<pid>.tmp
-_TEMP = re.compile(r"^\.[A-Za-z0-9][A-Za-z0-9_.-]*\.\d+\.tmp$")
 #: A language directory being built by a run: .<lang>.<pid>.staging
 _STAGING = re.compile(r"^\.([A-Za-z0-9][A-Za-z0-9_-]*)\.(\d+)\.staging$")
 #: Exclusive creation that never follows a symlink planted at the name.
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+#: The manifest lists file names only: 64 MiB is millions of pages.
+MAX_MANIFEST_BYTES = 64 * 2**20
+#: Temporary files of an interrupted write: .<name>.<hex>.tmp (pipeline.atomicfile.temp_name)
+_TEMP = re.compile(r"^\.[A-Za-z0-9][A-Za-z0-9_.-]*\.[0-9a-f]+\.tmp$")
 
 
 @dataclass
@@ -43,7 +47,10 @@ class EditionWriter:
         out = Path(out)
         if out.exists() and not out.is_dir():
             raise UsageError(f"--out {out} is a file, not a directory")
-        out.mkdir(parents=True, exist_ok=True)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise atomicfile.fail(exc, out) from None
         self.root = out.resolve()
         self.counts = WriteCounts()
         self._safe_dirs: set[Path] = set()
@@ -122,8 +129,9 @@ class EditionWriter:
 
     @staticmethod
     def _create(path: Path, data: bytes) -> None:
-        fd = os.open(path, _CREATE, 0o666)
+        fd = os.open(path, _CREATE, 0o644)
         try:
+            os.fchmod(fd, 0o644)  # as pipeline.atomicfile writes: the same mode whatever the umask
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
         except BaseException:
@@ -178,40 +186,37 @@ class EditionWriter:
         shutil.rmtree(staging, ignore_errors=True)
 
     def _write(self, path: Path, rel: str, data: bytes) -> bool:
-        try:
-            if not path.is_symlink() and path.read_bytes() == data:
-                self.counts.unchanged += 1
-                return False
-        except FileNotFoundError:
-            pass
-        except IsADirectoryError:
-            raise UsageError(f"cannot write {path}: a directory is in the way") from None
+        if _same_bytes(path, data):
+            self.counts.unchanged += 1
+            return False
         if path.parent not in self._safe_dirs:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._check_dir(path.parent, rel)
-        # The temporary file sits beside its target (same filesystem, so the rename is atomic);
-        # the pid keeps two exports into one directory apart. Mode 0o666 minus the umask.
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:
-            tmp.unlink(missing_ok=True)  # a leftover of this pid (or a planted link): never followed
-            fd = os.open(tmp, _CREATE, 0o666)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                if self._pending is None:
-                    fh.flush()
-                    os.fsync(fh.fileno())
-            if self._pending is not None:
-                self._pending.append((tmp, path))  # renamed when the batch ends
-            else:
-                os.replace(tmp, path)  # atomic: readers see the old file or the new, never half
-        except BaseException:
             try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-            raise
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise atomicfile.fail(exc, path) from None
+            self._check_dir(path.parent, rel)
+        if self._pending is not None:
+            self._pending.append((self._temp(path, data), path))  # renamed when the batch ends
+        else:
+            # pipeline.atomicfile: an exclusive temporary file beside the target (O_EXCL|O_NOFOLLOW:
+            # a symlink planted at its name is never followed), fsync, rename.
+            atomicfile.write_atomic(path, data)
         self.counts.written.append(rel)
         return True
+
+    @staticmethod
+    def _temp(path: Path, data: bytes) -> Path:
+        """atomicfile's temporary file without its fsync: a batch syncs once for all of them."""
+        for _ in range(16):
+            tmp = atomicfile.temp_name(path)
+            try:
+                EditionWriter._create(tmp, data)
+                return tmp
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                raise atomicfile.fail(exc, path) from None
+        raise InputError("cannot create a temporary file beside it", path=path)
 
     def sweep_temporaries(self, directory: str) -> int:
         """Delete temporary files a killed earlier run left in one edition directory."""
@@ -245,11 +250,12 @@ class EditionWriter:
     def read_manifest(self) -> dict[str, dict[str, list[str]]]:
         """format -> lang -> files written by the last export (empty when there is none)."""
         path = self.root / MANIFEST
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
+        if not os.path.lexists(path):
             return {}
-        except (ValueError, UnicodeDecodeError) as exc:
+        try:
+            data = json.loads(inputfile.read_bytes(path, max_bytes=MAX_MANIFEST_BYTES,
+                                                   what="export manifest", nofollow=True))
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise InputError(f"not a valid export manifest ({exc}); delete it to start over",
                              path=path) from None
         if not isinstance(data, dict) or not all(
@@ -283,3 +289,17 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+def _same_bytes(path: Path, data: bytes) -> bool:
+    """True when `path` is a regular file (not a symlink, FIFO, ...) holding exactly `data`."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return False
+    if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
+        return False
+    try:
+        return inputfile.read_bytes(path, max_bytes=len(data), what="edition") == data
+    except InputError:
+        return False

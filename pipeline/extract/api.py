@@ -14,6 +14,7 @@ from pipeline.extract.reader import MAX_BYTES, expand, read_text
 from pipeline.models import Article
 from pipeline.store import Store
 from pipeline.store.articles import SaveResult, save_article
+from pipeline.textcheck import check_text
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +102,8 @@ def iter_files(
             articles = tuple(build(d, source=str(item), fmt=kind, lang=lang) for d in drafts)
             if not articles:
                 raise InputError("no article found (no title or body text)", path=item)
+            for article in articles:
+                _check_article(article, item)
         except InputError as exc:
             yield FileResult(str(item), error=exc)
             continue
@@ -108,6 +111,18 @@ def iter_files(
             yield FileResult(str(item), error=InputError("too deeply nested to parse", path=item))
             continue
         yield FileResult(str(item), articles=articles, size=len(text.encode("utf-8")))
+
+
+def _check_article(article: Article, path: Path) -> None:
+    """What parsing made (HTML and Markdown decode `&#1;`) passes the same text check."""
+    fields = [("the title", article.title), ("the byline", article.byline),
+              ("the category", article.category), ("the date", article.date),
+              *((f"tag {t!r}", t) for t in article.tags),
+              *(("a caption", c) for c in article.captions),
+              *((f"{u.kind.value} {u.position + 1}", u.text) for u in article.units)]
+    for what, text in fields:
+        if text:
+            check_text(text, what=f"{what} of article {article.slug!r}", path=path)
 
 
 def _may_be_text(path: Path, fmt: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.extract.segment import sentences
-from pipeline.ids import is_safe_slug, slugify, unit_id
+from pipeline.ids import SLUG_RE, slugify, unit_id, unreserved
 from pipeline.models import Article, Unit, UnitKind
 
 
@@ -26,7 +26,9 @@ class Draft:
 
 def build(draft: Draft, *, source: str, fmt: str, lang: str = "en") -> Article:
     """The Article for a draft: stable slug, title unit first, unit ids, sentence boundaries."""
-    slug = draft.slug if draft.slug and is_safe_slug(draft.slug) else slugify(draft.title)
+    # `slug: index` in front matter becomes index-2: the edition's own names are reserved.
+    slug = unreserved(draft.slug if draft.slug and SLUG_RE.match(draft.slug)
+                      else slugify(draft.title))
     seen: dict[str, int] = {}
     units: list[Unit] = []
     captions: list[str] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 from pathlib import Path
 from typing import Any
@@ -25,21 +26,26 @@ def parse_html(text: str, path: Path | str = "<html>") -> list[Draft]:
     import trafilatura  # imported here: it is slow to load and only HTML needs it
     from lxml import etree
 
-    listing = _listing(text)
+    from pipeline.extract.htmltree import parse_page, too_large, xml_parser
+
+    page = parse_page(text, path)  # the whole page or an InputError, never a silent partial
+    listing = _listing(copy.deepcopy(page))
     if listing:
         return listing
     try:
         xml = trafilatura.extract(
-            text, output_format="xml", include_comments=False, include_tables=True,
+            copy.deepcopy(page), output_format="xml", include_comments=False, include_tables=True,
             include_images=True, include_formatting=False, include_links=False,
             with_metadata=True, deduplicate=False,
         )
     except (ValueError, etree.LxmlError) as exc:
+        if too_large(exc):
+            raise InputError("a block of text is over 10 MB, more than the HTML extractor "
+                             "can hold; split it", path=path) from None
         raise InputError(f"cannot parse HTML: {exc}", path=path) from None
     if not xml:
         raise InputError("no article text found in the HTML page", path=path)
-    doc = etree.fromstring(xml.encode("utf-8"), parser=etree.XMLParser(resolve_entities=False,
-                                                                       no_network=True))
+    doc = etree.fromstring(xml.encode("utf-8"), parser=xml_parser())
     main = doc.find("main")
     parts: list[tuple[UnitKind, str]] = []
     title = (doc.get("title") or "").strip()
@@ -47,7 +53,7 @@ def parse_html(text: str, path: Path | str = "<html>") -> list[Draft]:
         _walk(main, parts, None)
     if parts and parts[0][0] is UnitKind.HEADING and (not title or parts[0][1] == title):
         title = parts.pop(0)[1]
-    captions = _captions(text)
+    captions = _captions(page)
     parts.extend((UnitKind.CAPTION, c) for c in captions if (UnitKind.CAPTION, c) not in parts)
     if not title:
         title = next((t for k, t in parts if k is not UnitKind.CAPTION), "")[:120]
@@ -97,15 +103,8 @@ def _walk(el: Any, parts: list[tuple[UnitKind, str]], inherited: UnitKind | None
             parts.append((inherited or kind if kind is UnitKind.PARAGRAPH else kind, text))
 
 
-def _captions(html: str) -> list[str]:
+def _captions(tree: Any) -> list[str]:
     """<figcaption> texts of the page (trafilatura drops them), scripts and styles excluded."""
-    from lxml import etree
-    from lxml import html as lhtml
-
-    try:
-        tree = lhtml.fromstring(html)
-    except (etree.ParserError, ValueError):
-        return []
     out: list[str] = []
     for fig in tree.iter("figcaption"):
         if any(a.tag in ("nav", "footer", "header", "aside") for a in fig.iterancestors()):
@@ -124,21 +123,14 @@ _BLOCK_TAGS = {"h1": UnitKind.HEADING, "h2": UnitKind.HEADING, "h3": UnitKind.HE
                "figcaption": UnitKind.CAPTION}
 
 
-def _listing(html: str) -> list[Draft]:
+def _listing(tree: Any) -> list[Draft]:
     """Posts of a listing page: two or more top-level <article> elements, each with a heading.
 
     Each <article> is already the main content of its post, so it is read directly; scripts,
     styles, menus and forms inside it are dropped. Returns [] for a single-article page.
     """
-    from lxml import etree
-    from lxml import html as lhtml
-
     from pipeline.extract import chrome as ch
 
-    try:
-        tree = lhtml.fromstring(html)
-    except (etree.ParserError, ValueError):
-        return []
     posts = [a for a in tree.iter("article")
              if not any(p.tag == "article" for p in a.iterancestors())]
     if len(posts) < 2 or not all(a.find(".//h1") is not None or a.find(".//h2") is not None

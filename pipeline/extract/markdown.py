@@ -15,21 +15,16 @@ _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)
 
 
 def front_matter(text: str, path: Path | str) -> tuple[dict[str, Any], str, int]:
-    """(front matter, body, line number where the body starts); InputError on bad YAML."""
-    import yaml
+    """(front matter, body, line number where the body starts); InputError on bad YAML.
+
+    Read by pipeline.extract.yamlsafe: no aliases, no implicit dates, field types checked.
+    """
+    from pipeline.extract import yamlsafe
 
     m = _FRONT.match(text)
     if not m:
         return {}, text, 1
-    try:
-        meta = yaml.safe_load(m.group(1)) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else None
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise InputError(f"front matter: {problem}", path=path, line=line) from None
-    if not isinstance(meta, dict):
-        raise InputError("front matter must be a mapping of keys to values", path=path, line=2)
+    meta = yamlsafe.check_fields(yamlsafe.load(m.group(1), path) or {}, path, m.group(1))
     return meta, text[m.end():], m.group(0).count("\n") + 1
 
 
@@ -37,9 +32,10 @@ def parse_markdown(text: str, path: Path | str = "<markdown>") -> list[Draft]:
     """One article: title from front matter or the first heading, body blocks in order."""
     from markdown_it import MarkdownIt
 
-    meta, body, _ = front_matter(text, path)
-    md = MarkdownIt("commonmark")
+    meta, body, body_line = front_matter(text, path)
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
     tokens = md.parse(body)
+    _check_nesting(tokens, path, body_line)
     parts: list[tuple[UnitKind, str]] = []
     stack: list[str] = []
     for i, tok in enumerate(tokens):
@@ -86,6 +82,23 @@ def parse_markdown(text: str, path: Path | str = "<markdown>") -> list[Draft]:
         tags=tuple(str(t) for t in tags if str(t).strip()), byline=_opt(byline),
         date=date_text, date_iso=date_iso, slug=str(slug) if slug else None,
     )]
+
+
+#: Deepest block nesting read (a list level counts two, a quote one). markdown-it silently
+#: drops everything after the point where a document goes deeper (its commonmark preset
+#: allows 20: a list ten levels deep), so the limit is raised and a deeper file is refused
+#: whole. 100 keeps markdown-it's recursion well inside Python's stack.
+MAX_NESTING = 100
+
+
+def _check_nesting(tokens: list[Any], path: Path | str, first_line: int) -> None:
+    """InputError if markdown-it reached its nesting limit (it would have dropped the rest)."""
+    for tok in tokens:
+        if tok.nesting == 1 and tok.level >= MAX_NESTING - 1:
+            line = first_line + tok.map[0] if tok.map else None
+            raise InputError(f"block quotes or lists nested more than {MAX_NESTING} levels "
+                             "deep; the text past that depth cannot be read", path=path,
+                             line=line)
 
 
 def _opt(value: Any) -> str | None:

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pipeline.errors import InputError
+from pipeline.inputfile import decode_text, read_bytes
+from pipeline.textcheck import check_decoded
 
 #: Largest input accepted. Real article pages are well under 1 MB; 20 MB leaves room for
 #: listing pages with inline data while keeping one file's work bounded in memory and time.
@@ -36,7 +38,14 @@ def expand(paths: Iterable[str | Path]) -> Iterator[Path | InputError]:
             yield path
 
 
+def _inside(path: Path, real_root: Path) -> bool:
+    return Path(os.path.realpath(path)).is_relative_to(real_root)
+
+
 def _walk(root: Path) -> Iterator[Path | InputError]:
+    # Symbolic links are followed only while they stay inside the directory given: a link
+    # planted in a folder of pages (to /etc/passwd, or to /) is reported, never read.
+    real_root = Path(os.path.realpath(root))
     seen: set[tuple[int, int]] = set()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
         st = os.stat(dirpath)
@@ -45,47 +54,39 @@ def _walk(root: Path) -> Iterator[Path | InputError]:
             dirnames[:] = []
             continue
         seen.add(key)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        kept = []
+        for d in sorted(x for x in dirnames if not x.startswith(".")):
+            if _inside(Path(dirpath) / d, real_root):
+                kept.append(d)
+            else:
+                yield InputError(f"symbolic link leads outside {root}; not followed",
+                                 path=Path(dirpath) / d)
+        dirnames[:] = kept
         for name in sorted(filenames):
             if name.startswith(".") or not name.lower().endswith(EXTENSIONS):
                 continue
-            yield Path(dirpath) / name
+            path = Path(dirpath) / name
+            if path.is_symlink() and not _inside(path, real_root):
+                yield InputError(f"symbolic link leads outside {root}; not read", path=path)
+                continue
+            yield path
 
 
 def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
-    """The file as text, or InputError naming the problem (and the byte offset for bad UTF-8)."""
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(
-                f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit; "
-                "split it or extract the article part", path=path,
-            )
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise InputError("is a directory", path=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
-    return decode(data, path)
+    """The file as text, or InputError naming the problem (and the byte offset for bad UTF-8).
+
+    Read through the shared safe opener: regular files only (a FIFO never blocks), bounded.
+    """
+    return decode(read_bytes(path, max_bytes=max_bytes, what="text, HTML or Markdown"), path)
 
 
 def decode(data: bytes, path: Path | str) -> str:
-    """UTF-8 text from bytes (BOM dropped); binary or invalid data is an InputError."""
+    """UTF-8 text from bytes (BOM dropped; UTF-16/32 with a BOM read); else an InputError."""
     if len(data) > MAX_BYTES:
         raise InputError(f"input over the {MAX_BYTES / 1e6:.0f} MB limit", path=path)
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    nul = data.find(b"\x00", 0, 8192)
-    if nul >= 0:
-        raise InputError(f"binary file (NUL byte at offset {nul}); expected text", path=path)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(
-            f"invalid UTF-8 at byte offset {exc.start} (byte 0x{data[exc.start]:02x}); "
-            "save the file as UTF-8", path=path, line=line,
-        ) from None
+    text = decode_text(data, path)  # NUL, UTF-16/32 and UTF-8 errors with line and offset
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    check_decoded(text, data[bom:], path=path, start=bom)  # control characters anywhere
     if not text.strip():
         raise InputError("empty file: nothing to extract", path=path)
     return text

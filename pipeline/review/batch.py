@@ -10,12 +10,15 @@ from typing import Any
 from pipeline.errors import InputError, PipelineError
 from pipeline.models import Translation
 from pipeline.review import actions
-from pipeline.review.retry import with_retry
 from pipeline.store import Store
 from pipeline.store import review as q
+from pipeline.store.retry import with_retry
+from pipeline.textcheck import check_text
 
-_ACTIONS = ("approve", "edit", "reject", "revert")
-_KEYS = {"unit", "lang", "action", "text", "reason", "revision", "to"}
+_ACTIONS = ("approve", "edit", "reject", "revert", "confirm", "accept")
+_KEYS = {"unit", "lang", "action", "text", "reason", "revision", "to", "confirm_placeholder"}
+#: Revisions and event ids are SQLite integers (64-bit signed).
+MAX_ID = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class Step:
     reason: str | None = None
     revision: int | None = None
     to: int | None = None
+    confirm_placeholder: bool = False
 
 
 def parse(lines: Iterable[str], *, source: str, default_lang: str | None,
@@ -48,6 +52,10 @@ def parse(lines: Iterable[str], *, source: str, default_lang: str | None,
             obj: Any = json.loads(raw)
         except json.JSONDecodeError as exc:
             raise bad(f"not valid JSON ({exc.msg}, column {exc.colno})") from None
+        except ValueError:  # an integer of more than 4300 digits
+            raise bad("a number in this line is too long to be an id or a revision") from None
+        except RecursionError:
+            raise bad("nested too deeply: each line must be one flat JSON object") from None
         if not isinstance(obj, dict):
             raise bad("each line must be a JSON object")
         unknown = set(obj) - _KEYS
@@ -64,9 +72,15 @@ def parse(lines: Iterable[str], *, source: str, default_lang: str | None,
         for key in ("text", "reason"):
             if key in obj and not isinstance(obj[key], str):
                 raise bad(f"\"{key}\" must be a string")
+            if key in obj:
+                check_text(obj[key], what=f"\"{key}\"", path=source, line=n)
         for key in ("revision", "to"):
             if key in obj and (not isinstance(obj[key], int) or isinstance(obj[key], bool)):
                 raise bad(f"\"{key}\" must be a whole number")
+            if key in obj and not 0 <= obj[key] <= MAX_ID:
+                raise bad(f"\"{key}\" is out of range (0 to {MAX_ID})")
+        if not isinstance(obj.get("confirm_placeholder", False), bool):
+            raise bad("\"confirm_placeholder\" must be true or false")
         if action == "edit" and not obj.get("text"):
             raise bad("an edit needs \"text\"")
         if action == "reject" and not obj.get("reason"):
@@ -75,7 +89,8 @@ def parse(lines: Iterable[str], *, source: str, default_lang: str | None,
             raise bad("a revert needs \"to\" (an event id)")
         steps.append(Step(line=n, unit=unit, lang=lang, action=action, text=obj.get("text"),
                           reason=obj.get("reason"), revision=obj.get("revision"),
-                          to=obj.get("to")))
+                          to=obj.get("to"),
+                          confirm_placeholder=obj.get("confirm_placeholder", False)))
     return steps
 
 
@@ -101,12 +116,18 @@ def _one(store: Store, step: Step, who: str | None, rules: actions.Rules) -> Tra
     unit = q.resolve_unit(store, step.unit)
     if step.action == "approve":
         return actions.approve(store, unit, step.lang, who=who, revision=step.revision,
-                               rules=rules)
+                               rules=rules, confirm_placeholder=step.confirm_placeholder)
     if step.action == "edit":
         return actions.edit(store, unit, step.lang, step.text or "", who=who,
                             revision=step.revision)
     if step.action == "reject":
         return actions.reject(store, unit, step.lang, step.reason or "", who=who,
                               revision=step.revision)
+    if step.action == "confirm":
+        return actions.confirm(store, unit, step.lang, who=who, revision=step.revision,
+                               rules=rules)
+    if step.action == "accept":
+        return actions.accept_suggestion(store, unit, step.lang, who=who,
+                                         revision=step.revision, rules=rules)
     return actions.revert(store, unit, step.lang, int(step.to or 0), who=who,
                           revision=step.revision)

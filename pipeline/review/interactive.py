@@ -11,13 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline import languages
+from pipeline import languages, textdiff
 from pipeline.errors import ConflictError, PolicyError, TransitionError, UsageError
+from pipeline.models import FLAG_MASK_LOST, FLAG_TEST_MODEL
 from pipeline.review import actions
 from pipeline.review.queue import claim_next, release
 from pipeline.states import Status
 from pipeline.store import Store
 from pipeline.store import review as q
+from pipeline.store.editions import is_placeholder
 from pipeline.store.review import QueueItem
 
 # Unicode isolates keep a right-to-left run from reordering the label and punctuation around it
@@ -25,6 +27,34 @@ from pipeline.store.review import QueueItem
 RLI, PDI = "\u2067", "\u2069"
 
 KEYS = "[a]pprove  [e]dit  [r]eject  [s]kip  [q]uit"
+#: A stale unit: the English changed since its text was written.
+STALE_KEYS = "[a]pprove suggestion  [c] still correct  [e]dit  [r]eject  [s]kip  [q]uit"
+STALE_KEYS_NO_SUGGESTION = "[c] still correct  [e]dit  [r]eject  [s]kip  [q]uit"
+
+
+def keys_for(item: QueueItem) -> str:
+    """The keys this unit takes: a stale one can be confirmed as still correct."""
+    if item.status != Status.STALE:
+        return KEYS
+    return STALE_KEYS if item.machine_suggestion is not None else STALE_KEYS_NO_SUGGESTION
+
+#: What each flag tells the person deciding (shown wherever a person decides).
+FLAG_TEXT = {
+    FLAG_TEST_MODEL: "PLACEHOLDER: made by a random-weight test model; these words are not a "
+                     "translation",
+    FLAG_MASK_LOST: "the machine lost a protected part (link, number, markup or kept name); "
+                    "check it against the source",
+}
+
+
+def flag_warnings(item: QueueItem) -> list[str]:
+    """One line per flag of the unit that a reviewer must know about (`flags: ...`)."""
+    out = []
+    for flag in item.flags:
+        if flag == FLAG_TEST_MODEL and not is_placeholder(item.flags, item.origin):
+            continue  # a person's words replaced the test model's; the flag is history
+        out.append(f"flag {flag}: {FLAG_TEXT.get(flag, 'see the history')}")
+    return out
 
 
 def isolate(text: str, lang: str) -> str:
@@ -59,9 +89,11 @@ def render(item: QueueItem, ctx: dict[str, dict[str, Any] | None], source_lang: 
         f"unit {item.unit_id}  {item.lang}  status {item.status}  revision {item.revision}"
         + (f"  (about {remaining} more in the queue)" if remaining is not None else ""),
     ]
+    out.extend(f"!! {w}" for w in flag_warnings(item))
     if item.status == Status.REJECTED and item.reason:
         out.append(f"rejected by {item.reviewed_by or '?'}: {item.reason}")
-    if item.suggestion:
+    stale = item.status == Status.STALE
+    if item.suggestion and not stale and item.suggestion != item.text:
         out.extend(_block("earlier translation (source has changed since)", item.suggestion,
                           item.lang))
     prev = ctx.get("previous")
@@ -71,10 +103,22 @@ def render(item: QueueItem, ctx: dict[str, dict[str, Any] | None], source_lang: 
         if prev.get("text"):
             out.extend(_block("  its translation", prev["text"], item.lang))
     out.append("-" * 72)
-    out.extend(_block("SOURCE", item.source, source_lang))
-    out.extend(_block("TRANSLATION", item.text, item.lang))
+    if item.source_before is not None and item.source_before != item.source:
+        out.extend(_block("OLD SOURCE", item.source_before, source_lang))
+        out.extend(_block("NEW SOURCE", item.source, source_lang))
+        out.extend(_block("CHANGE ([-removed-] {+added+})",
+                          textdiff.inline(item.source_before, item.source), source_lang))
+    else:
+        out.extend(_block("SOURCE", item.source, source_lang))
+    label = "TRANSLATION (of the old source)" if stale else "TRANSLATION"
+    out.extend(_block(label, item.text, item.lang))
     if item.translated_by:
         out.append(f"    written by {item.translated_by}")
+    if stale and item.published_text is not None and item.published_text != item.text:
+        out.extend(_block("LAST APPROVED (published meanwhile)", item.published_text, item.lang))
+    if item.machine_suggestion is not None:
+        out.extend(_block("MACHINE SUGGESTION (for the new source)", item.machine_suggestion,
+                          item.lang))
     for hint in item.memory:
         out.extend(_block("approved elsewhere (memory)", hint, item.lang))
     for term, translation in item.glossary:
@@ -84,7 +128,7 @@ def render(item: QueueItem, ctx: dict[str, dict[str, Any] | None], source_lang: 
         out.append("-" * 72)
         out.extend(_block("next paragraph", nxt["source"], source_lang))
     out.append("-" * 72)
-    out.append(KEYS)
+    out.append(keys_for(item))
     return "\n".join(out)
 
 
@@ -143,15 +187,36 @@ def _handle(store: Store, term: Terminal, item: QueueItem, source_lang: str, who
                       remaining=left))
     while True:
         key = term.ask("> ").strip().lower()[:1]
+        stale = item.status == Status.STALE
         try:
-            if key == "a":
-                actions.approve(store, item.unit_id, item.lang, who=who, revision=item.revision,
+            if stale and (key == "c" or (key == "a" and item.machine_suggestion is None)):
+                actions.confirm(store, item.unit_id, item.lang, who=who, revision=item.revision,
                                 rules=rules)
+                tally.approved += 1
+                term.write("confirmed: still correct (approved).")
+                return True
+            if stale and key == "a":
+                actions.accept_suggestion(store, item.unit_id, item.lang, who=who,
+                                          revision=item.revision, rules=rules)
+                tally.approved += 1
+                term.write("suggestion approved.")
+                return True
+            if key == "a":
+                confirmed = False
+                if is_placeholder(item.flags, item.origin):
+                    answer = term.ask("this is placeholder text of a test model, not a "
+                                      "translation; approve it anyway? [y/N] ")
+                    if answer.strip().lower()[:1] != "y":
+                        term.write("not approved; choose again.")
+                        continue
+                    confirmed = True
+                actions.approve(store, item.unit_id, item.lang, who=who, revision=item.revision,
+                                rules=rules, confirm_placeholder=confirmed)
                 tally.approved += 1
                 term.write("approved.")
                 return True
             if key == "e":
-                text = term.edit(item.text or item.suggestion or "")
+                text = term.edit(item.machine_suggestion or item.text or item.suggestion or "")
                 if text is None or not text.strip() or text == item.text:
                     term.write("no change; choose again.")
                     continue
@@ -177,7 +242,7 @@ def _handle(store: Store, term: Terminal, item: QueueItem, source_lang: str, who
             if key == "q":
                 release(store, who, lang=item.lang, unit_ids=[item.unit_id])
                 return False
-            term.write(KEYS)
+            term.write(keys_for(item))
         except (ConflictError, PolicyError, TransitionError, UsageError) as exc:
             # Someone else changed it, or a rule forbids this: tell, skip, keep going.
             term.write(f"not done: {exc}")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pipeline.review.retry import with_retry
 from pipeline.states import Status
 from pipeline.store import Store
 from pipeline.store import review as q
+from pipeline.store.retry import with_retry
 from pipeline.store.review import QueueItem
 
 

@@ -15,11 +15,13 @@ from pathlib import Path
 import sqlite_utils
 
 from pipeline.errors import StoreError
+from pipeline.store import retry
 from pipeline.store.schema import SCHEMA_VERSION, migrate
 
 __all__ = ["Store", "open_store", "now", "SCHEMA_VERSION"]
 
-BUSY_TIMEOUT_MS = 30_000
+#: What one attempt waits in SQLite's busy handler; store.retry retries up to the lock timeout.
+BUSY_TIMEOUT_MS = retry.BUSY_STEP_MS
 
 
 def now() -> str:
@@ -32,6 +34,7 @@ class Store:
 
     def __init__(self, path: Path, *, migrate_schema: bool = True) -> None:
         self.path = Path(path)
+        self.lock_timeout = retry.lock_timeout()
         try:
             # isolation_level=None: no implicit transactions; we open them explicitly.
             conn = sqlite3.connect(
@@ -43,15 +46,23 @@ class Store:
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot open the database: {exc}", path=self.path) from None
+            raise retry.translate(exc, self.path) or StoreError(
+                f"cannot open the database: {exc}", path=self.path) from None
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
         if migrate_schema:
             try:
-                migrate(self.db)
+                migrate(self.db, begin=self._begin)
             except sqlite3.DatabaseError as exc:
                 conn.close()
-                raise StoreError(f"not a pipeline database: {exc}", path=self.path) from None
+                raise retry.translate(exc, self.path) or StoreError(
+                    f"not a pipeline database: {exc}", path=self.path) from None
+            except BaseException:
+                conn.close()
+                raise
+
+    def _begin(self) -> None:
+        retry.acquire(self.conn, self.path, self.lock_timeout)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -69,14 +80,18 @@ class Store:
                 raise
             self.conn.execute("RELEASE SAVEPOINT nested")
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        self._begin()  # the one retry/backoff policy; DatabaseBusy after the lock timeout
         try:
             yield self.conn
-        except BaseException:
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                mapped = retry.translate(exc, self.path)
+                if mapped is not None:  # a full disk or a lock: one line, never a traceback
+                    raise mapped from None
             raise
-        self.conn.execute("COMMIT")
 
     def close(self) -> None:
         self.conn.close()

@@ -12,7 +12,7 @@ from typing import Any
 from pipeline.errors import NotFound
 from pipeline.models import BODY_KINDS, Article, Unit, UnitKind
 from pipeline.states import Action, Status
-from pipeline.store import Store, now
+from pipeline.store import Store, now, revisions
 from pipeline.store import translations as tr
 from pipeline.textnorm import fold
 
@@ -98,7 +98,9 @@ def save_article(
         existing = {
             r[0]: (bool(r[1]), r[2], r[3])
             for r in conn.execute(
-                "SELECT id, obsolete, kind, source_text FROM units WHERE article_id = ?",
+                # Correction notes are units an editor added, not extracted: never obsoleted here.
+                "SELECT id, obsolete, kind, source_text FROM units WHERE article_id = ?"
+                " AND kind != 'correction'",
                 (article.slug,),
             )
         }
@@ -120,10 +122,15 @@ def save_article(
         )
         tr.ensure_rows(store, langs, [u.id for u in article.units])
         carried = 0
-        for old_id, new in _pair_edits([(g, existing[g][1], existing[g][2]) for g in gone],
-                                       new_units):
+        pairs = _pair_edits([(g, existing[g][1], existing[g][2]) for g in gone], new_units)
+        for old_id, new in pairs:
             conn.execute("UPDATE units SET replaced_by = ? WHERE id = ?", (new.id, old_id))
             carried += _carry(store, old_id, new, existing[old_id][2], langs, who=who)
+        revisions.record_revision(
+            store, article.slug,
+            revisions.from_pairing(first=row is None, new_units=new_units,
+                                   gone=[(g, existing[g][2]) for g in gone], pairs=pairs),
+            who=who, at=ts)
     return SaveResult(article.slug, len(new_units), len(present) - len(new_units), len(gone),
                       False, carried=carried)
 
@@ -174,14 +181,21 @@ def _carry(store: Store, old_id: str, new: Unit, old_source: str, langs: Sequenc
         if old.text is None or old.status == Status.UNTRANSLATED or cur.revision > 0:
             continue
         # Copy the old row's state to the new unit, then mark it stale with the event that
-        # records where it came from; text and suggestion both keep the old translation.
+        # records where it came from; text and suggestion both keep the old translation. What
+        # was last approved travels with it, so editions keep it while the change is translated;
+        # `source_before` is the English the carried text was made from (for the word diff).
+        made_from = old.source_before if old.status == Status.STALE and old.source_before \
+            else old_source
         store.conn.execute(
             "UPDATE translations SET text = ?, status = ?, origin = ?, engine = ?, package = ?,"
             " package_version = ?, pivot = ?, score = ?, flags = ?, translated_by = ?,"
-            " reviewed_by = ? WHERE unit_id = ? AND lang = ?",
+            " reviewed_by = ?, published_text = ?, published_source = ?, published_at = ?,"
+            " corrected_at = ?, source_before = ?, suggestion_meta = NULL"
+            " WHERE unit_id = ? AND lang = ?",
             (old.text, old.status, old.origin, old.engine, old.package, old.package_version,
              old.pivot, old.score, json.dumps(list(old.flags)), old.translated_by,
-             old.reviewed_by, new.id, lang),
+             old.reviewed_by, old.published_text, old.published_source, old.published_at,
+             old.corrected_at, made_from, new.id, lang),
         )
         tr.change(
             store, new.id, lang, Action.SOURCE_CHANGED, who=who, suggestion=old.text,
@@ -229,3 +243,15 @@ def article_slugs(store: Store) -> list[str]:
             "SELECT id FROM articles ORDER BY coalesce(date_iso, '') DESC, id"
         )
     ]
+
+
+def article_exists(store: Store, slug: str) -> bool:
+    """True when an article with this slug is stored."""
+    return store.conn.execute("SELECT 1 FROM articles WHERE id = ?", (slug,)).fetchone() is not None
+
+
+def unit_ids(store: Store, slug: str, *, include_obsolete: bool = False) -> list[str]:
+    """The article's unit ids in reading order (obsolete ones too when asked)."""
+    where = "" if include_obsolete else " AND obsolete = 0"
+    return [r[0] for r in store.conn.execute(
+        f"SELECT id FROM units WHERE article_id = ?{where} ORDER BY position, created_at", (slug,))]

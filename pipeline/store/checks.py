@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 from pipeline.errors import NotFound
 from pipeline.store import Store, glossary, now
+from pipeline.textcheck import check_text
 
 
 class CheckRow(NamedTuple):
@@ -19,6 +21,8 @@ class CheckRow(NamedTuple):
     lang: str
     status: str
     text: str | None
+    flags: tuple[str, ...] = ()
+    origin: str | None = None
 
 
 def check_rows(store: Store, langs: Sequence[str]) -> Iterator[CheckRow]:
@@ -29,13 +33,14 @@ def check_rows(store: Store, langs: Sequence[str]) -> Iterator[CheckRow]:
     for lang in langs:
         cur = store.conn.execute(
             "SELECT u.id, u.article_id, u.kind, u.source_text, ?,"
-            " coalesce(t.status, 'untranslated'), t.text"
+            " coalesce(t.status, 'untranslated'), t.text, coalesce(t.flags, '[]'), t.origin"
             " FROM units u LEFT JOIN translations t ON t.unit_id = u.id AND t.lang = ?"
             " WHERE u.obsolete = 0 ORDER BY u.article_id, u.position",
             (lang, lang),
         )
-        for row in cur:
-            yield CheckRow(*row)
+        for uid, article, kind, source, lg, status, text, flags, origin in cur:
+            yield CheckRow(uid, article, kind, source, lg, status, text,
+                           tuple(json.loads(flags)) if flags != "[]" else (), origin)
 
 
 def suppressions(store: Store, langs: Sequence[str]) -> dict[tuple[str, str, str], str]:
@@ -50,7 +55,11 @@ def suppressions(store: Store, langs: Sequence[str]) -> dict[tuple[str, str, str
 
 def add_suppression(store: Store, unit_id: str, lang: str, check_id: str, reason: str,
                     who: str | None) -> None:
-    """Record (or replace the reason of) one suppression; NotFound for an unknown unit."""
+    """Record (or replace the reason of) one suppression; NotFound for an unknown unit.
+
+    The reason goes into JUnit XML and JSON reports: it passes the text check every input does.
+    """
+    check_text(reason, what="the reason")
     with store.transaction() as conn:
         if conn.execute("SELECT 1 FROM units WHERE id = ?", (unit_id,)).fetchone() is None:
             raise NotFound(f"no unit {unit_id!r} (unit ids are shown by `pipeline check`)")

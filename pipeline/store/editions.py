@@ -11,7 +11,7 @@ from pipeline.store import Store
 
 #: Origins of text a person wrote (review edits, PO imports). A test_model flag left on such a row
 #: describes the machine text it replaced, not the words now stored, so it raises no notice.
-HUMAN_ORIGINS = ("human", "po")
+HUMAN_ORIGINS = ("human", "po", "xliff")
 
 
 def is_placeholder(flags: tuple[str, ...], origin: str | None) -> bool:
@@ -31,16 +31,39 @@ class ArticleMeta:
     category: str | None
     tags: tuple[str, ...]
     added_at: str | None = None  # when the article was first extracted (UTC ISO)
+    withdrawn_at: str | None = None  # an editor withdrew it from every edition (a retraction)
+    withdrawn_by: str | None = None
+    withdrawn_reason: str | None = None
 
 
 @dataclass
 class Tally:
-    """Live units of one article in one language, counted by status and by the test-model flag."""
+    """Live units of one article in one language, counted by status and by the test-model flag.
+
+    Correction notes are not in `total` (they never hold an article back); they are counted
+    apart. `pending` units have a last approved text for an older English (`suggested`
+    of them a machine suggestion too), by status; `added_by_status` counts units added after the article
+    was first extracted that have no approved text yet.
+    """
 
     total: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
     test_model_by_status: dict[str, int] = field(default_factory=dict)
     empty_by_status: dict[str, int] = field(default_factory=dict)
+    pending_by_status: dict[str, int] = field(default_factory=dict)
+    suggested_by_status: dict[str, int] = field(default_factory=dict)
+    added_by_status: dict[str, int] = field(default_factory=dict)
+    notes_by_status: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A correction or update note at the foot of an article, with its translation by language."""
+
+    unit_id: str
+    text: str
+    at: str  # when the editor added it
+    label: str  # correction | update
 
 
 @dataclass(frozen=True)
@@ -50,47 +73,74 @@ class ArticleContent:
     meta: ArticleMeta
     units: tuple[Unit, ...]
     translations: dict[str, dict[str, Translation]]
+    added: frozenset[str] = frozenset()  # units added after the first extraction
+    notes: tuple[Note, ...] = ()
 
 
 def articles(store: Store) -> list[ArticleMeta]:
     """Every article, newest date first, then by slug (the order of an edition's index)."""
     rows = store.conn.execute(
-        "SELECT id, title, date_iso, date_text, byline, category, tags, created_at FROM articles"
+        "SELECT id, title, date_iso, date_text, byline, category, tags, withdrawn_at,"
+        " withdrawn_by, withdrawn_reason, created_at FROM articles"
         " ORDER BY coalesce(date_iso, '') DESC, id"
     )
     return [
         ArticleMeta(slug=r[0], title=r[1], date_iso=r[2], date_text=r[3], byline=r[4],
-                    category=r[5], tags=tuple(json.loads(r[6] or "[]")), added_at=r[7])
+                    category=r[5], tags=tuple(json.loads(r[6] or "[]")), withdrawn_at=r[7],
+                    withdrawn_by=r[8], withdrawn_reason=r[9], added_at=r[10])
         for r in rows
     ]
+
+
+#: Unit kind of correction notes (models.UnitKind.CORRECTION).
+NOTE_KIND = UnitKind.CORRECTION.value
 
 
 def tallies(store: Store, langs: Sequence[str]) -> dict[str, dict[str, Tally]]:
     """slug -> lang -> Tally, in one grouped query (units without a row count as untranslated)."""
     out: dict[str, dict[str, Tally]] = {}
     totals = dict(store.conn.execute(
-        "SELECT article_id, count(*) FROM units WHERE obsolete = 0 GROUP BY article_id"
+        "SELECT article_id, count(*) FROM units WHERE obsolete = 0 AND kind != ?"
+        " GROUP BY article_id", (NOTE_KIND,)
     ).fetchall())
     for slug, total in totals.items():
         out[slug] = {lang: Tally(total=total) for lang in langs}
     marks = ",".join("?" for _ in langs)
+    # Grouped by everything the policy asks, so one pass over the rows answers it all.
     rows = store.conn.execute(
         "SELECT u.article_id, t.lang, t.status,"
         " (EXISTS (SELECT 1 FROM json_each(coalesce(t.flags, '[]')) WHERE value = ?)"
-        "  AND coalesce(t.origin, '') NOT IN (?, ?)) AS test_model,"
-        " (t.text IS NULL OR trim(t.text) = '') AS empty, count(*)"
+        f"  AND coalesce(t.origin, '') NOT IN ({','.join('?' * len(HUMAN_ORIGINS))}))"
+        " AS test_model,"
+        " (t.text IS NULL OR trim(t.text) = '') AS empty,"
+        " (t.status != 'approved' AND trim(coalesce(t.published_text, '')) != ''"
+        "  AND t.published_source IS NOT u.source_text) AS pending,"
+        " (t.suggestion_meta IS NOT NULL) AS suggested,"
+        " (u.created_at > a.created_at) AS added, u.kind = ? AS note, count(*)"
         " FROM units u JOIN translations t ON t.unit_id = u.id"
+        " JOIN articles a ON a.id = u.article_id"
         f" WHERE u.obsolete = 0 AND t.lang IN ({marks})"
-        " GROUP BY 1, 2, 3, 4, 5",
-        (FLAG_TEST_MODEL, *HUMAN_ORIGINS, *langs),
+        " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9",
+        (FLAG_TEST_MODEL, *HUMAN_ORIGINS, NOTE_KIND, *langs),
     )
-    for slug, lang, status, test_model, empty, n in rows:
-        tally = out[slug][lang]
+    for slug, lang, status, test_model, empty, pending, suggested, added, note, n in rows:
+        per_lang = out.setdefault(slug, {x: Tally() for x in langs})
+        tally = per_lang[lang]
+        if note:
+            key = "empty" if empty else status
+            tally.notes_by_status[key] = tally.notes_by_status.get(key, 0) + n
+            continue
         tally.by_status[status] = tally.by_status.get(status, 0) + n
         if test_model:
             tally.test_model_by_status[status] = tally.test_model_by_status.get(status, 0) + n
         if empty:
             tally.empty_by_status[status] = tally.empty_by_status.get(status, 0) + n
+        if pending:
+            tally.pending_by_status[status] = tally.pending_by_status.get(status, 0) + n
+            if suggested:
+                tally.suggested_by_status[status] = tally.suggested_by_status.get(status, 0) + n
+        elif added and status != "approved":
+            tally.added_by_status[status] = tally.added_by_status.get(status, 0) + n
     for per_lang in out.values():
         for tally in per_lang.values():
             missing = tally.total - sum(tally.by_status.values())
@@ -101,13 +151,19 @@ def tallies(store: Store, langs: Sequence[str]) -> dict[str, dict[str, Tally]]:
 
 _TR_COLS = (
     "t.lang, t.text, t.status, t.revision, t.origin, t.engine, t.package, t.package_version,"
-    " t.pivot, t.score, t.flags, t.translated_by, t.reviewed_by, t.updated_at"
+    " t.pivot, t.score, t.flags, t.translated_by, t.reviewed_by, t.updated_at,"
+    " t.published_text, t.published_source, t.published_at, t.corrected_at, t.suggestion,"
+    " t.suggestion_meta"
 )
 
 
 def content(store: Store, meta: ArticleMeta, langs: Sequence[str]) -> ArticleContent:
-    """One article's live units in order and their translations in `langs`."""
-    return next(iter_contents(store, [meta], langs), ArticleContent(meta, (), {lg: {} for lg in langs}))
+    """One article's live units in order and their translations in `langs` (one query).
+
+    Correction notes come apart from the units, oldest first, in `notes`.
+    """
+    return next(iter_contents(store, [meta], langs),
+                ArticleContent(meta, (), {lang: {} for lang in langs}))
 
 
 def _flags(raw: str | None) -> tuple[str, ...]:
@@ -119,47 +175,63 @@ def iter_contents(
 ) -> Iterator[ArticleContent]:
     """The contents of `metas`, one article at a time (memory stays flat), in slug order.
 
-    One query streams every live unit with its translations: a query per article cost more than
-    the rows themselves (10,000 round trips for 10,000 articles).
+    One query streams every live unit with its translations and notes: a query per article cost
+    more than the rows themselves (10,000 round trips for 10,000 articles).
+    Correction notes come apart from the units, oldest first, in `notes`.
     """
     wanted = {m.slug: m for m in metas}
     if not wanted:
         return
-    if langs:
-        marks = ",".join("?" for _ in langs)
-        join = f" LEFT JOIN translations t ON t.unit_id = u.id AND t.lang IN ({marks})"
-        cols = _TR_COLS
-    else:
-        join, cols = "", ", ".join("NULL" for _ in _TR_COLS.split(","))
+    marks = ",".join("?" for _ in langs) or "NULL"
     where, params = ("u.article_id = ?", (metas[0].slug,)) if len(wanted) == 1 else ("1", ())
     rows = store.conn.execute(
-        f"SELECT u.article_id, u.id, u.kind, u.source_text, u.position, {cols}"
-        f" FROM units u{join} WHERE {where} AND u.obsolete = 0 ORDER BY u.article_id, u.position",
+        f"SELECT u.id, u.kind, u.source_text, u.position, {_TR_COLS},"
+        " u.created_at > a.created_at, n.label, n.at, u.article_id"
+        " FROM units u JOIN articles a ON a.id = u.article_id"
+        " LEFT JOIN notes n ON n.unit_id = u.id"
+        " LEFT JOIN translations t ON t.unit_id = u.id"
+        f" AND t.lang IN ({marks})"
+        f" WHERE {where} AND u.obsolete = 0 ORDER BY u.article_id, u.position",
         (*langs, *params),
     )
     slug: str | None = None
     units: list[Unit] = []
+    notes: list[Note] = []
+    added: set[str] = set()
     translations: dict[str, dict[str, Translation]] = {}
     last = None
     for r in rows:
-        if r[0] != slug:
+        if r[27] != slug:
             if slug is not None and slug in wanted:
-                yield ArticleContent(wanted[slug], tuple(units), translations)
-            slug, units, translations, last = r[0], [], {lang: {} for lang in langs}, None
+                yield ArticleContent(meta=wanted[slug], units=tuple(units),
+                                     translations=translations, added=frozenset(added),
+                                     notes=tuple(notes))
+            slug, last = r[27], None
+            units, notes, added = [], [], set()
+            translations = {lang: {} for lang in langs}
         if slug not in wanted:
             continue
-        if r[1] != last:
-            units.append(Unit(id=r[1], kind=UnitKind(r[2]), text=r[3], position=r[4]))
-            last = r[1]
-        if r[5] is None:
+        if r[0] != last:
+            if r[1] == NOTE_KIND:
+                notes.append(Note(r[0], r[2], r[26] or "", r[25] or "correction"))
+            else:
+                units.append(Unit(id=r[0], kind=UnitKind(r[1]), text=r[2], position=r[3]))
+                if r[24]:
+                    added.add(r[0])
+            last = r[0]
+        if r[4] is None:
             continue
-        translations[r[5]][r[1]] = Translation(
-            unit_id=r[1], lang=r[5], text=r[6], status=r[7], revision=r[8], origin=r[9],
-            engine=r[10], package=r[11], package_version=r[12], pivot=r[13], score=r[14],
-            flags=_flags(r[15]), translated_by=r[16], reviewed_by=r[17], updated_at=r[18],
+        translations[r[4]][r[0]] = Translation(
+            unit_id=r[0], lang=r[4], text=r[5], status=r[6], revision=r[7], origin=r[8],
+            engine=r[9], package=r[10], package_version=r[11], pivot=r[12], score=r[13],
+            flags=_flags(r[14]), translated_by=r[15], reviewed_by=r[16],
+            updated_at=r[17], published_text=r[18], published_source=r[19],
+            published_at=r[20], corrected_at=r[21], suggestion=r[22],
+            suggestion_meta=json.loads(r[23]) if r[23] else None,
         )
     if slug is not None and slug in wanted:
-        yield ArticleContent(wanted[slug], tuple(units), translations)
+        yield ArticleContent(meta=wanted[slug], units=tuple(units), translations=translations,
+                             added=frozenset(added), notes=tuple(notes))
 
 
 @dataclass(frozen=True)
@@ -201,3 +273,91 @@ def credits(store: Store, langs: Sequence[str],
         per[1 if action == "approve" else 0][who.strip()] = None
     return {slug: {lang: Credit(tuple(t), tuple(r)) for lang, (t, r) in per_lang.items()}
             for slug, per_lang in people.items()}
+
+
+@dataclass(frozen=True)
+class ArticleDates:
+    """When an article was published, corrected and last changed, in one edition.
+
+    `modified` is the last approved change (the translation edition) or the last change of the
+    English (the source edition): what dateModified, sitemaps' lastmod and feeds should say.
+    `updated` is set only after a correction: an approved change that replaced an earlier
+    approved version, or an approved correction note (the source edition: a later revision).
+    """
+
+    published: str | None  # the article's own date (ISO), as extracted
+    updated: str | None
+    modified: str | None
+
+    @property
+    def date_modified(self) -> str | None:
+        """dateModified / lastmod: the last approved change, else the publication date."""
+        return self.modified or self.published
+
+
+def article_dates(store: Store, source: str, langs: Sequence[str]) -> dict[str, dict[str, ArticleDates]]:
+    """slug -> language -> ArticleDates for the source edition and `langs` (two grouped queries).
+
+    The library function the editions' feeds, sitemaps and JSON-LD use for dateModified/lastmod.
+    """
+    from pipeline.store.revisions import SOURCE_CHANGES
+
+    out: dict[str, dict[str, ArticleDates]] = {}
+    marks = ",".join("?" * len(SOURCE_CHANGES))
+    for slug, date_iso, revised, changed in store.conn.execute(
+        "SELECT a.id, a.date_iso,"
+        f" (SELECT max(at) FROM article_events e WHERE e.article_id = a.id AND action IN ({marks})),"
+        " (SELECT max(at) FROM article_events e WHERE e.article_id = a.id)"
+        " FROM articles a", SOURCE_CHANGES,
+    ):
+        out[slug] = {source: ArticleDates(date_iso, revised, changed or revised)}
+    if langs:
+        lang_marks = ",".join("?" * len(langs))
+        for slug, lang, modified, corrected, notes in store.conn.execute(
+            "SELECT u.article_id, t.lang, max(t.published_at), max(t.corrected_at),"
+            " max(CASE WHEN u.kind = ? AND t.status = 'approved' THEN t.published_at END)"
+            " FROM units u JOIN translations t ON t.unit_id = u.id"
+            f" WHERE u.obsolete = 0 AND t.lang IN ({lang_marks}) GROUP BY 1, 2",
+            (NOTE_KIND, *langs),
+        ):
+            published = out.get(slug, {}).get(source)
+            updated = max((x for x in (corrected, notes) if x), default=None)
+            out.setdefault(slug, {})[lang] = ArticleDates(
+                published.published if published else None, updated, modified)
+    return out
+
+
+def date_modified(store: Store, slug: str, lang: str, source: str) -> str | None:
+    """dateModified / lastmod of one article in one edition (see ArticleDates)."""
+    langs = [] if lang == source else [lang]
+    dates = article_dates(store, source, langs).get(slug, {}).get(lang)
+    return dates.date_modified if dates else None
+
+
+@dataclass(frozen=True)
+class PendingCorrection:
+    """An article whose English changed after its translation in one language was approved."""
+
+    slug: str
+    lang: str
+    changed: int  # units with a last approved text for an older English
+    suggested: int  # of them, with a machine suggestion waiting
+    notes: int  # correction notes not approved yet
+
+
+def pending_corrections(store: Store, langs: Sequence[str]) -> list[PendingCorrection]:
+    """Corrections waiting for review, per article and language (withdrawn articles left out)."""
+    withdrawn = {r[0] for r in store.conn.execute(
+        "SELECT id FROM articles WHERE withdrawn_at IS NOT NULL")}
+    out = []
+    for slug, per_lang in sorted(tallies(store, langs).items()):
+        if slug in withdrawn:
+            continue
+        for lang in langs:
+            t = per_lang[lang]
+            changed = sum(t.pending_by_status.values())
+            notes = sum(n for st, n in t.notes_by_status.items() if st != "approved")
+            if changed or notes:
+                out.append(PendingCorrection(slug, lang, changed,
+                                             sum(t.suggested_by_status.values()), notes))
+    return out

@@ -42,16 +42,18 @@ class MachineResult:
     score: float | None = None
     flags: tuple[str, ...] = ()
     expected_revision: int | None = None
+    executor: str | None = None  # where the model ran (local, dask): kept in the event's detail
 
 
 def pending_units(
     store: Store, lang: str, *, article: str | None = None, limit: int | None = None
 ) -> list[PendingUnit]:
     """Live units whose `lang` translation is untranslated or stale, in article order."""
+    # A stale unit that already has a machine suggestion for its current English is done.
     sql = (
         "SELECT u.id, u.article_id, u.source_text, u.source_key, u.sentences, t.status,"
         " t.revision FROM units u JOIN translations t ON t.unit_id = u.id AND t.lang = ?"
-        " WHERE u.obsolete = 0 AND t.status IN (?, ?)"
+        " WHERE u.obsolete = 0 AND t.status IN (?, ?) AND t.suggestion_meta IS NULL"
     )
     params: list[object] = [lang, *PENDING]
     if article is not None:
@@ -88,22 +90,34 @@ def keep_terms(store: Store, lang: str) -> list[str]:
     return [t.term for t in glossary.load(store, lang) if t.keep]
 
 
+def _detail(r: MachineResult) -> dict[str, object] | None:
+    detail: dict[str, object] = {}
+    if r.flags:
+        detail["flags"] = sorted(set(r.flags))
+    if r.executor:
+        detail["executor"] = r.executor
+    return detail or None
+
+
 def write_machine(store: Store, results: Sequence[MachineResult], *, who: str | None) -> int:
     """Store results in one transaction through the MACHINE transition; returns rows written.
 
     A row that a person touched since it was read (translated, approved, rejected, or a newer
-    revision) is skipped, never overwritten. The write itself is the store's one compare-and-set
-    path (`translations.change_many`), which appends the events.
+    revision) is skipped, never overwritten. A stale row whose text a person wrote or once
+    approved gets the result as a suggestion beside its text (SUGGEST: it stays stale, at the
+    top of the queue, and editions keep its last approved text). The write itself is the
+    store's one compare-and-set path (`translations.change_many`), which appends the events.
     """
     with store.transaction() as conn:
-        current: dict[tuple[str, str], tuple[str, int]] = {}
+        current: dict[tuple[str, str], tuple[str, int, bool]] = {}
         for r in results:
             row = conn.execute(
-                "SELECT status, revision FROM translations WHERE unit_id = ? AND lang = ?",
+                "SELECT status, revision, translated_by IS NOT NULL OR published_text IS NOT NULL"
+                " FROM translations WHERE unit_id = ? AND lang = ?",
                 (r.unit_id, r.lang),
             ).fetchone()
             if row is not None:
-                current[(r.unit_id, r.lang)] = (row[0], row[1])
+                current[(r.unit_id, r.lang)] = (row[0], row[1], bool(row[2]))
         changes = []
         for r in results:
             cur = current.get((r.unit_id, r.lang))
@@ -111,15 +125,31 @@ def write_machine(store: Store, results: Sequence[MachineResult], *, who: str | 
                 continue
             if r.expected_revision is not None and cur[1] != r.expected_revision:
                 continue
+            if cur[0] == Status.STALE.value and cur[2]:
+                changes.append(_suggestion(r, cur[1], who))
+                continue
             changes.append(tr.Change(
                 r.unit_id, r.lang, Action.MACHINE, who=who, text=r.text,
                 expected_revision=cur[1], flags=tuple(r.flags),
-                detail={"flags": sorted(set(r.flags))} if r.flags else None,
+                detail=_detail(r),
                 fields={"origin": r.origin, "engine": r.engine, "package": r.package,
                         "package_version": r.package_version, "pivot": r.pivot,
                         "score": r.score, "translated_by": None},
             ))
         return tr.change_many(store, changes)
+
+
+def _suggestion(r: MachineResult, revision: int, who: str | None) -> tr.Change:
+    """The machine text as a suggestion beside a person's stale text, with its provenance."""
+    meta = {k: v for k, v in (("origin", r.origin), ("engine", r.engine), ("package", r.package),
+                              ("package_version", r.package_version), ("pivot", r.pivot),
+                              ("score", r.score), ("flags", sorted(set(r.flags))))
+            if v not in (None, [])}
+    return tr.Change(r.unit_id, r.lang, Action.SUGGEST, who=who, expected_revision=revision,
+                     detail={"suggestion": r.text, **meta},
+                     fields={"suggestion": r.text,
+                             "suggestion_meta": json.dumps(meta, ensure_ascii=False,
+                                                           sort_keys=True)})
 
 
 def cached_sentences(store: Store, model: str, sources: Sequence[str]) -> dict[str, tuple[str, float]]:

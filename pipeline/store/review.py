@@ -21,7 +21,8 @@ QUEUE_STATUSES: tuple[Status, ...] = tuple(
 _COLUMNS = (
     "t.unit_id, t.lang, t.status, t.text, t.revision, t.reason, t.suggestion, t.origin, t.flags,"
     " t.translated_by, t.reviewed_by, t.claimed_by, t.claim_expires, t.updated_at,"
-    " u.article_id, u.position, u.kind, u.source_text, u.source_key, a.title"
+    " u.article_id, u.position, u.kind, u.source_text, u.source_key, a.title,"
+    " t.published_text, t.source_before, t.suggestion_meta"
 )
 _FROM = (
     " FROM translations t JOIN units u ON u.id = t.unit_id JOIN articles a ON a.id = u.article_id"
@@ -54,6 +55,22 @@ class QueueItem:
     updated_at: str | None = None
     memory: tuple[str, ...] = ()  # approved translations of the same folded source text
     glossary: tuple[tuple[str, str], ...] = ()  # (term, translation) found in the source
+    published_text: str | None = None  # the last approved text (editions show it meanwhile)
+    source_before: str | None = None  # stale: the English the current text was made from
+    suggestion_meta: dict[str, Any] | None = None  # set when `suggestion` is machine text
+
+    @property
+    def machine_suggestion(self) -> str | None:
+        """The machine's text for the changed English, when one waits beside the current text."""
+        return self.suggestion if self.suggestion_meta is not None else None
+
+    def source_diff(self) -> list[dict[str, str]] | None:
+        """Word-level change from the English the current text was made from, if it changed."""
+        if self.source_before is None or self.source_before == self.source:
+            return None
+        from pipeline.textdiff import as_json
+
+        return as_json(self.source_before, self.source)
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping (lists instead of tuples)."""
@@ -61,6 +78,8 @@ class QueueItem:
         d["flags"] = list(self.flags)
         d["memory"] = list(self.memory)
         d["glossary"] = [{"term": t, "translation": x} for t, x in self.glossary]
+        d["machine_suggestion"] = self.machine_suggestion
+        d["source_diff"] = self.source_diff()
         del d["source_key"]
         return d
 
@@ -68,13 +87,15 @@ class QueueItem:
 def _item(row: Sequence[Any]) -> QueueItem:
     (unit_id, lang, status, text, revision, reason, suggestion, origin, flags, translated_by,
      reviewed_by, claimed_by, claim_expires, updated_at, article, position, kind, source,
-     source_key, title) = row
+     source_key, title, published_text, source_before, suggestion_meta) = row
     return QueueItem(
         unit_id=unit_id, lang=lang, status=status, text=text, revision=revision, article=article,
         title=title, position=position, kind=kind, source=source, source_key=source_key,
         reason=reason, suggestion=suggestion, origin=origin, flags=tuple(json.loads(flags or "[]")),
         translated_by=translated_by, reviewed_by=reviewed_by, claimed_by=claimed_by,
-        claim_expires=claim_expires, updated_at=updated_at,
+        claim_expires=claim_expires, updated_at=updated_at, published_text=published_text,
+        source_before=source_before,
+        suggestion_meta=json.loads(suggestion_meta) if suggestion_meta else None,
     )
 
 
@@ -306,12 +327,21 @@ def check_claim(store: Store, unit_id: str, lang: str, who: str | None) -> None:
     ).fetchone()
     if row is None:
         raise NotFound(f"no translation of unit {unit_id} in {lang}")
-    holder, expires = row
-    if holder is not None and holder != who and (expires or "") > now():
-        raise ConflictError(
+    refusal = claim_refusal(unit_id, lang, row[0], row[1], who)
+    if refusal is not None:
+        raise refusal
+
+
+def claim_refusal(unit_id: str, lang: str, holder: str | None, expires: str | None,
+                  who: str | None, *, at: str | None = None) -> ConflictError | None:
+    """The one claim rule for every writer (review actions, batches, PO and other imports):
+    a unit another person holds under an unexpired claim is theirs; None when `who` may write."""
+    if holder is not None and holder != who and (expires or "") > (at or now()):
+        return ConflictError(
             f"unit {unit_id} ({lang}) is claimed by {holder} until {expires}; "
             "pick another unit or wait for the claim to expire"
         )
+    return None
 
 
 def release(
@@ -339,6 +369,18 @@ def release(
             f" WHERE {' AND '.join(where)}", params,
         )
         return cur.rowcount
+
+
+def clear_claims(store: Store, lang: str, unit_ids: Sequence[str], who: str | None) -> None:
+    """End `who`'s claims on units whose work an import just finished (inside its transaction)."""
+    if who is None:
+        return
+    for i in range(0, len(unit_ids), 900):
+        chunk = unit_ids[i:i + 900]
+        store.conn.execute(
+            "UPDATE translations SET claimed_by = NULL, claim_expires = NULL WHERE lang = ?"
+            f" AND claimed_by = ? AND unit_id IN ({','.join('?' * len(chunk))})",
+            (lang, who, *chunk))
 
 
 def clear_claim(store: Store, unit_id: str, lang: str) -> None:

@@ -146,13 +146,127 @@ def _v2(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v_exports(db: sqlite_utils.Database) -> None:
+    # What each export (PO, XLIFF, ...) gave out, so an import can compare three ways (what
+    # the file was given, the database now, the file) without trusting comments in the file,
+    # which tools such as msgmerge drop. `exports` names each snapshot a file was made from
+    # (as_of: the newest change it contains, written into the file's header); `exported` holds
+    # each unit's text per revision given out, once however often it is exported again.
+    db.table("exports").create(
+        {"format": str, "lang": str, "as_of": str, "at": str},
+        pk=("format", "lang", "as_of"),
+        not_null={"at"},
+    )
+    db.table("exported").create(
+        {
+            "format": str,  # po, xliff, ...
+            "lang": str,
+            "unit_id": str,
+            "revision": int,  # the translation's revision when it was given out
+            "text": str,  # what the file was given (NULL: no translation yet)
+            "fuzzy": int,  # 1 when given out as not checked by a person (fuzzy, needs review)
+            "changed_at": str,  # the translation's updated_at at that revision ('' if none)
+            "at": str,  # when it was first given out
+        },
+        pk=("format", "lang", "unit_id", "revision"),
+        not_null={"fuzzy", "changed_at", "at"},
+    )
+
+
+def _v_tm(db: sqlite_utils.Database) -> None:
+    # Translation memory imported from TMX files (pipeline tm import), consulted by translate
+    # after the database's own approved translations. One entry per language and folded source:
+    # a later import of the same source replaces it. Never changes a unit's translation.
+    db.table("tm_entries").create(
+        {
+            "lang": str,
+            "source_key": str,  # textnorm.fold(source)
+            "source": str,
+            "text": str,
+            "file": str,  # name of the TMX file it came from
+            "tool": str,  # the file's creationtool and creationtoolversion
+            "tuid": str,
+            "changed_at": str,  # the tu's changedate (else creationdate), as written
+            "changed_by": str,
+            "imported_at": str,
+        },
+        pk=("lang", "source_key"),
+        not_null={"source", "text", "file", "imported_at"},
+    )
+
+
+def _v_glossary_sync(db: sqlite_utils.Database) -> None:
+    # The CSV file and the table are one glossary: an import must not silently delete or
+    # change terms someone added or changed in the database (`glossary add`) after the last
+    # import, so rows carry when they last changed and every import is recorded.
+    db.table("glossary").add_column("changed_at", str, not_null_default="")
+    db.table("glossary_imports").create(
+        {"id": int, "at": str, "file": str, "terms": int},
+        pk="id",
+        not_null={"at"},
+    )
+
+
+def _v_corrections(db: sqlite_utils.Database) -> None:
+    # Corrections to published stories. What was last approved per unit and language stays on
+    # the row (carried to the unit an edited paragraph becomes), so an edition keeps showing it
+    # while the new English is translated, without reading the history at export time.
+    t = db.table("translations")
+    t.add_column("published_text", str)  # the last approved text
+    t.add_column("published_source", str)  # the English it was approved against
+    t.add_column("published_at", str)  # when it was approved (dateModified, "Updated")
+    t.add_column("corrected_at", str)  # last approval that replaced an earlier approved version
+    t.add_column("source_before", str)  # the English the current text was made from (stale)
+    t.add_column("suggestion_meta", str)  # JSON provenance of a machine suggestion (stale)
+    # A correction or update note is a unit of kind "correction" (translated like any other);
+    # this says when an editor added it and what it is.
+    db.table("notes").create(
+        {"unit_id": str, "article_id": str, "label": str, "at": str, "who": str},
+        pk="unit_id",
+        foreign_keys=[("unit_id", "units", "id"), ("article_id", "articles", "id")],
+        not_null={"article_id", "label", "at"},
+    )
+    a = db.table("articles")
+    a.add_column("withdrawn_at", str)
+    a.add_column("withdrawn_by", str)
+    a.add_column("withdrawn_reason", str)
+    # Article-level history: extractions that changed it (revisions with what changed),
+    # correction notes added or removed, withdrawals and restorations.
+    db.table("article_events").create(
+        {
+            "id": int,
+            "article_id": str,
+            "at": str,
+            "who": str,
+            "action": str,  # extracted | revised | note_added | note_removed | withdrawn | restored
+            "detail": str,  # JSON: units added, removed, edited (old and new text), note, reason
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"article_id", "at", "action"},
+    )
+    db.table("article_events").create_index(["article_id", "id"], index_name="article_events_by")
+    # What is approved now was published: remember it, so an edit of the English keeps it.
+    db.execute(
+        "UPDATE translations SET published_text = text, published_at = updated_at,"
+        " published_source = (SELECT source_text FROM units WHERE units.id = unit_id)"
+        " WHERE status = 'approved' AND text IS NOT NULL"
+    )
+
+
 #: Ordered migrations; index + 1 is the schema version each one produces. Append, never edit.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _v1, _v2, _v_exports, _v_tm, _v_glossary_sync, _v_corrections,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def migrate(db: sqlite_utils.Database) -> int:
-    """Bring the database to SCHEMA_VERSION, each step in its own transaction."""
+def migrate(db: sqlite_utils.Database, *, begin: Callable[[], None] | None = None) -> int:
+    """Bring the database to SCHEMA_VERSION, each step in its own transaction.
+
+    `begin` opens a write transaction (the store's, which retries while another process
+    holds the lock); plain BEGIN IMMEDIATE without it.
+    """
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise StoreError(
@@ -160,7 +274,10 @@ def migrate(db: sqlite_utils.Database) -> int:
             "upgrade pipeline"
         )
     while version < SCHEMA_VERSION:
-        db.conn.execute("BEGIN IMMEDIATE")
+        if begin is not None:
+            begin()
+        else:
+            db.conn.execute("BEGIN IMMEDIATE")
         try:
             current = db.conn.execute("PRAGMA user_version").fetchone()[0]
             if current == version:  # another process may have migrated meanwhile

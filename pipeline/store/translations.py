@@ -7,14 +7,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.errors import ConflictError, NotFound
+from pipeline.errors import ConflictError, NotFound, TransitionError
 from pipeline.models import Translation
-from pipeline.states import Action, Status, transition
+from pipeline.states import SETTLES_SOURCE, Action, Status, transition
 from pipeline.store import Store, events, now
 
 _FIELDS = (
     "origin", "engine", "package", "package_version", "pivot", "score", "suggestion", "reason",
-    "translated_by", "reviewed_by",
+    "translated_by", "reviewed_by", "suggestion_meta",
 )
 
 
@@ -26,6 +26,10 @@ def _to_model(row: dict[str, Any]) -> Translation:
         score=row["score"], suggestion=row["suggestion"], reason=row["reason"],
         flags=tuple(json.loads(row["flags"] or "[]")), translated_by=row["translated_by"],
         reviewed_by=row["reviewed_by"], updated_at=row["updated_at"],
+        published_text=row.get("published_text"), published_source=row.get("published_source"),
+        published_at=row.get("published_at"), corrected_at=row.get("corrected_at"),
+        source_before=row.get("source_before"),
+        suggestion_meta=json.loads(row["suggestion_meta"]) if row.get("suggestion_meta") else None,
     )
 
 
@@ -78,6 +82,9 @@ class Change:
     flags: tuple[str, ...] | None = None
     detail: dict[str, Any] | None = None
     fields: dict[str, Any] = field(default_factory=dict)
+    #: The event's detail already encoded (what `detail_json` gives for detail and fields),
+    #: for bulk writers whose details differ only by a number; used instead of `detail`.
+    detail_encoded: str | None = None
 
 
 def change(
@@ -105,6 +112,9 @@ def change(
         change_many(store, [one])
         return get(store, unit_id, lang)
 
+
+_BY_PERSON = frozenset({Action.EDIT.value, Action.REVERT.value, Action.APPROVE.value,
+                        Action.CONFIRM.value})
 
 #: Rows read and written per round trip in change_many; beyond a few hundred nothing improves.
 CHUNK = 500
@@ -136,29 +146,34 @@ def _apply(store: Store, batch: list[Change]) -> int:
     (transitions, column lists, event detail JSON) is computed once per chunk and reused.
     """
     current: dict[tuple[str, str], tuple[str, str | None, int]] = {}
+    human: set[tuple[str, str]] = set()  # rows a person wrote or approved (machine: hands off)
     langs: dict[str, list[str]] = {}
     for c in batch:
         langs.setdefault(c.lang, []).append(c.unit_id)
     for lang, ids in langs.items():
         uniq = list(dict.fromkeys(ids))
         rows = store.conn.execute(
-            "SELECT unit_id, status, text, revision FROM translations WHERE lang = ? AND"
+            "SELECT unit_id, status, text, revision, translated_by IS NOT NULL"
+            " OR published_text IS NOT NULL FROM translations WHERE lang = ? AND"
             f" unit_id IN ({','.join('?' * len(uniq))})", (lang, *uniq),
         )
-        for unit_id, status, text, revision in rows:
+        for unit_id, status, text, revision, by_person in rows:
             current[(unit_id, lang)] = (status, text, revision)
+            if by_person:
+                human.add((unit_id, lang))
     ts = now()
     updates: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
     event_rows: list[tuple[Any, ...]] = []
     pending: set[tuple[str, str]] = set()
-    steps: dict[tuple[str, Action | str], tuple[str, str, bool]] = {}
+    steps: dict[tuple[str, Action | str], tuple[str, str, bool, bool]] = {}
+    approved: list[tuple[str, str]] = []
     shapes: dict[tuple[Any, ...], tuple[str, ...]] = {}
     details: dict[Any, str | None] = {}
     for c in batch:
         key = (c.unit_id, c.lang)
         if key in pending:  # the same row twice: write what we have so the order holds
-            _write(store, updates, event_rows)
-            updates, event_rows, pending = {}, [], set()
+            _write(store, updates, event_rows, approved)
+            updates, event_rows, pending, approved = {}, [], set(), []
         cur = current.get(key)
         if cur is None:
             raise NotFound(f"no translation of unit {c.unit_id} in {c.lang}")
@@ -171,14 +186,24 @@ def _apply(store: Store, batch: list[Change]) -> int:
         step = steps.get((status, c.action))
         if step is None:
             after = transition(status, c.action)
-            step = steps[(status, c.action)] = (after.value, Action(c.action).value,
-                                                after is not Status.REJECTED)
-        new_status, action, clears_reason = step
+            act = Action(c.action)
+            step = steps[(status, c.action)] = (after.value, act.value,
+                                                after is not Status.REJECTED,
+                                                act in SETTLES_SOURCE)
+        new_status, action, clears_reason, settles = step
+        if action == Action.MACHINE and key in human and c.text is not None:
+            # The store's own guard, whoever calls it: machine text never replaces what a
+            # person wrote or approved (a stale one included); it can only be a suggestion.
+            raise TransitionError(
+                f"unit {c.unit_id} ({c.lang}) holds text a person wrote or approved; machine "
+                "text can only be stored beside it as a suggestion"
+            )
         new_text = old_text if c.text is None else c.text
         names = tuple(c.fields)
         values = tuple(c.fields.values())
         clear = clears_reason and "reason" not in c.fields
-        shape = (names, c.flags is not None, clear)
+        settle = settles and "suggestion_meta" not in c.fields
+        shape = (names, c.flags is not None, clear, settle)
         columns = shapes.get(shape)
         if columns is None:
             unknown = set(names) - set(_FIELDS)
@@ -186,14 +211,22 @@ def _apply(store: Store, batch: list[Change]) -> int:
                 raise TypeError(f"unknown translation fields: {sorted(unknown)}")
             columns = shapes[shape] = (*names, "status", "text", "revision", "updated_at",
                                        *(("flags",) if c.flags is not None else ()),
-                                       *(("reason",) if clear else ()))
+                                       *(("reason",) if clear else ()),
+                                       *(("source_before", "suggestion_meta") if settle else ()))
         params: tuple[Any, ...] = (*values, new_status, new_text, revision + 1, ts)
         if c.flags is not None:
             params += (json.dumps(sorted(set(c.flags))),)
         if clear:
             params += (None,)
+        if settle:
+            params += (None, None)
+        if new_status == Status.APPROVED:
+            approved.append((c.unit_id, c.lang))
         updates.setdefault(columns, []).append((*params, c.unit_id, c.lang))
-        if c.detail is None:
+        detail: str | None
+        if c.detail_encoded is not None:
+            detail = c.detail_encoded
+        elif c.detail is None:
             try:
                 detail = details[(names, values)]
             except KeyError:
@@ -205,8 +238,10 @@ def _apply(store: Store, batch: list[Change]) -> int:
         event_rows.append((c.unit_id, c.lang, ts, c.who, action, status, new_status,
                            old_text, new_text, revision + 1, detail))
         current[key] = (new_status, new_text, revision + 1)
+        if action in _BY_PERSON:
+            human.add(key)
         pending.add(key)
-    _write(store, updates, event_rows)
+    _write(store, updates, event_rows, approved)
     return len(batch)
 
 
@@ -216,14 +251,33 @@ _DETAIL_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 def _detail(c: Change) -> str | None:
     """The event's detail JSON: the change's detail plus its provenance."""
-    merged = {**(c.detail or {}), **{k: v for k, v in c.fields.items() if v is not None}}
+    return detail_json(c.detail, c.fields)
+
+
+def detail_json(detail: dict[str, Any] | None, fields: dict[str, Any]) -> str | None:
+    """The detail JSON an event of a change with this detail and these fields records."""
+    merged = {**(detail or {}), **{k: v for k, v in fields.items() if v is not None}}
     return _DETAIL_JSON.encode(merged) if merged else None
 
 
+#: After an approval the row remembers what was published: text, the English it was approved
+#: against and when. SET expressions see the row before this statement, so `corrected_at` moves
+#: only when an earlier approved version (of another text or another English) is replaced.
+_PUBLISH = (
+    "UPDATE translations AS t SET"
+    " corrected_at = CASE WHEN t.published_text IS NOT NULL AND (t.published_text IS NOT t.text"
+    "  OR t.published_source IS NOT u.source_text) THEN t.updated_at ELSE t.corrected_at END,"
+    " published_text = t.text, published_at = t.updated_at, published_source = u.source_text"
+    " FROM units u WHERE u.id = t.unit_id AND t.unit_id = ? AND t.lang = ?"
+)
+
+
 def _write(store: Store, updates: dict[tuple[str, ...], list[tuple[Any, ...]]],
-           event_rows: list[tuple[Any, ...]]) -> None:
+           event_rows: list[tuple[Any, ...]], approved: list[tuple[str, str]]) -> None:
     for columns, params in updates.items():
         assignments = ", ".join(f"{k} = ?" for k in columns)
         store.conn.executemany(
             f"UPDATE translations SET {assignments} WHERE unit_id = ? AND lang = ?", params)
+    if approved:
+        store.conn.executemany(_PUBLISH, approved)
     events.record_rows(store, event_rows)

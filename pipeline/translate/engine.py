@@ -34,12 +34,16 @@ class EngineOptions:
     compute_type: str = "int8"
     inter_threads: int = 1  # batches decoded in parallel (one translate_batch call holds them)
     intra_threads: int = 0  # 0: every core
+    device_index: tuple[int, ...] = (0,)  # GPUs: CTranslate2 keeps one model replica on each
     # Decoding stops at ratio * source tokens + slack. Real models end sentences long before;
     # random-weight test models may never emit </s>, and this keeps them fast. 2x covers the
     # longest en->fa/ar/sq token ratios seen with Argos tokenizers.
     length_ratio: float = 2.0
     length_slack: int = 10
     max_length: int = 512
+    # Longest piece of a sentence sent to the model, in source tokens; a longer sentence is
+    # translated in pieces of this size (Argos models are trained on sentences under ~250).
+    max_input_tokens: int = 256
 
     def __post_init__(self) -> None:
         if self.beam < 1 or self.batch_size < 1:
@@ -48,10 +52,27 @@ class EngineOptions:
             raise UsageError(f"--device {self.device!r}: use cpu, cuda or auto")
         if self.inter_threads < 1 or self.intra_threads < 0:
             raise UsageError("--threads must be at least 1")
+        if not self.device_index or any(i < 0 for i in self.device_index):
+            raise UsageError("--device-index takes GPU numbers like 0 or 0,1")
 
     def decoding_cap(self, source_tokens: int) -> int:
         """The longest output allowed for sources of this many tokens."""
         return min(self.max_length, math.ceil(self.length_ratio * source_tokens) + self.length_slack)
+
+
+def parse_device_index(text: str) -> tuple[int, ...]:
+    """`0,1` -> (0, 1); anything else is a usage error.
+
+    >>> parse_device_index("0, 1")
+    (0, 1)
+    """
+    try:
+        found = tuple(int(x) for x in text.split(",") if x.strip())
+    except ValueError:
+        raise UsageError(f"--device-index {text!r}: use GPU numbers like 0 or 0,1") from None
+    if not found or any(i < 0 or i > 1024 for i in found):
+        raise UsageError(f"--device-index {text!r}: use GPU numbers like 0 or 0,1")
+    return found
 
 
 @dataclass(frozen=True)
@@ -65,16 +86,22 @@ class Output:
 class _Tokenizer:
     """The package's tokenizer through argostranslate.package; SentencePiece decoded exactly."""
 
-    def __init__(self, pkg: PackageInfo) -> None:
+    def __init__(self, pkg: PackageInfo | Path) -> None:
         from argostranslate.package import Package
 
-        argos = Package(pkg.path)
-        tok = getattr(argos, "tokenizer", None)
-        if tok is None:
-            raise ModelError("package has no tokenizer", path=pkg.path)
-        self._tok = tok
-        # Argos's decode also turns "_" into spaces, which would damage text; decode directly.
-        self._sp = tok.lazy_processor() if hasattr(tok, "lazy_processor") else None
+        path = pkg if isinstance(pkg, Path) else pkg.path
+        try:
+            argos = Package(path)
+            tok = getattr(argos, "tokenizer", None)
+            if tok is None:
+                raise ModelError("package has no tokenizer", path=path)
+            self._tok = tok
+            # Argos's decode also turns "_" into spaces, which would damage text; decode directly.
+            self._sp = tok.lazy_processor() if hasattr(tok, "lazy_processor") else None
+            self.encode("Hello.")  # a BPE tokenizer loads lazily: make a broken one fail here
+        except (RuntimeError, OSError, ValueError, KeyError, UnicodeDecodeError) as exc:
+            raise ModelError(f"the package's tokenizer cannot be loaded ({_first_line(exc)})",
+                             path=path) from None
 
     def encode(self, text: str) -> list[str]:
         if self._sp is not None:
@@ -111,10 +138,11 @@ class Engine:
         try:
             translator = ctranslate2.Translator(
                 str(pkg.path / "model"), device=o.device, compute_type=o.compute_type,
-                inter_threads=o.inter_threads, intra_threads=intra,
+                device_index=list(o.device_index), inter_threads=o.inter_threads,
+                intra_threads=intra,
             )
-        except (RuntimeError, ValueError) as exc:
-            raise ModelError(f"cannot load the model ({exc})", path=pkg.path) from None
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise ModelError(f"cannot load the model ({_first_line(exc)})", path=pkg.path) from None
         self._translators[pkg.path] = translator
         return translator
 
@@ -161,19 +189,27 @@ class Engine:
         unique = list(dict.fromkeys(t for t in texts if t.strip()))
         tok = self.tokenizer(pkg)
         kept = self._encoded.get(pkg.path, {})
-        tokens = [kept.pop(t) if t in kept else tok.encode(t) for t in unique]
-        # Sorting by length keeps padding low: each batch holds sentences of similar length,
-        # and each batch gets its own decoding cap.
-        order = sorted(range(len(unique)), key=lambda i: len(tokens[i]))
-        done: dict[str, Output] = {}
-        translator = self.translator(pkg)
         o = self.options
+        # A sentence longer than max_input_tokens is sent as several pieces (attention cost and
+        # memory grow with the square of the length; models are trained on short sentences).
+        pieces: list[list[str]] = []
+        owner: list[int] = []  # pieces[k] belongs to unique[owner[k]]
+        for i, t in enumerate(unique):
+            tokens = kept.pop(t) if t in kept else tok.encode(t)
+            for start in range(0, max(len(tokens), 1), o.max_input_tokens):
+                pieces.append(tokens[start:start + o.max_input_tokens])
+                owner.append(i)
+        # Sorting by length keeps padding low: each batch holds pieces of similar length,
+        # and each batch gets its own decoding cap.
+        order = sorted(range(len(pieces)), key=lambda k: len(pieces[k]))
+        decoded: list[tuple[str, float]] = [("", 0.0)] * len(pieces)
+        translator = self.translator(pkg)
         # One call holds inter_threads batches: CTranslate2 splits it by max_batch_size and
         # decodes the parts in parallel.
         group = o.batch_size * o.inter_threads
         for start in range(0, len(order), group):
             idx = order[start:start + group]
-            batch = [tokens[i] for i in idx]
+            batch = [pieces[k] for k in idx]
             prefix = [[pkg.target_prefix] for _ in batch] if pkg.target_prefix else None
             results = translator.translate_batch(
                 batch, target_prefix=prefix, beam_size=o.beam, max_batch_size=o.batch_size,
@@ -182,10 +218,38 @@ class Engine:
             )
             self.calls += 1
             self.sentences += len(batch)
-            for i, res in zip(idx, results, strict=True):
+            for k, res in zip(idx, results, strict=True):
                 hyp = list(res.hypotheses[0])
                 if pkg.target_prefix and hyp and hyp[0] == pkg.target_prefix:
                     hyp = hyp[1:]
                 score = float(res.scores[0]) if res.scores else 0.0
-                done[unique[i]] = Output(tok.decode(hyp).strip(), score)
+                decoded[k] = (tok.decode(hyp).strip(), score)
+        parts: dict[int, list[tuple[str, float]]] = {}
+        for k, i in enumerate(owner):
+            parts.setdefault(i, []).append(decoded[k])
+        done = {unique[i]: Output(" ".join(t for t, _ in ps if t),
+                                  sum(sc for _, sc in ps) / len(ps))
+                for i, ps in parts.items()}
         return [done.get(t, Output(t, 0.0)) for t in texts]
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:200] if text else type(exc).__name__
+
+
+def check_loads(pkg_dir: Path) -> None:
+    """Load the package's tokenizer and model and translate one word (before installing it).
+
+    A garbage model.bin, config.json or sentencepiece.model is a ModelError naming the file's
+    package, so it never replaces a working package.
+    """
+    import ctranslate2
+
+    tok = _Tokenizer(pkg_dir)
+    try:
+        translator = ctranslate2.Translator(str(pkg_dir / "model"), device="cpu",
+                                            compute_type="auto", intra_threads=1)
+        translator.translate_batch([tok.encode("Hello.")], beam_size=1, max_decoding_length=4)
+    except (RuntimeError, ValueError, OSError) as exc:
+        raise ModelError(f"the package's model cannot be loaded ({_first_line(exc)})",
+                         path=pkg_dir) from None

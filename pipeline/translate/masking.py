@@ -20,7 +20,22 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("code", r"`[^`\n]+`"),
     ("emphasis", r"\*\*|__"),
 )
-_RULES = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in _PATTERNS))
+# What a text must contain for each rule to match at all; rules that cannot match are left out
+# of the search (the e-mail rule alone costs more than the rest, tried at every word).
+_NEEDS: dict[str, tuple[str, ...]] = {"url": ("http", "www."), "email": ("@",), "ref": ("[",),
+                                      "tag": ("<",), "code": ("`",), "emphasis": ("**", "__")}
+_SUBSETS: dict[tuple[str, ...], re.Pattern[str] | None] = {}
+
+
+def _rules_for(text: str) -> re.Pattern[str] | None:
+    """The rules that can match `text`, as one pattern (None when none can)."""
+    names = tuple(n for n, _ in _PATTERNS if any(k in text for k in _NEEDS[n]))
+    try:
+        return _SUBSETS[names]
+    except KeyError:
+        rx = "|".join(f"(?P<{n}>{r})" for n, r in _PATTERNS if n in names)
+        pattern = _SUBSETS[names] = re.compile(rx) if rx else None
+        return pattern
 
 # Placeholders: bracketed numbers survive tokenizers and are usually copied by real models.
 _OPEN, _CLOSE = "\u27e6", "\u27e7"  # ⟦ ⟧
@@ -56,27 +71,34 @@ class Masker:
     def __init__(self, keep_terms: Iterable[str] = ()) -> None:
         self._terms = _term_pattern(keep_terms)
 
-    def _spans(self, text: str) -> list[tuple[int, int]]:
-        found = [(m.start(), m.end()) for m in _RULES.finditer(text)]
+    def protected(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, kind) of every protected span, in order, without overlaps.
+
+        kind is a rule name (url, email, ref, tag, code, emphasis) or `term` for a glossary
+        do-not-translate term; the interchange formats turn these spans into inline codes.
+        """
+        rules = _rules_for(text)
+        found = [] if rules is None else [(m.start(), m.end(), m.lastgroup or "")
+                                          for m in rules.finditer(text)]
         if self._terms is not None:
-            found += [(m.start(), m.end()) for m in self._terms.finditer(text)]
+            found += [(m.start(), m.end(), "term") for m in self._terms.finditer(text)]
         found.sort(key=lambda s: (s[0], -s[1]))
-        out: list[tuple[int, int]] = []
-        for a, b in found:
+        out: list[tuple[int, int, str]] = []
+        for a, b, kind in found:
             if out and a < out[-1][1]:
                 continue  # overlaps an earlier, longer span
-            out.append((a, b))
+            out.append((a, b, kind))
         return out
 
     def mask(self, text: str) -> Masked:
         """Replace protected spans by ⟦0⟧, ⟦1⟧, ... (text without them is returned as is)."""
         if _OPEN in text or _CLOSE in text:
             return Masked(text, ())  # the text already holds our brackets: do not guess
-        spans = self._spans(text)
+        spans = self.protected(text)
         if not spans:
             return Masked(text, ())
         parts, kept, pos = [], [], 0
-        for i, (a, b) in enumerate(spans):
+        for i, (a, b, _) in enumerate(spans):
             parts.append(text[pos:a])
             parts.append(placeholder(i))
             kept.append(text[a:b])

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from pipeline.errors import ModelError, NotFound
+from pipeline.errors import InputError, ModelError, NotFound
+from pipeline.inputfile import check_regular, read_bytes
 
 log = logging.getLogger(__name__)
 
@@ -78,10 +79,14 @@ def _dir_size(path: Path) -> int:
 def read_metadata(pkg_dir: Path) -> dict[str, Any]:
     """metadata.json of a package directory, checked; ModelError naming the file if it is bad."""
     meta_path = pkg_dir / "metadata.json"
+    if not os.path.lexists(meta_path):
+        raise ModelError("package has no metadata.json", path=pkg_dir)
     try:
-        data = json.loads(meta_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ModelError("package has no metadata.json", path=pkg_dir) from None
+        data = json.loads(read_bytes(meta_path, max_bytes=2**20, what="metadata.json"))
+    except InputError as exc:
+        raise ModelError(exc.message, path=meta_path) from None
+    except RecursionError:
+        raise ModelError("metadata.json is nested too deeply", path=meta_path) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ModelError(f"metadata.json is not valid JSON ({exc})", path=meta_path) from None
     if not isinstance(data, dict):
@@ -193,7 +198,12 @@ def _extract(archive: Path, zf: zipfile.ZipFile, dest: Path, max_bytes: int) -> 
             target.mkdir(parents=True, exist_ok=True)
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        with zf.open(info) as src, open(target, "wb") as out:
+        try:  # O_EXCL: an entry named twice (or a planted name) fails instead of overwriting
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        except FileExistsError:
+            raise ModelError(f"entry {info.filename!r} appears twice in the archive",
+                             path=archive) from None
+        with zf.open(info) as src, os.fdopen(fd, "wb") as out:
             while chunk := src.read(_COPY_CHUNK):
                 written += len(chunk)
                 if written > max_bytes:
@@ -214,8 +224,10 @@ def install_file(
     """
     archive = Path(archive)
     root = directory or packages_dir()
-    if not archive.is_file():
-        raise ModelError("no such package file", path=archive)
+    try:  # a FIFO, a device or a directory is refused before zipfile opens (and blocks on) it
+        check_regular(archive, max_bytes=MAX_UNPACKED_BYTES, what="package (.argosmodel)")
+    except InputError as exc:
+        raise ModelError(exc.message, path=archive) from None
     if not zipfile.is_zipfile(archive):
         raise ModelError("not an Argos package (not a zip archive)", path=archive)
     root.mkdir(parents=True, exist_ok=True)
@@ -230,8 +242,11 @@ def install_file(
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
             raise ModelError(f"cannot unpack the archive ({exc})", path=archive) from None
         unpacked = staging / top
+        from pipeline.translate.engine import check_loads
+
         try:
             meta = check_package_dir(unpacked)
+            check_loads(unpacked)  # tokenizer and model load, in staging: nothing replaced yet
         except ModelError as exc:
             raise ModelError(exc.message, path=archive) from None
         old = find(meta["from_code"], meta["to_code"], root)

@@ -9,12 +9,14 @@ committed sentences in `mt_sentences` and decodes only the rest.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pipeline.errors import ModelError, NotFound
 from pipeline.models import FLAG_MASK_LOST, FLAG_TEST_MODEL
@@ -24,6 +26,7 @@ from pipeline.store.mt import MachineResult, PendingUnit
 from pipeline.store.translations import ensure_rows
 from pipeline.translate import packages
 from pipeline.translate.engine import ENGINE_NAME, Engine, EngineOptions, Output
+from pipeline.translate.executors import Executor, make_executor
 from pipeline.translate.masking import Masked, Masker, unmask
 from pipeline.translate.memory import Memory
 from pipeline.translate.routing import Route, find_route
@@ -62,6 +65,8 @@ class LangReport:
     test_model: bool = False
     skipped: int = 0  # changed by a person during the run: left alone
     reused: int = 0  # sentences found in mt_sentences (from an earlier, perhaps killed, run)
+    error: str | None = None  # why this language failed (a broken package); the others go on
+    too_long: list[str] = field(default_factory=list)  # units over MAX_UNIT_CHARS, not sent
 
 
 @dataclass
@@ -69,6 +74,7 @@ class RunReport:
     """What a run did, per language, with totals for the CLI summary."""
 
     langs: list[LangReport] = field(default_factory=list)
+    executor: str = "local"  # where the batches were decoded (executors.EXECUTORS)
     sentences: int = 0  # sent to a model
     model_calls: int = 0
     seconds: float = 0.0
@@ -76,6 +82,11 @@ class RunReport:
     @property
     def written(self) -> int:
         return sum(r.written for r in self.langs)
+
+    @property
+    def failed(self) -> list[LangReport]:
+        """Languages that could not be translated (the CLI exits 1)."""
+        return [r for r in self.langs if r.error is not None]
 
     @property
     def test_model(self) -> bool:
@@ -101,10 +112,11 @@ class _LangJob:
 
     def __init__(self, store: Store, lang: str, route: Route | None, engine: Engine,
                  memory: Memory, masker: Masker, report: LangReport,
-                 progress: Progress | None) -> None:
+                 progress: Progress | None, executor: str = "local") -> None:
         self.store, self.lang, self.route, self.engine = store, lang, route, engine
         self.memory, self.masker, self.report, self.progress = memory, masker, report, progress
         self.model = engine.signature(route) if route is not None else ""
+        self.executor = executor  # recorded in the provenance of what the model translated
         self.outputs: dict[str, Output] = {}  # sentence as sent to the model -> its output
         self.waiting: dict[str, list[int]] = {}  # sentence -> plans that wait for it
         self.queue: list[tuple[int, int, str]] = []  # (tokens, order, sentence): a min-heap
@@ -127,25 +139,44 @@ class _LangJob:
         results += [r for i in range(len(self.plans)) if (r := self._settle(i)) is not None]
         self._write({}, results, Step())
 
-    def run(self) -> None:
-        """Translate the queue shortest first, a batch at a time, committing each batch."""
-        while self.queue:
-            size = self.engine.options.batch_size * self.engine.options.inter_threads
-            popped = [heapq.heappop(self.queue) for _ in range(min(size, len(self.queue)))]
-            batch = [src for _, _, src in popped]
-            tokens = sum(n for n, _, _ in popped)
-            self.queued_tokens -= tokens
-            if not self.queue:
-                batch += self._speculative_retries(batch)[: size - len(batch)]
-            assert self.route is not None
-            outs = dict(zip(batch, self.engine.translate(self.route, batch), strict=True))
-            self.outputs.update(outs)
-            waiting = sorted({i for src in batch for i in self.waiting.pop(src, [])})
-            before = self.queued_tokens
-            done = [r for i in waiting if (r := self._settle(i)) is not None]
-            self._write({k: (o.text, o.score) for k, o in outs.items()}, done,
-                        Step(sentences=len(batch), tokens=tokens,
-                             added=self.queued_tokens - before))
+    def run(self, executor: Executor) -> None:
+        """Translate the queue shortest first, committing each batch as it comes back.
+
+        The local executor decodes one batch at a time; a cluster holds several in flight and
+        may return them in any order: each is committed once, when it arrives.
+        """
+        in_flight: dict[Any, tuple[list[str], int]] = {}
+        while True:
+            while self.queue and len(in_flight) < executor.window:
+                batch, tokens = self._next_batch()
+                assert self.route is not None
+                in_flight[executor.submit(self.route, batch)] = (batch, tokens)
+            if not in_flight:
+                return
+            handle, outputs = executor.next_done(list(in_flight))
+            batch, tokens = in_flight.pop(handle)
+            self._commit(batch, tokens, outputs)
+
+    def _next_batch(self) -> tuple[list[str], int]:
+        """The next `batch_size` sentences from the queue (shortest first) and their tokens."""
+        size = self.engine.options.batch_size * self.engine.options.inter_threads
+        popped = [heapq.heappop(self.queue) for _ in range(min(size, len(self.queue)))]
+        batch = [src for _, _, src in popped]
+        tokens = sum(n for n, _, _ in popped)
+        self.queued_tokens -= tokens
+        if not self.queue:
+            batch += self._speculative_retries(batch)[: size - len(batch)]
+        return batch, tokens
+
+    def _commit(self, batch: list[str], tokens: int, outputs: list[Output]) -> None:
+        """Store a decoded batch and every unit it completes, in one transaction."""
+        outs = dict(zip(batch, outputs, strict=True))
+        self.outputs.update(outs)
+        waiting = sorted({i for src in batch for i in self.waiting.pop(src, [])})
+        before = self.queued_tokens
+        done = [r for i in waiting if (r := self._settle(i)) is not None]
+        self._write({k: (o.text, o.score) for k, o in outs.items()}, done,
+                    Step(sentences=len(batch), tokens=tokens, added=self.queued_tokens - before))
 
     def _speculative_retries(self, batch: list[str]) -> list[str]:
         """Unmasked sources of the masked sentences in the last batch.
@@ -167,7 +198,10 @@ class _LangJob:
         """A memory hit for the whole unit, or None after keeping its plan."""
         hit = self.memory.lookup(unit.text)
         if hit is not None:
+            tmx = self.memory.imported_from(unit.text)  # provenance: the TMX file and its tool
             return MachineResult(unit.unit_id, self.lang, hit, origin="tm", engine="tm",
+                                 package=tmx[0] if tmx else None,
+                                 package_version=tmx[1] if tmx else None,
                                  expected_revision=unit.revision)
         spans = _sentence_spans(unit)
         items: list[str | Masked] = []
@@ -265,7 +299,7 @@ class _LangJob:
             unit.unit_id, self.lang, "".join(pieces), origin="mt", engine=ENGINE_NAME,
             package=route.package, package_version=route.version, pivot=route.path,
             score=sum(scores) / len(scores) if scores else None, flags=tuple(sorted(flags)),
-            expected_revision=unit.revision,
+            expected_revision=unit.revision, executor=self.executor,
         )
 
 
@@ -291,6 +325,33 @@ def _restore_source(m: Masked) -> str:
     return text
 
 
+#: Longest unit sent to a model, in characters. A news paragraph is under 5,000; a unit past
+#: this is a whole document pasted as one paragraph (decoding it would take minutes and GBs),
+#: so it is reported and left for a person to split. Long sentences under the cap are split
+#: by tokens in the engine (EngineOptions.max_input_tokens).
+MAX_UNIT_CHARS = 100_000
+
+
+def _within_cap(units: list[PendingUnit]) -> tuple[list[PendingUnit], list[str]]:
+    """The units short enough to translate, and the ids of the others."""
+    over = [u.unit_id for u in units if len(u.text) > MAX_UNIT_CHARS]
+    if not over:
+        return units, []
+    log.warning("%d units over %d characters are not translated", len(over), MAX_UNIT_CHARS)
+    return [u for u in units if len(u.text) <= MAX_UNIT_CHARS], over
+
+
+def _guarded(report: LangReport, work: Callable[[], None]) -> bool:
+    """Run one language's work; a broken package fails that language only (one line)."""
+    try:
+        work()
+    except ModelError as exc:
+        report.error = str(exc)
+        log.warning("%s: %s", report.lang, exc)
+        return False
+    return True
+
+
 def translate_pending(
     store: Store,
     source: str,
@@ -299,6 +360,7 @@ def translate_pending(
     article: str | None = None,
     limit: int | None = None,
     options: EngineOptions | None = None,
+    cluster: str | None = None,
     directory: Path | None = None,
     progress: Progress | None = None,
     on_plan: Callable[[int, int], None] | None = None,
@@ -307,7 +369,9 @@ def translate_pending(
 
     Raises ModelError before any work if a language has pending units that translation memory
     cannot fill and no route. `on_plan(units, tokens)` hears the size of the run once every
-    language is planned; `progress` hears each committed batch.
+    language is planned; `progress` hears each committed batch. With `cluster` (a Dask
+    scheduler address) the batches are decoded on that cluster's workers; planning, memory and
+    every database write stay here.
     """
     started = time.perf_counter()
     if article is not None and not store_mt.article_exists(store, article):
@@ -330,23 +394,31 @@ def translate_pending(
             "(or --from-file PATH.argosmodel)"
         )
     engine = Engine(options)
+    executor = make_executor(engine.options, cluster, engine=engine)
     report = RunReport()
     jobs = []
     for lang, route, pending, memory in work:
         lrep = LangReport(lang, route.path if route else None, len(pending),
                           test_model=bool(route and route.test_model))
         report.langs.append(lrep)
+        pending, lrep.too_long = _within_cap(pending)
         if pending:
             job = _LangJob(store, lang, route, engine, memory,
-                           Masker(store_mt.keep_terms(store, lang)), lrep, progress)
-            job.prepare(pending)
-            jobs.append(job)
+                           Masker(store_mt.keep_terms(store, lang)), lrep, progress,
+                           executor=executor.name)
+            if _guarded(lrep, functools.partial(job.prepare, pending)):
+                jobs.append(job)
     if on_plan is not None:
         on_plan(sum(len(p) for _, _, p, _ in work), sum(j.queued_tokens for j in jobs))
-    for job in jobs:
-        job.run()
-    report.sentences = engine.sentences
-    report.model_calls = engine.calls
+    try:
+        executor.prepare([j.route for j in jobs if j.route is not None and j.queue])
+        for job in jobs:
+            _guarded(job.report, functools.partial(job.run, executor))
+    finally:
+        executor.close()
+    report.executor = executor.name
+    report.sentences = executor.sentences
+    report.model_calls = executor.calls
     report.seconds = time.perf_counter() - started
     log.info("translated %d units in %.1fs", report.written, report.seconds)
     return report

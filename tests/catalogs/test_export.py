@@ -108,7 +108,7 @@ def test_failed_write_leaves_the_old_file_and_no_temp(store: Store, workspace: S
     def boom(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("pipeline.catalogs.writer.os.replace", boom)
+    monkeypatch.setattr("pipeline.atomicfile.os.replace", boom)
     with pytest.raises(KeyboardInterrupt):
         export(store, workspace)
     assert catalog_path(out, "fa").read_bytes() == before

@@ -62,13 +62,16 @@ def test_changed_entry_becomes_translated_with_an_edit_event(store: Store,
     assert tr.get(store, ids[2], "fa").status == "translated"
 
 
-def test_unchanged_and_fuzzy_entries_are_skipped(store: Store, workspace: Settings) -> None:
+def test_unchanged_entries_are_skipped_and_an_edit_left_fuzzy_is_reported(
+        store: Store, workspace: Settings) -> None:
     ids = seed(store)
     before = counts(store)
     # ids[0] edited but still fuzzy; everything else as exported.
     path = edit(exported(store, workspace), {ids[0]: "ویرایش نیمه‌کاره"}, unfuzzy=False)
     [result] = run(store, workspace, path)
-    assert (result.imported, result.skipped) == (0, 4)
+    assert (result.imported, result.skipped) == (0, 3)
+    assert [c.unit_id for c in result.unfinished] == [ids[0]]
+    assert "still fuzzy" in result.unfinished[0].reason
     assert counts(store) == before
     assert tr.get(store, ids[0], "fa").status == "machine"
 
@@ -246,3 +249,75 @@ def test_import_targets_scan_and_key_lookup_agree(store: Store) -> None:
     assert keyed == {ids[1]: scanned[ids[1]]}
     assert import_targets(store, "ar", [ids[0]])[ids[0]].source_text == "Peace talks resume"
     assert import_targets(store, "fa", []) == {}
+
+
+def test_reimporting_an_unchanged_file_after_a_rejection_keeps_it_rejected(
+        store: Store, workspace: Settings) -> None:
+    from pipeline.review import actions
+
+    ids = seed(store)
+    run(store, workspace, edit(exported(store, workspace), {ids[0]: "ترجمهٔ مترجم"}))
+    path = exported(store, workspace)  # unit 0 is translated (not fuzzy) in this file
+    actions.reject(store, ids[0], "fa", "the name is wrong", who="ali")
+    before = counts(store)
+    for approve in (False, True):
+        [result] = run(store, workspace, path, approve=approve, who="sara")
+        assert (result.imported, result.approved, result.conflicts) == (0, 0, ())
+    assert counts(store) == before
+    assert tr.get(store, ids[0], "fa").status == "rejected"
+
+
+def test_import_respects_another_reviewers_claim(store: Store, workspace: Settings) -> None:
+    from pipeline.store import review as q
+
+    ids = seed(store)
+    path = edit(exported(store, workspace), {ids[0]: "ویرایش", ids[2]: "تکرار"})
+    q.claim(store, ids[0], "fa", "r1", minutes=30)
+    before = tr.get(store, ids[0], "fa")
+    for approve in (False, True):
+        [result] = run(store, workspace, path, approve=approve, who="r2")
+        assert [c.unit_id for c in result.conflicts] == [ids[0]]
+        assert "claimed by r1" in result.conflicts[0].reason
+    assert tr.get(store, ids[0], "fa") == before
+    [own] = run(store, workspace, path, who="r1")  # the holder's own import goes through
+    assert own.imported == 1 and tr.get(store, ids[0], "fa").text == "ویرایش"
+    claimed = store.conn.execute("SELECT claimed_by FROM translations WHERE unit_id = ? AND"
+                                 " lang = 'fa'", (ids[0],)).fetchone()[0]
+    assert claimed is None  # finishing the unit ends the claim, as review actions do
+
+
+def test_unfuzzied_placeholder_entry_is_reported_not_imported(store: Store,
+                                                               workspace: Settings) -> None:
+    from pipeline.models import FLAG_TEST_MODEL
+
+    ids = seed(store)
+    tr.change(store, ids[0], "fa", Action.MACHINE, who=None, text="کلمات تصادفی",
+              flags=[FLAG_TEST_MODEL], origin="mt")
+    path = edit(exported(store, workspace), {ids[0]: "کلمات تصادفی"})  # fuzzy cleared, same text
+    before = counts(store)
+    [result] = run(store, workspace, path)
+    assert [c.unit_id for c in result.placeholder] == [ids[0]] and result.imported == 0
+    assert counts(store) == before
+    [confirmed] = run(store, workspace, path, confirm_placeholder=True)
+    assert confirmed.imported == 1 and tr.get(store, ids[0], "fa").status == "translated"
+
+
+def test_control_characters_in_a_translation_are_refused_with_file_and_line(
+        store: Store, workspace: Settings) -> None:
+    ids = seed(store)
+    path = edit(exported(store, workspace), {ids[0]: "یک\fدو"})  # \f: PO can escape it, XML not
+    before = counts(store)
+    with pytest.raises(InputError, match="U[+]000C") as err:
+        run(store, workspace, path)
+    assert err.value.path == str(path) and err.value.line
+    assert counts(store) == before
+
+
+@pytest.mark.parametrize("name", ["fa.po", "918273645.po", 'we"ird\\name.po'])
+def test_spliced_event_details_equal_the_store_encoding(name: str) -> None:
+    from pipeline.catalogs.importer import _LineDetail
+
+    fields = {"origin": "po", "translated_by": "تارا 918273645"}
+    for line in (1, 918273645, 12345):
+        assert _LineDetail(name, fields)(line) == tr.detail_json({"file": name, "line": line},
+                                                                 fields)

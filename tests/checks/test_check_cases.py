@@ -121,7 +121,21 @@ CASES: list[tuple[str, str, str, str, bool]] = [
     ("length_ratio", "fa", "Yes", "بله، همین طور است و خواهد بود", False),  # short sources vary
 ]
 
+# Checks whose verdict comes from the unit's provenance, not its words: (..., context fields).
+CTX_CASES: list[tuple[str, str, str, str, bool, dict[str, bool]]] = [
+    ("test_model", "fa", "The vote was held.", "رأی‌گیری برگزار شد.", True,
+     {"placeholder_text": True}),
+    ("test_model", "fa", "The vote was held.", "رأی‌گیری برگزار شد.", False, {}),
+]
+
 _BY_ID = {c.check_id: c for c in CHECKS}
+
+
+@pytest.mark.parametrize(("check_id", "lang", "source", "target", "fails", "fields"), CTX_CASES)
+def test_check_case_with_context(check_id: str, lang: str, source: str, target: str, fails: bool,
+                                 fields: dict[str, bool]) -> None:
+    message = _BY_ID[check_id]().check(source, target, UnitContext(lang=lang, **fields))
+    assert bool(message) is fails
 
 
 @pytest.mark.parametrize(("check_id", "lang", "source", "target", "fails"), CASES)
@@ -138,6 +152,7 @@ def test_check_case(check_id: str, lang: str, source: str, target: str, fails: b
 
 def test_every_check_has_a_failing_case_and_a_near_miss() -> None:
     covered = {(cid, fails) for cid, _, _, _, fails in CASES}
+    covered |= {(cid, fails) for cid, _, _, _, fails, _ in CTX_CASES}
     for check_id in CHECK_IDS:
         assert (check_id, True) in covered, f"{check_id} has no failing case"
         assert (check_id, False) in covered, f"{check_id} has no near-miss"

@@ -144,3 +144,36 @@ def test_rejected_text_is_not_checked_but_counts_as_not_done(workspace: Settings
     fa = report.languages[0]
     assert not [f for f in fa.findings if f.check_id == "numbers"]
     assert fa.completeness.units["rejected"] == 1 and fa.checked == 2
+
+
+def test_placeholder_model_text_fails_the_check_in_the_database_and_in_po_files(
+        workspace: Settings, store: Store) -> None:
+    from pipeline.catalogs.export import export_catalogs
+    from pipeline.checks.run import run_po
+    from pipeline.models import FLAG_TEST_MODEL
+
+    add_article(store, "talks", PARTS[:2])
+    placeholder, edited = _uid("talks", PARTS[0][1]), _uid("talks", PARTS[1][1])
+    for uid in (placeholder, edited):
+        tr.change(store, uid, "fa", Action.MACHINE, who=None, text="کلمات تصادفی تست",
+                  flags=[FLAG_TEST_MODEL], origin="mt")
+    tr.change(store, placeholder, "fa", Action.APPROVE, who="ana")  # approved, still placeholder
+    tr.change(store, edited, "fa", Action.EDIT, who="ana", text="در سال ۱۹۸۸ جنگ پس از هشت سال "
+              "پایان یافت.", origin="human")  # a person's words: no longer placeholder text
+    options = build_options(workspace, langs=("fa",))
+    report = run_database(workspace, options)
+    found = [f.unit_id for f in report.languages[0].findings if f.check_id == "test_model"]
+    assert found == [placeholder] and report.exit_code == 1
+    export_catalogs(store, ["fa"], workspace.locales, project="newsroom")
+    po = run_po([workspace.locales], options)
+    assert [f.unit_id for f in po.languages[0].findings if f.check_id == "test_model"] == [
+        placeholder]
+
+
+def test_a_suppression_reason_with_control_characters_is_refused(filled: Store) -> None:
+    from pipeline.errors import InputError
+
+    uid = _uid("talks", PARTS[1][1])
+    with pytest.raises(InputError, match="U[+]0001"):
+        queries.add_suppression(filled, uid, "fa", "numbers", "Solar\x01Hijri", "ana")
+    assert queries.suppressions(filled, ["fa"]) == {}

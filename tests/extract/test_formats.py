@@ -41,12 +41,37 @@ def test_html_keeps_structure_and_drops_scripts_styles_menus() -> None:
 def test_hostile_html_does_not_run_or_leak() -> None:
     extra = ("<p onclick=\"alert('x')\">Clicking here does nothing at all in a text pipeline.</p>"
              "<script>document.write('INJECTED')</script>"
-             "<iframe src='javascript:alert(1)'>FRAME_TEXT</iframe>"
-             + "<div>" * 3000 + "deep" + "</div>" * 3000)
+             "<iframe src='javascript:alert(1)'>FRAME_TEXT</iframe>")
     (d,) = parse_html(PAGE.format(extra=extra))
     text = " ".join(t for _, t in d.parts)
     assert "INJECTED" not in text and "alert" not in text
     assert "The harbour reopened on Friday" in text
+
+
+def test_html_nested_past_lxmls_default_limit_keeps_all_its_text() -> None:
+    extra = "<div>" * 400 + "<p>Deep inside, the council voted on the ferry timetable.</p>" \
+        + "</div>" * 400 + "<p>After the nesting, the harbour master spoke.</p>"
+    (d,) = parse_html(PAGE.format(extra=extra))
+    text = " ".join(t for _, t in d.parts)
+    assert "the council voted on the ferry timetable" in text
+    assert "the harbour master spoke" in text
+
+
+def test_html_nested_past_any_parser_limit_fails_the_file_in_one_line() -> None:
+    extra = "<div>" * 3000 + "<p>deep text</p>" + "</div>" * 3000
+    with pytest.raises(InputError, match=r"^page\.html:\d+: cannot read the whole page: "
+                                         r"elements nested too deeply"):
+        parse_html(PAGE.format(extra=extra), "page.html")
+
+
+def test_html_paragraph_over_10_mb_is_kept_or_refused_never_dropped() -> None:
+    big = "<p>" + "word " * 2_200_000 + "</p>"
+    try:
+        (d,) = parse_html(PAGE.format(extra=big), "big.html")
+    except InputError as exc:
+        assert str(exc).startswith("big.html: a block of text is over 10 MB")
+    else:
+        assert any(len(t) > 10_000_000 for _, t in d.parts)
 
 
 def test_html_date_only_when_the_page_states_it() -> None:

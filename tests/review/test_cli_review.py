@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -145,6 +146,66 @@ def test_binary_stdin_is_one_line_error(workspace: Settings, store: Store) -> No
         proc = subprocess.run([sys.executable, "-m", "pipeline", *args, "-w", str(workspace.root)],
                               input=b"\xff\xfe\x00binary", capture_output=True, env=env)
         assert proc.returncode == 1, proc.stderr
-        assert proc.stderr.decode().startswith("error: <stdin>: not UTF-8")
+        # \xff\xfe is a UTF-16 byte order mark: read as UTF-16, which the rest is not
+        assert re.match(r"error: <stdin>(:\d+)?: invalid UTF-(8|16)", proc.stderr.decode())
         assert b"Traceback" not in proc.stderr
     assert tr.get(store, ids[1], "fa").status == "machine"
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ('{"unit": "u", "action": "revert", "to": ' + str(10**30) + "}", "out of range"),
+    ('{"unit": "u", "action": "approve", "revision": ' + "9" * 5000 + "}", "too long"),
+    ("[" * 100_000, "nested too deeply"),
+    ('{"unit": "u", "action": "edit", "text": "a\\u0000b"}', "NUL"),
+    ('{"unit": "u", "action": "edit", "text": "a\\ud800b"}', "lone surrogate"),
+])
+def test_hostile_batch_line_is_one_line_naming_file_and_line(
+        cli, store: Store, tmp_path: Path, line: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    article_with_mt(store, "a1", ["One."])
+    path = tmp_path / "hostile.jsonl"
+    path.write_text("\n" + line + "\n", encoding="utf-8")
+    r = cli("review", "apply", str(path), "--lang", "fa")
+    assert r.exit_code == 1 and isinstance(r.exception, SystemExit)
+    out = r.output.strip()
+    assert out.startswith(f"error: {path}:2: ") and message in out and "\n" not in out
+
+
+def test_revert_to_a_huge_event_id_is_a_usage_error(cli, store: Store) -> None:  # type: ignore[no-untyped-def]
+    ids = article_with_mt(store, "a1", ["One."])
+    r = cli("review", "revert", ids[1], "--lang", "fa", "--to", str(10**30))
+    assert r.exit_code == 2 and "'--to'" in r.output and "less than or equal" in r.output
+    assert not isinstance(r.exception, OverflowError)
+
+
+def test_batch_line_with_unicode_line_separator_stays_one_line(cli, store: Store,
+                                                               tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ids = article_with_mt(store, "a1", ["One."])
+    path = tmp_path / "b.jsonl"
+    path.write_text(json.dumps({"unit": ids[1], "action": "edit", "text": "یک\u2028دو"},
+                               ensure_ascii=False) + "\n", encoding="utf-8")
+    r = cli("review", "apply", str(path), "--lang", "fa")
+    assert r.exit_code == 0, r.output
+    assert tr.get(store, ids[1], "fa").text == "یک\u2028دو"
+
+
+def test_queue_shows_flags_and_approve_asks_for_confirmation(cli, store: Store) -> None:  # type: ignore[no-untyped-def]
+    from pipeline.models import FLAG_TEST_MODEL
+    from pipeline.states import Action
+
+    ids = article_with_mt(store, "a1", ["One."])
+    tr.change(store, ids[1], "fa", Action.MACHINE, who=None, text="کلمات تصادفی",
+              flags=[FLAG_TEST_MODEL], origin="mt")
+    listed = cli("review", "queue", "--lang", "fa")
+    assert "flag test_model: PLACEHOLDER" in listed.output
+    refused = cli("review", "approve", ids[1], "--lang", "fa")
+    assert refused.exit_code == 1 and "--confirm-placeholder" in refused.output
+    assert cli("review", "approve", ids[1], "--lang", "fa",
+               "--confirm-placeholder").exit_code == 0
+
+
+@pytest.mark.parametrize("args", [["queue", "--limit", str(10**30)],
+                                  ["claim", "--count", str(10**30)]])
+def test_huge_counts_are_usage_errors_not_overflows(cli, store: Store, args: list[str]) -> None:  # type: ignore[no-untyped-def]
+    article_with_mt(store, "a1", ["One."])
+    r = cli("review", *args, "--lang", "fa")
+    assert r.exit_code == 2 and not isinstance(r.exception, OverflowError)

@@ -101,3 +101,37 @@ def test_screen_counts_what_is_left(store: Store) -> None:
     # One approved, one skipped this session: neither is counted again.
     assert f"(about {total - 2} more in the queue)" in screens[1]
     assert f"(about {total - 3} more in the queue)" in screens[2]
+
+
+def _placeholder(store: Store, uid: str) -> None:
+    from pipeline.models import FLAG_MASK_LOST, FLAG_TEST_MODEL
+    from pipeline.states import Action
+
+    tr.change(store, uid, "fa", Action.MACHINE, who=None, text="کلمات تصادفی",
+              flags=[FLAG_TEST_MODEL, FLAG_MASK_LOST], origin="mt")
+
+
+def test_placeholder_text_is_flagged_and_approving_it_needs_a_second_key(store: Store) -> None:
+    ids = article_with_mt(store, "a1", [])
+    _placeholder(store, ids[0])
+    term, out = _term(["a", "n", "a", "y"])
+    tally = interactive.run(store, term, lang="fa", source_lang="en", who="ana", minutes=30)
+    assert "PLACEHOLDER" in out[0] and "flag mask_lost" in out[0]
+    assert "not approved; choose again." in out
+    assert tally.approved == 1 and tr.get(store, ids[0], "fa").status == "approved"
+
+
+def test_approving_placeholder_text_needs_explicit_confirmation(store: Store) -> None:
+    import pytest
+
+    from pipeline.errors import PolicyError
+    from pipeline.review import actions
+
+    ids = article_with_mt(store, "a1", ["One."])
+    _placeholder(store, ids[0])
+    with pytest.raises(PolicyError, match="placeholder"):
+        actions.approve(store, ids[0], "fa", who="ana")
+    assert tr.get(store, ids[0], "fa").status == "machine"
+    assert actions.approve(store, ids[0], "fa", who="ana", confirm_placeholder=True).status == \
+        "approved"
+    actions.approve(store, ids[1], "fa", who="ana")  # ordinary machine text: one step, as before

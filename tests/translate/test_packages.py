@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import stat
 import urllib.error
 import urllib.request
+import warnings
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -200,6 +202,39 @@ def empty(top: Path, out: Path) -> Path:
     return _zip(out, [])
 
 
+def _garbage(top: Path, out: Path, suffix: str, data: bytes) -> Path:
+    return _zip(out, [(n, data if n.endswith(suffix) else d) for n, d in _entries(top)])
+
+
+@case("model cannot be loaded")
+def garbage_model_bin(top: Path, out: Path) -> Path:
+    return _garbage(top, out, "model/model.bin", bytes(range(256)) * 40)
+
+
+@case("model cannot be loaded")
+def truncated_model_bin(top: Path, out: Path) -> Path:
+    return _garbage(top, out, "model/model.bin", (top / "model" / "model.bin").read_bytes()[:20_000])
+
+
+@case("model cannot be loaded")
+def garbage_config_json(top: Path, out: Path) -> Path:
+    return _garbage(top, out, "model/config.json", b"garbage{")
+
+
+@case("tokenizer cannot be loaded")
+def garbage_sentencepiece(top: Path, out: Path) -> Path:
+    return _garbage(top, out, "sentencepiece.model", b"\x0a\xff garbage" * 200)
+
+
+@case("appears twice")
+def entry_twice(top: Path, out: Path) -> Path:
+    entries = _entries(top)
+    meta = next(e for e in entries if e[0].endswith("metadata.json"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns about the duplicate name
+        return _zip(out, [*entries, meta])
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_bad_archive_is_rejected_and_installed_packages_keep_working(
     name: str, argos_dir: Path, model_files: dict, tmp_path: Path
@@ -218,6 +253,33 @@ def test_bad_archive_is_rejected_and_installed_packages_keep_working(
     assert _snapshot(argos_dir) == before
     assert sorted(p.name for p in argos_dir.parent.iterdir()) == [argos_dir.name]
     assert not (tmp_path.parent / "evil.txt").exists() and not Path("/tmp/evil.txt").exists()
+
+
+@pytest.mark.parametrize("name", ["garbage_model_bin", "garbage_config_json",
+                                  "garbage_sentencepiece"])
+def test_garbage_package_never_replaces_the_working_one(
+    name: str, argos_dir: Path, model_files: dict, tmp_path: Path
+) -> None:
+    make, message = CASES[name]
+    before = _snapshot(argos_dir)
+    archive = make(_unpacked(model_files, tmp_path), tmp_path / f"{name}.argosmodel")
+    proc = run_cli("models", "install", "--from-file", str(archive), packages=argos_dir,
+                   check=False)
+    assert proc.returncode == 1 and message in proc.stderr and "Traceback" not in proc.stderr
+    assert _snapshot(argos_dir) == before  # en-sq is still the working package
+    assert packages.find("en", "sq", argos_dir) is not None
+
+
+def test_a_fifo_or_directory_given_as_package_is_one_line(argos_dir: Path, tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.argosmodel"
+    os.mkfifo(fifo)
+    folder = tmp_path / "folder.argosmodel"
+    folder.mkdir()
+    for path, what in ((fifo, "named pipe"), (folder, "directory")):
+        proc = run_cli("models", "install", "--from-file", str(path), packages=argos_dir,
+                       check=False, timeout=60)
+        assert proc.returncode in (1, 2) and what in proc.stderr, proc.stderr
+        assert "Traceback" not in proc.stderr and proc.stderr.count("\n") <= 2
 
 
 def test_archive_over_the_size_cap_is_rejected(argos_dir: Path, model_files: dict) -> None:

@@ -1,0 +1,105 @@
+"""Writing any file the product writes atomically, never through a planted symbolic link.
+
+A temporary file is created beside the target with O_CREAT|O_EXCL|O_NOFOLLOW (a name someone
+planted, file or symlink, makes the create fail instead of writing elsewhere; a fresh name is
+tried), written, fsynced, renamed over the target (rename replaces a symlink at the target
+itself, never the file it points to), and the directory is fsynced so the rename survives a
+power cut. On any error the temporary file is removed and the old file stays as it was.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import secrets
+from pathlib import Path
+
+from pipeline.errors import DiskFull, InputError
+
+#: Names tried before giving up when every temporary name is taken (someone is planting them).
+_ATTEMPTS = 16
+_NO_SPACE = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+def temp_name(path: Path) -> Path:
+    """A fresh temporary name beside `path`: .<name>.<random>.tmp (hidden, same directory)."""
+    return path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+
+
+def is_temp_name(name: str) -> bool:
+    """True for a name temp_name made (an interrupted run's leftover)."""
+    return name.startswith(".") and name.endswith(".tmp")
+
+
+def _create(path: Path, mode: int) -> tuple[int, Path]:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(_ATTEMPTS):
+        tmp = temp_name(path)
+        try:
+            return os.open(tmp, flags, mode), tmp
+        except FileExistsError:
+            continue
+    raise InputError("cannot create a temporary file beside it (every name tried was taken)",
+                     path=path)
+
+
+def fail(exc: OSError, path: Path) -> Exception:
+    """The one-line error for an OSError while writing `path` (DiskFull when out of space)."""
+    if exc.errno in _NO_SPACE:
+        return DiskFull(f"disk full: cannot write {path} ({exc.strerror}); nothing was "
+                        "half-written: free some space and run the command again")
+    return InputError(f"cannot write: {exc.strerror or exc}", path=path)
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make a rename in `directory` durable (ignored where directories cannot be fsynced)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: str | Path, data: bytes, *, mode: int = 0o644) -> None:
+    """Replace `path` with `data` atomically; InputError or DiskFull (one line) on failure.
+
+    Parent directories are created. A directory in the way is an error; a symlink at `path`
+    is replaced by the new file (its target is never written).
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_dir() and not path.is_symlink():
+            raise InputError("cannot write: a directory is in the way", path=path)
+        fd, tmp = _create(path, mode)
+    except OSError as exc:
+        raise fail(exc, path) from None
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fchmod(fd, mode)  # the mode asked for, whatever the umask
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise fail(exc, path) from None
+        raise
+    fsync_dir(path.parent)
+
+
+def write_text(path: str | Path, text: str, *, mode: int = 0o644) -> None:
+    """write_atomic for UTF-8 text."""
+    write_atomic(path, text.encode("utf-8"), mode=mode)

@@ -1,0 +1,138 @@
+"""Masks as inline codes: the spans MT must not touch become TMX/XLIFF codes, and are checked back.
+
+`translate.masking.Masker` finds the protected spans (URLs, e-mail addresses, [n] markers, inline
+markup, Markdown code and emphasis, do-not-translate terms). Here a text becomes pieces: plain
+text and `Code`s. Paired markup (`<b>`...`</b>`, `**`...`**`) becomes an opening and a closing
+code when properly nested, everything else a standalone placeholder. Codes carry their original
+text, so every format can give it back exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from pipeline.translate.masking import Masker
+
+Role = Literal["ph", "open", "close"]
+
+_OPEN_TAG = re.compile(r"^<([A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?>$")
+_CLOSE_TAG = re.compile(r"^</([A-Za-z][A-Za-z0-9]*)\s*>$")
+#: TMX `type` / XLIFF 1.2 `ctype` of each kind of span (TMX 1.4 names where one fits).
+CODE_TYPES = {"url": "link", "email": "link", "ref": "x-ref", "tag": "x-tag", "code": "x-code",
+              "emphasis": "bold", "term": "x-term"}
+
+
+@dataclass(frozen=True)
+class Code:
+    """One inline code: its number in the segment, what it protects, and its original text."""
+
+    id: int  # 1-based, in source order; a target's code that matches a source code shares it
+    kind: str
+    role: Role
+    native: str
+    pair: int | None = None  # the opening code's id, on both codes of a pair
+
+    @property
+    def type(self) -> str:
+        return CODE_TYPES.get(self.kind, "x-" + self.kind)
+
+
+Piece = str | Code
+
+
+def _pairing(spans: Sequence[tuple[str, str]]) -> list[tuple[Role, int | None]]:
+    """(role, index of the opening span) per span; only properly nested pairs become pairs."""
+    roles: list[tuple[Role, int | None]] = [("ph", None)] * len(spans)
+    stack: list[tuple[str, int]] = []
+    for i, (kind, text) in enumerate(spans):
+        key: str | None = None
+        closing = False
+        if kind == "tag" and not text.endswith("/>"):
+            if m := _CLOSE_TAG.match(text):
+                key, closing = m.group(1).lower(), True
+            elif m := _OPEN_TAG.match(text):
+                key = m.group(1).lower()
+        elif kind == "emphasis":
+            key = text
+            closing = bool(stack) and stack[-1][0] == key
+        if key is None:
+            continue
+        if not closing:
+            stack.append((key, i))
+        elif stack and stack[-1][0] == key:
+            _, j = stack.pop()
+            roles[j] = ("open", j)
+            roles[i] = ("close", j)
+        else:
+            stack.clear()  # a close that does not match the innermost open: no pairs across it
+    return roles
+
+
+def split(text: str, masker: Masker, match: Sequence[Code] = ()) -> list[Piece]:
+    """`text` as plain pieces and codes.
+
+    With `match` (the source's codes), a code with the same role and text as a source code
+    takes that code's id, so tools can line target codes up with source codes; others get
+    new ids after the source's.
+    """
+    found = masker.protected(text)
+    if not found:
+        return [text] if text else []
+    spans = [(kind, text[a:b]) for a, b, kind in found]
+    roles = _pairing(spans)
+    free: dict[tuple[str, str], list[int]] = {}
+    for c in match:
+        free.setdefault((c.role, c.native), []).append(c.id)
+    next_id = max((c.id for c in match), default=0) + 1
+    ids: list[int] = []
+    for (_kind, native), (role, _) in zip(spans, roles, strict=True):
+        pool = free.get((role, native))
+        if pool:
+            ids.append(pool.pop(0))
+        else:
+            ids.append(next_id)
+            next_id += 1
+    pieces: list[Piece] = []
+    pos = 0
+    for (a, b, kind), (role, opener), cid in zip(found, roles, ids, strict=True):
+        if a > pos:
+            pieces.append(text[pos:a])
+        pieces.append(Code(cid, kind, role, text[a:b], None if opener is None else ids[opener]))
+        pos = b
+    if pos < len(text):
+        pieces.append(text[pos:])
+    return pieces
+
+
+def codes(pieces: Iterable[Piece]) -> list[Code]:
+    return [p for p in pieces if isinstance(p, Code)]
+
+
+def joined(pieces: Iterable[Piece]) -> str:
+    """The text again: plain pieces and the codes' original text."""
+    return "".join(p if isinstance(p, str) else p.native for p in pieces)
+
+
+def masks_lost(source: str, target: str, masker: Masker) -> str | None:
+    """Why the target does not keep the source's protected spans intact, or None if it does.
+
+    The spans are compared as they are written (a URL or a kept name must come back exactly,
+    once per time the source has it); a span the target adds is refused too.
+    """
+    want = Counter(text[a:b] for text in (source,) for a, b, _ in masker.protected(text))
+    got = Counter(target[a:b] for a, b, _ in masker.protected(target))
+    if want == got:
+        return None
+    missing = sorted((want - got).elements())
+    extra = sorted((got - want).elements())
+    parts = []
+    if missing:
+        parts.append("missing " + ", ".join(repr(s) for s in missing[:3]))
+    if extra:
+        parts.append("not in the source " + ", ".join(repr(s) for s in extra[:3]))
+    return "inline codes not kept intact (" + "; ".join(parts) + ")"
+

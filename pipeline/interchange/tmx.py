@@ -1,0 +1,268 @@
+"""TMX 1.4b: writing approved translations as translation memory, and reading TMX files streamed.
+
+One `<tu>` per unit (segtype paragraph) and, where the translation splits into as many sentences
+as the source, one per sentence pair (segtype sentence). Protected spans are `<ph>`, or
+`<bpt>`/`<ept>` for paired markup, holding the original text, so tools that read only text get
+the exact text back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from pipeline import __version__
+from pipeline.errors import InputError
+from pipeline.extract.segment import sentences as split_sentences
+from pipeline.interchange import xmltext as x
+from pipeline.interchange.files import atomic_writer
+from pipeline.interchange.inline import Code, Piece, split
+from pipeline.interchange.langtags import match, tag_for
+from pipeline.interchange.xmlsafe import iterparse, local, release
+from pipeline.store.interchange import TmTarget, TmUnit
+from pipeline.translate.masking import Masker
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def tmx_date(stamp: str | None) -> str | None:
+    """TMX's date form (YYYYMMDDThhmmssZ) of our ISO stamps.
+
+    >>> tmx_date("2024-05-01T12:30:05.123456Z")
+    '20240501T123005Z'
+    """
+    if not stamp or len(stamp) < 19:
+        return None
+    return f"{stamp[0:4]}{stamp[5:7]}{stamp[8:10]}T{stamp[11:13]}{stamp[14:16]}{stamp[17:19]}Z"
+
+
+def seg(pieces: Sequence[Piece]) -> str:
+    """The content of a `<seg>`: text and TMX inline codes."""
+    out: list[str] = []
+    for p in pieces:
+        if isinstance(p, str):
+            out.append(x.text(p))
+        elif p.role == "open":
+            out.append(f'<bpt i="{p.pair}" x="{p.id}" type="{p.type}">{x.text(p.native)}</bpt>')
+        elif p.role == "close":
+            out.append(f'<ept i="{p.pair}">{x.text(p.native)}</ept>')
+        else:
+            out.append(f'<ph x="{p.id}" type="{p.type}">{x.text(p.native)}</ph>')
+    return "".join(out)
+
+
+def _prop(kind: str, value: str) -> str:
+    return f'<prop type="{kind}">{x.text(value)}</prop>'
+
+
+@dataclass
+class TmxWriteResult:
+    """What a TMX export wrote."""
+
+    path: Path
+    units: int = 0
+    sentences: int = 0
+    by_lang: dict[str, int] = field(default_factory=dict)
+
+
+class TmxWriter:
+    """Writes one TMX document to a binary stream, a `<tu>` at a time."""
+
+    def __init__(self, out: BinaryIO, *, source: str, tags: Mapping[str, str],
+                 maskers: Mapping[str, Masker], source_masker: Masker, date: str | None) -> None:
+        self.out, self.source, self.tags = out, source, tags
+        self.maskers, self.source_masker = maskers, source_masker
+        self.date = date
+        self._buf: list[str] = []
+
+    def head(self) -> None:
+        date = f' creationdate="{self.date}"' if self.date else ""
+        self.out.write(
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<tmx version="1.4">\n'
+            f'<header creationtool="pipeline" creationtoolversion="{__version__}"'
+            f' segtype="paragraph" o-tmf="pipeline" adminlang="en"'
+            f' srclang="{x.attr(tag_for(self.source, self.tags))}" datatype="plaintext"{date}/>\n'
+            "<body>\n".encode())
+
+    def _tu(self, tuid: str, segtype: str, unit: TmUnit, src: str,
+            targets: Sequence[tuple[TmTarget, str]], extra: Sequence[str] = ()) -> None:
+        x.check(src, f"unit {unit.unit_id}")
+        src_pieces = split(src, self.source_masker)
+        codes = [p for p in src_pieces if isinstance(p, Code)]
+        b = self._buf
+        created = tmx_date(unit.created_at)
+        b.append(f'<tu tuid="{x.attr(tuid)}" segtype="{segtype}"'
+                 + (f' creationdate="{created}"' if created else "") + ">")
+        b.append(_prop("x-article", unit.article) + _prop("x-unit", unit.unit_id)
+                 + _prop("x-kind", unit.kind) + "".join(extra))
+        src_tag = x.attr(tag_for(self.source, self.tags))
+        b.append(f'<tuv xml:lang="{src_tag}"><seg>{seg(src_pieces)}</seg></tuv>')
+        for t, text in targets:
+            x.check(text, f"the {t.lang} translation of unit {unit.unit_id}")
+            attrs = [f'xml:lang="{x.attr(tag_for(t.lang, self.tags))}"']
+            if t.translated_by:
+                attrs.append(f'creationid="{x.attr(t.translated_by)}"')
+            if t.reviewed_by:
+                attrs.append(f'changeid="{x.attr(t.reviewed_by)}"')
+            when = tmx_date(t.updated_at)
+            if when:
+                attrs.append(f'creationdate="{when}" changedate="{when}"')
+            origin = _prop("x-origin", t.origin) if t.origin else ""
+            pieces = split(text, self.maskers.get(t.lang, self.source_masker), codes)
+            b.append(f'<tuv {" ".join(attrs)}>{origin}<seg>{seg(pieces)}</seg></tuv>')
+        b.append("</tu>\n")
+
+    def unit(self, unit: TmUnit, result: TmxWriteResult) -> None:
+        """The unit's paragraph tu, and its sentence-pair tus where the sentences line up."""
+        self._tu(unit.unit_id, "paragraph", unit, unit.source,
+                 [(t, t.text) for t in unit.targets])
+        result.units += 1
+        for t in unit.targets:
+            result.by_lang[t.lang] = result.by_lang.get(t.lang, 0) + 1
+        spans = [s for s in unit.sentences if unit.source[s[0]:s[1]].strip()]
+        if len(spans) > 1:
+            per_lang = [(t, split_sentences(t.text, t.lang)) for t in unit.targets]
+            for i, (a, b) in enumerate(spans):
+                pairs = [(t, t.text[ts[i][0]:ts[i][1]]) for t, ts in per_lang
+                         if len(ts) == len(spans)]
+                if not pairs:
+                    break
+                self._tu(f"{unit.unit_id}.s{i + 1}", "sentence", unit, unit.source[a:b], pairs,
+                         (_prop("x-sentence", str(i + 1)),))
+                result.sentences += 1
+        if len(self._buf) > 2000:
+            self.flush()
+
+    def flush(self) -> None:
+        self.out.write("".join(self._buf).encode("utf-8"))
+        self._buf.clear()
+
+    def tail(self) -> None:
+        self.flush()
+        self.out.write(b"</body>\n</tmx>\n")
+
+
+def write_tmx(path: Path, units: Iterator[TmUnit], *, source: str, tags: Mapping[str, str],
+              maskers: Mapping[str, Masker], source_masker: Masker, date: str | None,
+              progress: Callable[[int], None] | None = None) -> TmxWriteResult:
+    """Write `units` as a TMX 1.4b file at `path`, atomically."""
+    result = TmxWriteResult(path)
+    with atomic_writer(path) as fh:
+        w = TmxWriter(fh, source=source, tags=tags, maskers=maskers, source_masker=source_masker,
+                      date=date)
+        w.head()
+        for n, unit in enumerate(units, 1):
+            w.unit(unit, result)
+            if progress and n % 1000 == 0:
+                progress(1000)
+        w.tail()
+    return result
+
+
+# ---- reading ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TmxHeader:
+    """What a TMX header says about the whole file."""
+
+    srclang: str | None
+    tool: str | None  # creationtool and creationtoolversion
+
+
+@dataclass(frozen=True)
+class TmxVariant:
+    """One `<tuv>`: its language tag, the segment's text, and where it is."""
+
+    tag: str
+    text: str
+    line: int
+    changed_by: str | None
+    changed_at: str | None
+
+
+@dataclass(frozen=True)
+class TmxUnit:
+    """One `<tu>` as read."""
+
+    line: int
+    tuid: str | None
+    variants: tuple[TmxVariant, ...]
+    changed_at: str | None
+    changed_by: str | None
+
+
+def seg_text(elem: Any) -> str:
+    """The text of a `<seg>`: its characters and the original text inside its codes."""
+    return "".join(t for t in elem.itertext() if isinstance(t, str))
+
+
+def read_tmx(path: Path, on_header: Callable[[TmxHeader], None]) -> Iterator[TmxUnit]:
+    """The tus of a TMX file, streamed; `on_header` gets the header before the first tu."""
+    seen_root = seen_header = False
+    for event, elem in iterparse(path, ["tmx", "header", "tu", "{*}xliff"],
+                                 events=("start", "end")):
+        name = local(elem.tag)
+        if not seen_root:
+            if name != "tmx" or elem.getparent() is not None:
+                raise InputError(f"not a TMX file (the root element is <{name}>)", path=path,
+                                 line=elem.sourceline)
+            version = elem.get("version") or ""
+            if not version.startswith("1."):
+                raise InputError(f"TMX version {version or '(none)'} is not supported (1.x is)",
+                                 path=path, line=elem.sourceline)
+            seen_root = True
+            continue
+        if event != "end":
+            continue
+        if name == "header" and not seen_header:
+            tool = " ".join(v for v in (elem.get("creationtool"),
+                                        elem.get("creationtoolversion")) if v) or None
+            on_header(TmxHeader(elem.get("srclang"), tool))
+            seen_header = True
+            continue
+        if name != "tu":
+            continue
+        if not seen_header:
+            raise InputError("a <tu> before the <header>; not a TMX file", path=path,
+                             line=elem.sourceline)
+        variants = []
+        for tuv in elem.iterchildren("tuv"):
+            s = next(tuv.iterchildren("seg"), None)
+            tag = tuv.get(XML_LANG) or tuv.get("lang")
+            if s is None or not tag:
+                raise InputError("a <tuv> without xml:lang or <seg>", path=path,
+                                 line=tuv.sourceline)
+            variants.append(TmxVariant(tag, seg_text(s), tuv.sourceline or 0,
+                                       tuv.get("changeid") or tuv.get("creationid"),
+                                       tuv.get("changedate") or tuv.get("creationdate")))
+        yield TmxUnit(elem.sourceline or 0, elem.get("tuid"), tuple(variants),
+                      elem.get("changedate") or elem.get("creationdate"),
+                      elem.get("changeid") or elem.get("creationid"))
+        release(elem)
+    if not seen_root:
+        raise InputError("not a TMX file (no <tmx> element)", path=path)
+
+
+def languages_of(unit: TmxUnit, source: str, targets: Sequence[str]
+                 ) -> tuple[TmxVariant | None, dict[str, TmxVariant], list[str]]:
+    """The unit's source variant, its variant per wanted target, and the tags of the others.
+
+    TMX variants are equals: whatever the header's srclang, the one in our source language is
+    the source (the first, if there are several).
+    """
+    src_variant = next((v for v in unit.variants if match(v.tag, [source])), None)
+    found: dict[str, TmxVariant] = {}
+    others: list[str] = []
+    for v in unit.variants:
+        if v is src_variant:
+            continue
+        lang = match(v.tag, targets)
+        if lang is None:
+            others.append(v.tag)
+        elif lang not in found:
+            found[lang] = v
+    return src_variant, found, others

@@ -1,0 +1,240 @@
+"""Reading XLIFF 1.2 and 2.0 files, streamed, into compact entries (unit id, texts, state, line).
+
+Inline codes are read back into the text they stand for: 1.2 `<ph>`/`<bpt>`/`<ept>`/`<it>`
+hold it; 2.0 codes point into `<originalData>`. A tool that split a 2.0 unit into several
+segments gets them joined again. Structure errors name the file and line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from pipeline.errors import InputError
+from pipeline.interchange.langtags import match
+from pipeline.interchange.xliff_write import NS, PL_NS
+from pipeline.interchange.xmlsafe import iterparse, local, release
+from pipeline.states import xliff_checked
+from pipeline.textcheck import check_text
+
+_REV = f"{{{PL_NS}}}revision"
+_AS_OF = f"{{{PL_NS}}}as-of"
+#: Namespace -> the reading rules; translate-toolkit still writes 1.2 files in the 1.1 namespace.
+_VERSION_OF = {**{ns: v for v, ns in NS.items()}, "urn:oasis:names:tc:xliff:document:1.1": "1.2"}
+
+
+class XliffEntry(NamedTuple):
+    """One unit of an XLIFF file."""
+
+    line: int
+    unit_id: str
+    revision: int | None  # what our export wrote on it, if a tool kept it
+    source: str
+    target: str | None  # None: no target element
+    checked: bool  # the state says a person checked it (not "fuzzy")
+
+
+@dataclass(frozen=True)
+class XliffFile:
+    """A read XLIFF file: its version, languages, the snapshot it names, and its units."""
+
+    path: Path
+    version: str
+    source_tag: str | None
+    target_tag: str | None
+    as_of: str | None
+    entries: tuple[XliffEntry, ...]
+
+    def language(self, targets: Sequence[str], default: str | None = None) -> str:
+        """The workspace target language the file is for (fa-IR and fa both mean fa).
+
+        `default` (the command's --lang) stands in when the file names none, as files
+        converted from PO by po2xliff do; if the file names one, they must agree.
+        """
+        if not self.target_tag:
+            if default is not None:
+                return default
+            raise InputError("the file names no target language (trgLang / target-language); "
+                             "pass --lang", path=self.path, line=2)
+        if default is not None and match(self.target_tag, [default]) is None:
+            raise InputError(f"the file is for language {self.target_tag!r}, not {default}",
+                             path=self.path, line=2)
+        lang = match(self.target_tag, targets)
+        if lang is None:
+            raise InputError(f"the file is for language {self.target_tag!r}, which is not a "
+                             f"target of this workspace ({', '.join(targets)})", path=self.path,
+                             line=2)
+        return lang
+
+
+def _text12(elem: Any) -> str:
+    # Every 1.2 inline element that holds original text (ph, bpt, ept, it, sub) keeps it as
+    # content; g and mrk hold translatable text; x, bx and ex hold nothing.
+    return "".join(t for t in elem.itertext() if isinstance(t, str))
+
+
+def _text20(elem: Any, data: dict[str, str], path: Path) -> str:
+    out: list[str] = [elem.text or ""]
+    for child in elem:
+        name = local(child.tag)
+        if name in ("ph", "sc", "ec"):
+            out.append(_data(child, "dataRef", data, path))
+        elif name == "pc":
+            out.append(_data(child, "dataRefStart", data, path))
+            out.append(_text20(child, data, path))
+            out.append(_data(child, "dataRefEnd", data, path))
+        elif name == "mrk":
+            out.append(_text20(child, data, path))
+        elif name == "cp":
+            try:
+                out.append(chr(int(child.get("hex") or "", 16)))
+            except ValueError:
+                raise InputError(f"<cp hex={child.get('hex')!r}> is not a code point",
+                                 path=path, line=child.sourceline) from None
+        out.append(child.tail or "")
+    return "".join(out)
+
+
+def _data(elem: Any, attr: str, data: dict[str, str], path: Path) -> str:
+    ref = elem.get(attr)
+    if ref is None:
+        return ""
+    if ref not in data:
+        raise InputError(f"<{local(elem.tag)} {attr}={ref!r}> names no <data> of the unit's "
+                         "originalData", path=path, line=elem.sourceline)
+    return data[ref]
+
+
+def _revision(elem: Any) -> int | None:
+    value = elem.get(_REV)
+    if value is None or not value.isdigit() or len(value) > 12:
+        return None
+    return int(value)
+
+
+def read_xliff(path: Path) -> XliffFile:
+    """Read and check a whole XLIFF file (streamed; only the compact entries are kept)."""
+    path = Path(path)
+    version: str | None = None
+    ns = ""
+    source_tag = target_tag = as_of = None
+    entries: list[XliffEntry] = []
+    seen: dict[str, int] = {}
+    tags = ["{*}xliff", "{*}file", "{*}trans-unit", "{*}unit", "tmx"]
+    for event, elem in iterparse(path, tags, events=("start", "end")):
+        name = local(elem.tag)
+        if version is None:
+            ns = elem.tag[1:].split("}")[0] if elem.tag.startswith("{") else ""
+            if name != "xliff" or elem.getparent() is not None:
+                raise InputError(f"not an XLIFF file (the root element is <{name}>)", path=path,
+                                 line=elem.sourceline)
+            version = _VERSION_OF.get(ns)
+            if version is None:
+                raise InputError(f"XLIFF version {elem.get('version') or ns or '(none)'} is not "
+                                 "supported (1.2 and 2.0 are)", path=path, line=elem.sourceline)
+            if version == "2.0":
+                source_tag, target_tag = elem.get("srcLang"), elem.get("trgLang")
+            as_of = elem.get(_AS_OF)
+            continue
+        if elem.tag.rsplit("}", 1)[0].lstrip("{") != ns:
+            continue  # a foreign element that happens to share the name
+        if name == "file":
+            if event == "start" and version == "1.2":
+                if target_tag is not None and elem.get("target-language") != target_tag:
+                    raise InputError("the <file> elements are for different languages",
+                                     path=path, line=elem.sourceline)
+                source_tag = elem.get("source-language")
+                target_tag = elem.get("target-language")
+                as_of = elem.get(_AS_OF) or as_of
+            continue
+        if event != "end" or name not in ("trans-unit", "unit"):
+            continue
+        entry = _unit12(elem, path, ns) if version == "1.2" else _unit20(elem, path, ns)
+        if entry is None:
+            release(elem)
+            continue
+        if entry.unit_id in seen:
+            raise InputError(f"unit id {entry.unit_id!r} appears twice (first on line "
+                             f"{seen[entry.unit_id]})", path=path, line=entry.line)
+        seen[entry.unit_id] = entry.line
+        entries.append(entry)
+        release(elem)
+    if version is None:
+        raise InputError("not an XLIFF file (no <xliff> element)", path=path)
+    return XliffFile(path, version, source_tag, target_tag, as_of, tuple(entries))
+
+
+def _id(elem: Any, path: Path) -> str:
+    uid = elem.get("id")
+    if not uid:
+        raise InputError(f"<{local(elem.tag)}> without an id", path=path, line=elem.sourceline)
+    return str(uid)
+
+
+def _checked_text(text: str, path: Path, line: int) -> str:
+    return check_text(text, what="the translation", path=path, line=line)
+
+
+def _id12(elem: Any, path: Path, ns: str) -> str:
+    """The unit a 1.2 trans-unit is for: a PO msgctxt context, else resname, else the location
+    our export writes (po2xliff numbers its trans-units but keeps locations), else id."""
+    found: dict[str, str] = {}
+    for group in elem.iterchildren(f"{{{ns}}}context-group"):
+        for ctx in group.iterchildren(f"{{{ns}}}context"):
+            kind, value = ctx.get("context-type"), (ctx.text or "").strip()
+            if value and kind in ("x-po-msgctxt", "sourcefile"):
+                found.setdefault(kind, value)
+    return str(found.get("x-po-msgctxt") or elem.get("resname") or found.get("sourcefile")
+               or _id(elem, path))
+
+
+def _unit12(elem: Any, path: Path, ns: str) -> XliffEntry | None:
+    line = elem.sourceline or 0
+    if elem.get("restype") == "x-gettext-domain-header":
+        return None  # the PO header po2xliff carries along: not a unit
+    source = elem.find(f"{{{ns}}}source")
+    if source is None:
+        raise InputError("<trans-unit> without <source>", path=path, line=line)
+    target = elem.find(f"{{{ns}}}target")
+    text = None if target is None else _checked_text(_text12(target), path, target.sourceline)
+    state = None if target is None else target.get("state")
+    checked = text is not None and xliff_checked("1.2", state, elem.get("approved"))
+    return XliffEntry(line, _id12(elem, path, ns), _revision(elem), _text12(source), text,
+                      checked)
+
+
+def _unit20(elem: Any, path: Path, ns: str) -> XliffEntry:
+    line = elem.sourceline or 0
+    data: dict[str, str] = {}
+    original = elem.find(f"{{{ns}}}originalData")
+    if original is not None:
+        for d in original.iterchildren(f"{{{ns}}}data"):
+            data[d.get("id") or ""] = _text20(d, {}, path)
+    sources: list[str] = []
+    targets: list[str] = []
+    has_target = False
+    checked = True
+    parts = [c for c in elem if local(c.tag) in ("segment", "ignorable")]
+    if not parts:
+        raise InputError("<unit> without <segment>", path=path, line=line)
+    for part in parts:
+        source = part.find(f"{{{ns}}}source")
+        if source is None:
+            raise InputError(f"<{local(part.tag)}> without <source>", path=path,
+                             line=part.sourceline)
+        target = part.find(f"{{{ns}}}target")
+        src = _text20(source, data, path)
+        sources.append(src)
+        if target is not None:
+            has_target = True
+            targets.append(_text20(target, data, path))
+        else:
+            # An ignorable part (white space between segments) stands for itself.
+            targets.append(src if local(part.tag) == "ignorable" else "")
+        if local(part.tag) == "segment":
+            checked = checked and xliff_checked("2.0", part.get("state") or "initial")
+    text = _checked_text("".join(targets), path, line) if has_target else None
+    return XliffEntry(line, _id(elem, path), _revision(elem), "".join(sources), text,
+                      checked and text is not None)

@@ -1,0 +1,137 @@
+"""What each export gave out (unit, language, revision, text, format, when): the bases of imports.
+
+Formats (PO, XLIFF, ...) record every file they write with `record`; an import asks what that
+file was given with `given_as_of` (the snapshot named in the file), `given_at_revisions` (the
+revisions the file names per entry) or `given_ever` (every text ever given out, when the file
+names neither). Nothing here knows a file format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple
+
+from pipeline.states import po_flags
+from pipeline.store import Store, now
+
+
+class Given(NamedTuple):
+    """What one export gave out for one unit in one language (the base of a three-way merge)."""
+
+    unit_id: str
+    revision: int
+    text: str | None  # None: the unit had no translation yet
+    fuzzy: bool  # given out as not checked by a person (fuzzy in PO, needs-review in XLIFF)
+
+
+class Out(NamedTuple):
+    """One entry as an export writes it, for `record`."""
+
+    unit_id: str
+    revision: int
+    text: str | None
+    fuzzy: bool
+    changed_at: str | None  # the translation's updated_at (None when it has no row yet)
+
+
+def snapshot_of(rows: Iterable[Out]) -> str:
+    """The snapshot stamp of an export: the newest change among the entries it gives out.
+
+    Deterministic, so an unchanged workspace exports byte-identical files; every later change
+    gets a newer updated_at, so the stamp separates what the file saw from what came after.
+    """
+    return max((r.changed_at or "" for r in rows), default="")
+
+
+#: Rows per executemany; large enough that per-call overhead vanishes.
+_CHUNK = 5000
+
+
+def record(store: Store, fmt: str, lang: str, as_of: str, rows: Sequence[Out]) -> bool:
+    """Remember that an export of `fmt` for `lang` at snapshot `as_of` gave out `rows`.
+
+    A snapshot already recorded costs one lookup (an unchanged re-export writes nothing);
+    a revision given out before is stored once. Returns True when the snapshot was new.
+    """
+    with store.transaction() as conn:
+        if conn.execute("SELECT 1 FROM exports WHERE format = ? AND lang = ? AND as_of = ?",
+                        (fmt, lang, as_of)).fetchone():
+            return False
+        ts = now()
+        conn.execute("INSERT INTO exports (format, lang, as_of, at) VALUES (?, ?, ?, ?)",
+                     (fmt, lang, as_of, ts))
+        sql = ("INSERT OR IGNORE INTO exported (format, lang, unit_id, revision, text, fuzzy,"
+               " changed_at, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        for i in range(0, len(rows), _CHUNK):
+            conn.executemany(sql, [(fmt, lang, r.unit_id, r.revision, r.text, int(r.fuzzy),
+                                    r.changed_at or "", ts) for r in rows[i:i + _CHUNK]])
+    return True
+
+
+def known_snapshot(store: Store, fmt: str, lang: str, as_of: str) -> bool:
+    """True when an export of `fmt` for `lang` at snapshot `as_of` was recorded here."""
+    return store.conn.execute(
+        "SELECT 1 FROM exports WHERE format = ? AND lang = ? AND as_of = ?", (fmt, lang, as_of)
+    ).fetchone() is not None
+
+
+def given_as_of(store: Store, fmt: str, lang: str, as_of: str) -> dict[str, Given]:
+    """What the export at snapshot `as_of` gave out, per unit (call `known_snapshot` first).
+
+    Per unit, the newest revision given out whose change is not newer than the snapshot: that
+    is the revision the translation had when the file was made.
+    """
+    out: dict[str, Given] = {}
+    # SQLite returns the bare columns of the row holding max(revision).
+    rows = store.conn.execute(
+        "SELECT unit_id, max(revision), text, fuzzy FROM exported WHERE format = ? AND lang = ?"
+        " AND changed_at <= ? GROUP BY unit_id", (fmt, lang, as_of))
+    for unit_id, revision, text, fuzzy in rows:
+        out[unit_id] = Given(unit_id, revision, text, bool(fuzzy))
+    return out
+
+
+def given_at_revisions(store: Store, fmt: str, lang: str,
+                       wanted: Mapping[str, int]) -> dict[str, Given]:
+    """What was given out for each unit at the revision a file names (unit -> revision).
+
+    A revision with no export record (a file written before exports were recorded) is read
+    back from the history: the event that made that revision holds its text.
+    """
+    out: dict[str, Given] = {}
+    ids = list(wanted)
+    for i in range(0, len(ids), 900):
+        chunk = ids[i:i + 900]
+        for unit_id, revision, text, fuzzy in store.conn.execute(
+                "SELECT unit_id, revision, text, fuzzy FROM exported WHERE format = ? AND"
+                f" lang = ? AND unit_id IN ({','.join('?' * len(chunk))})", (fmt, lang, *chunk)):
+            if wanted[unit_id] == revision:
+                out[unit_id] = Given(unit_id, revision, text, bool(fuzzy))
+    items = wanted.items()
+    missing = [(u, r) for u, r in items if u not in out]
+    for unit_id, revision in missing:
+        if revision == 0:
+            out[unit_id] = Given(unit_id, 0, None, False)
+            continue
+        row = store.conn.execute(
+            "SELECT new_text, new_status FROM events WHERE unit_id = ? AND lang = ? AND"
+            " revision = ? ORDER BY id DESC LIMIT 1", (unit_id, lang, revision)).fetchone()
+        if row is not None:
+            text, status = row
+            out[unit_id] = Given(unit_id, revision, text, bool(text) and bool(po_flags(status)))
+    return out
+
+
+def given_ever(store: Store, fmt: str, lang: str,
+               unit_ids: Iterable[str]) -> dict[str, list[Given]]:
+    """Every revision ever given out per unit, oldest first (for files that name no snapshot)."""
+    ids = list(dict.fromkeys(unit_ids))
+    out: dict[str, list[Given]] = {}
+    for i in range(0, len(ids), 900):
+        chunk = ids[i:i + 900]
+        for unit_id, revision, text, fuzzy in store.conn.execute(
+                "SELECT unit_id, revision, text, fuzzy FROM exported WHERE format = ? AND"
+                f" lang = ? AND unit_id IN ({','.join('?' * len(chunk))}) ORDER BY revision",
+                (fmt, lang, *chunk)):
+            out.setdefault(unit_id, []).append(Given(unit_id, revision, text, bool(fuzzy)))
+    return out

@@ -1,0 +1,68 @@
+"""The one check every text passes where it enters: no character that PO or XML cannot carry.
+
+NUL bytes, the other C0 control characters except tab, line feed and carriage return, lone
+surrogates and the non-characters U+FFFE/U+FFFF are refused at the boundary (extract, glossary,
+review edits and batches, PO import), so nothing stored can later make an export unreadable.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from pipeline.errors import InputError
+
+#: What XML 1.0 cannot hold at all (PO could escape some C0s, but XLIFF/TMX/HTML could not).
+_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _name(ch: str) -> str:
+    code = ord(ch)
+    if code == 0:
+        return "a NUL byte (U+0000)"
+    if 0xD800 <= code <= 0xDFFF:
+        return f"a lone surrogate (U+{code:04X})"
+    if code < 0x20:
+        return f"the control character U+{code:04X}"
+    return f"the non-character U+{code:04X} ({unicodedata.name(ch, 'unassigned')})"
+
+
+def find_bad(text: str) -> tuple[int, str] | None:
+    """(character offset, description) of the first character that cannot be stored, or None.
+
+    >>> find_bad("ok\\ttext\\n")
+    >>> find_bad("a\\x00b")
+    (1, 'a NUL byte (U+0000)')
+    """
+    m = _BAD.search(text)
+    return None if m is None else (m.start(), _name(m.group()))
+
+
+def check_text(text: str, *, what: str = "the text", path: str | Path | None = None,
+               line: int | None = None) -> str:
+    """`text` unchanged, or InputError naming the character and where it is."""
+    bad = find_bad(text)
+    if bad is not None:
+        offset, name = bad
+        raise InputError(f"{what} contains {name} at character {offset + 1}, which cannot be "
+                         "stored or exported; remove it", path=path, line=line)
+    return text
+
+
+def check_decoded(text: str, data: bytes, *, path: str | Path, start: int = 0) -> None:
+    """For a whole decoded input file: InputError naming the line and byte offset of a bad one.
+
+    `data` is the file's bytes (UTF-8) that `text` was decoded from, starting at byte `start`
+    of the file (after a byte order mark), for the offset a hex viewer shows.
+    """
+    bad = find_bad(text)
+    if bad is None:
+        return
+    offset, name = bad
+    if name.startswith("a NUL"):
+        byte = data.find(b"\x00")
+    else:
+        byte = len(text[:offset].encode("utf-8", "surrogatepass"))
+    raise InputError(f"{name} at byte offset {byte + start}; a text file cannot hold it (is this a "
+                     "binary file?)", path=path, line=text.count("\n", 0, offset) + 1)

@@ -1,0 +1,108 @@
+"""Guarantee: every file the product writes is replaced atomically and never through a symlink."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+
+from pipeline import atomicfile
+from pipeline.errors import DiskFull
+from pipeline.workspace import Settings
+from tests.guarantees.conftest import EXAMPLES, Run, one_error_line
+
+VICTIM_TEXT = "root:x:0:0:do not touch\n"
+
+
+@pytest.fixture
+def victim(tmp_path: Path) -> Path:
+    """A file outside every output directory that a planted symlink points at."""
+    path = tmp_path / "outside" / "victim.txt"
+    path.parent.mkdir()
+    path.write_text(VICTIM_TEXT)
+    return path
+
+
+def _plant(link: Path, target: Path) -> None:
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.unlink(missing_ok=True)
+    link.symlink_to(target)
+
+
+def _untouched(victim: Path) -> None:
+    assert victim.read_text() == VICTIM_TEXT
+    assert not [p for p in victim.parent.iterdir() if p != victim]
+
+
+def test_a_symlink_planted_at_the_temporary_name_is_never_followed(
+    tmp_path: Path, victim: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "out" / "page.html"
+    target.parent.mkdir()
+    planted = target.with_name(".page.html.planted.tmp")
+    _plant(planted, victim)
+    names = iter([planted])
+    fresh = atomicfile.temp_name
+    monkeypatch.setattr(atomicfile, "temp_name", lambda p: next(names, None) or fresh(p))
+    atomicfile.write_atomic(target, b"<p>new</p>")
+    assert target.read_bytes() == b"<p>new</p>" and not target.is_symlink()
+    assert planted.is_symlink()  # left alone, not written through
+    _untouched(victim)
+
+
+def test_export_replaces_a_planted_symlink_and_never_writes_outside(
+    seeded: Settings, run: Run, tmp_path: Path, victim: Path
+) -> None:
+    out = tmp_path / "site"
+    for rel in ("en/index.html", "assets/edition.css"):
+        _plant(out / rel, victim)
+    proc = run("export", "--lang", "en", "--out", out, "-w", seeded.root)
+    assert proc.returncode == 0, proc.stderr
+    for rel in ("en/index.html", "assets/edition.css", ".pipeline-export.json"):
+        assert (out / rel).is_file() and not (out / rel).is_symlink()
+    _untouched(victim)
+    assert not [p for p in out.rglob("*.tmp")]
+    # The manifest steers deletions: a symlink planted there is refused, not read.
+    _plant(out / ".pipeline-export.json", victim)
+    proc = run("export", "--lang", "en", "--out", out, "-w", seeded.root)
+    one_error_line(proc, naming=".pipeline-export.json")
+    _untouched(victim)
+
+
+def test_po_glossary_check_and_init_never_write_through_a_symlink(
+    seeded: Settings, run: Run, tmp_path: Path, victim: Path
+) -> None:
+    po = seeded.locales / "fa" / "LC_MESSAGES" / "articles.po"
+    csv = tmp_path / "glossary.csv"
+    report = tmp_path / "check.json"
+    for link in (po, seeded.locales / "articles.pot", csv, report):
+        _plant(link, victim)
+    assert run("po", "export", "--lang", "fa", "-w", seeded.root).returncode == 0
+    assert run("glossary", "import", EXAMPLES / "glossary.csv", "-w", seeded.root).returncode == 0
+    assert run("glossary", "export", csv, "-w", seeded.root).returncode == 0
+    run("check", "--format", "json", "--output", report, "-w", seeded.root)
+    for path in (po, csv, report):
+        assert path.is_file() and not path.is_symlink()
+    assert "msgctxt" in po.read_text() and csv.read_text().startswith("term,lang")
+    _plant(seeded.config_path, victim)
+    assert run("init", seeded.root, "--force").returncode == 0
+    assert "[languages]" in seeded.config_path.read_text()
+    _untouched(victim)
+
+
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "articles.po"
+    target.write_bytes(b"old")
+
+    def no_space(*args: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(atomicfile.os, "replace", no_space)
+    with pytest.raises(DiskFull, match=r"^disk full: cannot write .*articles\.po"):
+        atomicfile.write_atomic(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["articles.po"]
