@@ -12,7 +12,10 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from pipeline.errors import DiskFull, InputError
 
@@ -24,11 +27,6 @@ _NO_SPACE = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 def temp_name(path: Path) -> Path:
     """A fresh temporary name beside `path`: .<name>.<random>.tmp (hidden, same directory)."""
     return path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-
-
-def is_temp_name(name: str) -> bool:
-    """True for a name temp_name made (an interrupted run's leftover)."""
-    return name.startswith(".") and name.endswith(".tmp")
 
 
 def _create(path: Path, mode: int) -> tuple[int, Path]:
@@ -65,11 +63,12 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def write_atomic(path: str | Path, data: bytes, *, mode: int = 0o644) -> None:
-    """Replace `path` with `data` atomically; InputError or DiskFull (one line) on failure.
+@contextmanager
+def open_atomic(path: str | Path, *, mode: int = 0o644) -> Iterator[BinaryIO]:
+    """A binary file to write `path` through; it replaces `path` only if the block succeeds.
 
-    Parent directories are created. A directory in the way is an error; a symlink at `path`
-    is replaced by the new file (its target is never written).
+    For writers that stream (TMX, XLIFF); `write_atomic` is the same for bytes in memory.
+    InputError or DiskFull (one line) on failure, with the old file untouched.
     """
     path = Path(path)
     try:
@@ -80,14 +79,11 @@ def write_atomic(path: str | Path, data: bytes, *, mode: int = 0o644) -> None:
     except OSError as exc:
         raise fail(exc, path) from None
     try:
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fchmod(fd, mode)  # the mode asked for, whatever the umask
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        os.fchmod(fd, mode)  # the mode asked for, whatever the umask
+        with os.fdopen(fd, "wb", buffering=1 << 20) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException as exc:
         try:
@@ -98,6 +94,16 @@ def write_atomic(path: str | Path, data: bytes, *, mode: int = 0o644) -> None:
             raise fail(exc, path) from None
         raise
     fsync_dir(path.parent)
+
+
+def write_atomic(path: str | Path, data: bytes, *, mode: int = 0o644) -> None:
+    """Replace `path` with `data` atomically; InputError or DiskFull (one line) on failure.
+
+    Parent directories are created. A directory in the way is an error; a symlink at `path`
+    is replaced by the new file (its target is never written).
+    """
+    with open_atomic(path, mode=mode) as fh:
+        fh.write(data)
 
 
 def write_text(path: str | Path, text: str, *, mode: int = 0o644) -> None:

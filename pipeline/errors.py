@@ -82,3 +82,15 @@ class DatabaseBusy(StoreError):
 
 #: Failures of the machine, not of one input: a run stops at the first one instead of going on.
 FATAL = (DiskFull, DatabaseBusy)
+
+
+class PermissionDenied(PipelineError):
+    """The signed-in person's role or languages do not allow the action (the web answers 403)."""
+
+
+class AuthError(PipelineError):
+    """A sign-in, session or API token was refused (wrong password, expired, rate-limited)."""
+
+
+class RateLimited(AuthError):
+    """Too many failed sign-ins for a name or a client address; wait and try again."""

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import codecs
 import errno
+import fcntl
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from pipeline.errors import InputError
 
@@ -23,7 +25,8 @@ _KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
           (stat.S_ISBLK, "a block device"))
 
 
-def _kind(mode: int) -> str:
+def kind(mode: int) -> str:
+    """What a non-regular file is, as a sentence says it ("a named pipe (FIFO)")."""
     return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
@@ -44,14 +47,14 @@ def _open(path: Path, nofollow: bool = False) -> int:
         except OSError:
             mode = 0
         if mode and not stat.S_ISREG(mode):
-            raise InputError(f"is {_kind(mode)}, not a regular file", path=path) from None
+            raise InputError(f"is {kind(mode)}, not a regular file", path=path) from None
         raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
 
 
 def _checked(fd: int, path: Path, max_bytes: int, what: str) -> int:
     st = os.fstat(fd)
     if not stat.S_ISREG(st.st_mode):
-        raise InputError(f"is {_kind(st.st_mode)}, not a regular file; give a {what} file",
+        raise InputError(f"is {kind(st.st_mode)}, not a regular file; give a {what} file",
                          path=path)
     if st.st_size > max_bytes:
         raise InputError(f"file too large ({size_text(st.st_size)}, over the "
@@ -77,6 +80,24 @@ def check_regular(path: str | Path, *, max_bytes: int, what: str = "input") -> i
         return _checked(fd, path, max_bytes, what)
     finally:
         os.close(fd)
+
+
+def open_regular(path: str | Path, *, max_bytes: int, what: str = "input") -> BinaryIO:
+    """A binary file object for streaming readers, after the same checks as read_bytes.
+
+    The check is made on the open descriptor (no window in which the path could be swapped
+    for a FIFO); the descriptor is then switched back to blocking reads.
+    """
+    path = Path(path)
+    fd = _open(path)
+    try:
+        _checked(fd, path, max_bytes, what)
+        flags = fcntl.fcntl(fd, fcntl.F_GETFL)
+        fcntl.fcntl(fd, fcntl.F_SETFL, flags & ~os.O_NONBLOCK)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def read_bytes(path: str | Path, *, max_bytes: int, what: str = "input",

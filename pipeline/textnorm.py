@@ -15,10 +15,14 @@ _FOLD_TABLE = str.maketrans(
         "\u200c": " ",  # ZWNJ: a word-internal break, spelled either way
         **{chr(0x0660 + i): str(i) for i in range(10)},  # Arabic-Indic digits
         **{chr(0x06F0 + i): str(i) for i in range(10)},  # Extended (Persian) digits
+        # Directional marks carry no meaning for matching.
+        **{c: None for c in "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067"
+           "\u2068\u2069\ufeff"},
     }
 )
-# Directional marks carry no meaning for matching.
-_MARKS = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]")
+#: Any character the table changes: str.translate walks a dict per character, so it is run
+#: only on text that has one (Arabic-script text; not English with curly quotes).
+_FOLD_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in _FOLD_TABLE) + "]")
 _SPACE = re.compile(r"\s+")
 
 
@@ -30,9 +34,13 @@ def fold(text: str) -> str:
     >>> fold("كتاب ۱۹۸۸") == fold("کتاب 1988")
     True
     """
+    if text.isascii():  # most English text: nothing to normalise or translate (same result)
+        return " ".join(text.split()).casefold()
     text = unicodedata.normalize("NFKC", text)
-    text = _MARKS.sub("", text).translate(_FOLD_TABLE)
-    return _SPACE.sub(" ", text).strip().casefold()
+    if _FOLD_CHARS.search(text):
+        text = text.translate(_FOLD_TABLE)
+    # str.split() splits on exactly the characters \s matches; join is faster than re.sub.
+    return " ".join(text.split()).casefold()
 
 
 def squash_space(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import tomllib
@@ -113,6 +114,101 @@ def _str_list(v: Any) -> tuple[str, ...]:
     return tuple(v)
 
 
+_MODEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+_MODEL_KEYS = ("name", "path", "tokenizer", "convention", "languages", "tokens", "licence",
+               "version")
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """One `[[translate.models]]` entry: a CTranslate2 model directory for the `ct2` engine."""
+
+    name: str
+    path: Path  # the converted model directory (relative paths: to the workspace)
+    convention: str  # nllb, m2m100 or madlad (pipeline.translate.conventions)
+    tokenizer: Path | None = None  # its SentencePiece model; default: the family's file in path
+    languages: tuple[str, ...] = ()  # empty: the workspace's languages
+    tokens: tuple[tuple[str, str], ...] = ()  # language -> token, over the convention's own
+    licence: str | None = None  # default: the licence of the family's published weights
+    version: str | None = None  # default: a fingerprint of the model's files
+
+
+def _model_entry(i: int, v: Any) -> ModelConfig:
+    where = f"entry {i}"
+    if not isinstance(v, dict):
+        raise ValueError(f"{where} must be a table ([[translate.models]] with name, path, "
+                         "convention)")
+    name = v.get("name")
+    if isinstance(name, str) and _MODEL_NAME.match(name):
+        where = f"entry {i} ({name})"
+    for key in v:
+        if key not in _MODEL_KEYS:
+            raise ValueError(f"{where}: unknown key {key!r} (use {', '.join(_MODEL_KEYS)})")
+    for key in ("name", "path", "convention"):
+        if key not in v:
+            raise ValueError(f"{where}: {key} is missing")
+    if not isinstance(name, str) or not _MODEL_NAME.match(name):
+        raise ValueError(f"{where}: name must be letters, digits, '.', '_' or '-' "
+                         "(at most 64), like nllb-200-600M")
+    from pipeline.translate.conventions import CONVENTIONS  # the one list of conventions
+
+    convention = v["convention"]
+    if convention not in CONVENTIONS:
+        raise ValueError(f"{where}: convention {convention!r} is unknown; use "
+                         f"{', '.join(CONVENTIONS)}")
+    fields: dict[str, Any] = {"name": name, "convention": convention}
+    for key in ("path", "tokenizer", "licence", "version"):
+        if key in v:
+            try:
+                fields[key] = _str(v[key])
+            except ValueError as exc:
+                raise ValueError(f"{where}: {key} {exc}") from None
+    fields["path"] = Path(fields["path"])
+    if "tokenizer" in fields:
+        fields["tokenizer"] = Path(fields["tokenizer"])
+    if "languages" in v:
+        try:
+            fields["languages"] = _langs(v["languages"])
+        except (ValueError, ConfigError) as exc:
+            raise ValueError(f"{where}: languages {exc}") from None
+    if "tokens" in v:
+        tokens = v["tokens"]
+        if not isinstance(tokens, dict):
+            raise ValueError(f'{where}: tokens must be a table like {{ fa = "pes_Arab" }}')
+        pairs = []
+        for lang, token in tokens.items():
+            try:
+                _lang(lang)
+            except ConfigError as exc:
+                raise ValueError(f"{where}: tokens: {exc.message}") from None
+            if not isinstance(token, str) or not token or len(token) > 64 or any(
+                    c.isspace() for c in token):
+                raise ValueError(f"{where}: tokens.{lang} must be one vocabulary token like "
+                                 "pes_Arab (no spaces)")
+            pairs.append((lang, token))
+        fields["tokens"] = tuple(pairs)
+    return ModelConfig(**fields)
+
+
+def _models(v: Any) -> tuple[ModelConfig, ...]:
+    if not isinstance(v, list):
+        raise ValueError("must be a list of tables: write each model as [[translate.models]]")
+    models = tuple(_model_entry(i, x) for i, x in enumerate(v, start=1))
+    names = [m.name for m in models]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ValueError(f"names a model twice ({', '.join(twice)})")
+    return models
+
+
+def _engine(v: Any) -> str:
+    from pipeline.translate.engines import ENGINES  # the one list of engines
+
+    if v not in ENGINES:
+        raise ValueError(f"must be one of {', '.join(ENGINES)}")
+    return str(v)
+
+
 _TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
 
 
@@ -162,6 +258,8 @@ SCHEMA: dict[str, dict[str, Callable[[Any], Any]]] = {
         "compute_type": _str,
         "device_index": _device_index,
         "cluster": _scheduler_address,
+        "engine": _engine,
+        "models": _models,
     },
     "review": {"four_eyes": _bool, "claim_minutes": _int_range(1, 10080, " (minutes; 10080 is a week)")},
     "export": {
@@ -203,6 +301,8 @@ class Settings:
     compute_type: str = "int8"
     device_index: tuple[int, ...] = (0,)
     cluster: str | None = None
+    engine: str = "argos"  # translate.engine: argos packages, or ct2 (translate.models)
+    models: tuple[ModelConfig, ...] = ()
     four_eyes: bool = False
     claim_minutes: int = 30
     include_machine: bool = False
@@ -265,6 +365,10 @@ def parse_config(data: Mapping[str, Any], root: Path, *, path: Path | None = Non
         editions=_under(root, settings.editions),
         glossary=_under(root, settings.glossary),
         logo=_under(root, settings.logo) if settings.logo else None,
+        models=tuple(replace(m, path=_under(root, m.path),
+                             tokenizer=_under(root, m.tokenizer) if m.tokenizer else None,
+                             languages=m.languages or settings.languages)
+                     for m in settings.models),
     )
 
 
@@ -355,6 +459,11 @@ device = "cpu"           # cpu, cuda or auto
 compute_type = "int8"
 # device_index = [0, 1]   # with device = "cuda": one model replica on each of these GPUs
 # cluster = "tcp://10.0.0.5:8786"   # decode on a Dask cluster (pip install "pipeline[dask]")
+# engine = "ct2"          # argos (installed packages, the default) or ct2 (the models below)
+# [[translate.models]]    # a CTranslate2 model converted with ct2-transformers-converter
+# name = "m2m100-418M"
+# path = "models/m2m100_418M-ct2"
+# convention = "m2m100"   # nllb (CC-BY-NC: non-commercial only), m2m100 or madlad
 
 [review]
 four_eyes = false        # a reviewer cannot approve text they wrote
@@ -392,7 +501,13 @@ def init(root: Path, source: str = "en", targets: tuple[str, ...] = ("fa", "ar",
         languages.validate(t)
     if len(set(targets)) != len(targets):
         raise ConfigError("--targets lists a language twice")
-    root.mkdir(parents=True, exist_ok=True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from pipeline import atomicfile
+
+        raise atomicfile.fail(exc, root) if exc.errno == errno.ENOSPC else ConfigError(
+            f"cannot create the workspace directory: {exc.strerror or exc}", path=root) from None
     path = root / CONFIG_NAME
     if path.exists() and not force:
         raise ConfigError(f"{path} already exists (use --force to rewrite it)")

@@ -20,6 +20,7 @@ import _project_env  # noqa: F401  # isort: skip  (runs the script in .venv)
 import argparse
 import json
 import re
+import shutil
 import sys
 import tempfile
 import zipfile
@@ -79,8 +80,12 @@ def _sentences(text: str) -> list[str]:
     return [ln.strip() for ln in re.split(r"(?<=[.!?])\s+|\n", text) if 20 <= len(ln.strip()) <= 400]
 
 
-def train_tokenizer(text: str, vocab: int, workdir: Path) -> Path:
-    """A SentencePiece model trained on `text` (vocabulary as large as the text allows)."""
+def train_tokenizer(text: str, vocab: int, workdir: Path,
+                    symbols: Sequence[str] = ()) -> Path:
+    """A SentencePiece model trained on `text` (vocabulary as large as the text allows).
+
+    `symbols` become pieces of their own that text never splits into (language tokens).
+    """
     import sentencepiece as spm
 
     lines = [ln.strip() for ln in re.split(r"[\n.!?]+", text) if len(ln.strip()) > 3]
@@ -93,7 +98,7 @@ def train_tokenizer(text: str, vocab: int, workdir: Path) -> Path:
     spm.SentencePieceTrainer.train(
         input=str(train), model_prefix=str(prefix), vocab_size=max(vocab, 64),
         hard_vocab_limit=False, character_coverage=1.0, model_type="unigram",
-        num_threads=1, minloglevel=2,
+        num_threads=1, minloglevel=2, user_defined_symbols=list(symbols),
     )
     return prefix.with_suffix(".model")
 
@@ -159,7 +164,7 @@ LENGTHS = ("source", "free")
 
 
 def _random_spec(sp: object, *, layers: int, d_model: int, ffn: int, heads: int, vocab: int,
-                 seed: int) -> tuple[object, list[str]]:
+                 seed: int, never_emit: Sequence[str] = ()) -> tuple[object, list[str]]:
     """A Transformer spec with random weights, its vocabulary the tokenizer's padded to `vocab`."""
     import numpy as np
     from ctranslate2.specs import TransformerSpec
@@ -170,6 +175,8 @@ def _random_spec(sp: object, *, layers: int, d_model: int, ffn: int, heads: int,
     _fill_random(spec, d_model, ffn, len(pieces), np.random.default_rng(seed))
     # Never emit <unk>, <s> or padding pieces: the output stays decodable text.
     never = [sp.unk_id(), sp.bos_id(), *range(sp.get_piece_size(), len(pieces))]  # type: ignore[attr-defined]
+    # Language tokens only ever come from a target prefix, as in a real multilingual model.
+    never += [pieces.index(t) for t in never_emit if t in pieces]
     spec.decoder.projection.bias[[i for i in never if i >= 0]] = -1e4
     return spec, pieces
 
@@ -240,6 +247,7 @@ def _length_slope(model_dir: Path, sp: object, sentences: Sequence[str]) -> floa
 def build_model(
     model_dir: Path, sp_model: Path, *, layers: int, d_model: int, ffn: int, heads: int,
     vocab: int, seed: int, lengths: str = "source", sentences: Sequence[str] = (),
+    never_emit: Sequence[str] = (),
 ) -> int:
     """Save a random-weight int8 CTranslate2 Transformer whose vocabulary is the tokenizer's.
 
@@ -259,7 +267,7 @@ def build_model(
     shape = {"layers": layers, "d_model": d_model, "ffn": ffn, "heads": heads, "vocab": vocab}
 
     def save(gain: float | None, where: Path) -> int:
-        spec, pieces = _random_spec(sp, seed=seed, **shape)
+        spec, pieces = _random_spec(sp, seed=seed, never_emit=never_emit, **shape)
         if gain is not None:
             _end_at_source_length(spec, d_model=d_model, heads=heads, eos=sp.eos_id(), gain=gain)
         spec.register_source_vocabulary(pieces)  # type: ignore[attr-defined]
@@ -332,11 +340,72 @@ def build_package(
     return out
 
 
+#: Marker file of a random-weight CTranslate2 model directory (`--ct2`); pipeline flags its output.
+CT2_MARKER = "pipeline_test_model.json"
+
+
+def build_ct2_model(
+    out: Path, *, convention: str, languages: Sequence[str] = ("en", "fa", "ar", "sq"),
+    layers: int = 1, d_model: int = 64, ffn: int = 128, heads: int = 2, vocab: int = 500,
+    corpus: Sequence[Path] = (), seed: int = 1, lengths: str = "source",
+) -> Path:
+    """Write `out`, a random-weight model directory shaped like a converted multilingual model.
+
+    It is what `ct2-transformers-converter --copy_files ...` makes of NLLB-200, M2M-100 or
+    MADLAD-400: model.bin, config.json, shared_vocabulary.json and the family's SentencePiece
+    file, whose vocabulary holds the convention's language tokens (`pes_Arab`, `__fa__`,
+    `<2fa>`) as pieces the model never emits by itself. A marker file flags it as a test model.
+    """
+    if str(ROOT) not in sys.path:  # imported as a module by the tests
+        sys.path.insert(0, str(ROOT))
+    from pipeline.translate.conventions import CONVENTIONS
+
+    conv = CONVENTIONS.get(convention)
+    if conv is None:
+        raise SystemExit(f"error: --ct2 {convention!r}: use {', '.join(CONVENTIONS)}")
+    tokens = [conv.token(lang) for lang in languages]
+    if None in tokens:
+        unknown = [lang for lang, t in zip(languages, tokens, strict=True) if t is None]
+        raise SystemExit(f"error: no {conv.family} token known for {', '.join(unknown)}")
+    symbols = [t for t in tokens if t is not None]
+    if out.exists():
+        raise SystemExit(f"error: {out} exists; remove it or choose another --out")
+    with tempfile.TemporaryDirectory(prefix="make-test-ct2-") as tmp:
+        work = Path(tmp)
+        text = find_corpus(corpus)
+        sp_model = train_tokenizer(text, vocab, work, symbols=symbols)
+        model = work / "model"
+        size = build_model(model, sp_model, layers=layers, d_model=d_model, ffn=ffn,
+                           heads=heads, vocab=vocab, seed=seed, lengths=lengths,
+                           sentences=_sentences(text), never_emit=symbols)
+        (model / conv.tokenizer_files[0]).write_bytes(sp_model.read_bytes())
+        marker = {
+            MARKER_KEY: True, "convention": convention, "languages": list(languages),
+            "tokens": dict(zip(languages, symbols, strict=True)),
+            "size": {"layers": layers, "d_model": d_model, "ffn": ffn, "heads": heads,
+                     "vocab": size, "lengths": lengths},
+        }
+        (model / CT2_MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        partial = out.with_name(out.name + ".part")  # complete or absent, never half there
+        shutil.rmtree(partial, ignore_errors=True)
+        shutil.copytree(model, partial)
+        partial.rename(out)
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--from", dest="src", default="en", help="source language code (en)")
     ap.add_argument("--to", dest="tgt", default="fa", help="target language code (fa)")
-    ap.add_argument("--out", type=Path, help="output .argosmodel (default: SRC_TGT.argosmodel)")
+    ap.add_argument("--out", type=Path, help="output .argosmodel (default: SRC_TGT.argosmodel), "
+                    "or with --ct2 the model directory (default: test-CONVENTION-ct2)")
+    ap.add_argument("--ct2", metavar="CONVENTION", choices=("nllb", "m2m100", "madlad"),
+                    help="build a CTranslate2 model directory shaped like a converted NLLB-200, "
+                         "M2M-100 or MADLAD-400 model (for [[translate.models]]) instead of an "
+                         "Argos package")
+    ap.add_argument("--languages", default="en,fa,ar,sq",
+                    help="with --ct2: the languages whose tokens the vocabulary holds (en,fa,ar,sq)")
     ap.add_argument("--layers", type=int, default=1, help="encoder and decoder layers (1)")
     ap.add_argument("--d-model", type=int, default=64, help="model width (64)")
     ap.add_argument("--ffn", type=int, default=128, help="feed-forward width (128)")
@@ -350,6 +419,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                          "(calibrated while building); free: plain random weights, which rarely end "
                          "a sentence before the decoding cap")
     args = ap.parse_args(argv)
+    if args.ct2:
+        langs = tuple(x.strip() for x in args.languages.split(",") if x.strip())
+        out_dir = args.out or Path(f"test-{args.ct2}-ct2")
+        build_ct2_model(out_dir, convention=args.ct2, languages=langs, layers=args.layers,
+                        d_model=args.d_model, ffn=args.ffn, heads=args.heads, vocab=args.vocab,
+                        corpus=args.corpus, seed=args.seed, lengths=args.lengths)
+        print(f"built {out_dir}: {args.ct2} CTranslate2 TEST MODEL for {', '.join(langs)}, "
+              "random weights, its words are placeholders")
+        return 0
     out = args.out or Path(f"{args.src}_{args.tgt}.argosmodel")
     build_package(out, src=args.src, tgt=args.tgt, layers=args.layers, d_model=args.d_model,
                   ffn=args.ffn, heads=args.heads, vocab=args.vocab, corpus=args.corpus,

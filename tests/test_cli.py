@@ -97,7 +97,7 @@ def test_unknown_usage_exits_2(runner: CliRunner, argv: list[str]) -> None:
 
 
 #: Commands that change nothing (or are interactive / have their own --format json).
-_NO_JSON_NEEDED = {"review next", "check"}
+_NO_JSON_NEEDED = {"review next", "check", "serve"}  # serve runs a server, prints no result
 
 
 def test_every_command_that_changes_state_takes_json() -> None:
@@ -185,3 +185,12 @@ def test_readme_scripts_run_with_a_python_outside_the_venv(script: str) -> None:
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "usage:" in proc.stdout
+
+
+def test_glossary_import_without_its_file_says_what_to_do(tmp_path: Path, runner: CliRunner) -> None:
+    ws = tmp_path / "ws"
+    runner.invoke(app, ["init", str(ws)])
+    (ws / "glossary.csv").unlink()
+    result = runner.invoke(app, ["glossary", "import", "-w", str(ws)])
+    assert result.exit_code == 2
+    assert "pipeline glossary export" in result.output

@@ -133,9 +133,8 @@ def import_files(
         raise UsageError("--approve needs a reviewer name: pass --reviewer NAME or set "
                          "PIPELINE_REVIEWER")
     with _cycle_collector_paused():
-        checked = [check_po(p) for p in paths]
+        checked = [_checked_texts(check_po(p)) for p in paths]
         langs = [file_language(c, targets) for c in checked]
-        checked = [_checked_texts(c) for c in checked]
         return [_apply(store, c, lang, who=who, approve=approve, four_eyes=four_eyes,
                        confirm_placeholder=confirm_placeholder, progress=progress)
                 for c, lang in zip(checked, langs, strict=True)]

@@ -69,12 +69,14 @@ def _register() -> None:
         glossary,
         interchange,
         review,
+        serve,
         translate,
+        users,
         workspace,
     )
 
     for module in (workspace, extract, glossary, translate, review, catalogs, interchange, export,
-                   corrections, checks):
+                   corrections, checks, users, serve):
         module.register(app)
 
 

@@ -32,6 +32,11 @@ def import_file(
 
     s = settings(workspace)
     path = file or s.glossary
+    if file is None and not path.exists():
+        from pipeline.errors import UsageError
+
+        raise UsageError(f"{path} does not exist: write it with `pipeline glossary export` (or "
+                         "add terms with `pipeline glossary add`), or name a CSV file to import")
     with open_store(s.database) as store:
         try:
             terms, r = glossary.import_csv(store, path, s.targets, prune=prune)

@@ -24,17 +24,21 @@ from pipeline.cli.common import (
 if TYPE_CHECKING:
     from pipeline.translate.packages import PackageInfo
     from pipeline.translate.run import RunReport, Step
+    from pipeline.workspace import Settings
 
 ALL_LANGS = ("en", "fa", "ar", "sq")
 
 TEST_MODEL_WARNING = (
     "WARNING: TEST MODEL in use (random weights). Its output words are placeholders, not "
     "translations; every such unit is flagged test_model. Install real packages with "
-    "`pipeline models install` (or --from-file PATH.argosmodel)."
+    "`pipeline models install` (or --from-file PATH.argosmodel), or configure a converted "
+    "model in [[translate.models]]."
 )
 
 models_app = typer.Typer(
-    name="models", help="Argos translation packages: list, install, remove.",
+    name="models",
+    help="Translation models: Argos packages (list, install, remove) and the ct2 models of "
+         "pipeline.toml (list).",
     no_args_is_help=True, rich_markup_mode=None,
 )
 
@@ -43,16 +47,16 @@ def _mb(n: int) -> str:
     return f"{n / 1024**2:.1f} MB"
 
 
-def _languages(workspace: Path | None) -> tuple[str, ...]:
-    """The workspace's languages, or en/fa/ar/sq outside a workspace."""
+def _workspace_settings(workspace: Path | None) -> Settings | None:
+    """The workspace's settings, or None outside a workspace (unless one was named)."""
     from pipeline.errors import WorkspaceNotFound
 
     try:
-        return settings(workspace).languages
+        return settings(workspace)
     except WorkspaceNotFound:
         if workspace is not None:
             raise
-        return ALL_LANGS
+        return None
 
 
 def _package_dict(p: PackageInfo) -> dict[str, Any]:
@@ -65,23 +69,44 @@ def _describe(pkg: PackageInfo) -> str:
     return f"{pkg.pair:<8} {pkg.version or '-':<10} {_mb(pkg.size):>10}  {pkg.name}{marker}"
 
 
+EngineOpt = Annotated[str | None, typer.Option(
+    "--engine", help="Where the models come from: argos (installed packages) or ct2 (the "
+                     "CTranslate2 models in [[translate.models]]) (default: translate.engine, "
+                     "argos).")]
+
+
+def _route_kind(r: Any) -> str:
+    return "impossible" if r is None else ("pivot" if r.pivoted else "direct")
+
+
 @models_app.command("list")
-def models_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
-    """Installed packages, and for the workspace's languages: direct, pivot or impossible."""
+def models_list(workspace: WorkspaceOpt = None, engine: EngineOpt = None,
+                as_json: JsonOpt = False) -> None:
+    """Installed packages, configured ct2 models with their licences, and for the workspace's
+    languages which pairs are direct, pivot or impossible with the chosen engine."""
     from pipeline.translate import packages
+    from pipeline.translate.ct2models import describe
+    from pipeline.translate.engines import engine_kind
     from pipeline.translate.routing import route_table
 
+    s = _workspace_settings(workspace)
+    kind = engine_kind(engine or (s.engine if s else "argos"))
     installed = packages.installed()
-    langs = _languages(workspace)
-    table = route_table(langs, installed)
+    langs = s.languages if s else ALL_LANGS
+    models = [describe(m) for m in (s.models if s else ())]
+    # As in ct2models.model_legs: the first model covering a pair wins, so it is listed last.
+    legs = installed if kind.name == "argos" else [
+        leg for _, ls in reversed(models) for leg in ls]
+    table = route_table(langs, legs)
     if as_json:
         print_json({
+            "engine": kind.name,
             "directory": str(packages.packages_dir()),
             "packages": [_package_dict(p) for p in installed],
+            "models": [d for d, _ in models],
             "routes": [
-                {"from": a, "to": b, "path": r.path if r else None,
-                 "kind": "impossible" if r is None else ("pivot" if r.pivoted else "direct"),
-                 "test_model": bool(r and r.test_model)}
+                {"from": a, "to": b, "path": r.path if r else None, "kind": _route_kind(r),
+                 "package": r.package if r else None, "test_model": bool(r and r.test_model)}
                 for a, b, r in table
             ],
         })
@@ -91,7 +116,17 @@ def models_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> Non
         echo("  (none) install with: pipeline models install en-fa  (or --from-file PATH)")
     for p in installed:
         echo("  " + _describe(p))
-    echo(f"routes between {', '.join(langs)}:")
+    if models:
+        echo("ct2 models ([[translate.models]] in pipeline.toml):")
+    for d, _ in models:
+        test = "  TEST MODEL: random weights, placeholder words" if d["test_model"] else ""
+        echo(f"  {d['name']}  {d['family'] or d['convention']}  {', '.join(d['languages'])}  "
+             f"{d['version'] or '-'}  {d['path']}{test}")
+        loud = "" if d["commercial_use"] else "!!! "
+        echo(f"    licence: {loud}{d['licence_note']}")
+        if d["error"]:
+            echo(f"    error: {d['error']}")
+    echo(f"routes between {', '.join(langs)} (engine {kind.name}):")
     for a, b, r in table:
         if r is None:
             what = "impossible (no direct package, no pivot through English)"
@@ -99,7 +134,8 @@ def models_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> Non
             what = f"pivot {r.path}"
         else:
             what = "direct"
-        echo(f"  {a}->{b}: {what}{'  [TEST MODEL]' if r and r.test_model else ''}")
+        via = f" ({r.package})" if r is not None and kind.name != "argos" else ""
+        echo(f"  {a}->{b}: {what}{via}{'  [TEST MODEL]' if r and r.test_model else ''}")
 
 
 @models_app.command("install")
@@ -199,6 +235,15 @@ def _run_with_progress(run: Callable[[Any, Any], RunReport], quiet: bool) -> Run
         return run(on_progress, on_plan)
 
 
+def _warn_non_commercial(s: Settings) -> None:
+    from pipeline.translate.conventions import CONVENTIONS, commercial_use, licence_note
+
+    for m in s.models:
+        licence = m.licence or CONVENTIONS[m.convention].licence
+        if not commercial_use(licence):
+            echo(f"WARNING: model {m.name}: {licence_note(licence)}", err=True)
+
+
 def translate(
     lang: LangOpt = None,
     article: Annotated[str | None, typer.Option(
@@ -228,6 +273,7 @@ def translate(
         "--cluster", envvar="PIPELINE_DASK_SCHEDULER", show_envvar=True,
         help="Decode on a Dask cluster: its scheduler address, e.g. tcp://10.0.0.5:8786 "
              "(default: translate.cluster; needs pip install \"pipeline[dask]\").")] = None,
+    engine: EngineOpt = None,
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="No progress bar and no summary.")] = False,
     as_json: JsonOpt = False,
@@ -251,9 +297,12 @@ def translate(
         report = _run_with_progress(
             lambda progress, on_plan: translate_pending(
                 store, s.source, langs, article=article, limit=limit, options=options,
-                cluster=address, progress=progress, on_plan=on_plan),
+                cluster=address, engine_name=engine or s.engine, models=s.models,
+                progress=progress, on_plan=on_plan),
             quiet or as_json,
         )
+    if report.engine == "ct2" and any(r.written > r.from_memory for r in report.langs):
+        _warn_non_commercial(s)
     if as_json:
         langs_json = [vars(r) for r in report.langs]
         counted = ("pending", "written", "from_memory", "mask_lost", "skipped", "reused")
@@ -263,7 +312,7 @@ def translate(
             **{k: sum(r[k] for r in langs_json) for k in counted},
             "sentences": report.sentences, "model_calls": report.model_calls,
             "seconds": round(report.seconds, 3), "test_model": report.test_model,
-            "executor": report.executor,
+            "executor": report.executor, "engine": report.engine,
             "languages": langs_json,
         })
     elif not quiet:

@@ -11,6 +11,7 @@ import re
 import zlib
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 from pipeline.extract.textlines import true_runs
 
@@ -89,6 +90,7 @@ def is_bullet(raw: str) -> bool:
     return bool(BULLET.match(raw))
 
 
+@lru_cache(maxsize=16384)  # asked for every line by several rules (chrome, nav, header)
 def is_breadcrumb(text: str) -> bool:
     """`Home » Section » Title`: two or more of the same separator between short segments."""
     if not _ANY_SEP.search(text):
@@ -164,6 +166,8 @@ def is_closing(text: str) -> bool:
 
     Also a labelled link after the article: `Related: <headline>`, `See also: <headline>`.
     """
+    if not is_short(text):  # neither form is paragraph-length: skip the folding
+        return False
     low = text.casefold().strip(_PHRASE_STRIP)
     if len(text) <= 60 and text.count(" ") < 6 and _CLOSING_RE.match(low):
         return True
@@ -184,8 +188,7 @@ def is_teaser_link(text: str) -> bool:
 
 def is_teaser_end(text: str) -> bool:
     """A line that is only a teaser link (`Read more »`): it ends a post on a listing page."""
-    low = text.casefold().strip(_PHRASE_STRIP + "…→.")
-    return len(text) <= 40 and low in _TEASER_SET
+    return len(text) <= 40 and text.casefold().strip(_PHRASE_STRIP + "…→.") in _TEASER_SET
 
 
 _TEASER_SET = frozenset(p.strip("[]…. »") for p in TEASER_PHRASES) - {""}

@@ -33,6 +33,7 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
     return mdy, dmy, iso, num
 
 
+@lru_cache(maxsize=16384)  # the same line is asked about by several rules of a page
 def find_date(text: str) -> tuple[str, str | None] | None:
     """The first date printed in `text` as (printed text, ISO date or None).
 

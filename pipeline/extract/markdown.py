@@ -33,9 +33,16 @@ def parse_markdown(text: str, path: Path | str = "<markdown>") -> list[Draft]:
     from markdown_it import MarkdownIt
 
     meta, body, body_line = front_matter(text, path)
-    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
-    tokens = md.parse(body)
+    # Blocks with a raised nesting limit (nothing dropped); inline markup with the preset's
+    # limit of 20, which keeps the text anyway and keeps `[[[[...` linear and fast.
+    env: dict[str, Any] = {}
+    tokens = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).disable("inline").parse(
+        body, env)
     _check_nesting(tokens, path, body_line)
+    inline = MarkdownIt("commonmark")
+    for tok in tokens:
+        if tok.type == "inline":
+            tok.children = inline.parseInline(tok.content, env)[0].children
     parts: list[tuple[UnitKind, str]] = []
     stack: list[str] = []
     for i, tok in enumerate(tokens):

@@ -38,7 +38,7 @@ def byline(page: PageLines, body: list[int]) -> int | None:
     # 1. An explicit credit line: "By ...", "Translated by ...".
     for b in reversed(tail):
         for i in b:
-            if BY.search(lines[i].text) and ch.is_short(lines[i].text) and len(b) == 1:
+            if len(b) == 1 and ch.is_short(lines[i].text) and BY.search(lines[i].text):
                 return i
     last = tail[-1]
     # 2. The last block is one name-like line (not a label following a media link).

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pipeline.errors import InputError
 from pipeline.inputfile import decode_text, read_bytes
 from pipeline.textcheck import check_decoded
+
+log = logging.getLogger(__name__)
 
 #: Largest input accepted. Real article pages are well under 1 MB; 20 MB leaves room for
 #: listing pages with inline data while keeping one file's work bounded in memory and time.
@@ -81,12 +85,144 @@ def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
 
 
 def decode(data: bytes, path: Path | str) -> str:
-    """UTF-8 text from bytes (BOM dropped; UTF-16/32 with a BOM read); else an InputError."""
+    """UTF-8 text from bytes (BOM dropped; UTF-16/32 with a BOM read); else an InputError.
+
+    An HTML page (by its name or its first bytes) is decoded as it declares (`decode_html`).
+    """
     if len(data) > MAX_BYTES:
         raise InputError(f"input over the {MAX_BYTES / 1e6:.0f} MB limit", path=path)
+    if str(path).lower().endswith((".html", ".htm", ".xhtml")) or looks_like_html(data):
+        return decode_html(data, path)  # its units are checked for controls after extraction
     text = decode_text(data, path)  # NUL, UTF-16/32 and UTF-8 errors with line and offset
     bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     check_decoded(text, data[bom:], path=path, start=bom)  # control characters anywhere
     if not text.strip():
         raise InputError("empty file: nothing to extract", path=path)
     return text
+
+
+_HTML_HEAD = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|\?xml|head|meta)\b",
+                        re.I | re.S)
+#: How far to look for a `<meta charset>`: the WHATWG prescan reads 1024 bytes, but real pages
+#: put the meta after long inline scripts and comments; 16 KiB found it on every development page
+#: that declares one (trafilatura's evaluation pages) and costs nothing.
+_PRESCAN = 16384
+_META_CHARSET = re.compile(
+    rb"<meta\s[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.I)
+_XML_DECL = re.compile(rb"^\s*<\?xml[^>]*\bencoding\s*=\s*[\"']([A-Za-z0-9._:-]+)", re.I)
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+#: WHATWG: these labels mean windows-1252 (browsers decode 0x80-0x9f as curly quotes, dashes).
+_AS_1252 = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii",
+            "cp819", "ibm819", "iso-ir-100", "windows-1252", "cp1252", "x-cp1252"}
+
+
+def looks_like_html(data: bytes) -> bool:
+    """The bytes start like an HTML page (a doctype, <html>, <head> or an XML declaration)."""
+    head = data[:1024]
+    for bom, _ in _BOMS:
+        if head.startswith(bom):
+            head = head[len(bom):]
+            break
+    return bool(_HTML_HEAD.match(head)) or b"<body" in head.lower()
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset a page declares: BOM, then XML declaration, then `<meta charset>`/http-equiv."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name
+    head = data[:_PRESCAN]
+    m = _XML_DECL.match(head) or _META_CHARSET.search(head)
+    return m.group(1).decode("ascii").lower() if m else None
+
+
+def decode_html(data: bytes, path: Path | str) -> str:
+    """An HTML page as text, in the charset it declares.
+
+    Order: byte-order mark, then the XML declaration or `<meta charset>` (http-equiv too), then
+    strict UTF-8, then charset-normalizer as the last resort. Never decodes with replacement
+    characters: bytes that fit no charset are an InputError naming the offset.
+    """
+    import codecs
+
+    declared = declared_charset(data)
+    for bom, _ in _BOMS:
+        if data.startswith(bom):
+            data = data[len(bom):]
+            break
+    name: str | None = None
+    if declared:
+        label = "windows-1252" if declared in _AS_1252 else declared
+        try:
+            name = codecs.lookup(label).name
+        except LookupError:
+            log.warning("%s: unknown charset %r declared; guessing", path, declared)
+    if name is None or not name.startswith("utf-16"):
+        nul = data.find(b"\x00", 0, 8192)
+        if nul >= 0:
+            raise InputError(f"binary file (NUL byte at offset {nul}); expected text", path=path)
+    text: str | None = None
+    if name is not None:
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError as exc:
+            if name == "cp1252":  # the five bytes cp1252 leaves undefined are C1 controls (WHATWG)
+                text = data.decode("latin-1")
+            elif name != "utf-8":
+                log.warning("%s: not valid %s at byte offset %d as declared; guessing",
+                            path, declared, exc.start)
+    if text is None:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if name == "utf-8" or _UTF8_MULTIBYTE.search(data):
+                text = _utf8_with_stray_bytes(data, path, exc)
+            else:
+                text = _detect(data, path, exc)
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise InputError("empty file: nothing to extract", path=path)
+    return text
+
+
+def _cp1252_bytes(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: the bytes that are not UTF-8, read as windows-1252."""
+    assert isinstance(exc, UnicodeDecodeError)
+    bad = exc.object[exc.start:exc.end]
+    return "".join(chr(b) if b in _UNDEFINED_1252 else bytes([b]).decode("cp1252")
+                   for b in bad), exc.end
+
+
+#: Bytes windows-1252 leaves undefined: WHATWG maps them to the C1 control of the same number.
+_UNDEFINED_1252 = frozenset((0x81, 0x8D, 0x8F, 0x90, 0x9D))
+
+
+def _utf8_with_stray_bytes(data: bytes, path: Path | str, err: UnicodeDecodeError) -> str:
+    """UTF-8 text (declared, or clearly UTF-8) with a few bytes that are not UTF-8.
+
+    The usual cause is a windows-1252 character pasted into a UTF-8 page (`caf\\xe9`), so those
+    bytes alone are read as windows-1252, as a browser reading the page as windows-1252 would
+    show them; the rest stays UTF-8. Logged with the first offset, never silent.
+    """
+    import codecs
+
+    codecs.register_error("pipeline-cp1252-bytes", _cp1252_bytes)
+    log.warning("%s: bytes that are not UTF-8 from offset %d (line %d); read as windows-1252",
+                path, err.start, data.count(b"\n", 0, err.start) + 1)
+    return data.decode("utf-8", "pipeline-cp1252-bytes")
+
+
+def _detect(data: bytes, path: Path | str, err: UnicodeDecodeError) -> str:
+    """Text in the charset charset-normalizer finds (no UTF-8 in it), or InputError if none fits."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise InputError(
+            f"no charset declared and not UTF-8 (byte 0x{data[err.start]:02x} at offset "
+            f"{err.start}); add <meta charset=...> or save the file as UTF-8", path=path, line=line,
+        )
+    log.info("%s: no charset declared; decoded as %s (detected)", path, best.encoding)
+    return str(best)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from typing import Any
 from lxml import etree
 
 from pipeline.errors import InputError
+from pipeline.inputfile import check_regular, open_regular
 
 #: Largest file read (a 100k-unit XLIFF file is about 60 MB).
 MAX_BYTES = 512 * 1024 * 1024
@@ -29,24 +29,11 @@ _LINE = re.compile(r",? line \d+, column \d+$")
 
 def check_file(path: Path, *, max_bytes: int | None = None) -> int:
     """The size of a readable regular file (at most max_bytes, default MAX_BYTES)."""
-    if max_bytes is None:
-        max_bytes = MAX_BYTES
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise InputError("no such file", path=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
-    if stat.S_ISDIR(info.st_mode):
-        raise InputError("is a directory, not a file", path=path)
-    if not stat.S_ISREG(info.st_mode):
-        raise InputError("not a regular file (a pipe or device?); refusing to read it", path=path)
-    if info.st_size == 0:
+    size = check_regular(path, max_bytes=MAX_BYTES if max_bytes is None else max_bytes,
+                         what="TMX or XLIFF")
+    if size == 0:
         raise InputError("the file is empty", path=path)
-    if info.st_size > max_bytes:
-        raise InputError(f"the file is {info.st_size // (1 << 20)} MiB, over the limit of "
-                         f"{max_bytes // (1 << 20)} MiB", path=path)
-    return info.st_size
+    return size
 
 
 def _prolog(head: bytes) -> tuple[str, int]:
@@ -78,11 +65,12 @@ def refuse_entities(path: Path, head: bytes) -> None:
 def iterparse(path: Path, tags: Sequence[str], *, events: Sequence[str] = ("end",),
               max_bytes: int | None = None) -> Iterator[tuple[str, Any]]:
     """(event, element) for the named tags, streamed; the caller releases what it has used."""
-    check_file(path, max_bytes=max_bytes)
-    try:
-        fh = open(path, "rb")  # noqa: SIM115 - closed in the finally below
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
+    # The shared safe opener: checked on the open descriptor, so a FIFO never blocks.
+    fh = open_regular(path, max_bytes=MAX_BYTES if max_bytes is None else max_bytes,
+                      what="TMX or XLIFF")
+    if os.fstat(fh.fileno()).st_size == 0:
+        fh.close()
+        raise InputError("the file is empty", path=path)
     try:
         refuse_entities(path, fh.read(_PROLOG_BYTES))
         fh.seek(0)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline import languages, textdiff
-from pipeline.errors import ConflictError, PolicyError, TransitionError, UsageError
+from pipeline.errors import ConflictError, InputError, PolicyError, TransitionError, UsageError
 from pipeline.models import FLAG_MASK_LOST, FLAG_TEST_MODEL
 from pipeline.review import actions
 from pipeline.review.queue import claim_next, release
@@ -243,7 +243,7 @@ def _handle(store: Store, term: Terminal, item: QueueItem, source_lang: str, who
                 release(store, who, lang=item.lang, unit_ids=[item.unit_id])
                 return False
             term.write(keys_for(item))
-        except (ConflictError, PolicyError, TransitionError, UsageError) as exc:
+        except (ConflictError, InputError, PolicyError, TransitionError, UsageError) as exc:
             # Someone else changed it, or a rule forbids this: tell, skip, keep going.
             term.write(f"not done: {exc}")
             release(store, who, lang=item.lang, unit_ids=[item.unit_id])

@@ -6,7 +6,9 @@ inside `Store.transaction()` (BEGIN IMMEDIATE ... COMMIT), so a crash leaves bef
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -106,7 +108,19 @@ class Store:
 def open_store(path: Path) -> Store:
     """Open (creating and migrating if needed) the database at `path`."""
     path = Path(path)
-    if path.exists() and path.is_dir():
-        raise StoreError("is a directory, not a database file", path=path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise StoreError(f"cannot open the database: {exc.strerror or exc}", path=path) from None
+    if mode is not None and not stat.S_ISREG(mode):
+        from pipeline.inputfile import kind
+
+        raise StoreError(f"is {kind(mode)}, not a database file", path=path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the database's directory: {exc.strerror or exc}",
+                         path=path) from None
     return Store(path)

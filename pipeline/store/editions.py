@@ -96,12 +96,29 @@ def articles(store: Store) -> list[ArticleMeta]:
 NOTE_KIND = UnitKind.CORRECTION.value
 
 
-def tallies(store: Store, langs: Sequence[str]) -> dict[str, dict[str, Tally]]:
-    """slug -> lang -> Tally, in one grouped query (units without a row count as untranslated)."""
+def article(store: Store, slug: str) -> ArticleMeta | None:
+    """One article's metadata (the editor's screen), or None."""
+    r = store.conn.execute(
+        "SELECT id, title, date_iso, date_text, byline, category, tags FROM articles WHERE id = ?",
+        (slug,)).fetchone()
+    if r is None:
+        return None
+    return ArticleMeta(slug=r[0], title=r[1], date_iso=r[2], date_text=r[3], byline=r[4],
+                       category=r[5], tags=tuple(json.loads(r[6] or "[]")))
+
+
+def tallies(store: Store, langs: Sequence[str], *,
+            article: str | None = None) -> dict[str, dict[str, Tally]]:
+    """slug -> lang -> Tally, in one grouped query (units without a row count as untranslated).
+
+    With `article`, only that article (the editor's screen), through the units_article index.
+    """
     out: dict[str, dict[str, Tally]] = {}
+    one = "" if article is None else " AND article_id = ?"
+    extra: tuple[str, ...] = () if article is None else (article,)
     totals = dict(store.conn.execute(
-        "SELECT article_id, count(*) FROM units WHERE obsolete = 0 AND kind != ?"
-        " GROUP BY article_id", (NOTE_KIND,)
+        f"SELECT article_id, count(*) FROM units WHERE obsolete = 0 AND kind != ?{one}"
+        " GROUP BY article_id", (NOTE_KIND, *extra),
     ).fetchall())
     for slug, total in totals.items():
         out[slug] = {lang: Tally(total=total) for lang in langs}
@@ -119,9 +136,9 @@ def tallies(store: Store, langs: Sequence[str]) -> dict[str, dict[str, Tally]]:
         " (u.created_at > a.created_at) AS added, u.kind = ? AS note, count(*)"
         " FROM units u JOIN translations t ON t.unit_id = u.id"
         " JOIN articles a ON a.id = u.article_id"
-        f" WHERE u.obsolete = 0 AND t.lang IN ({marks})"
+        f" WHERE u.obsolete = 0 AND t.lang IN ({marks}){one.replace('article_id', 'u.article_id')}"
         " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9",
-        (FLAG_TEST_MODEL, *HUMAN_ORIGINS, NOTE_KIND, *langs),
+        (FLAG_TEST_MODEL, *HUMAN_ORIGINS, NOTE_KIND, *langs, *extra),
     )
     for slug, lang, status, test_model, empty, pending, suggested, added, note, n in rows:
         per_lang = out.setdefault(slug, {x: Tally() for x in langs})

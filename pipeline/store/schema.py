@@ -254,9 +254,44 @@ def _v_corrections(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v_users(db: sqlite_utils.Database) -> None:
+    # Accounts of the web workspace (pipeline serve). Passwords as scrypt hashes with a per-user
+    # salt; API tokens and session ids only as SHA-256 hashes, so a copy of the database holds
+    # nothing that signs anyone in.
+    db.table("users").create(
+        {
+            "name": str,
+            "role": str,  # translator | reviewer | editor | admin
+            "languages": str,  # JSON list; [] means every target language (not for translators)
+            "password": str,  # scrypt$n$r$p$salt$hash, or NULL (token-only account)
+            "ui_lang": str,  # language of the interface's own words
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="name",
+        not_null={"role", "languages", "created_at", "updated_at"},
+        defaults={"languages": "[]"},
+    )
+    db.table("tokens").create(
+        {"hash": str, "name": str, "created_at": str, "last_used": str},
+        pk="hash", foreign_keys=[("name", "users", "name")], not_null={"name", "created_at"},
+    )
+    db.table("tokens").create_index(["name"], index_name="tokens_name")
+    db.table("sessions").create(
+        {"hash": str, "name": str, "csrf": str, "created_at": str, "expires": str},
+        pk="hash", foreign_keys=[("name", "users", "name")],
+        not_null={"name", "csrf", "created_at", "expires"},
+    )
+    db.table("sessions").create_index(["name"], index_name="sessions_name")
+    # Failed sign-ins, by "name:<name>" and "addr:<client>", in the database so the limit holds
+    # across server workers and restarts.
+    db.table("login_failures").create({"key": str, "at": str}, not_null={"key", "at"})
+    db.table("login_failures").create_index(["key", "at"], index_name="login_failures_key")
+
+
 #: Ordered migrations; index + 1 is the schema version each one produces. Append, never edit.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
-    _v1, _v2, _v_exports, _v_tm, _v_glossary_sync, _v_corrections,
+    _v1, _v2, _v_exports, _v_tm, _v_glossary_sync, _v_corrections, _v_users,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

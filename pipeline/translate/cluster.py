@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ModelError, PipelineError, UsageError
+from pipeline.translate.ct2models import ModelLeg
 from pipeline.translate.engine import Engine, EngineOptions, Output
 from pipeline.translate.packages import PackageInfo
 from pipeline.translate.routing import Route
@@ -57,6 +58,10 @@ _DIGESTS: dict[tuple[str, int, int], str] = {}
 
 def _digest(pkg: PackageInfo) -> str:
     """package_digest, cached by the directory's identity and size (hashing a model takes time)."""
+    if isinstance(pkg, ModelLeg):  # a ct2 model: its directory and its tokenizer
+        from pipeline.translate.ct2ship import bundle_digest
+
+        return bundle_digest(pkg)
     st = pkg.path.stat()
     key = (str(pkg.path), st.st_mtime_ns, pkg.size)
     if key not in _DIGESTS:
@@ -138,10 +143,19 @@ def _worker_address() -> str:
         return f"pid {os.getpid()}"
 
 
-def worker_translate(legs: tuple[tuple[str, str], ...], source: str, target: str,
+def _worker_leg(ref: Any) -> PackageInfo:
+    if isinstance(ref, tuple):  # an Argos package: (name, content hash)
+        return _worker_package(*ref)
+    from pipeline.translate.ct2ship import worker_leg  # a ct2 model: ct2ship.ModelRef
+
+    return worker_leg(ref)
+
+
+def worker_translate(legs: tuple[Any, ...], source: str, target: str,
                      batch: list[str], options: EngineOptions) -> list[Output]:
-    """On a worker: decode one batch along the route named by its legs (name, content hash)."""
-    route = Route(source, target, tuple(_worker_package(n, d) for n, d in legs))
+    """On a worker: decode one batch along the route named by its legs (package name and
+    content hash, or a ct2 model's ModelRef)."""
+    route = Route(source, target, tuple(_worker_leg(ref) for ref in legs))
     return _worker_engine(options).translate(route, batch)
 
 
@@ -178,17 +192,23 @@ class DaskExecutor:
         self.window = max(2, 2 * threads)
         self._sentences = 0
         self._calls = 0
-        self._legs: dict[Route, tuple[tuple[str, str], ...]] = {}
+        self._legs: dict[Route, tuple[Any, ...]] = {}
 
-    def _route_legs(self, route: Route) -> tuple[tuple[str, str], ...]:
+    def _route_legs(self, route: Route) -> tuple[Any, ...]:
         legs = self._legs.get(route)
         if legs is None:
-            legs = self._legs[route] = tuple((leg.name, _digest(leg)) for leg in route.legs)
+            from pipeline.translate.ct2ship import ModelRef
+
+            legs = self._legs[route] = tuple(
+                ModelRef(leg, _digest(leg)) if isinstance(leg, ModelLeg) else
+                (leg.name, _digest(leg)) for leg in route.legs)
         return legs
 
     def prepare(self, routes: Sequence[Route]) -> None:
         """Every worker gets each package the routes need (by hash), or the run stops here."""
-        needed = {leg.name: leg for route in routes for leg in route.legs}
+        self._ship_models(routes)
+        needed = {leg.name: leg for route in routes for leg in route.legs
+                  if not isinstance(leg, ModelLeg)}
         if not needed:
             return
         wanted = {name: _digest(pkg) for name, pkg in needed.items()}
@@ -205,6 +225,24 @@ class DaskExecutor:
                                        f"it: {problem}")
         for route in routes:
             self._route_legs(route)
+
+    def _ship_models(self, routes: Sequence[Route]) -> None:
+        """Every worker gets each ct2 model the routes need (by hash), or the run stops here."""
+        from pipeline.translate import ct2ship
+
+        refs = {ref.digest: ref for route in routes for ref in self._route_legs(route)
+                if isinstance(ref, ct2ship.ModelRef)}
+        for ref in refs.values():
+            have: dict[str, bool] = self.client.run(ct2ship.worker_has, ref)
+            lacking = sorted(w for w, ok in have.items() if not ok)
+            data = ct2ship.bundle(ref.leg) if lacking else b""
+            for worker in lacking:
+                log.info("shipping model %s to %s", ref.leg.name, worker)
+                problem = self.client.run(ct2ship.worker_install, ref, data,
+                                          workers=[worker]).get(worker)
+                if problem:
+                    raise ClusterError(f"worker {worker} lacks model {ref.leg.name} and cannot "
+                                       f"install it: {problem}")
 
     def submit(self, route: Route, batch: list[str]) -> Any:
         resources = {"GPU": 1} if self.options.device == "cuda" else None

@@ -1,4 +1,4 @@
-"""Batched CTranslate2 inference on Argos packages, called directly (never argostranslate.translate).
+"""Batched CTranslate2 inference on Argos packages and ct2 models (never argostranslate.translate).
 
 argostranslate.translate imports stanza and torch and calls translate_batch once per paragraph
 with small token batches; here all sentences of a run are tokenized, sorted by length and sent in
@@ -13,7 +13,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pipeline.errors import ModelError, UsageError
 from pipeline.translate.packages import PackageInfo
@@ -83,6 +83,14 @@ class Output:
     score: float
 
 
+class Tokenizer(Protocol):
+    """Text to a model's pieces and back (an Argos package's, or a ct2 model's SentencePiece)."""
+
+    def encode(self, text: str) -> list[str]: ...
+
+    def decode(self, tokens: Sequence[str]) -> str: ...
+
+
 class _Tokenizer:
     """The package's tokenizer through argostranslate.package; SentencePiece decoded exactly."""
 
@@ -114,13 +122,20 @@ class _Tokenizer:
         return str(self._tok.decode(list(tokens)))
 
 
+def _framed(leg: PackageInfo, tokens: list[str]) -> list[str]:
+    """A multilingual model's language tokens around a sentence's pieces (conventions.py)."""
+    if not leg.source_prefix and not leg.source_suffix:
+        return tokens
+    return [*leg.source_prefix, *tokens, *leg.source_suffix]
+
+
 class Engine:
     """Translates lists of sentences along a route; caches one Translator per package."""
 
     def __init__(self, options: EngineOptions | None = None) -> None:
         self.options = options or EngineOptions()
         self._translators: dict[Path, Any] = {}
-        self._tokenizers: dict[Path, _Tokenizer] = {}
+        self._tokenizers: dict[Path, Tokenizer] = {}
         self._encoded: dict[Path, dict[str, list[str]]] = {}  # from token_counts, until translated
         #: Counters for reports and tests: translate_batch calls and sentences sent to a model.
         self.calls = 0
@@ -137,7 +152,7 @@ class Engine:
         intra = o.intra_threads or max(1, (os.cpu_count() or 1) // o.inter_threads)
         try:
             translator = ctranslate2.Translator(
-                str(pkg.path / "model"), device=o.device, compute_type=o.compute_type,
+                str(pkg.model_dir), device=o.device, compute_type=o.compute_type,
                 device_index=list(o.device_index), inter_threads=o.inter_threads,
                 intra_threads=intra,
             )
@@ -146,18 +161,26 @@ class Engine:
         self._translators[pkg.path] = translator
         return translator
 
-    def tokenizer(self, pkg: PackageInfo) -> _Tokenizer:
+    def tokenizer(self, pkg: PackageInfo) -> Tokenizer:
         tok = self._tokenizers.get(pkg.path)
         if tok is None:
-            tok = self._tokenizers[pkg.path] = _Tokenizer(pkg)
+            from pipeline.translate.ct2models import ModelLeg
+
+            # A ct2 model's SentencePiece file; an Argos package's tokenizer through Argos.
+            tok = self._tokenizers[pkg.path] = (
+                pkg.open_tokenizer() if isinstance(pkg, ModelLeg) else _Tokenizer(pkg))
         return tok
 
     def signature(self, route: Route) -> str:
         """What determines the output for a given input: packages, versions, decoding options."""
         o = self.options
-        legs = ",".join(f"{leg.name}@{leg.version}" for leg in route.legs)
+        legs = ",".join(leg.ident for leg in route.legs)
         return (f"{route.path}|{legs}|beam={o.beam}|{o.compute_type}|len={o.length_ratio}"
                 f"+{o.length_slack}<={o.max_length}")
+
+    def source_tokens(self, leg: PackageInfo, text: str) -> list[str]:
+        """What the model of `leg` is given for `text`: its pieces within the language tokens."""
+        return _framed(leg, self.tokenizer(leg).encode(text))
 
     def token_counts(self, route: Route, texts: Sequence[str]) -> list[int]:
         """Source tokens of each text for the route's first package (to sort work by length).
@@ -209,7 +232,8 @@ class Engine:
         group = o.batch_size * o.inter_threads
         for start in range(0, len(order), group):
             idx = order[start:start + group]
-            batch = [pieces[k] for k in idx]
+            # Each piece of a long sentence gets the language tokens (a multilingual model).
+            batch = [_framed(pkg, pieces[k]) for k in idx]
             prefix = [[pkg.target_prefix] for _ in batch] if pkg.target_prefix else None
             results = translator.translate_batch(
                 batch, target_prefix=prefix, beam_size=o.beam, max_batch_size=o.batch_size,

@@ -19,7 +19,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, ClassVar
 
 from pipeline.errors import InputError, ModelError, NotFound
 from pipeline.inputfile import check_regular, read_bytes
@@ -46,10 +46,25 @@ class PackageInfo:
     target_prefix: str
     test_model: bool
     size: int  # bytes on disk
+    # Tokens around every source sentence (a multilingual model's language tokens; Argos: none).
+    source_prefix: tuple[str, ...] = ()
+    source_suffix: tuple[str, ...] = ()
+    #: Recorded as the translation's engine (provenance).
+    engine: ClassVar[str] = "ctranslate2"
 
     @property
     def pair(self) -> str:
         return f"{self.from_code}-{self.to_code}"
+
+    @property
+    def model_dir(self) -> Path:
+        """The CTranslate2 model directory."""
+        return self.path / "model"
+
+    @property
+    def ident(self) -> str:
+        """What names this leg's model in the translation cache's signature."""
+        return f"{self.name}@{self.version}"
 
 
 def packages_dir() -> Path:

@@ -37,6 +37,11 @@ class Route:
         return "+".join(leg.version for leg in self.legs)
 
     @property
+    def engine(self) -> str:
+        """Recorded as the translation's engine: `ctranslate2` (Argos packages) or `ct2`."""
+        return self.legs[0].engine
+
+    @property
     def test_model(self) -> bool:
         """True if any leg is a random-weight test package: the output words are placeholders."""
         return any(leg.test_model for leg in self.legs)

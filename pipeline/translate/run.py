@@ -24,12 +24,14 @@ from pipeline.store import Store
 from pipeline.store import mt as store_mt
 from pipeline.store.mt import MachineResult, PendingUnit
 from pipeline.store.translations import ensure_rows
-from pipeline.translate import packages
-from pipeline.translate.engine import ENGINE_NAME, Engine, EngineOptions, Output
+from pipeline.translate.engine import Engine, EngineOptions, Output
+from pipeline.translate.engines import DEFAULT as DEFAULT_ENGINE
+from pipeline.translate.engines import available_legs, engine_kind
 from pipeline.translate.executors import Executor, make_executor
 from pipeline.translate.masking import Masked, Masker, unmask
 from pipeline.translate.memory import Memory
 from pipeline.translate.routing import Route, find_route
+from pipeline.workspace import ModelConfig
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +77,7 @@ class RunReport:
 
     langs: list[LangReport] = field(default_factory=list)
     executor: str = "local"  # where the batches were decoded (executors.EXECUTORS)
+    engine: str = DEFAULT_ENGINE  # where the models came from (engines.ENGINES)
     sentences: int = 0  # sent to a model
     model_calls: int = 0
     seconds: float = 0.0
@@ -296,7 +299,7 @@ class _LangJob:
         if route.test_model:
             flags.add(FLAG_TEST_MODEL)
         return MachineResult(
-            unit.unit_id, self.lang, "".join(pieces), origin="mt", engine=ENGINE_NAME,
+            unit.unit_id, self.lang, "".join(pieces), origin="mt", engine=route.engine,
             package=route.package, package_version=route.version, pivot=route.path,
             score=sum(scores) / len(scores) if scores else None, flags=tuple(sorted(flags)),
             expected_revision=unit.revision, executor=self.executor,
@@ -361,6 +364,8 @@ def translate_pending(
     limit: int | None = None,
     options: EngineOptions | None = None,
     cluster: str | None = None,
+    engine_name: str = DEFAULT_ENGINE,
+    models: Sequence[ModelConfig] = (),
     directory: Path | None = None,
     progress: Progress | None = None,
     on_plan: Callable[[int, int], None] | None = None,
@@ -371,13 +376,15 @@ def translate_pending(
     cannot fill and no route. `on_plan(units, tokens)` hears the size of the run once every
     language is planned; `progress` hears each committed batch. With `cluster` (a Dask
     scheduler address) the batches are decoded on that cluster's workers; planning, memory and
-    every database write stay here.
+    every database write stay here. `engine_name` says where the models come from: installed
+    Argos packages (in `directory`), or the CTranslate2 `models` of pipeline.toml (`ct2`).
     """
     started = time.perf_counter()
     if article is not None and not store_mt.article_exists(store, article):
         raise NotFound(f"no article {article!r} (see `pipeline status`)")
     ensure_rows(store, langs)
-    installed = packages.installed(directory)
+    kind = engine_kind(engine_name)
+    installed = available_legs(kind.name, models=models, directory=directory)
     work: list[tuple[str, Route | None, list[PendingUnit], Memory]] = []
     missing = []
     for lang in langs:
@@ -388,11 +395,7 @@ def translate_pending(
             missing.append(f"{source}-{lang}")
         work.append((lang, route, pending, memory))
     if missing:
-        raise ModelError(
-            f"no installed package translates {', '.join(missing)}, directly or through English; "
-            f"install one with `pipeline models install {' '.join(missing)}` "
-            "(or --from-file PATH.argosmodel)"
-        )
+        raise ModelError(kind.missing(missing))
     engine = Engine(options)
     executor = make_executor(engine.options, cluster, engine=engine)
     report = RunReport()
@@ -417,6 +420,7 @@ def translate_pending(
     finally:
         executor.close()
     report.executor = executor.name
+    report.engine = kind.name
     report.sentences = executor.sentences
     report.model_calls = executor.calls
     report.seconds = time.perf_counter() - started

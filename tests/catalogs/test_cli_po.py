@@ -65,3 +65,23 @@ def test_malformed_file_is_one_line_error_exit_1(runner: CliRunner, store: Store
 def test_compile_without_export_says_what_to_do(runner: CliRunner, workspace: Settings) -> None:
     res = invoke(runner, workspace, "po", "compile", "--lang", "fa")
     assert res.exit_code == 1 and "pipeline po export" in res.stderr
+
+
+def test_edits_left_fuzzy_are_reported_with_how_to_import_them(runner: CliRunner, store: Store,
+                                                               workspace: Settings) -> None:
+    ids = seed(store)
+    invoke(runner, workspace, "po", "export", "--lang", "fa")
+    path = workspace.locales / "fa" / "LC_MESSAGES" / "articles.po"
+    po = polib.pofile(str(path))
+    for e in po:
+        if e.msgctxt in (ids[0], ids[3]):
+            e.msgstr = "ویرایش نیمه‌کاره"  # edited, fuzzy flag left on
+    po.save(str(path))
+    res = invoke(runner, workspace, "po", "import", str(path), "--reviewer", "tara")
+    assert res.exit_code == 0, res.output
+    assert ("2 entries changed but still fuzzy: not imported; clear the fuzzy flag to import "
+            "them") in res.stderr
+    data = json.loads(invoke(runner, workspace, "po", "import", str(path), "--reviewer", "tara",
+                             "--json").stdout)
+    assert sorted(u["unit"] for u in data[0]["unfinished"]) == sorted([ids[0], ids[3]])
+    assert tr.get(store, ids[0], "fa").status == "machine"

@@ -652,3 +652,24 @@ def test_any_mix_of_line_shapes_gives_titled_drafts_without_error() -> None:
     for page in pages:
         for d in split_page(page):
             assert d.title.strip(), page
+
+
+def _alt_post(label: str, alt: str, title: str, first: str) -> str:
+    return (f"{label}\n\n{alt}\n\n{title}\n\n{alt}\n\n{first}\n\n{P2}\n\n"
+            "March 4, 2024  2 comments\nFacebookTwitterEmail\n")
+
+
+def test_listing_with_alt_text_around_each_title() -> None:
+    """tags line / image alt / title / alt again / body: the repeated line is the image's."""
+    page = ("Coastal Times\n  • Home\n  • World\n\n"
+            + _alt_post("Politics, Harbour", "Ferry dock at dawn",
+                        "New ferry link opens between two towns", P1)
+            + _alt_post("Culture", "The choir on stage", "Harbour choir wins the regional prize",
+                        P3))
+    drafts = split_page(page)
+    assert [(d.title, d.category) for d in drafts] == [
+        ("New ferry link opens between two towns", "Politics, Harbour"),
+        ("Harbour choir wins the regional prize", "Culture")]
+    assert drafts[0].parts[:2] == ((UnitKind.CAPTION, "Ferry dock at dawn"),
+                                   (UnitKind.PARAGRAPH, P1))
+    assert [t for k, t in drafts[1].parts if k is UnitKind.CAPTION] == ["The choir on stage"]

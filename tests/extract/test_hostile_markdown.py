@@ -61,3 +61,16 @@ def test_markdown_nested_past_the_limit_fails_the_file_in_one_line() -> None:
     deep = "# Title\n\n" + ">" * (MAX_NESTING + 5) + " too deep\n"
     with pytest.raises(InputError, match=r"^deep\.md:\d+: block quotes or lists nested more"):
         parse_markdown(deep, "deep.md")
+
+
+def test_a_paragraph_of_brackets_parses_in_linear_time_and_keeps_its_text() -> None:
+    body = "# Title\n\nopen " + "[" * 20_000 + "x" + "]" * 20_000 + " close\n"
+    started = time.perf_counter()
+    (d,) = parse_markdown(body)
+    assert time.perf_counter() - started < 10
+    assert d.parts[0][1].startswith("open [[[") and d.parts[0][1].endswith("]]] close")
+
+
+def test_reference_links_still_resolve_across_blocks() -> None:
+    (d,) = parse_markdown("# T\n\nsee [the report][r] now\n\n[r]: https://example.org/r\n")
+    assert d.parts == ((d.parts[0][0], "see the report now"),)

@@ -100,3 +100,16 @@ def test_unreadable_file(tmp_path: Path) -> None:
     p.chmod(0)
     with pytest.raises(InputError, match="cannot read"):
         read_text(p)
+
+
+@pytest.mark.parametrize(("tail", "what"), [(b"\x00", "NUL"), (b"\x0b", "U+000B"),
+                                            (b"\xed\xa0\x80", "invalid UTF-8")])
+def test_a_bad_character_after_the_first_8kb_is_refused_with_file_line_and_offset(
+        tmp_path: Path, tail: bytes, what: str) -> None:
+    path = tmp_path / "page.txt"
+    head = b"A title\n\n" + b"Some words of a long article body.\n" * 400  # > 8 KB
+    path.write_bytes(head + b"more" + tail + b" text\n")
+    [result] = list(iter_files([path]))
+    assert result.error is not None and what in str(result.error)
+    assert str(result.error).startswith(f"{path}:403: ")
+    assert f"offset {len(head) + 4}" in str(result.error)

@@ -28,6 +28,8 @@ COMMANDS = {
     "review apply": ["review", "apply", "--lang", "fa"],
     "check --po": ["check", "--po"],
     "models install": ["models", "install", "--from-file"],
+    "tm import": ["tm", "import"],
+    "xliff import": ["xliff", "import"],
 }
 
 
@@ -198,3 +200,26 @@ def test_huge_numbers_on_the_command_line_are_usage_errors(option: list[str], se
                                                            run: Run) -> None:
     proc = run(*option, "9" * 30, "-w", seeded.root)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_init_where_a_file_is_in_the_way_is_one_line(tmp_path: Path, run: Run) -> None:
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    for target in (blocker, blocker / "ws"):
+        proc = run("init", target)
+        assert proc.returncode == 2
+        one_error_line(proc, naming=target)
+
+
+def test_a_fifo_or_text_file_as_the_database_is_one_line(seeded: Settings, tmp_path: Path,
+                                                          run: Run) -> None:
+    fifo = tmp_path / "db.fifo"
+    os.mkfifo(fifo)
+    for database, what in ((fifo, "named pipe"), (Path("/etc/passwd"), "not a database")):
+        text = seeded.config_path.read_text().replace('database = "pipeline.db"',
+                                                      f'database = "{database}"')
+        seeded.config_path.write_text(text)
+        proc = run("status", "-w", seeded.root, timeout=60)
+        assert what in one_error_line(proc, naming=database)
+        seeded.config_path.write_text(text.replace(f'database = "{database}"',
+                                                   'database = "pipeline.db"'))

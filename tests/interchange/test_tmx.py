@@ -215,4 +215,4 @@ def test_fifo_binary_and_huge_inputs_are_refused(store: Store, tmp_path: Path,
     assert [type(x) for x in out] == [InputError] * 3
     assert "not a regular file" in str(out[0])
     assert "binary" in str(out[1]) or "well-formed" in str(out[1])
-    assert "over the limit" in str(out[2])
+    assert "too large" in str(out[2])

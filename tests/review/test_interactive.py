@@ -135,3 +135,13 @@ def test_approving_placeholder_text_needs_explicit_confirmation(store: Store) ->
     assert actions.approve(store, ids[0], "fa", who="ana", confirm_placeholder=True).status == \
         "approved"
     actions.approve(store, ids[1], "fa", who="ana")  # ordinary machine text: one step, as before
+
+
+def test_an_edit_with_a_control_character_is_refused_and_the_session_goes_on(
+        store: Store) -> None:
+    ids = article_with_mt(store, "a1", ["One."])
+    term, out = _term(["e", "a"], edits=["متن\x00خراب"])
+    tally = interactive.run(store, term, lang="fa", source_lang="en", who="ana", minutes=30)
+    assert any("NUL" in line for line in out)
+    assert tally.failed == 1 and tally.approved == 1
+    assert tr.get(store, ids[0], "fa").text == f"ماشین {ids[0][:6]}"

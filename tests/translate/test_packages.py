@@ -46,7 +46,8 @@ def test_models_list_json_shows_direct_pivot_and_impossible(argos_dir: Path, run
     assert len(routes) == 12
     assert routes[("en", "fa")]["kind"] == "direct"
     assert routes[("fa", "sq")] == {"from": "fa", "to": "sq", "path": "fa>en>sq",
-                                    "kind": "pivot", "test_model": True}
+                                    "kind": "pivot", "test_model": True,
+                                    "package": "translate-fa_en+translate-en_sq"}
     assert routes[("sq", "fa")]["kind"] == "impossible"  # no sq->en package
     assert routes[("ar", "en")]["kind"] == "impossible"
 

@@ -1,0 +1,1 @@
+"""The web workspace's screens: each module here exports `routes: list[Route]` (app.py collects them)."""
