@@ -38,7 +38,7 @@ def slugify(text: str, *, max_length: int = 80) -> str:
 RESERVED_SLUGS = frozenset({
     "index", "assets", "static", "feed", "feeds", "atom", "rss", "sitemap", "robots",
     "tag", "tags", "category", "categories", "author", "authors", "archive", "archives",
-    "search", "page", "404", "manifest",
+    "search", "page", "404", "manifest", "news-sitemap",
 })
 
 

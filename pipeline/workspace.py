@@ -76,6 +76,23 @@ def base_url(v: Any) -> str:
     return text if text.endswith("/") else text + "/"
 
 
+def _per_lang_str(v: Any) -> dict[str, str]:
+    if not isinstance(v, dict):
+        raise ValueError("must be a table of language = text")
+    return {_lang(k): _str(x) for k, x in v.items()}
+
+
+#: Image types a logo may be (browsers show them in <img>; an SVG there runs no script).
+LOGO_TYPES = (".png", ".svg", ".jpg", ".jpeg", ".webp", ".gif")
+
+
+def _logo(v: Any) -> str:
+    text = _str(v)
+    if not text.lower().endswith(LOGO_TYPES):
+        raise ValueError(f"must be an image file ({', '.join(LOGO_TYPES)})")
+    return text
+
+
 def _choice(*options: str) -> Callable[[Any], str]:
     def check(v: Any) -> str:
         if v not in options:
@@ -251,8 +268,12 @@ SCHEMA: dict[str, dict[str, Callable[[Any], Any]]] = {
         "persian_calendar": _choice("gregorian", "solar_hijri"),
         "base_url": base_url,
         "formats": _str_list,
+        "credit_translators": _bool,
+        "page_size": _int_range(1, 10_000),
+        "feed_size": _int_range(1, 10_000),
         "on_source_change": _choice("keep_with_notice", "withdraw", "machine_with_notice"),
     },
+    "site": {"name": _str, "name_by_lang": _per_lang_str, "logo": _logo},
     "checks": {"disabled": _str_list},
     "interchange": {"lang_tags": _lang_tags},
 }
@@ -291,6 +312,16 @@ class Settings:
     formats: tuple[str, ...] = ("html",)
     on_source_change: str = "keep_with_notice"
     disabled_checks: tuple[str, ...] = ()
+    credit_translators: bool = True
+    page_size: int = 50
+    feed_size: int = 20
+    site_name: str | None = None
+    site_name_by_lang: dict[str, str] = field(default_factory=dict)
+    logo: Path | None = None
+
+    def site_name_in(self, lang: str) -> str | None:
+        """The site's name in one edition (name_by_lang, else name); None when unset."""
+        return self.site_name_by_lang.get(lang) or self.site_name
     lang_tags: dict[str, str] = field(default_factory=dict)  # code -> tag in TMX/XLIFF files
 
     @property
@@ -322,8 +353,8 @@ def parse_config(data: Mapping[str, Any], root: Path, *, path: Path | None = Non
                 raise ConfigError(f"{section}.{key}: {exc.message}", path=where) from None
             except ValueError as exc:
                 raise ConfigError(f"{section}.{key} {exc}", path=where) from None
-            name = "disabled_checks" if (section, key) == ("checks", "disabled") else key
-            values[name] = Path(value) if section == "paths" else value
+            name = _FIELD.get((section, key), str(key))
+            values[name] = Path(value) if section == "paths" or name == "logo" else value
     settings = Settings(root=root, **values)
     if settings.source in settings.targets:
         raise ConfigError("languages.targets must not include the source language", path=where)
@@ -333,11 +364,19 @@ def parse_config(data: Mapping[str, Any], root: Path, *, path: Path | None = Non
         locales=_under(root, settings.locales),
         editions=_under(root, settings.editions),
         glossary=_under(root, settings.glossary),
+        logo=_under(root, settings.logo) if settings.logo else None,
         models=tuple(replace(m, path=_under(root, m.path),
                              tokenizer=_under(root, m.tokenizer) if m.tokenizer else None,
                              languages=m.languages or settings.languages)
                      for m in settings.models),
     )
+
+
+#: pipeline.toml keys whose Settings field has another name.
+_FIELD: dict[tuple[str, str], str] = {
+    ("checks", "disabled"): "disabled_checks", ("site", "name"): "site_name",
+    ("site", "name_by_lang"): "site_name_by_lang",
+}
 
 
 def _under(root: Path, p: Path) -> Path:
@@ -439,6 +478,14 @@ persian_calendar = "gregorian"   # or "solar_hijri"
 # or show the machine's suggestion for the changed paragraphs, with a notice ("machine_with_notice").
 on_source_change = "keep_with_notice"
 # base_url = "https://example.org/editions/"   # where <out> is published: absolute hreflang
+credit_translators = true        # "Translated by ..., reviewed by ..." on translated articles
+page_size = 50                   # articles per index, tag and category page
+feed_size = 20                   # newest articles in each edition's Atom and RSS feed
+
+[site]
+# name = "Riverside Courier"                 # the masthead of every page, feeds, Open Graph
+# name_by_lang = {{ fa = "پیک ریورساید" }}     # the name in other editions
+# logo = "logo.svg"                          # copied to <out>/assets/, shown in the masthead
 
 [interchange]
 # Language tags written in TMX and XLIFF files, e.g. lang_tags = {{ fa = "fa-IR" }}

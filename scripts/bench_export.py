@@ -23,6 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("fa", "ar", "sq")
+TARGET = 1000  # articles/s on a cold run (issue 17)
 
 # Child programs: each prints one JSON line {"seconds", "pages", "maxrss_kb"}.
 EXPORT_CHILD = """
@@ -31,13 +32,18 @@ from pathlib import Path
 from pipeline.workspace import load
 from pipeline.export.publish import ExportOptions, publish
 s = load(Path(sys.argv[1]))
+u0 = resource.getrusage(resource.RUSAGE_SELF)
+cpu0 = u0.ru_utime + u0.ru_stime
 t = time.perf_counter()
+# With a base URL, so the run also writes every sitemap, the news sitemap and robots.txt.
 r = publish(s, ExportOptions(out=Path(sys.argv[2]), langs=("fa", "ar", "sq"),
-                             formats=tuple(sys.argv[3].split(",")), include_machine=True))
+                             formats=tuple(sys.argv[3].split(",")), include_machine=True,
+                             base_url="https://news.example.org/editions/"))
 dt = time.perf_counter() - t
 pages = sum(len(x.published) for x in r.languages.values())
+u = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"seconds": dt, "pages": pages, "written": len(r.written),
-                  "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+                  "cpu": u.ru_utime + u.ru_stime - cpu0, "maxrss_kb": u.ru_maxrss}))
 """
 
 BASELINE_CHILD = """
@@ -48,6 +54,8 @@ from pipeline.workspace import load
 from pipeline.store import open_store
 from pipeline.store import editions as rows
 s = load(Path(sys.argv[1]))
+u0 = resource.getrusage(resource.RUSAGE_SELF)
+cpu0 = u0.ru_utime + u0.ru_stime
 tpl = jinja2.Environment(autoescape=True).from_string(
     '<!DOCTYPE html><html lang="{{ lang }}"><head><meta charset="utf-8"><title>{{ title }}</title>'
     '</head><body><h1>{{ title }}</h1>{% for p in paras %}<p>{{ p }}</p>{% endfor %}</body></html>')
@@ -61,8 +69,9 @@ with open_store(s.database) as store:
             size += len(tpl.render(lang=lang, title=texts[0], paras=texts[1:]).encode())
             pages += 1
 dt = time.perf_counter() - t
+u = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"seconds": dt, "pages": pages, "bytes": size,
-                  "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+                  "cpu": u.ru_utime + u.ru_stime - cpu0, "maxrss_kb": u.ru_maxrss}))
 """
 
 
@@ -84,7 +93,10 @@ def build(root: Path, articles: int, units: int) -> None:
                                     "with enough words to look like a real paragraph of news.")
                       for j in range(units - 1)]
             slug = f"article-{i:05d}"
-            add_article(store, slug, parts, date_iso=f"20{10 + i % 15}-{i % 12 + 1:02d}-{i % 28 + 1:02d}")
+            # Bylines, a category and tags, so byline, tag and category pages are part of the work.
+            add_article(store, slug, parts, date_iso=f"20{10 + i % 15}-{i % 12 + 1:02d}-{i % 28 + 1:02d}",
+                        byline=f"Reporter {i % 40}", category=("Local", "World", "Sport")[i % 3],
+                        tags=(f"topic {i % 50}", f"series {i % 7}"))
             with store.transaction():
                 from pipeline.store.articles import load_article
 
@@ -137,15 +149,20 @@ def main() -> None:
     n = args.articles
     print(f"export of {n} articles x {len(LANGS)} languages ({args.format}, 1 process = 1 core, "
           f"best of {args.repeat})")
-    print(f"{'':34}{'seconds':>9}{'articles/s':>12}{'pages/s':>10}{'peak MB':>9}{'x baseline':>12}")
+    # CPU seconds too: on a shared machine wall time also counts the other processes' turns.
+    print(f"{'':34}{'seconds':>9}{'cpu s':>8}{'articles/s':>12}{'per cpu s':>11}{'pages/s':>10}"
+          f"{'peak MB':>9}{'x baseline':>12}")
     for name, r in (("baseline: bare Jinja2 render", base), ("export, cold (writes all)", cold),
                     ("export, re-run (nothing changed)", warm)):
-        print(f"{name:34}{r['seconds']:9.2f}{n / r['seconds']:12.0f}{r['pages'] / r['seconds']:10.0f}"
+        print(f"{name:34}{r['seconds']:9.2f}{r['cpu']:8.2f}{n / r['seconds']:12.0f}"
+              f"{n / r['cpu']:11.0f}{r['pages'] / r['seconds']:10.0f}"
               f"{r['maxrss_kb'] / 1024:9.0f}{r['seconds'] / base['seconds']:12.2f}")
     print(f"cold run wrote {cold['written']} files; re-run wrote {warm['written']}")
     print(f"memory: export peak is {cold['maxrss_kb'] / base['maxrss_kb']:.2f}x the baseline's")
-    print(f"target >= 500 articles/s per core: cold {n / cold['seconds']:.0f} "
-          f"({'met' if n / cold['seconds'] >= 500 else 'NOT met'})")
+    for what, secs in (("wall", cold["seconds"]), ("cpu", cold["cpu"])):
+        rate = n / secs
+        print(f"target >= {TARGET} articles/s (feeds and sitemaps included), cold, {what} time: "
+              f"{rate:.0f} ({'met' if rate >= TARGET else 'NOT met'})")
     tmp.cleanup()
 
 

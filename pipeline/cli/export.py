@@ -47,7 +47,8 @@ def export(
     base_url: Annotated[str | None, typer.Option(
         "--base-url",
         help="Where the editions will be published, e.g. https://example.org/editions/: makes "
-             "hreflang and canonical links absolute (default: export.base_url).")] = None,
+             "hreflang and canonical links absolute and writes sitemap.xml, the news sitemap and "
+             "robots.txt (default: export.base_url).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Write the language editions: only what the publishing policy allows, and say why not."""
@@ -120,3 +121,6 @@ def _print(report: ExportReport) -> None:
             echo(f"  ... and {len(r.held_back) - SHOW} more held back (see --json)")
     echo(f"files: {len(report.written)} written, {report.unchanged} unchanged, "
          f"{len(report.removed)} removed")
+    if "html" in report.formats and not report.sitemap:
+        echo("note: no sitemap.xml or robots.txt: sitemaps need absolute URLs; set --base-url "
+             "or export.base_url")

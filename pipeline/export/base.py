@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
@@ -14,6 +15,33 @@ from pipeline import languages
 from pipeline.export.pages import ArticlePage, Edition, IndexEntry
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+class _MemoryBytecode(jinja2.BytecodeCache):
+    """Compiled templates shared by every edition's environment in this process: each language
+    has its own environment (its own gettext), and compiling the templates once per language
+    cost more than rendering a thousand pages."""
+
+    def __init__(self) -> None:
+        self._code: dict[tuple[Any, ...], bytes] = {}
+
+    @staticmethod
+    def _key(bucket: jinja2.bccache.Bucket) -> tuple[Any, ...]:
+        # The same source compiles differently with other options (autoescape, finalize, ...).
+        env = bucket.environment
+        return (bucket.key, bucket.checksum, env.autoescape, env.finalize, env.trim_blocks,
+                env.lstrip_blocks, env.keep_trailing_newline, tuple(sorted(env.extensions)))
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(self._key(bucket))
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[self._key(bucket)] = bucket.bytecode_to_string()
+
+
+_BYTECODE = _MemoryBytecode()
 
 
 def make_env(edition: Edition, *, finalize: Callable[[Any], Any] | None = None,
@@ -32,13 +60,14 @@ def make_env(edition: Edition, *, finalize: Callable[[Any], Any] | None = None,
         undefined=jinja2.StrictUndefined,
         auto_reload=False,  # templates are package files: no stat() per render
         finalize=finalize,
+        bytecode_cache=_BYTECODE,
     )
     env.install_gettext_translations(edition.translations, newstyle=True)  # type: ignore[attr-defined]
     env.globals["num"] = lambda n: languages.localize_digits(str(n), edition.lang)
     strings = env.get_template("strings.html").module
     env.globals["t"] = edition_strings(strings)
     english = jinja2.Environment(loader=env.loader, autoescape=html, extensions=["jinja2.ext.i18n"],
-                                 finalize=finalize)
+                                 finalize=finalize, bytecode_cache=_BYTECODE)
     english.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     env.globals["t_en"] = edition_strings(english.get_template("strings.html").module)
     return env
@@ -75,6 +104,9 @@ class Exporter:
 
     def __init__(self, edition: Edition) -> None:
         self.edition = edition
+        #: Files of this format that an earlier export left in --out for languages this run does
+        #: not write: pages may link to them (publish fills it in from the manifest).
+        self.existing: frozenset[str] = frozenset()
 
     def article_path(self, slug: str, lang: str | None = None) -> str:
         """Where an article's page goes, relative to --out."""
@@ -82,6 +114,10 @@ class Exporter:
 
     def index_path(self, lang: str | None = None) -> str:
         return f"{lang or self.edition.lang}/index.{self.extension}"
+
+    def present(self, lang: str, rel: str) -> bool:
+        """Whether `<lang>/<rel>` of this format is in --out once the run ends (links to it work)."""
+        return lang in self.edition.written or f"{lang}/{rel}" in self.existing
 
     def assets(self) -> list[tuple[str, bytes]]:
         """Files shared by every language edition of this format."""
@@ -92,3 +128,13 @@ class Exporter:
 
     def render_index(self, entries: Sequence[IndexEntry]) -> bytes:
         raise NotImplementedError
+
+    def edition_files(self, entries: Sequence[IndexEntry], *, today: dt.date,
+                      ) -> Iterator[tuple[str, bytes]]:
+        """Every file of the edition besides its article pages: (path under --out, bytes)."""
+        yield self.index_path(), self.render_index(entries)
+
+    def site_files(self, present: Sequence[str]) -> list[tuple[str, bytes]]:
+        """Files at the top of --out shared by every edition; `present` lists every file of this
+        format the output holds after the run (this run's and earlier runs' languages)."""
+        return self.assets()

@@ -1,13 +1,16 @@
-"""The HTML edition: an index per language, one page per article, one shared stylesheet."""
+"""The HTML edition: article pages, paginated index, tag and category pages, feeds, sitemaps."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Iterator, Sequence
 from typing import Any
 
+from babel.lists import format_list
 from markupsafe import Markup, escape
 
 from pipeline import languages
+from pipeline.export import feeds, listings, metadata, sitemaps
 from pipeline.export.base import TEMPLATES, Exporter, make_env, read_in_titles
 from pipeline.export.pages import ArticlePage, Block, Edition, IndexEntry
 
@@ -24,8 +27,26 @@ class HtmlExporter(Exporter):
     def __init__(self, edition: Edition) -> None:
         super().__init__(edition)
         env = make_env(edition)
+        self._env = env
         self._article = env.get_template("article.html")
         self._index = env.get_template("index.html")
+        strings = vars(env.get_template("strings.html").module)
+        self._tagged, self._in_category, self._page_of = (
+            strings["tagged"], strings["in_category"], strings["page_of"])
+        # "By %(name)s" and the credits, translated once per edition and filled in per page with
+        # Markup's % (which escapes what it inserts): gettext per page was a tenth of the time.
+        self._fmt = {key: Markup(strings[key](Markup(f"%({arg})s")))
+                     for key, arg in (("by", "name"), ("translated_by", "names"),
+                                      ("reviewed_by", "names"))}
+        self._t: dict[str, Markup] = env.globals["t"]  # type: ignore[assignment]
+        self._author_attrs = Markup(' class="author" lang="{}"').format(edition.source)
+        self._source_attrs = str(Markup(' lang="{}" dir="{}"').format(
+            edition.source, languages.direction(edition.source)))
+        self._badges = {
+            "placeholder": f' <span class="badge badge-placeholder">{self._t["placeholder_badge"]}</span>',
+            "unreviewed": f' <span class="badge">{self._t["not_reviewed_badge"]}</span>'}
+        self._items: dict[tuple[str, str], str] = {}
+        self._changed_attrs = f' data-changed="true" title="{self._t["changed_title"]}"'
         # Everything about a switcher link but its href is the same on every page: render it once.
         attrs = vars(env.get_template("links.html").module)["attrs"]
         titles = read_in_titles(env, edition)
@@ -35,39 +56,241 @@ class HtmlExporter(Exporter):
                                          lang == edition.lang))}
             for lang in edition.languages
         }
+        self.site_name = edition.site.name_in(edition.lang)
+        self._people: dict[tuple[str, ...], Markup] = {}
+        self._chrome_module = env.get_template("chrome.html").make_module(
+            {"stylesheet": STYLESHEET, "logo": edition.site.logo, "site_name": self.site_name})
+        self._chromes: dict[int, dict[str, Markup]] = {}
 
     def assets(self) -> list[tuple[str, bytes]]:
         return [(STYLESHEET, (TEMPLATES / "edition.css").read_bytes())]
 
-    def _common(self) -> dict[str, Any]:
+    # Where things are: `root` leads from a page to --out, `up` to its edition's directory.
+    def _common(self, rel: str) -> dict[str, Any]:
         ed = self.edition
+        depth = rel.count("/")
         return {"lang": ed.lang, "dir": ed.dir, "source": ed.source,
-                "source_dir": languages.direction(ed.source), "stylesheet": "../" + STYLESHEET}
+                "source_dir": languages.direction(ed.source), "chrome": self._chrome(depth),
+                "root": "../" * (depth + 1), "up": "../" * depth, "site_name": self.site_name}
+
+    def _chrome(self, depth: int) -> dict[str, Markup]:
+        """Head links, brand and footer of a page `depth` directories below the edition."""
+        if depth not in self._chromes:
+            root, up, m = "../" * (depth + 1), "../" * depth, self._chrome_module
+            self._chromes[depth] = {
+                "head": Markup(m.head(root, up)), "brand": Markup(m.brand(root, up)),  # type: ignore[attr-defined]
+                "footer": Markup(m.footer(up)),  # type: ignore[attr-defined]
+            }
+        return self._chromes[depth]
+
+    def _href(self, lang: str, rel: str, root: str) -> str | None:
+        """A link from a page to `<lang>/<rel>`: relative when the output holds it, else absolute
+        with a base URL (the policy publishes it there), else None (nothing to link to)."""
+        ed = self.edition
+        path = f"{lang}/{rel}"
+        if self.present(lang, rel):
+            return root + path
+        return f"{ed.base_url}{path}" if ed.base_url else None
 
     def render_article(self, page: ArticlePage) -> bytes:
         ed = self.edition
-        links = [self._link(lang, f"../{lang}/{page.slug}.html") for lang in page.alternates]
+        rel = f"{page.slug}.html"
+        common = self._common(rel)
+        root = common["root"]
+        switcher = [self._link(lang, href) for lang in page.alternates
+                    if (href := self._href(lang, rel, root))]
         # Search engines want hreflang and canonical URLs absolute: with a base URL they are.
-        base = ed.base_url or "../"
-        alternates = [{"lang": lang, "href": f"{base}{lang}/{page.slug}.html"}
-                      for lang in page.alternates]
-        x_default = ed.source if ed.source in page.alternates else None
+        if ed.base_url:
+            alternates = [{"lang": lang, "href": f"{ed.base_url}{lang}/{rel}"}
+                          for lang in page.alternates]
+        else:
+            alternates = [{"lang": link["lang"], "href": link["href"]} for link in switcher]
+        x_default = next((a["href"] for a in alternates if a["lang"] == ed.source), None)
+        url = f"{ed.base_url}{ed.lang}/{rel}" if ed.base_url else rel
+        logo = (f"{ed.base_url}{ed.site.logo}" if ed.base_url else root + ed.site.logo
+                ) if ed.site.logo else None
+        json_ld = metadata.json_for_html(metadata.news_article(
+            page, url=url, original_url=x_default, source=ed.source, site_name=self.site_name,
+            logo_url=logo))
+        og = metadata.open_graph(page, url=url if ed.base_url else None, site_name=self.site_name,
+                                 image=logo if ed.base_url else None,
+                                 alternates=tuple(a["lang"] for a in alternates))
         return self._article.render(
-            **self._common(), page=page, groups=group_blocks(page.blocks), switcher=links,
-            alternates=alternates,
-            canonical=f"{ed.base_url}{ed.lang}/{page.slug}.html" if ed.base_url else None,
-            x_default=f"{base}{x_default}/{page.slug}.html" if x_default else None,
+            **common, page=page,
+            body=body_html(page.blocks, self._source_attrs, self._changed_attrs),
+            switcher=self._switcher(switcher),
+            head_meta=head_meta(url if ed.base_url else None, alternates, x_default,
+                                page.description, og, json_ld),
+            byline=(self._fmt["by"] % {"name": Markup(f"<bdi{self._author_attrs}>{escape(page.byline)}"
+                                                      "</bdi>")} if page.byline else None),
+            credit=self._credit(page),
         ).encode("utf-8")
 
+    def _credit(self, page: ArticlePage) -> Markup | None:
+        parts = []
+        if page.credit.translators:
+            parts.append(self._fmt["translated_by"] % {"names": self._names(page.credit.translators)})
+        if page.credit.reviewers:
+            parts.append(self._fmt["reviewed_by"] % {"names": self._names(page.credit.reviewers)})
+        return Markup(" · ").join(parts) if parts else None
+
+    @staticmethod
+    def _switcher(links: list[dict[str, Any]]) -> Markup:
+        # Built here, not in the template: one join instead of a dozen template lookups per page.
+        return Markup("".join(f'<li><a href="{escape(link["href"])}"{link["attrs"]}>'
+                              f'{link["native"]}</a></li>\n' for link in links))
+
+    def _names(self, names: tuple[str, ...]) -> Markup | None:
+        """People's names as a list in the edition's language, each isolated for bidi text."""
+        if not names:
+            return None
+        if names not in self._people:
+            marks = [f"\x00{i}\x00" for i in range(len(names))]
+            text = str(escape(format_list(marks, locale=languages.locale(self.edition.lang))))
+            for mark, name in zip(marks, names, strict=True):
+                text = text.replace(mark, f"<bdi>{escape(name)}</bdi>")
+            self._people[names] = Markup(text)
+        return self._people[names]
+
     def render_index(self, entries: Sequence[IndexEntry]) -> bytes:
-        links = [self._link(lang, f"../{lang}/index.html") for lang in self.edition.languages]
-        return self._index.render(
-            **self._common(), entries=entries, switcher=links,
-            test_model=any(e.test_model for e in entries),
-        ).encode("utf-8")
+        return next(self._listing("index", str(self._t["latest_articles"]), entries))[1]
+
+    def _listing(self, stem: str, heading: str, entries: Sequence[IndexEntry],
+                 ) -> Iterator[tuple[str, bytes]]:
+        """The pages of one listing (index, tag, category), `page_size` articles each."""
+        ed = self.edition
+        chunks = listings.paginate(entries, ed.site.page_size)
+        total = len(chunks)
+        for n, chunk in enumerate(chunks, 1):
+            rel = listings.page_path(stem, n)
+            common = self._common(rel)
+            switcher = []
+            if stem == "index" and n == 1:
+                switcher = [self._link(lang, href) for lang in ed.languages
+                            if (href := self._href(lang, "index.html", common["root"]))]
+            pages = {"total": total,
+                     "prev": listings.link(rel, listings.page_path(stem, n - 1)) if n > 1 else None,
+                     "next": listings.link(rel, listings.page_path(stem, n + 1))
+                     if n < total else None}
+            page_of = Markup(self._page_of(self._num(n), self._num(total)))
+            up = common["up"]
+            items = Markup("".join([self._item(e, up) for e in chunk]))
+            html = self._index.render(
+                **common, entries=chunk, items=items, count=len(entries),
+                switcher=self._switcher(switcher),
+                heading=heading,
+                pages=pages, page_of=page_of, test_model=any(e.test_model for e in chunk),
+            )
+            yield f"{ed.lang}/{rel}", html.encode("utf-8")
+
+    def _item(self, e: IndexEntry, up: str) -> str:
+        """An article's line in a listing; the same article is on the index and on its tag and
+        category pages, so each line is built once per depth."""
+        key = (e.slug, up)
+        line = self._items.get(key)
+        if line is None:
+            attrs = self._source_attrs if e.title_fallback else ""
+            when = (f' <time datetime="{escape(e.date_iso or "")}">{escape(e.date_display)}</time>'
+                    if e.date_display else "")
+            badge = (self._badges["placeholder"] if e.test_model else
+                     self._badges["unreviewed"] if e.status == "unreviewed" else "")
+            line = (f'<li><a href="{up}{escape(e.slug)}.html"{attrs}>{escape(e.title)}</a>'
+                    f"{when}{badge}</li>\n")
+            self._items[key] = line
+        return line
+
+    def _num(self, n: int) -> str:
+        return languages.localize_digits(str(n), self.edition.lang)
+
+    def edition_files(self, entries: Sequence[IndexEntry], *, today: dt.date,
+                      ) -> Iterator[tuple[str, bytes]]:
+        ed = self.edition
+        yield from self._listing("index", str(self._t["latest_articles"]), entries)
+        source = Markup('<bdi lang="{}">{}</bdi>')
+        for kind, groups in (("tags", listings.by_tag(entries)),
+                             ("categories", listings.by_category(entries))):
+            for label, members in groups:
+                name = source.format(ed.source, label.name)
+                heading = (self._tagged(name) if kind == "tags" else self._in_category(name))
+                yield from self._listing(f"{kind}/{label.slug}", Markup(heading), members)
+        base = f"{ed.base_url}{ed.lang}/" if ed.base_url else None
+        info = feeds.FeedInfo(
+            lang=ed.lang, title=self.site_name or str(self._t["latest_articles"]),
+            subtitle=str(self._t["feed_subtitle"]),
+            author=self.site_name or str(self._t["the_editors"]), base=base,
+            site=self.site_name or "pipeline")
+        newest = list(entries[:ed.site.feed_size])
+        yield f"{ed.lang}/{feeds.ATOM}", feeds.atom(info, newest)
+        yield f"{ed.lang}/{feeds.RSS}", feeds.rss(info, newest)
+        if ed.base_url and entries:
+            yield (f"{ed.lang}/{sitemaps.SITEMAP}",
+                   sitemaps.edition_sitemap(ed.base_url, ed.lang, ed.source, entries))
+            news = sitemaps.news_entries(entries, today)
+            if news:
+                publication = self.site_name or ed.base_url.split("/")[2]
+                yield (f"{ed.lang}/{sitemaps.NEWS_SITEMAP}",
+                       sitemaps.news_sitemap(ed.base_url, ed.lang, publication, news))
+
+    def site_files(self, present: Sequence[str]) -> list[tuple[str, bytes]]:
+        """The root sitemap index and robots.txt, over every edition sitemap `present` in --out."""
+        out = self.assets()
+        base = self.edition.base_url
+        if self.edition.site.logo and self.edition.site.logo_bytes is not None:
+            out.append((self.edition.site.logo, self.edition.site.logo_bytes))
+        found = [p for p in present
+                 if p.endswith((f"/{sitemaps.SITEMAP}", f"/{sitemaps.NEWS_SITEMAP}"))]
+        if base and found:
+            out.append((sitemaps.SITEMAP, sitemaps.sitemap_index(base, sorted(found))))
+            out.append((sitemaps.ROBOTS, sitemaps.robots(base)))
+        return out
 
     def _link(self, lang: str, href: str) -> dict[str, Any]:
         return {"lang": lang, "href": href, **self._links[lang]}
+
+
+def head_meta(canonical: str | None, alternates: list[dict[str, str]], x_default: str | None,
+              description: str, og: list[tuple[str, str]], json_ld: Markup) -> Markup:
+    """An article's <head> lines after the shared ones: canonical, hreflang alternates,
+    description, Open Graph properties and the JSON-LD script (every value escaped)."""
+    out = []
+    if canonical:
+        out.append(f'<link rel="canonical" href="{escape(canonical)}">\n')
+    out += [f'<link rel="alternate" hreflang="{escape(a["lang"])}" href="{escape(a["href"])}">\n'
+            for a in alternates]
+    if x_default:
+        out.append(f'<link rel="alternate" hreflang="x-default" href="{escape(x_default)}">\n')
+    if description:
+        out.append(f'<meta name="description" content="{escape(description)}">\n')
+    out += [f'<meta property="{escape(prop)}" content="{escape(content)}">\n'
+            for prop, content in og]
+    out.append(f'<script type="application/ld+json">{json_ld}</script>')
+    return Markup("".join(out))
+
+
+def body_html(blocks: Sequence[Block], fallback_attrs: str, changed_attrs: str) -> Markup:
+    """The article's blocks as HTML: headings, quotes, lists (consecutive items), paragraphs
+    with their kind as class; text shown in the source language carries its lang and dir, text
+    whose English changed since its approval is marked data-changed (with an explaining title)."""
+    def attrs_of(b: Block) -> str:
+        return (fallback_attrs if b.fallback else "") + (changed_attrs if b.changed else "")
+
+    out = []
+    for kind, group in group_blocks(blocks):
+        if kind == "list":
+            out.append("<ul>\n")
+            out += [f"<li{attrs_of(b)}>{escape(b.text)}</li>\n" for b in group]
+            out.append("</ul>\n")
+            continue
+        b = group[0]
+        attrs = attrs_of(b)
+        text = escape(b.text)
+        if kind == "heading":
+            out.append(f"<h2{attrs}>{text}</h2>\n")
+        elif kind == "quote":
+            out.append(f"<blockquote{attrs}><p>{text}</p></blockquote>\n")
+        else:
+            out.append(f'<p class="{escape(kind)}"{attrs}>{text}</p>\n')
+    return Markup("".join(out))
 
 
 def group_blocks(blocks: Sequence[Block]) -> list[tuple[str, list[Block]]]:

@@ -46,7 +46,12 @@ class JsonExporter(Exporter):
             "title": page.title, "date": page.date_iso, "date_display": page.date_display,
             "translation_status": page.status, "placeholder_text": page.test_model,
             "unreviewed_units": page.unreviewed, "untranslated_units": page.fallback,
-            "translations": {lang: self.article_path(page.slug, lang) for lang in page.alternates},
+            "translations": {lang: self.article_path(page.slug, lang) for lang in page.alternates
+                             if self.present(lang, f"{page.slug}.json")},
+            "byline": page.author, "category": page.category.name if page.category else None,
+            "tags": [t.name for t in page.tags],
+            "credits": {"translated_by": list(page.credit.translators),
+                        "reviewed_by": list(page.credit.reviewers)},
             "units": [_unit(u) for u in page.units],
             "date_modified": page.date_modified, "updated": page.updated_iso,
             "updated_display": page.updated_display, "source_updated": page.source_updated_iso,

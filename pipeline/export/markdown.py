@@ -78,8 +78,18 @@ class MarkdownExporter(Exporter):
             "title": page.title, "lang": ed.lang, "dir": ed.dir, "date": page.date_iso,
             "date_display": page.date_display, "slug": page.slug, "translation_status": page.status,
             "translations": {lang: f"../{lang}/{page.slug}.md" for lang in page.alternates
-                             if lang != ed.lang},
+                             if lang != ed.lang and self.present(lang, f"{page.slug}.md")},
         }
+        if page.author:
+            meta["byline"] = page.author
+        if page.category:
+            meta["category"] = page.category.name
+        if page.tags:
+            meta["tags"] = [t.name for t in page.tags]
+        if page.credit.translators:
+            meta["translated_by"] = list(page.credit.translators)
+        if page.credit.reviewers:
+            meta["reviewed_by"] = list(page.credit.reviewers)
         if page.unreviewed:
             meta["unreviewed_units"] = page.unreviewed
         if page.fallback:

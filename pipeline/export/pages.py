@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gettext
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline import languages
@@ -15,15 +17,42 @@ from pipeline.export.policy import (
     Decision,
     Policy,
 )
-from pipeline.models import Translation, UnitKind
+from pipeline.ids import slugify
+from pipeline.models import Translation, Unit, UnitKind
 from pipeline.states import Status
 from pipeline.store.editions import (
     ArticleContent,
     ArticleDates,
     ArticleMeta,
+    Credit,
     Note,
     is_placeholder,
 )
+from pipeline.textnorm import fold
+
+#: A byline's leading "By" (the editions print their own word for it).
+_BY = re.compile(r"^\s*by\s+", re.IGNORECASE)
+# Plain strings: an enum's .value costs a descriptor call per unit on the hot path.
+_MACHINE, _APPROVED, _UNTRANSLATED = (Status.MACHINE.value, Status.APPROVED.value,
+                                      Status.UNTRANSLATED.value)
+#: Characters of the first paragraph kept as a page's description (Open Graph, feeds).
+DESCRIPTION_CHARS = 200
+
+
+@dataclass(frozen=True)
+class Site:
+    """What every page of every edition shares: the name, the logo, what the listings hold."""
+
+    name: str | None = None
+    name_by_lang: Mapping[str, str] = field(default_factory=dict)
+    logo: str | None = None  # path of the logo under --out (assets/...), None: no logo
+    logo_bytes: bytes | None = None
+    credit_translators: bool = True
+    page_size: int = 50
+    feed_size: int = 20
+
+    def name_in(self, lang: str) -> str | None:
+        return self.name_by_lang.get(lang) or self.name
 
 
 @dataclass(frozen=True)
@@ -36,6 +65,9 @@ class Edition:
     translations: gettext.NullTranslations
     calendar: str = "gregorian"
     base_url: str | None = None  # where the editions are published; None: relative links
+    site: Site = Site()
+    #: Languages whose pages this run writes (the others are linked only if they exist in --out).
+    written: tuple[str, ...] = ()
 
     @property
     def dir(self) -> str:
@@ -108,6 +140,14 @@ class ArticlePage:
     updated_display: str | None = None
     date_modified: str | None = None  # the last approved change (dateModified, lastmod)
     notes: tuple[NoteView, ...] = ()
+    byline: str | None = None  # the byline printed above the text (None: a unit shows it)
+    author: str | None = None  # the author's name as the source writes it (no "By")
+    category: Label | None = None
+    tags: tuple[Label, ...] = ()
+    credit: Credit = Credit()
+    modified_iso: str | None = None  # the last approved change, else the article's date
+    source_title: str = ""  # the original's headline (isBasedOn)
+    description: str = ""  # the start of the first paragraph, as the edition shows it
 
     @property
     def correction_pending(self) -> bool:
@@ -115,8 +155,16 @@ class ArticlePage:
 
 
 @dataclass(frozen=True)
+class Label:
+    """A category or tag: its name as the source writes it and the slug of its listing page."""
+
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
 class IndexEntry:
-    """An article as listed on an edition's index."""
+    """An article as listed on an edition's index (and its feeds and sitemaps)."""
 
     slug: str
     title: str
@@ -124,6 +172,63 @@ class IndexEntry:
     date_display: str | None
     status: str
     test_model: bool
+    modified_iso: str | None = None
+    byline: str | None = None
+    description: str = ""
+    title_fallback: bool = False
+    category: Label | None = None
+    tags: tuple[Label, ...] = ()
+    credit: Credit = Credit()
+    alternates: tuple[str, ...] = ()
+
+
+def label(name: str) -> Label:
+    """A category or tag with the slug of its page (ASCII; a short hash for other scripts)."""
+    return Label(name, slugify(name, max_length=60))
+
+
+def labels(meta: ArticleMeta) -> tuple[Label | None, tuple[Label, ...]]:
+    """The article's category and tags, each tag once (by slug)."""
+    category = label(meta.category) if meta.category and meta.category.strip() else None
+    tags: dict[str, Label] = {}
+    for name in meta.tags:
+        if name.strip():
+            tag = label(name.strip())
+            tags.setdefault(tag.slug, tag)
+    return category, tuple(tags.values())
+
+
+def author_name(meta: ArticleMeta) -> str | None:
+    """The author's name from the article's byline, without a leading "By"."""
+    name = _BY.sub("", meta.byline or "").strip()
+    return name or None
+
+
+def byline_name(meta: ArticleMeta, units: tuple[Unit, ...]) -> str | None:
+    """The byline an edition prints above the text, or None when a byline unit already shows it.
+
+    Text dumps often carry the byline as a unit (translated and shown in place); HTML and
+    Markdown put it in the article's fields, which no unit holds.
+    """
+    if any(u.kind is UnitKind.BYLINE for u in units):
+        return None
+    return author_name(meta)
+
+
+def repeated_captions(units: tuple[Unit, ...]) -> set[str]:
+    """Caption units that repeat another caption (an image's alt text and its figcaption).
+
+    A caption whose folded text equals or is contained in another caption is dropped; of two
+    equal ones the first stays. Decided on the source text, so every edition drops the same.
+    """
+    caps = [(u.id, fold(u.text)) for u in units if u.kind is UnitKind.CAPTION]
+    drop = set()
+    for i, (uid, key) in enumerate(caps):
+        for j, (_, other) in enumerate(caps):
+            if i != j and (key in other and (key != other or j < i)):
+                drop.add(uid)
+                break
+    return drop
 
 
 def display_date(meta: ArticleMeta, edition: Edition) -> str | None:
@@ -178,8 +283,8 @@ def _correction(tr: Translation | None, unit_text: str, added: bool,
 
 def article_page(
     content: ArticleContent, decision: Decision, edition: Edition, policy: Policy,
-    alternates: tuple[str, ...], *, article_dates: ArticleDates | None = None,
-    source_changed: str | None = None,
+    alternates: tuple[str, ...], credit: Credit | None = None, *,
+    article_dates: ArticleDates | None = None, source_changed: str | None = None,
 ) -> ArticlePage:
     """Pick, unit by unit, the text the edition shows under the policy."""
     meta = content.meta
@@ -187,8 +292,11 @@ def article_page(
     views: list[UnitView] = []
     machine = unreviewed = fallback = changed = 0
     test_model = False
+    repeats = repeated_captions(content.units)
     pending = decision.status == CORRECTION_PENDING
     for unit in content.units:
+        if unit.id in repeats:
+            continue
         tr = rows.get(unit.id)
         if edition.is_source:
             views.append(UnitView(unit.id, unit.kind.value, unit.text, unit.text, ORIGINAL, False, {}))
@@ -213,9 +321,9 @@ def article_page(
         assert tr is not None and tr.text is not None
         if tr.status == Status.MACHINE.value:
             machine += 1
-        if tr.status != Status.APPROVED.value:
+        if tr.status != _APPROVED:
             unreviewed += 1
-        if is_placeholder(tr.flags, tr.origin):
+        if tr.flags and is_placeholder(tr.flags, tr.origin):
             test_model = True
         views.append(UnitView(unit.id, unit.kind.value, unit.text, tr.text, tr.status, False,
                               _provenance(tr)))
@@ -224,6 +332,8 @@ def article_page(
                    for v in views if v is not title_view)
     notes = tuple(_note(n, rows.get(n.unit_id), edition, policy) for n in content.notes)
     updated = article_dates.updated if article_dates else None
+    category, tags = labels(meta)
+    first = next((b.text for b in blocks if b.kind == UnitKind.PARAGRAPH.value), "")
     return ArticlePage(
         slug=meta.slug, lang=edition.lang,
         title=title_view.text if title_view else meta.title,
@@ -236,6 +346,13 @@ def article_page(
         updated_iso=(updated or "")[:10] or None, updated_display=stamp_display(updated, edition),
         date_modified=article_dates.date_modified if article_dates else meta.date_iso,
         notes=notes,
+        byline=byline_name(meta, content.units), author=author_name(meta), category=category,
+        tags=tags,
+        credit=credit if credit and edition.site.credit_translators and not edition.is_source
+        else Credit(),
+        modified_iso=(article_dates.date_modified if article_dates else meta.date_iso)
+        or (meta.added_at or "")[:10] or None,
+        source_title=meta.title, description=describe(first),
     )
 
 
@@ -246,7 +363,21 @@ def _note(note: Note, tr: Translation | None, edition: Edition, policy: Policy) 
                     note.at[:10], stamp_display(note.at, edition))
 
 
+def describe(text: str, limit: int = DESCRIPTION_CHARS) -> str:
+    """The start of a paragraph, cut at a word boundary, for previews.
+
+    >>> describe("one two three", 8)
+    'one two…'
+    """
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] or text[:limit]
+    return cut.rstrip(" ,;:،؛") + "…"
+
+
 def index_entry(page: ArticlePage) -> IndexEntry:
     """The index line of an article page."""
     return IndexEntry(page.slug, page.title, page.date_iso, page.date_display, page.status,
-                      page.test_model)
+                      page.test_model, page.modified_iso, page.author, page.description,
+                      page.title_fallback, page.category, page.tags, page.credit, page.alternates)

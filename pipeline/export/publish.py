@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
 import logging
 from collections.abc import Callable, Sequence
@@ -9,14 +10,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import UsageError
+from pipeline.errors import InputError, UsageError
 from pipeline.export import formats, i18n
 from pipeline.export.base import Exporter
-from pipeline.export.pages import ArticlePage, Edition, IndexEntry, article_page, index_entry
+from pipeline.export.pages import ArticlePage, Edition, IndexEntry, Site, article_page, index_entry
 from pipeline.export.policy import CORRECTION_PENDING, Decision, Policy, decide, decide_source
+from pipeline.export.sitemaps import SITEMAP
 from pipeline.export.writer import MANIFEST, EditionWriter
 from pipeline.store import editions as rows
 from pipeline.store import open_store
+from pipeline.store.editions import Credit
 from pipeline.store.revisions import source_changed_at
 from pipeline.workspace import Settings
 
@@ -34,6 +37,7 @@ class ExportOptions:
     formats: tuple[str, ...] = ("html",)
     include_machine: bool | None = None  # None: pipeline.toml decides
     base_url: str | None = None  # None: pipeline.toml decides
+    today: dt.date | None = None  # for the news sitemap's "last two days"; None: today (UTC)
 
 
 @dataclass
@@ -71,6 +75,7 @@ class ExportReport:
     written: list[str] = field(default_factory=list)
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
+    sitemap: bool = False  # the output holds sitemap.xml and robots.txt (needs a base URL)
 
     @property
     def placeholder(self) -> bool:
@@ -103,6 +108,7 @@ class ExportReport:
             },
             "files": {"written": len(self.written), "unchanged": self.unchanged,
                       "removed": len(self.removed)},
+            "sitemap": self.sitemap,
         }
 
 
@@ -127,7 +133,8 @@ def publish(
     """Export the editions `options` asks for; files change only where the content changed.
 
     Every language's decisions are computed, so hreflang links and the language switcher point
-    only at editions that publish the article, even when this run writes one language.
+    only at editions that publish the article, and only at pages that exist in --out (this run's
+    languages and those an earlier run left there) or, with a base URL, are published there.
     """
     all_langs = settings.languages
     langs = tuple(dict.fromkeys(options.langs))
@@ -139,6 +146,7 @@ def publish(
     if not exporter_classes:
         raise UsageError("no edition format given (use --format html, markdown or json)")
     policy = Policy.from_settings(settings, include_machine=options.include_machine)
+    site = site_of(settings)
     writer = EditionWriter(options.out)
     old_manifest = writer.read_manifest()
     for lang in langs:
@@ -149,12 +157,15 @@ def publish(
                       translations=(gettext.NullTranslations() if lang == settings.source
                                     else i18n.translations(lang)),
                       calendar=settings.persian_calendar,
-                      base_url=options.base_url or settings.base_url)
+                      base_url=options.base_url or settings.base_url, site=site, written=langs)
         for lang in langs
     }
     exporters: dict[str, list[Exporter]] = {
         lang: [cls(ed) for cls in exporter_classes] for lang, ed in editions.items()
     }
+    for per_lang in exporters.values():
+        for exp in per_lang:
+            exp.existing = frozenset(_others(old_manifest.get(exp.name, {}), langs))
     report = ExportReport(out=writer.root, formats=tuple(c.name for c in exporter_classes),
                           include_machine=policy.include_machine,
                           languages={lang: LangReport(lang, has_catalog=(
@@ -163,9 +174,12 @@ def publish(
     manifest: dict[str, dict[str, list[str]]] = {
         cls.name: {lang: [] for lang in langs} for cls in exporter_classes
     }
-    entries: dict[str, list[IndexEntry]] = {lang: [] for lang in langs}
+    entries: dict[str, dict[str, IndexEntry]] = {lang: {} for lang in langs}
+    today = options.today or dt.datetime.now(dt.UTC).date()
 
-    with open_store(settings.database) as store:
+    with open_store(settings.database) as store, writer.batch():
+        for lang in langs:
+            writer.stage(lang)  # a language new to --out is built aside and renamed in at the end
         metas = rows.articles(store)
         decided = decisions(settings, metas, rows.tallies(store, settings.targets), policy)
         wanted = []
@@ -177,32 +191,39 @@ def publish(
             if any(decided[meta.slug][lang].published for lang in langs):
                 wanted.append(meta)
         content_langs = [lang for lang in langs if lang != settings.source]
+        credits = (rows.credits(store, content_langs, policy.publishable)
+                   if site.credit_translators else {})
         when = rows.article_dates(store, settings.source, content_langs)
         source_changed = source_changed_at(store)
         for content in rows.iter_contents(store, wanted, content_langs):
             slug = content.meta.slug
             alternates = tuple(lang for lang in all_langs if decided[slug][lang].published)
+            credit = credits.get(slug, {})
             for lang in langs:
                 d = decided[slug][lang]
                 if not d.published:
                     continue
                 page = article_page(content, d, editions[lang], policy, alternates,
+                                    credit.get(lang, Credit()),
                                     article_dates=when.get(slug, {}).get(lang),
                                     source_changed=source_changed.get(slug))
-                entries[lang].append(index_entry(page))
+                entries[lang][slug] = index_entry(page)
                 _write_page(writer, exporters[lang], page, manifest)
             if progress:
                 progress(1)
 
-    for lang in langs:
-        for exp in exporters[lang]:
-            path = exp.index_path()
-            writer.write(path, exp.render_index(entries[lang]))
-            manifest[exp.name][lang].append(path)
-    for exp in exporters[langs[0]]:  # shared assets: once per format, not per language
-        for path, data in exp.assets():
-            writer.write(path, data)
-            manifest[exp.name].setdefault(SHARED, []).append(path)
+        for lang in langs:
+            listed = [entries[lang][m.slug] for m in metas if m.slug in entries[lang]]
+            for exp in exporters[lang]:
+                for path, data in exp.edition_files(listed, today=today):
+                    writer.write(path, data)
+                    manifest[exp.name][lang].append(path)
+        for exp in exporters[langs[0]]:  # shared files: once per format, not per language
+            present = [p for files in manifest[exp.name].values() for p in files]
+            present += exp.existing
+            for path, data in exp.site_files(present):
+                writer.write(path, data)
+                manifest[exp.name].setdefault(SHARED, []).append(path)
 
     _withdraw(writer, old_manifest, manifest)
     merged = {name: dict(per) for name, per in old_manifest.items()}
@@ -212,7 +233,37 @@ def publish(
     report.written = [p for p in writer.counts.written if p != MANIFEST]
     report.unchanged = writer.counts.unchanged - (MANIFEST not in writer.counts.written)
     report.removed = writer.counts.removed
+    report.sitemap = any(p == SITEMAP for files in merged.get("html", {}).values() for p in files)
     return report
+
+
+#: Largest logo copied into the edition.
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+
+
+def site_of(settings: Settings) -> Site:
+    """The site settings the editions share; the logo is read here (one error naming it)."""
+    logo = data = None
+    if settings.logo is not None:
+        try:
+            size = settings.logo.stat().st_size
+            if not settings.logo.is_file() or size > MAX_LOGO_BYTES:
+                raise InputError(f"site.logo must be an image file of at most "
+                                 f"{MAX_LOGO_BYTES // 1024 // 1024} MB", path=settings.logo)
+            data = settings.logo.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read site.logo: {exc.strerror or exc}",
+                             path=settings.logo) from None
+        logo = f"assets/logo{settings.logo.suffix.lower()}"
+    return Site(name=settings.site_name, name_by_lang=dict(settings.site_name_by_lang),
+                logo=logo, logo_bytes=data, credit_translators=settings.credit_translators,
+                page_size=settings.page_size, feed_size=settings.feed_size)
+
+
+def _others(per_lang: dict[str, list[str]], langs: Sequence[str]) -> list[str]:
+    """Files an earlier run wrote for the languages this run leaves alone."""
+    return [p for lang, files in per_lang.items() if lang not in langs and lang != SHARED
+            for p in files]
 
 
 def _write_page(writer: EditionWriter, exporters: list[Exporter], page: ArticlePage,

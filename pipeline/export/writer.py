@@ -6,7 +6,10 @@ import json
 import logging
 import os
 import re
+import shutil
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +21,10 @@ log = logging.getLogger(__name__)
 #: One path component of an edition file: no separators, no leading dot, nothing to expand.
 _PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,120}$")
 MANIFEST = ".pipeline-export.json"
+#: A language directory being built by a run: .<lang>.<pid>.staging
+_STAGING = re.compile(r"^\.([A-Za-z0-9][A-Za-z0-9_-]*)\.(\d+)\.staging$")
+#: Exclusive creation that never follows a symlink planted at the name.
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
 #: The manifest lists file names only: 64 MiB is millions of pages.
 MAX_MANIFEST_BYTES = 64 * 2**20
 #: Temporary files of an interrupted write: .<name>.<hex>.tmp (pipeline.atomicfile.temp_name)
@@ -47,6 +54,9 @@ class EditionWriter:
         self.root = out.resolve()
         self.counts = WriteCounts()
         self._safe_dirs: set[Path] = set()
+        self._pending: list[tuple[Path, Path]] | None = None  # (temp, target) in a batch
+        self._stages: dict[str, Path] = {}  # top directory -> its staging directory
+        self._staged_dirs: set[Path] = set()
 
     def path_for(self, rel: str) -> Path:
         """The absolute path of an edition file; UsageError for anything that could escape."""
@@ -68,8 +78,112 @@ class EditionWriter:
             self._safe_dirs.add(directory)
 
     def write(self, rel: str, data: bytes) -> bool:
-        """Replace the file atomically if its bytes differ; True when it was written."""
+        """Replace the file atomically if its bytes differ; True when it was written.
+
+        In a `batch()`, the file appears when the batch ends; in a staged directory, when the
+        directory is renamed into place.
+        """
+        top = rel.split("/", 1)[0]
+        if top in self._stages and "/" in rel:
+            parts = rel.split("/")
+            if any(not _PART.match(p) or ".." in p for p in parts):  # the checks of path_for
+                raise UsageError(f"refusing to write {rel!r}: not a safe path inside the edition")
+            # No symlink check: the staging directory and everything in it are this run's own.
+            self._write_staged(self._stages[top], rel)
+            staged = self._stages[top].joinpath(*rel.split("/")[1:])
+            self._create(staged, data)
+            self.counts.written.append(rel)
+            return True
         return self._write(self.path_for(rel), rel, data)
+
+    def stage(self, top: str) -> bool:
+        """Build a directory that does not exist yet (a first export of a language) privately.
+
+        Its files are created directly in `.<top>.<pid>.staging` (one file each, no temporary
+        files), made durable together and renamed into place at the end of the batch: a crash
+        leaves no directory (the old state) or the whole new one. False when `top` exists.
+        """
+        if self._pending is None:
+            raise RuntimeError("stage() works inside batch()")
+        target = self.path_for(f"{top}/x").parent
+        if os.path.lexists(target):
+            return False
+        staging = self.root / f".{top}.{os.getpid()}.staging"
+        os.mkdir(staging, 0o777)  # fails if the name exists (a symlink too): ours alone
+        self._stages[top] = staging
+        self._staged_dirs.add(staging)
+        return True
+
+    def _write_staged(self, staging: Path, rel: str) -> None:
+        parts = rel.split("/")[1:-1]
+        d = staging
+        for part in parts:
+            d = d / part
+            if d not in self._staged_dirs:
+                try:
+                    os.mkdir(d, 0o777)
+                except FileExistsError:
+                    if d.is_symlink() or not d.is_dir():
+                        raise UsageError(f"cannot write {rel!r}: {d} is not a directory") from None
+                self._staged_dirs.add(d)
+
+    @staticmethod
+    def _create(path: Path, data: bytes) -> None:
+        fd = os.open(path, _CREATE, 0o644)
+        try:
+            os.fchmod(fd, 0o644)  # as pipeline.atomicfile writes: the same mode whatever the umask
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Write many files with one flush to disk instead of one per file.
+
+        Changed files go to temporary files beside their targets; at the end everything is
+        synced to disk once, staged directories are renamed into place, then each temporary
+        file replaces its target (each rename atomic). On an error nothing is renamed: every
+        file stays as it was, and the temporaries and staging directories are removed.
+        """
+        self._pending = []
+        try:
+            yield
+        except BaseException:
+            self._discard()
+            raise
+        pending, stages = self._pending, self._stages
+        self._pending, self._stages = None, {}
+        if pending or stages:
+            os.sync()  # one flush for the whole run: fsync per file costs ~2 ms each
+        for top, staging in stages.items():
+            target = self.root / top
+            try:
+                os.rename(staging, target)
+            except OSError:
+                # Another run created it meanwhile: move file by file, each atomically.
+                self._merge(staging, target)
+        for tmp, path in pending:
+            os.replace(tmp, path)
+
+    def _discard(self) -> None:
+        for tmp, _ in self._pending or ():
+            tmp.unlink(missing_ok=True)
+        for staging in self._stages.values():
+            shutil.rmtree(staging, ignore_errors=True)
+        self._pending, self._stages = None, {}
+        self._staged_dirs.clear()
+
+    def _merge(self, staging: Path, target: Path) -> None:
+        for src in sorted(staging.rglob("*")):
+            if src.is_file() and not src.is_symlink():
+                rel = f"{target.name}/{src.relative_to(staging).as_posix()}"
+                dst = self.path_for(rel)
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                self._check_dir(dst.parent, rel)
+                os.replace(src, dst)
+        shutil.rmtree(staging, ignore_errors=True)
 
     def _write(self, path: Path, rel: str, data: bytes) -> bool:
         if _same_bytes(path, data):
@@ -81,21 +195,46 @@ class EditionWriter:
             except OSError as exc:
                 raise atomicfile.fail(exc, path) from None
             self._check_dir(path.parent, rel)
-        # pipeline.atomicfile: an exclusive temporary file beside the target (O_EXCL|O_NOFOLLOW:
-        # a symlink planted at its name is never followed), fsync, rename.
-        atomicfile.write_atomic(path, data)
+        if self._pending is not None:
+            self._pending.append((self._temp(path, data), path))  # renamed when the batch ends
+        else:
+            # pipeline.atomicfile: an exclusive temporary file beside the target (O_EXCL|O_NOFOLLOW:
+            # a symlink planted at its name is never followed), fsync, rename.
+            atomicfile.write_atomic(path, data)
         self.counts.written.append(rel)
         return True
+
+    @staticmethod
+    def _temp(path: Path, data: bytes) -> Path:
+        """atomicfile's temporary file without its fsync: a batch syncs once for all of them."""
+        for _ in range(16):
+            tmp = atomicfile.temp_name(path)
+            try:
+                EditionWriter._create(tmp, data)
+                return tmp
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                raise atomicfile.fail(exc, path) from None
+        raise InputError("cannot create a temporary file beside it", path=path)
 
     def sweep_temporaries(self, directory: str) -> int:
         """Delete temporary files a killed earlier run left in one edition directory."""
         folder = self.path_for(f"{directory}/x").parent
         swept = 0
-        if folder.is_dir():
-            for path in folder.iterdir():
-                if _TEMP.match(path.name) and path.is_file() and not path.is_symlink():
-                    path.unlink(missing_ok=True)
-                    swept += 1
+        for path in self.root.iterdir():
+            m = _STAGING.match(path.name)
+            if m and m.group(1) == directory and path.is_dir() and not path.is_symlink() \
+                    and not _alive(int(m.group(2))):
+                shutil.rmtree(path, ignore_errors=True)
+                swept += 1
+        if folder.is_dir() and not folder.is_symlink():
+            for dirpath, _dirs, names in os.walk(folder):  # os.walk never follows symlinks
+                for name in names:
+                    path = Path(dirpath, name)
+                    if _TEMP.match(name) and path.is_file() and not path.is_symlink():
+                        path.unlink(missing_ok=True)
+                        swept += 1
         return swept
 
     def remove(self, rel: str) -> bool:
@@ -139,6 +278,17 @@ class EditionWriter:
 
 
 
+def _alive(pid: int) -> bool:
+    """Whether a process with this id runs (its staging directory is still being written)."""
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 def _same_bytes(path: Path, data: bytes) -> bool:
     """True when `path` is a regular file (not a symlink, FIFO, ...) holding exactly `data`."""
     try:

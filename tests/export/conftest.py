@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,10 +60,11 @@ class Newsroom:
     out: Path
 
     def export(self, langs: Sequence[str] | None = None, formats: Sequence[str] = ("html",),
-               include_machine: bool | None = None, base_url: str | None = None) -> ExportReport:
+               include_machine: bool | None = None, base_url: str | None = None,
+               today: dt.date | None = None) -> ExportReport:
         return publish(self.settings, ExportOptions(
             out=self.out, langs=tuple(langs or self.settings.languages), formats=tuple(formats),
-            include_machine=include_machine, base_url=base_url))
+            include_machine=include_machine, base_url=base_url, today=today))
 
     def read(self, rel: str) -> str:
         return (self.out / rel).read_text(encoding="utf-8")
@@ -70,10 +72,13 @@ class Newsroom:
 
 @pytest.fixture
 def newsroom(workspace: Settings, store: Store, tmp_path: Path) -> Newsroom:
-    """budget-vote: fa approved, ar test-model machine text, sq untranslated.
-    river-clean (newer): ar approved, fa machine text, sq half approved."""
-    add_article(store, "budget-vote", BUDGET, date_iso="2024-05-01")
-    add_article(store, "river-clean", RIVER, date_iso="2024-06-02")
+    """budget-vote (by Ella Park, Local, tags council and budget): fa approved (translated by
+    mina, reviewed by reza), ar test-model machine text, sq untranslated.
+    river-clean (newer, by Sami Okoro, tag river): ar approved, fa machine text, sq half approved."""
+    add_article(store, "budget-vote", BUDGET, date_iso="2024-05-01", byline="By Ella Park",
+                category="Local", tags=("council", "budget"))
+    add_article(store, "river-clean", RIVER, date_iso="2024-06-02", byline="Sami Okoro",
+                tags=("river",))
     approve(store, "budget-vote", "fa", BUDGET_FA)
     machine(store, "budget-vote", "ar", BUDGET_AR, flags=[FLAG_TEST_MODEL])
     approve(store, "river-clean", "ar", ["بدء تنظيف النهر", "التقى المتطوعون عند الفجر قرب الجسر."])

@@ -52,7 +52,8 @@ def test_article_page_has_lang_dir_and_hreflang_alternates(newsroom: Newsroom) -
     newsroom.export(include_machine=True)
     page = Tags(newsroom.read("fa/budget-vote.html"))
     assert page.find("html") == [{"lang": "fa", "dir": "rtl"}]
-    alternates = {a["hreflang"]: a["href"] for a in page.find("link", rel="alternate")}
+    alternates = {a["hreflang"]: a["href"] for a in page.find("link", rel="alternate")
+                  if a.get("hreflang")}
     # sq does not publish budget-vote, so it gets no alternate link.
     assert alternates == {"en": "../en/budget-vote.html", "fa": "../fa/budget-vote.html",
                           "ar": "../ar/budget-vote.html", "x-default": "../en/budget-vote.html"}
@@ -66,7 +67,8 @@ def test_base_url_makes_hreflang_and_canonical_absolute(newsroom: Newsroom) -> N
     base = "https://news.example.org/editions/"
     newsroom.export(include_machine=True, base_url=base)
     page = Tags(newsroom.read("fa/budget-vote.html"))
-    alternates = {a["hreflang"]: a["href"] for a in page.find("link", rel="alternate")}
+    alternates = {a["hreflang"]: a["href"] for a in page.find("link", rel="alternate")
+                  if a.get("hreflang")}
     assert alternates == {lang: f"{base}{lang}/budget-vote.html" for lang in ("en", "fa", "ar")} | {
         "x-default": f"{base}en/budget-vote.html"}
     assert page.find("link", rel="canonical") == [
@@ -170,7 +172,10 @@ def test_no_input_html_reaches_the_page(newsroom: Newsroom) -> None:
     newsroom.export()
     for rel in ("fa/hostile.html", "en/hostile.html", "fa/index.html", "en/index.html"):
         page = Tags(newsroom.read(rel))
-        assert not page.find("script") and not page.find("img") and not [
+        # The one script element is JSON-LD data (type application/ld+json), never code.
+        assert all(a == {"type": "application/ld+json"} for a in page.find("script"))
+        assert newsroom.read(rel).count("</script>") == len(page.find("script"))
+        assert not page.find("img") and not [
             a for a in page.find("a") if (a.get("href") or "").startswith("javascript")]
         assert not [a for t, a in page.tags if any(k.startswith("on") for k in a)]
         assert "&lt;script&gt;" in newsroom.read(rel)

@@ -45,7 +45,8 @@ def test_only_the_changed_article_is_rewritten(newsroom: Newsroom) -> None:
     tr.change(newsroom.store, unit.id, "fa", Action.EDIT, who="mina", text="متن تازه")
     tr.change(newsroom.store, unit.id, "fa", Action.APPROVE, who="reza")
     report = newsroom.export()
-    assert report.written == ["fa/budget-vote.html"]
+    # The page, and the feeds that quote its first paragraph.
+    assert report.written == ["fa/budget-vote.html", "fa/feed.xml", "fa/rss.xml"]
     assert "متن تازه" in newsroom.read("fa/budget-vote.html")
 
 
@@ -134,3 +135,71 @@ def test_temporaries_of_a_killed_run_are_swept(newsroom: Newsroom) -> None:
     keep.write_text("not ours")
     newsroom.export(langs=["fa"])
     assert not leftover.exists() and keep.exists()
+
+
+def test_a_first_export_is_built_aside_and_renamed_in_whole(newsroom: Newsroom,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    renamed = []
+    real = os.rename
+
+    def spy(src: str, dst: str) -> None:
+        renamed.append((Path(src).name, Path(dst).name))
+        real(src, dst)
+
+    monkeypatch.setattr(os, "rename", spy)
+    newsroom.export(langs=["fa"])
+    assert renamed == [(f".fa.{os.getpid()}.staging", "fa")]
+    assert (newsroom.out / "fa" / "budget-vote.html").is_file()
+    assert [p.name for p in newsroom.out.iterdir() if "staging" in p.name] == []
+
+
+def test_a_crash_during_a_first_export_leaves_no_edition_and_nothing_behind(
+        newsroom: Newsroom, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.export import html
+
+    def crash(self: object, entries: object, **kw: object) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(html.HtmlExporter, "edition_files", crash)
+    with pytest.raises(KeyboardInterrupt):
+        newsroom.export(langs=["fa", "en"])
+    # The article pages were written, but into staging, which is gone: old state (nothing).
+    assert sorted(p.name for p in newsroom.out.iterdir()) == []
+
+
+def test_a_crash_during_a_re_export_leaves_every_file_old(newsroom: Newsroom,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    newsroom.export()
+    before = _snapshot(newsroom.out)
+    unit = load_article(newsroom.store, "budget-vote").units[1]
+    tr.change(newsroom.store, unit.id, "fa", Action.EDIT, who="mina", text="متن تازه")
+    tr.change(newsroom.store, unit.id, "fa", Action.APPROVE, who="reza")
+    from pipeline.export import html
+
+    def crash(self: object, entries: object, **kw: object) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(html.HtmlExporter, "edition_files", crash)
+    with pytest.raises(KeyboardInterrupt):
+        newsroom.export()
+    assert _snapshot(newsroom.out) == before  # the changed page was not renamed in; no temp left
+
+
+def test_a_killed_runs_staging_directory_is_swept(newsroom: Newsroom) -> None:
+    newsroom.out.mkdir(parents=True)
+    dead = newsroom.out / ".fa.999999.staging"
+    (dead / "tags").mkdir(parents=True)
+    (dead / "tags" / "x.html").write_text("half")
+    newsroom.export(langs=["fa"])
+    assert not dead.exists() and (newsroom.out / "fa" / "index.html").is_file()
+
+
+def test_a_planted_symlink_at_the_temp_name_is_not_followed(tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    writer = EditionWriter(tmp_path / "out")
+    writer.write("fa/page.html", b"old")
+    (tmp_path / "out" / "fa" / f".page.html.{os.getpid()}.tmp").symlink_to(victim)
+    writer.write("fa/page.html", b"new")
+    assert victim.read_text() == "keep me"
+    assert (tmp_path / "out" / "fa" / "page.html").read_bytes() == b"new"
