@@ -14,9 +14,11 @@ from pipeline.export import i18n
 from pipeline.export.html import HtmlExporter
 from pipeline.export.pages import Edition, article_page
 from pipeline.export.policy import Decision, Policy
-from pipeline.export.publish import decisions
+from pipeline.export.publish import decisions, site_of
 from pipeline.store import Store
 from pipeline.store import editions as rows
+from pipeline.store.editions import Credit
+from pipeline.store.revisions import source_changed_at
 from pipeline.workspace import Settings
 
 
@@ -64,11 +66,22 @@ def preview(settings: Settings, store: Store, slug: str, lang: str, *,
     d = decided[lang]
     if not d.published:
         return Preview(d, None, decided)
+    # What a full `pipeline export` gives this page: the site's masthead, every edition written,
+    # the credits, dates and correction state the export reads.
+    site = site_of(settings)
     edition = Edition(lang=lang, source=settings.source, languages=settings.languages,
                       translations=(gettext.NullTranslations() if lang == settings.source
                                     else i18n.translations(lang)),
-                      calendar=settings.persian_calendar, base_url=settings.base_url)
-    content = rows.content(store, meta, [] if lang == settings.source else [lang])
+                      calendar=settings.persian_calendar, base_url=settings.base_url,
+                      site=site, written=settings.languages)
+    content_langs = [] if lang == settings.source else [lang]
+    content = rows.content(store, meta, content_langs)
     alternates = tuple(x for x in settings.languages if decided[x].published)
-    page = article_page(content, d, edition, policy, alternates)
+    credits = (rows.credits(store, content_langs, policy.publishable)
+               if site.credit_translators else {})
+    when = rows.article_dates(store, settings.source, content_langs)
+    page = article_page(content, d, edition, policy, alternates,
+                        credits.get(slug, {}).get(lang, Credit()),
+                        article_dates=when.get(slug, {}).get(lang),
+                        source_changed=source_changed_at(store).get(slug))
     return Preview(d, HtmlExporter(edition).render_article(page), decided)
