@@ -125,3 +125,25 @@ def test_status_counts_count_missing_rows_as_untranslated(store: Store) -> None:
     counts = status_counts(store, ["fa", "ar"])
     assert counts["fa"]["translated"] == 1 and counts["fa"]["untranslated"] == 1
     assert counts["ar"]["untranslated"] == 2
+
+
+def test_writers_in_one_process_queue_on_one_lock_per_database(workspace) -> None:  # type: ignore[no-untyped-def]
+    # Threads of one process (the web server's) wait on a Python lock, not SQLite's polling
+    # busy handler; every write still lands, each in its own transaction.
+    import threading
+
+    from pipeline.store import _writer, open_store
+
+    def write(n: int) -> None:
+        with open_store(workspace.database) as s, s.transaction() as conn:
+            conn.execute("INSERT INTO glossary (term, lang, do_not_translate) VALUES (?, '*', 1)",
+                         (f"term{n}",))
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    with open_store(workspace.database) as s:
+        assert s.conn.execute("SELECT count(*) FROM glossary").fetchone()[0] == 16
+    assert _writer(workspace.database) is _writer(workspace.root / "." / workspace.database.name)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -29,6 +31,23 @@ BUSY_TIMEOUT_MS = retry.BUSY_STEP_MS
 def now() -> str:
     """UTC timestamp as sortable ISO text with microseconds."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+#: One write lock per database file in this process. Threads of one process (the web server's
+#: request threads) queue here and wake the moment the writer before them commits; left to
+#: SQLite's busy handler they would poll with sleeps of up to 100 ms, which is what a person's
+#: approve waited for under concurrent reviewers. Other processes still meet SQLite's lock.
+_WRITERS: dict[str, threading.RLock] = {}
+_WRITERS_GUARD = threading.Lock()
+
+
+def _writer(path: Path) -> threading.RLock:
+    key = os.path.realpath(path)
+    with _WRITERS_GUARD:
+        lock = _WRITERS.get(key)
+        if lock is None:
+            lock = _WRITERS[key] = threading.RLock()
+        return lock
 
 
 class Store:
@@ -82,18 +101,25 @@ class Store:
                 raise
             self.conn.execute("RELEASE SAVEPOINT nested")
             return
-        self._begin()  # the one retry/backoff policy; DatabaseBusy after the lock timeout
+        writer = _writer(self.path)
+        started = time.monotonic()
+        if not writer.acquire(timeout=max(self.lock_timeout, 0.001)):
+            raise retry.busy_error(self.path, time.monotonic() - started)
         try:
-            yield self.conn
-            self.conn.execute("COMMIT")
-        except BaseException as exc:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.Error):
-                mapped = retry.translate(exc, self.path)
-                if mapped is not None:  # a full disk or a lock: one line, never a traceback
-                    raise mapped from None
-            raise
+            self._begin()  # the one retry/backoff policy; DatabaseBusy after the lock timeout
+            try:
+                yield self.conn
+                self.conn.execute("COMMIT")
+            except BaseException as exc:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    mapped = retry.translate(exc, self.path)
+                    if mapped is not None:  # a full disk or a lock: one line, never a traceback
+                        raise mapped from None
+                raise
+        finally:
+            writer.release()
 
     def close(self) -> None:
         self.conn.close()
