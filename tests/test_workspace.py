@@ -47,6 +47,11 @@ def test_source_in_targets_rejected(tmp_path: Path) -> None:
         ("min_approved = 0", "min_approved = 150", "thresholds.min_approved"),
         ('targets = ["fa", "ar", "sq"]', 'targets = ["fa", "zz9"]', "languages.targets"),
         ("four_eyes = false", 'four_eyes = "no"', "review.four_eyes"),
+        ('compute_type = "int8"', 'compute_type = "int8"\ncluster = "10.0.0.5"', "translate.cluster"),
+        ('compute_type = "int8"', 'compute_type = "int8"\ndevice_index = [-1]',
+         "translate.device_index"),
+        ('compute_type = "int8"', 'compute_type = "int8"\ndevice_index = [true]',
+         "translate.device_index"),
     ],
 )
 def test_bad_config_names_the_key(tmp_path: Path, old: str, new: str, message: str) -> None:

@@ -420,3 +420,10 @@ def test_progress_reports_add_up_to_the_plan(argos_dir: Path, store: Store) -> N
     assert sum(s.sentences for s in steps) == report.sentences
     # Every token planned or found on the way (retries) is reported done exactly once.
     assert sum(s.tokens for s in steps) == planned[0][1] + sum(s.added for s in steps)
+
+
+@pytest.mark.parametrize("value", ["x", "0,-1", "1,,a", "99999"])
+def test_bad_device_index_is_a_usage_error(value: str, workspace: Settings, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["translate", "-w", str(workspace.root), "--device-index", value])
+    assert result.exit_code == 2
+    assert "--device-index" in result.output and "Traceback" not in result.output
