@@ -34,6 +34,7 @@ from pipeline.extract.posthead import (
 )
 from pipeline.extract.textlines import BY as _BY
 from pipeline.extract.textlines import blocks_of, read_lines
+from pipeline.extract.textregion import text_region
 from pipeline.models import UnitKind
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,8 @@ class _Page:
                      for f, ln in zip(self.is_footer, self.lines, strict=True)]
         self.template = ch.template_lines(texts, [ln.block for ln in self.lines], ctx, self.hard)
         self.bullet = [ch.is_bullet(ln.raw) for ln in self.lines]
+        self.text_end: int | None = None  # an article page: where its paragraph text ends
+        self.dropped: set[int] = set()  # boxes inside the article's region (job ads, paywall)
         self.crumb_tail = next(
             (t for ln in self.lines if ch.is_breadcrumb(ln.text)
              and (t := ch.breadcrumb_tail(ln.text))), None,
@@ -122,7 +125,7 @@ def split_page(text: str, ctx: ch.RunContext | None = None) -> list[Draft]:
     merged = _dominant(page, merged)
     if len(merged) == 1:
         s, e, g = merged[0]
-        merged = [(*_text_region(page, s, e), g)]
+        merged = [(*text_region(page, s, e), g)]
     listing = len(merged) > 1  # one post with a counter under it is an article page
     categories: set[str] = set()
     # Later posts first: their headers show which repeated lines are categories.
@@ -154,60 +157,21 @@ def _dominant(page: _Page, segs: list[_Seg]) -> list[_Seg]:
     best = max(range(len(segs)), key=lambda k: sizes[k])
     if not total or sizes[best] <= DOMINANT_SHARE * total:
         return segs
-    # A teaser with its `Continue reading` link is a post of a listing, however short.
-    if any(ch.is_teaser_link(page.lines[i].text) for k, (s, e, g) in enumerate(segs) if k != best
-           for i in range(s, g[1] if g else e)):
+    # A teaser with its `Continue reading` link is a post of a listing, however short, when the
+    # large piece is a teaser too or the teaser has a post's footer (counter, share row); under
+    # a whole article, bare `Read more` teasers are its "read next" list.
+    def teaser(k: int) -> bool:
+        s, e, g = segs[k]
+        return any(ch.is_teaser_link(page.lines[i].text) for i in range(s, g[1] if g else e))
+
+    def post_footer(k: int) -> bool:
+        g = segs[k][2]
+        return g is not None and any(ch.is_meta(page.lines[i].text) or ch.is_share(page.lines[i].text)
+                                     for i in range(*g))
+
+    if any(teaser(k) and (post_footer(k) or teaser(best)) for k in range(len(segs)) if k != best):
         return segs
     return [segs[best]]
-
-
-#: Weights of the densest-text window of an article page: a paragraph line counts its length,
-#: any other line costs SHORT_COST (chrome lines HARD_COST), so menus, link lists and widget
-#: runs between the article and other text end the window; past it, more text after a gap
-#: costing under GAP_COST joins. HEAD_LINES leaves room above the text for [caption] category /
-#: title / byline / date, TAIL_LINES below it for a byline, tags or a reference list. Tuned on
-#: lynx/w3m/browser dumps of 150 of trafilatura's evaluation pages (snippet F1: SHORT_COST 20:
-#: .753/.730/.749, 40: .760/.743/.750, 80 with HARD_COST 200: .766/.746/.761; GAP_COST 200-800
-#: moves precision against recall, F1 within 0.02), the corpus eval unchanged throughout.
-SHORT_COST = 80
-HARD_COST = 200
-HEAD_LINES = 8
-TAIL_LINES = 6
-GAP_COST = 400
-
-
-def _text_region(page: _Page, s: int, e: int) -> tuple[int, int]:
-    """The part of [s, e) around the page's densest run of paragraph text (max-sum window)."""
-    best, best_a, best_b = 0, s, s
-    run, a = 0, s
-    for i in range(s, e):
-        t = page.lines[i].text
-        w = len(t) if texty(t) else (-HARD_COST if page.hard[i] else -SHORT_COST)
-        if run <= 0:
-            run, a = 0, i
-        run += w
-        if run > best:
-            best, best_a, best_b = run, a, i + 1
-    if best == 0:
-        return s, e
-    # Then outwards: more text past a gap cheaper than GAP_COST (a list, a table, a short
-    # passage between headings) belongs to the article too.
-    a, b = best_a, best_b
-    for step, rng in ((1, range(best_b, e)), (-1, range(best_a - 1, s - 1, -1))):
-        acc = 0
-        for i in rng:
-            t = page.lines[i].text
-            if texty(t):
-                acc = 0
-                if step == 1:
-                    b = i + 1
-                else:
-                    a = i
-                continue
-            acc += HARD_COST if page.hard[i] else SHORT_COST
-            if acc > GAP_COST:
-                break
-    return max(s, a - HEAD_LINES), min(e, b + TAIL_LINES)
 
 
 def _dateline_split(page: _Page, s: int, e: int) -> list[tuple[int, int, None]]:
@@ -274,7 +238,8 @@ def _post(
         e = trim_tail_blocks(page, s, e)
     links = {i for i in range(s, e) if ch.LINK_ITEM.match(lines[i].raw)
              and (page.bullet[i] or ch.NUMBERED.match(lines[i].raw))}
-    idx = [i for i in range(s, e) if not (page.hard[i] or i in page.template or i in links)]
+    idx = [i for i in range(s, e) if not (page.hard[i] or i in page.template or i in links
+                                          or i in page.dropped)]
     # A widget box inside the article (`Sign up for ... / Email address / Subscribe`): a block of
     # three or more short non-sentence lines with a widget line among them.
     text_from = next((i for i in range(s, e) if texty(lines[i].text)), e)
@@ -311,7 +276,20 @@ def _post(
             caption, category, title_i = None, None, above
     if title_i is None:
         return None
-    body = [i for i in idx if i > title_i]
+    # The headline comes before the text: paragraphs above the chosen line mean it is a
+    # subheading (or a caption); the headline is the title-shaped line above the first one,
+    # and the paragraphs stay body text either way.
+    lead_in: list[int] = []
+    if not listing:
+        lead_in = [i for i in idx if i < title_i and texty(lines[i].text)]
+        if lead_in:
+            above = _title_above(page, idx)
+            if above is not None and above < lead_in[0]:
+                caption, category, title_i = None, None, above
+                lead_in = []
+            else:
+                lead_in = [i for i in idx if lead_in[0] <= i < title_i]
+    body = lead_in + [i for i in idx if i > title_i]
     if caption is not None and body and page.keys[body[0]] == page.keys[caption]:
         body.pop(0)  # the caption's second copy, under the title
     tags: tuple[str, ...] = ()
@@ -377,6 +355,28 @@ def _post(
     by_i = _byline(page, body[:end]) if byline is None else None
     if by_i is not None:
         byline = lines[by_i].text
+    if not listing and page.text_end is not None:
+        # Below the text only its byline, closing references and credits belong to it (tags
+        # were taken above); the rest is the page's (share prompts, "more on", link labels).
+        end_at = page.text_end
+        # ... but short closing sentences and a list the text introduces (`... should:` over
+        # its items) go on.
+        seen_keys = {page.keys[i] for i in body if i < end_at}
+        while end_at < e and not page.hard[end_at]:
+            t = lines[end_at].text
+            if page.keys[end_at] in seen_keys:  # an image's caption printed again
+                end_at += 1
+                continue
+            if t.endswith(":") and end_at + 1 < e and _item(page, end_at + 1):
+                end_at += 1
+                while end_at < e and _item(page, end_at):
+                    end_at += 1
+            elif ch.ends_sentence(t) and not t.endswith((":", ",", ";")):
+                end_at += 1
+            else:
+                break
+        body = [i for i in body if i < end_at or ch.REFERENCE.match(lines[i].text)
+                or (i == by_i and (_BY.search(lines[i].text) or i < end_at + 2))]
     kinds = _classify(page, body, caption, by_i)
     parts: list[tuple[UnitKind, str]] = []
     if caption is not None:
@@ -390,6 +390,10 @@ def _post(
         category=lines[category].text if category is not None else None, tags=tags,
         byline=byline, date=date_text, date_iso=date_iso, truncated=truncated,
     )
+
+
+def _item(page: _Page, i: int) -> bool:
+    return page.bullet[i] or bool(ch.NUMBERED.match(page.lines[i].raw))
 
 
 _PLACEHOLDER = re.compile(r"^\[[^\]]*\]$|^\W*$")  # `[photo.jpg]`, `*`, `-`
