@@ -174,7 +174,7 @@ def _dominant(page: _Page, segs: list[_Seg]) -> list[_Seg]:
     return [segs[best]]
 
 
-def _dateline_split(page: _Page, s: int, e: int) -> list[tuple[int, int, None]]:
+def _dateline_split(page: _Page, s: int, e: int) -> list[_Seg]:
     """A page without post footers: split before each title that has a dateline under it.
 
     Fewer than two such titles means one article. A short label just above a title (its
@@ -196,8 +196,11 @@ def _dateline_split(page: _Page, s: int, e: int) -> list[tuple[int, int, None]]:
     if len(starts) < 2:
         return [(s, e, None)]
     bounds = [*starts, e]
-    # Before the first title is page chrome (menus, site name): it opens no article.
-    return [(a, b, None) for a, b in zip(bounds, bounds[1:], strict=False)]
+    posts: list[_Seg] = [(a, b, None) for a, b in zip(bounds, bounds[1:], strict=False)]
+    # Before the first title is page chrome (menus, site name): it opens no article, unless
+    # it holds most of the page's text (an article over a calendar or a list of events).
+    head = _dominant(page, [(s, starts[0], None), *posts])
+    return [(a, b, None) for a, b, _ in head] if len(head) == 1 else posts
 
 
 def _has_title(page: _Page, s: int, e: int) -> bool:
