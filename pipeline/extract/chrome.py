@@ -205,13 +205,26 @@ def is_copyright(text: str) -> bool:
         and bool(COPYRIGHT.search(text))
 
 
+#: What text browsers print for form controls, frames and ads: `(BUTTON)`, `[ ]`, `[X]`,
+#: input fields (`____`), `IFRAME: url`, `[INS: :INS]` (not image names: images sit in articles).
+_CONTROL = re.compile(r"\(BUTTON\)|\[[ X]?\]|_{4,}|^IFRAME:.*|\[INS:[^\]]*\]")
+
+
+def is_control(text: str) -> bool:
+    """A line of form controls or embeds with at most three words of label around them."""
+    if len(text) > 160 or not ("(" in text or "[" in text or "__" in text or "IFRAME" in text):
+        return False
+    rest, n = _CONTROL.subn(" ", text)
+    return n > 0 and len(rest.split()) <= 3
+
+
 def is_hard_chrome(raw: str, text: str, *, footer_checked: bool = False) -> bool:
     """Chrome whatever its position: copyright, share rows, comment counters, breadcrumbs, widgets.
 
     `footer_checked` skips the share/counter tests when the caller has just made them.
     """
     return (
-        is_copyright(text) or is_breadcrumb(text) or is_widget(text)
+        is_copyright(text) or is_breadcrumb(text) or is_widget(text) or is_control(text)
         or (len(text) <= 40 and bool(_TOOLS.match(text)))
         or (not footer_checked and (is_share(text) or is_meta(text)))
     )
