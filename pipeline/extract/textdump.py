@@ -169,7 +169,10 @@ def _dominant(page: _Page, segs: list[_Seg]) -> list[_Seg]:
         return g is not None and any(ch.is_meta(page.lines[i].text) or ch.is_share(page.lines[i].text)
                                      for i in range(*g))
 
-    if any(teaser(k) and (post_footer(k) or teaser(best)) for k in range(len(segs)) if k != best):
+    # (The large piece is a teaser when it has an excerpt, not a whole article, above its link.)
+    s0, e0, _ = segs[best]
+    best_teaser = teaser(best) and sum(texty(page.lines[i].text) for i in range(s0, e0)) <= 2
+    if any(teaser(k) and (post_footer(k) or best_teaser) for k in range(len(segs)) if k != best):
         return segs
     return [segs[best]]
 

@@ -1,0 +1,86 @@
+"""Text dumps of article pages: where the article's text starts and ends, and what is not a post."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract.chrome import is_control
+from pipeline.extract.textdump import split_page
+
+LEAD = ("The harbour board agreed on Monday to rebuild the north pier, which has been closed to "
+        "boats since the storms of last winter damaged two of its piles.")
+BODY = [
+    "Work will start in April and should be finished before the summer season, when the ferry "
+    "to the islands needs the pier for its larger boats and the crowds they bring.",
+    "The board will pay for most of the repairs from its reserves, and the town council has "
+    "offered a loan for the rest, to be paid back from mooring fees over ten years.",
+    "Fishermen said they were relieved: since the pier closed they have had to land their "
+    "catch at the south quay, which is crowded and far from the fish market.",
+]
+MENU = "Harbour Times\n  • Home\n  • News\n  • Sport\n\n"
+
+
+def _texts(page: str) -> list[str]:
+    (d,) = split_page(page)
+    return [t for _, t in d.parts]
+
+
+def test_link_labels_below_the_text_are_dropped_and_a_closing_sentence_kept() -> None:
+    page = (MENU + "North pier to be rebuilt\nMarch 4, 2024\n\n" + "\n\n".join([LEAD, *BODY])
+            + "\n\nThe pier reopens in June.\n\nMore on this topic\nPrint this page\n"
+            "Harbour news in brief\n")
+    texts = _texts(page)
+    assert texts == [LEAD, *BODY, "The pier reopens in June."]
+
+
+def test_read_next_teasers_under_an_article_do_not_split_it() -> None:
+    teasers = "".join(
+        f"\n\n{title}\nA short summary of the story about {title.lower()} goes here for now.\n"
+        "Read more\n" for title in ("Ferry fares rise", "New lighthouse keeper", "Beach cleaned"))
+    page = MENU + "North pier to be rebuilt\nMarch 4, 2024\n\n" + "\n\n".join([LEAD, *BODY]) \
+        + "\n\nRead this next" + teasers
+    drafts = split_page(page)
+    assert [d.title for d in drafts] == ["North pier to be rebuilt"]
+    texts = [t for _, t in drafts[0].parts]
+    assert texts[:4] == [LEAD, *BODY]
+    # (The first teaser is cut off with the article by the first `Read more`; the others go.)
+    assert not any("lighthouse" in t or "beach" in t for t in texts)
+
+
+def test_article_cut_by_a_box_of_short_lines_starts_at_its_headline() -> None:
+    box = "\n".join(f"Job {n}: harbour pilot (m/f)\nPort town {n}\nApply" for n in range(12))
+    page = (MENU + "North pier to be rebuilt\nMarch 4, 2024\n\n" + LEAD + "\n\nJobs\n" + box
+            + "\n\n" + "\n\n".join(BODY * 2))
+    (d,) = split_page(page)
+    texts = [t for _, t in d.parts]
+    assert d.title == "North pier to be rebuilt"
+    assert texts[0] == LEAD and texts[1:] == BODY * 2
+
+
+def test_paragraph_above_a_subheading_stays_body() -> None:
+    page = (MENU + "[photo]\n\n" + LEAD + "\n\nWhat happens next\n\n" + "\n\n".join(BODY))
+    texts = _texts(page)
+    assert texts[0] == LEAD and BODY[-1] in texts
+
+
+def test_event_list_under_a_footerless_article_is_not_a_listing() -> None:
+    events = "".join(f"\n\n{name}\n{day} May 2024\nAt the harbour.\n"
+                     for name, day in (("Boat parade", 3), ("Fish market day", 10)))
+    page = MENU + "North pier to be rebuilt\n\n" + "\n\n".join([LEAD, *BODY]) + "\n\nEvents" + events
+    drafts = split_page(page)
+    assert len(drafts) == 1
+    assert [t for _, t in drafts[0].parts][:4] == [LEAD, *BODY]
+
+
+@pytest.mark.parametrize(("line", "control"), [
+    ("(BUTTON) Subscribe", True),
+    ("Search ____________________ (BUTTON) Search", True),
+    ("[ ] Remember me", True),
+    ("IFRAME: https://example.org/embed", True),
+    ("Advertisement [INS: :INS]", True),
+    ("[6] ibid", False),
+    ("[harbour.jpg]", False),
+    ("[ ] Send me an email when someone replies to my comment on this article.", False),
+])
+def test_form_controls_and_frames_are_chrome(line: str, control: bool) -> None:
+    assert is_control(line) is control
