@@ -94,3 +94,94 @@ def test_a_review_batch_line_naming_a_key_twice_is_refused(seeded: Settings,
     line = _refused(["review", "apply", "--lang", "fa", "--reviewer", "ana"], batch, seeded.root)
     assert f"{batch}:2: the JSON names the key 'text' twice" in line
     assert _units(seeded) == before
+
+
+def _exported(ws: Settings, tmp_path: Path, version: str) -> tuple[Path, str, str]:
+    """An XLIFF file of the workspace (fa), the first unit's id and its <source> element."""
+    out = tmp_path / f"x{version}"
+    result = CliRunner().invoke(app, ["xliff", "export", "--lang", "fa", "--version", version,
+                                      "-o", str(out), "-w", str(ws.root)])
+    assert result.exit_code == 0, result.stderr
+    path = out / "articles.fa.xlf"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("<source>")
+    return path, text, text[start:text.index("</source>", start) + len("</source>")]
+
+
+def _with_target(ws: Settings, tmp_path: Path, version: str, target: str,
+                 doctype: str = "") -> Path:
+    path, text, source = _exported(ws, tmp_path, version)
+    if version == "2.0":
+        text = text.replace('<segment state="initial" subState="pipeline:untranslated">'
+                            + source, f'<segment state="translated">{source}'
+                            f"<target>{target}</target>", 1)
+    else:
+        text = text.replace(source, f'{source}<target state="translated">{target}</target>', 1)
+    if doctype:
+        text = text.replace("?>\n", f"?>\n{doctype}\n", 1)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("version", ["1.2", "2.0"])
+def test_an_undefined_entity_in_xliff_is_refused_not_stored_or_dropped(
+    version: str, seeded: Settings, tmp_path: Path
+) -> None:
+    # An external DTD makes libxml2 accept `&nbsp;` undeclared; it was stored as the literal
+    # "&nbsp;" (1.2) or silently dropped (2.0).
+    path = _with_target(seeded, tmp_path, version, "a &nbsp; b",
+                        doctype='<!DOCTYPE xliff SYSTEM "xliff.dtd">')
+    before = _units(seeded)
+    assert "&nbsp; is not defined" in _refused(["xliff", "import"], path, seeded.root)
+    assert _units(seeded) == before
+
+
+def test_an_undefined_entity_in_tmx_is_refused(seeded: Settings, tmp_path: Path) -> None:
+    tmx = tmp_path / "memory.tmx"
+    tmx.write_text('<?xml version="1.0"?>\n<!DOCTYPE tmx SYSTEM "file:///etc/passwd">\n'
+                   '<tmx version="1.4"><header srclang="en" segtype="sentence" datatype="plaintext"'
+                   ' o-tmf="x" adminlang="en" creationtool="t" creationtoolversion="1"/><body>\n'
+                   '<tu><tuv xml:lang="en"><seg>Ferry</seg></tuv>\n'
+                   '<tuv xml:lang="fa"><seg>&xxe;</seg></tuv></tu></body></tmx>\n')
+    assert f"{tmx}:5: the entity reference &xxe; is not defined" in _refused(
+        ["tm", "import"], tmx, seeded.root)
+    with open_store(seeded.database) as store:
+        assert not store.db["tm_entries"].count
+
+
+@pytest.mark.parametrize("hexa", ["FFFFFFFFFFFFFFFFFFFFFFFF", " 41", "0x41", "4_1", "-1",
+                                  "110000"])
+def test_an_xliff_code_point_that_is_not_hex_digits_is_refused(
+    hexa: str, seeded: Settings, tmp_path: Path
+) -> None:
+    path = _with_target(seeded, tmp_path, "2.0", f'a<cp hex="{hexa}"/>b')
+    assert f"<cp hex={hexa!r}> is not a code point" in _refused(["xliff", "import"], path,
+                                                                 seeded.root)
+
+
+def test_an_xliff_file_of_an_unknown_version_in_a_known_namespace_is_refused(
+    seeded: Settings, tmp_path: Path
+) -> None:
+    path = _with_target(seeded, tmp_path, "2.0", "قایق")
+    path.write_text(path.read_text(encoding="utf-8").replace('version="2.0"', 'version="3.0"'),
+                    encoding="utf-8")
+    assert "XLIFF version 3.0 is not supported" in _refused(["xliff", "import"], path,
+                                                            seeded.root)
+
+
+@pytest.mark.parametrize("fmt", ["po", "xliff"])
+def test_a_translation_of_only_spaces_is_not_imported(fmt: str, seeded: Settings,
+                                                      tmp_path: Path) -> None:
+    if fmt == "xliff":
+        path = _with_target(seeded, tmp_path, "2.0", "   ")
+    else:
+        out = tmp_path / "locales"
+        CliRunner().invoke(app, ["po", "export", "--out", str(out), "-w", str(seeded.root)])
+        path = out / "fa" / "LC_MESSAGES" / "articles.po"
+        text = path.read_text(encoding="utf-8")
+        at = text.index('msgstr ""', text.index("msgctxt"))
+        path.write_text(text[:at] + 'msgstr "   "' + text[at + 9:], encoding="utf-8")
+    before = _units(seeded)
+    result = CliRunner().invoke(app, [fmt, "import", str(path), "-w", str(seeded.root)])
+    assert result.exit_code == 0, result.stderr
+    assert _units(seeded) == before
