@@ -185,3 +185,20 @@ def test_a_translation_of_only_spaces_is_not_imported(fmt: str, seeded: Settings
     result = CliRunner().invoke(app, [fmt, "import", str(path), "-w", str(seeded.root)])
     assert result.exit_code == 0, result.stderr
     assert _units(seeded) == before
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("term,lang,translation\nfer\u2028ry,fa,x\n", ":2: the term cell holds a line break"),
+    ("term,lang,translation\nfer\x85ry,fa,x\n", ":2: the term cell holds a line break"),
+    ("term,lang,translation\nferry,fa,x\u2029y\n", ":2: the translation cell holds a line break"),
+    ("term;lang;translation\nferry;fa;x\n", ":1: the columns are separated by semicolons"),
+    ("term\tlang\ttranslation\nferry\tfa\tx\n", ":1: the columns are separated by tabs"),
+])
+def test_glossary_line_separators_and_other_delimiters_are_one_line(
+    body: str, message: str, seeded: Settings, tmp_path: Path
+) -> None:
+    path = tmp_path / "g.csv"
+    path.write_text(body, encoding="utf-8")
+    assert f"{path}{message}" in _refused(["glossary", "import"], path, seeded.root)
+    with open_store(seeded.database) as store:
+        assert not store.db["glossary"].count
