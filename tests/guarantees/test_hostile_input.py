@@ -220,3 +220,30 @@ def test_a_file_of_millions_of_tiny_blocks_is_refused_before_it_is_parsed(
     path.write_bytes(body)
     proc = run_pipeline("extract", "--dry-run", path, timeout=60)
     assert f"{path}:{line}: over 100,000" in one_error_line(proc, naming=path)
+
+
+@pytest.mark.parametrize("args", [
+    ["corrections", "add", "{slug}", "--note", "fixed the date\x1b[31m"],
+    ["corrections", "withdraw", "{slug}", "--reason", "legal\x07"],
+    ["suppress", "{unit}", "--lang", "fa", "--check", "numbers", "--reason", "ok\x01"],
+])
+def test_a_control_character_in_a_note_or_reason_never_reaches_the_database(
+    args: list[str], seeded: Settings
+) -> None:
+    # Notes and reasons are printed in the editions' Atom/RSS feeds and JUnit reports: XML.
+    with open_store(seeded.database) as store:
+        slug = store.db.execute("SELECT id FROM articles ORDER BY id LIMIT 1").fetchone()[0]
+        unit = store.db.execute("SELECT id FROM units ORDER BY id LIMIT 1").fetchone()[0]
+        before = store.db.execute("SELECT (SELECT count(*) FROM events) + "
+                                  "(SELECT count(*) FROM article_events)").fetchone()[0]
+    filled = [a.format(slug=slug, unit=unit) for a in args]
+    result = CliRunner().invoke(app, [*filled, "--reviewer", "ana", "-w", str(seeded.root)]
+                                if args[0] == "suppress" else [*filled, "-w", str(seeded.root)],
+                                env={"PIPELINE_REVIEWER": "ana"})
+    assert result.exit_code in (1, 2), (result.output, result.exception)
+    assert "the control character U+00" in result.stderr
+    with open_store(seeded.database) as store:
+        assert store.db.execute("SELECT (SELECT count(*) FROM events) + "
+                                "(SELECT count(*) FROM article_events)").fetchone()[0] == before
+        assert not store.db["suppressions"].count
+        assert not store.db.execute("SELECT count(*) FROM notes").fetchone()[0]
