@@ -83,6 +83,8 @@ def iterparse(path: Path, tags: Sequence[str], *, events: Sequence[str] = ("end"
         try:
             for event, elem in parser:
                 last = elem.sourceline
+                if event == "end":
+                    _no_entity_references(elem, path)
                 yield event, elem
         except etree.XMLSyntaxError as exc:
             message = _LINE.sub("", str(exc.msg or exc)).strip()
@@ -92,6 +94,16 @@ def iterparse(path: Path, tags: Sequence[str], *, events: Sequence[str] = ("end"
                              line=exc.lineno or last) from None
     finally:
         fh.close()
+
+
+def _no_entity_references(elem: Any, path: Path) -> None:
+    # With a DOCTYPE naming an external DTD (as TMX files have), libxml2 accepts `&nbsp;`
+    # undeclared and keeps it as a reference node, which text readers would store as the
+    # literal "&nbsp;" or drop; no DTD is ever read, so such a reference has no text: refuse it.
+    for ref in elem.iter(etree.Entity):
+        raise InputError(f"the entity reference {ref.text} is not defined (no DTD is read); "
+                         "write the character itself", path=path, line=ref.sourceline or
+                         elem.sourceline)
 
 
 def release(elem: Any) -> None:
