@@ -4,6 +4,7 @@ and the menu and link blocks around it (found by line shape, not by any site's s
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Protocol
 
 from pipeline.extract import chrome as ch
@@ -23,6 +24,7 @@ class HeadPage(Protocol):
     bullet: list[bool]
 
 
+@lru_cache(maxsize=16384)  # pure in the line's text, asked by many rules per line
 def date_only(text: str) -> bool:
     """A line that is a date and little else (`March 3, 2024`, `Posted 3 May 2024`)."""
     if len(text) > 48 or not any(c.isdigit() for c in text):
@@ -31,6 +33,7 @@ def date_only(text: str) -> bool:
     return found is not None and len(text.split()) <= len(found[0].split()) + 2
 
 
+@lru_cache(maxsize=16384)  # pure in the line's text, asked by many rules per line
 def texty(text: str) -> bool:
     """Paragraph text: a long line, or a sentence of eight words or more."""
     return not ch.is_short(text) or (ch.ends_sentence(text) and len(text.split()) >= 8)
@@ -159,6 +162,7 @@ def trim_tail_blocks(page: HeadPage, s: int, e: int) -> int:
     return e
 
 
+@lru_cache(maxsize=16384)  # pure in the line's text, asked by many rules per line
 def header_meta(text: str) -> bool:
     """A dateline under a title: `March 3, 2024`, `Posted on March 3, 2024 by Ann Lee`."""
     if not ch.is_short(text) or len(text.split()) > 14:

@@ -34,7 +34,9 @@ def read_lines(text: str) -> list[Line]:
     """
     raws = text.splitlines()
     width = wrap_width(raws)
-    out: list[Line] = []
+    # (raw pieces, text pieces, block) of each line; joined once at the end, so a paragraph
+    # wrapped over many lines costs linear time.
+    parts: list[tuple[list[str], list[str], int]] = []
     block = 0
     prev_raw = ""
     for raw in raws:
@@ -44,13 +46,12 @@ def read_lines(text: str) -> list[Line]:
             prev_raw = ""
             continue
         if width and prev_raw and _continues(prev_raw, raw, t, width):
-            last = out[-1]
-            out[-1] = Line(last.raw + " " + t, last.text + " " + t, last.block)
-            prev_raw = raw
-            continue
-        out.append(Line(raw, t, block))
+            parts[-1][0].append(t)
+            parts[-1][1].append(t)
+        else:
+            parts.append(([raw], [t], block))
         prev_raw = raw
-    return out
+    return [Line(" ".join(r), " ".join(x), b) for r, x, b in parts]
 
 
 #: The share of long lines that end near the longest common length, with text on the next
