@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -38,19 +39,20 @@ def tmx_date(stamp: str | None) -> str | None:
     return f"{stamp[0:4]}{stamp[5:7]}{stamp[8:10]}T{stamp[11:13]}{stamp[14:16]}{stamp[17:19]}Z"
 
 
+@lru_cache(maxsize=4096)
+def _code(p: Code) -> str:
+    """One code as TMX (cached: the same markup codes come back in every unit)."""
+    if p.role == "open":
+        return f'<bpt i="{p.pair}" x="{p.id}" type="{p.type}">{x.text(p.native)}</bpt>'
+    if p.role == "close":
+        return f'<ept i="{p.pair}">{x.text(p.native)}</ept>'
+    return f'<ph x="{p.id}" type="{p.type}">{x.text(p.native)}</ph>'
+
+
 def seg(pieces: Sequence[Piece]) -> str:
     """The content of a `<seg>`: text and TMX inline codes."""
-    out: list[str] = []
-    for p in pieces:
-        if isinstance(p, str):
-            out.append(x.text(p))
-        elif p.role == "open":
-            out.append(f'<bpt i="{p.pair}" x="{p.id}" type="{p.type}">{x.text(p.native)}</bpt>')
-        elif p.role == "close":
-            out.append(f'<ept i="{p.pair}">{x.text(p.native)}</ept>')
-        else:
-            out.append(f'<ph x="{p.id}" type="{p.type}">{x.text(p.native)}</ph>')
-    return "".join(out)
+    text = x.text
+    return "".join([text(p) if isinstance(p, str) else _code(p) for p in pieces])
 
 
 def _prop(kind: str, value: str) -> str:
