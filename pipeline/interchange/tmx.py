@@ -14,6 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from lxml import etree
+
 from pipeline import __version__
 from pipeline.errors import InputError
 from pipeline.extract.segment import sentences as split_sentences
@@ -199,7 +201,7 @@ class TmxUnit:
 
 def seg_text(elem: Any) -> str:
     """The text of a `<seg>`: its characters and the original text inside its codes."""
-    return "".join(t for t in elem.itertext() if isinstance(t, str))
+    return str(etree.tostring(elem, method="text", encoding="unicode", with_tail=False))
 
 
 def read_tmx(path: Path, on_header: Callable[[TmxHeader], None]) -> Iterator[TmxUnit]:
