@@ -80,6 +80,8 @@ class TmxWriter:
         self.maskers, self.source_masker = maskers, source_masker
         self.date = date
         self._buf: list[str] = []
+        self._src_tag = x.attr(tag_for(source, tags))
+        self._heads: dict[tuple[str | None, ...], tuple[str, str]] = {}
 
     def head(self) -> None:
         date = f' creationdate="{self.date}"' if self.date else ""
@@ -102,22 +104,31 @@ class TmxWriter:
                  + (f' creationdate="{created}"' if created else "") + ">")
         b.append(_prop("x-article", unit.article) + _prop("x-unit", unit.unit_id)
                  + _prop("x-kind", unit.kind) + "".join(extra))
-        src_tag = x.attr(tag_for(self.source, self.tags))
-        b.append(f'<tuv xml:lang="{src_tag}"><seg>{seg(src_pieces)}</seg></tuv>')
+        b.append(f'<tuv xml:lang="{self._src_tag}"><seg>{seg(src_pieces)}</seg></tuv>')
         for t, text in targets:
             x.check(text, f"the {t.lang} translation of unit {unit.unit_id}")
-            attrs = [f'xml:lang="{x.attr(tag_for(t.lang, self.tags))}"']
-            if t.translated_by:
-                attrs.append(f'creationid="{x.attr(t.translated_by)}"')
-            if t.reviewed_by:
-                attrs.append(f'changeid="{x.attr(t.reviewed_by)}"')
+            head = self._heads.get((t.lang, t.translated_by, t.reviewed_by, t.origin))
+            if head is None:
+                head = self._head(t)
             when = tmx_date(t.updated_at)
-            if when:
-                attrs.append(f'creationdate="{when}" changedate="{when}"')
-            origin = _prop("x-origin", t.origin) if t.origin else ""
+            dates = f' creationdate="{when}" changedate="{when}"' if when else ""
             pieces = split(text, self.maskers.get(t.lang, self.source_masker), codes)
-            b.append(f'<tuv {" ".join(attrs)}>{origin}<seg>{seg(pieces)}</seg></tuv>')
+            b.append(f"{head[0]}{dates}{head[1]}<seg>{seg(pieces)}</seg></tuv>")
         b.append("</tu>\n")
+
+    def _head(self, t: TmTarget) -> tuple[str, str]:
+        """A target tuv's markup before and after its dates (the same for many units)."""
+        attrs = [f'<tuv xml:lang="{x.attr(tag_for(t.lang, self.tags))}"']
+        if t.translated_by:
+            attrs.append(f'creationid="{x.attr(t.translated_by)}"')
+        if t.reviewed_by:
+            attrs.append(f'changeid="{x.attr(t.reviewed_by)}"')
+        origin = _prop("x-origin", t.origin) if t.origin else ""
+        if len(self._heads) > 4096:
+            self._heads.clear()
+        head = self._heads[(t.lang, t.translated_by, t.reviewed_by, t.origin)] = (
+            " ".join(attrs), f">{origin}")
+        return head
 
     def unit(self, unit: TmUnit, result: TmxWriteResult) -> None:
         """The unit's paragraph tu, and its sentence-pair tus where the sentences line up."""
