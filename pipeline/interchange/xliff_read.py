@@ -7,6 +7,7 @@ segments gets them joined again. Structure errors name the file and line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,6 +23,7 @@ from pipeline.interchange.xmlsafe import iterparse, local, release
 from pipeline.states import xliff_checked
 from pipeline.textcheck import check_text
 
+_HEX = re.compile(r"[0-9A-Fa-f]{1,6}")
 _REV = f"{{{PL_NS}}}revision"
 _AS_OF = f"{{{PL_NS}}}as-of"
 #: Namespace -> the reading rules; translate-toolkit still writes 1.2 files in the 1.1 namespace.
@@ -94,8 +96,11 @@ def _text20(elem: Any, data: dict[str, str], path: Path) -> str:
         elif name == "mrk":
             out.append(_text20(child, data, path))
         elif name == "cp":
-            try:
-                out.append(chr(int(child.get("hex") or "", 16)))
+            hexa = child.get("hex") or ""
+            try:  # XLIFF 2.0: hex digits only (int() would take " 41", "0x41", "4_1")
+                if not _HEX.fullmatch(hexa):
+                    raise ValueError(hexa)
+                out.append(chr(int(hexa, 16)))
             except ValueError:
                 raise InputError(f"<cp hex={child.get('hex')!r}> is not a code point",
                                  path=path, line=child.sourceline) from None
@@ -137,6 +142,9 @@ def read_xliff(path: Path) -> XliffFile:
                 raise InputError(f"not an XLIFF file (the root element is <{name}>)", path=path,
                                  line=elem.sourceline)
             version = _VERSION_OF.get(ns)
+            said = elem.get("version")
+            if version is not None and said and said.split(".")[0] != version.split(".")[0]:
+                version = None  # version="3.0" in the 2.0 namespace (2.1 and 2.2 share it)
             if version is None:
                 raise InputError(f"XLIFF version {elem.get('version') or ns or '(none)'} is not "
                                  "supported (1.2 and 2.0 are)", path=path, line=elem.sourceline)
