@@ -46,7 +46,7 @@ def parse_html(text: str, path: Path | str = "<html>") -> list[Draft]:
         # leaves the body as a tree and skips trafilatura's own text serialisation.
         doc = trafilatura.bare_extraction(
             tree, output_format="xml", include_comments=False, include_tables=True,
-            include_images=True, include_formatting=False, include_links=False,
+            include_images=False, include_formatting=False, include_links=False,
             with_metadata=False, deduplicate=False,
         )
     except (ValueError, etree.LxmlError) as exc:
@@ -57,6 +57,8 @@ def parse_html(text: str, path: Path | str = "<html>") -> list[Draft]:
     body = getattr(doc, "body", None)
     parts: list[tuple[UnitKind, str]] = []
     if body is not None:
+        for lb in body.iter("lb"):  # a line break inside a paragraph separates words
+            lb.tail = " " + (lb.tail or "")
         _walk(body, parts, None)
     captions = _in_main(figures, parts)
     if not parts and not captions:
@@ -75,27 +77,46 @@ def parse_html(text: str, path: Path | str = "<html>") -> list[Draft]:
 
 
 def _walk(el: Any, parts: list[tuple[UnitKind, str]], inherited: UnitKind | None) -> None:
+    """Units of trafilatura's body tree in reading order.
+
+    Text may stand loose in a container (after a `<head>`, between `<lb/>`s, as the tail of a
+    `<p>`): each run of it up to the next block or line break is a paragraph, never dropped.
+    """
+    loose: list[str] = [el.text or ""]
+
+    def flush() -> None:
+        text = squash("".join(loose))
+        if text:
+            parts.append((inherited or UnitKind.PARAGRAPH, text))
+        loose.clear()
+
     for child in el:
         tag = child.tag
         if tag == "graphic":
             # An image's alt text describes it for screen readers (often the file name or a
-            # stock credit): the page's caption is its <figcaption>, read in _captions.
-            continue
-        kind = _BLOCKS.get(tag)
-        if tag in ("list", "quote", "table", "row", "div", "main"):
+            # stock credit): the page's caption is its <figcaption>, read in _figcaptions.
+            pass
+        elif tag == "lb":
+            flush()
+        elif tag in ("list", "quote", "table", "row", "div", "main"):
+            flush()
             kind_inside = UnitKind.QUOTE if tag == "quote" else inherited
-            if len(child) == 0:  # a container holding bare text (<quote>text</quote>)
-                text = " ".join("".join(child.itertext()).split())
-                if text:
-                    parts.append((kind_inside or UnitKind.PARAGRAPH, text))
-                continue
             _walk(child, parts, kind_inside)
-            continue
-        if kind is None:
-            continue
-        text = " ".join("".join(child.itertext()).split())
-        if text:
-            parts.append((inherited or kind if kind is UnitKind.PARAGRAPH else kind, text))
+        elif (kind := _BLOCKS.get(tag)) is not None:
+            flush()
+            text = _text(child)
+            if text:
+                parts.append((inherited or kind if kind is UnitKind.PARAGRAPH else kind, text))
+        else:  # inline markup (hi, ref, del, span) among loose text
+            loose.append(_text(child, squashed=False))
+        loose.append(child.tail or "")
+    flush()
+
+
+def _text(el: Any, squashed: bool = True) -> str:
+    """The text of an element (its line breaks already spaced by parse_html)."""
+    text = "".join(el.itertext())
+    return squash(text) if squashed else text
 
 
 def _figcaptions(tree: Any) -> list[tuple[str, set[str]]]:

@@ -39,7 +39,9 @@ class PageMeta:
 
 
 def squash(text: str | None) -> str:
-    return " ".join((text or "").split())
+    """`text` on one line with single spaces and no soft hyphens (U+00AD: a hint where a browser
+    may break a word, invisible otherwise; left in, it splits words for search, glossary and MT)."""
+    return " ".join((text or "").replace("\xad", "").split())
 
 
 def read_meta(tree: Any) -> PageMeta:
