@@ -46,7 +46,7 @@ def parse_html(text: str, path: Path | str = "<html>") -> list[Draft]:
         # leaves the body as a tree and skips trafilatura's own text serialisation.
         doc = trafilatura.bare_extraction(
             tree, output_format="xml", include_comments=False, include_tables=True,
-            include_images=False, include_formatting=False, include_links=False,
+            include_images=False, include_formatting=False, include_links=True,
             with_metadata=False, deduplicate=False,
         )
     except (ValueError, etree.LxmlError) as exc:
@@ -105,12 +105,41 @@ def _walk(el: Any, parts: list[tuple[UnitKind, str]], inherited: UnitKind | None
         elif (kind := _BLOCKS.get(tag)) is not None:
             flush()
             text = _text(child)
-            if text:
+            if text and not (inherited is None and tag in ("p", "head") and _is_link_teaser(child)):
                 parts.append((inherited or kind if kind is UnitKind.PARAGRAPH else kind, text))
         else:  # inline markup (hi, ref, del, span) among loose text
             loose.append(_text(child, squashed=False))
         loose.append(child.tail or "")
     flush()
+
+
+#: A "Read more: <link>" paragraph: a label of at most this many characters before a link that
+#: ends the paragraph. Tuned on the development pages: such labels ("Lea también:", "Read
+#: more:", "Czytaj też:", "LE PUEDE INTERESAR:") are 4-20 characters; past 30 the label is a
+#: sentence of the article that ends in a link.
+_TEASER_LABEL = 30
+_LABEL_END = (":", "»", ">", "→")
+
+
+def _is_link_teaser(el: Any) -> bool:
+    """A paragraph that only points to another page: a short label ("Read more:", "See also »")
+    then a link running to its end, the link most of the text. Such a line is the site's
+    pointer to another story, not this article's text (nothing to translate)."""
+    before: list[str] = []
+    link: list[str] = []
+    after: list[str] = []
+
+    def visit(node: Any, in_link: bool) -> None:
+        in_link = in_link or node.tag == "ref"
+        (link if in_link else after if link else before).append(node.text or "")
+        for sub in node:
+            visit(sub, in_link)
+            (link if in_link else after if link else before).append(sub.tail or "")
+
+    visit(el, False)
+    label, target, rest = squash("".join(before)), squash("".join(link)), squash("".join(after))
+    return (0 < len(label) <= _TEASER_LABEL and label.endswith(_LABEL_END) and len(rest) <= 2
+            and len(target) > len(label))
 
 
 def _text(el: Any, squashed: bool = True) -> str:

@@ -23,7 +23,9 @@ def parse_page(text: str, path: Path | str) -> Any:
     from lxml import etree
     from lxml import html as lhtml
 
-    parser = lhtml.HTMLParser(huge_tree=True, remove_comments=False)
+    # Comments and processing instructions dropped as trafilatura's own loader does: left in,
+    # they break up text runs and its scoring misses whole paragraphs on some pages.
+    parser = lhtml.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
     # The text is already decoded (reader.decode_html honours the declaration); lxml refuses
     # a str that still carries `<?xml ... encoding=...?>`, so the declaration is dropped.
     text = _XML_DECL.sub("", text, count=1)
