@@ -46,7 +46,7 @@ def parse_html(text: str, path: Path | str = "<html>") -> list[Draft]:
         # leaves the body as a tree and skips trafilatura's own text serialisation.
         doc = trafilatura.bare_extraction(
             tree, output_format="xml", include_comments=False, include_tables=True,
-            include_images=True, include_formatting=False, include_links=False,
+            include_images=False, include_formatting=False, include_links=True,
             with_metadata=False, deduplicate=False,
         )
     except (ValueError, etree.LxmlError) as exc:
@@ -57,6 +57,8 @@ def parse_html(text: str, path: Path | str = "<html>") -> list[Draft]:
     body = getattr(doc, "body", None)
     parts: list[tuple[UnitKind, str]] = []
     if body is not None:
+        for lb in body.iter("lb"):  # a line break inside a paragraph separates words
+            lb.tail = " " + (lb.tail or "")
         _walk(body, parts, None)
     captions = _in_main(figures, parts)
     if not parts and not captions:
@@ -75,27 +77,75 @@ def parse_html(text: str, path: Path | str = "<html>") -> list[Draft]:
 
 
 def _walk(el: Any, parts: list[tuple[UnitKind, str]], inherited: UnitKind | None) -> None:
+    """Units of trafilatura's body tree in reading order.
+
+    Text may stand loose in a container (after a `<head>`, between `<lb/>`s, as the tail of a
+    `<p>`): each run of it up to the next block or line break is a paragraph, never dropped.
+    """
+    loose: list[str] = [el.text or ""]
+
+    def flush() -> None:
+        text = squash("".join(loose))
+        if text:
+            parts.append((inherited or UnitKind.PARAGRAPH, text))
+        loose.clear()
+
     for child in el:
         tag = child.tag
         if tag == "graphic":
             # An image's alt text describes it for screen readers (often the file name or a
-            # stock credit): the page's caption is its <figcaption>, read in _captions.
-            continue
-        kind = _BLOCKS.get(tag)
-        if tag in ("list", "quote", "table", "row", "div", "main"):
+            # stock credit): the page's caption is its <figcaption>, read in _figcaptions.
+            pass
+        elif tag == "lb":
+            flush()
+        elif tag in ("list", "quote", "table", "row", "div", "main"):
+            flush()
             kind_inside = UnitKind.QUOTE if tag == "quote" else inherited
-            if len(child) == 0:  # a container holding bare text (<quote>text</quote>)
-                text = " ".join("".join(child.itertext()).split())
-                if text:
-                    parts.append((kind_inside or UnitKind.PARAGRAPH, text))
-                continue
             _walk(child, parts, kind_inside)
-            continue
-        if kind is None:
-            continue
-        text = " ".join("".join(child.itertext()).split())
-        if text:
-            parts.append((inherited or kind if kind is UnitKind.PARAGRAPH else kind, text))
+        elif (kind := _BLOCKS.get(tag)) is not None:
+            flush()
+            text = _text(child)
+            if text and not (inherited is None and tag in ("p", "head") and _is_link_teaser(child)):
+                parts.append((inherited or kind if kind is UnitKind.PARAGRAPH else kind, text))
+        else:  # inline markup (hi, ref, del, span) among loose text
+            loose.append(_text(child, squashed=False))
+        loose.append(child.tail or "")
+    flush()
+
+
+#: A "Read more: <link>" paragraph: a label of at most this many characters before a link that
+#: ends the paragraph. Tuned on the development pages: such labels ("Lea también:", "Read
+#: more:", "Czytaj też:", "LE PUEDE INTERESAR:") are 4-20 characters; past 30 the label is a
+#: sentence of the article that ends in a link.
+_TEASER_LABEL = 30
+_LABEL_END = (":", "»", ">", "→")
+
+
+def _is_link_teaser(el: Any) -> bool:
+    """A paragraph that only points to another page: a short label ("Read more:", "See also »")
+    then a link running to its end, the link most of the text. Such a line is the site's
+    pointer to another story, not this article's text (nothing to translate)."""
+    before: list[str] = []
+    link: list[str] = []
+    after: list[str] = []
+
+    def visit(node: Any, in_link: bool) -> None:
+        in_link = in_link or node.tag == "ref"
+        (link if in_link else after if link else before).append(node.text or "")
+        for sub in node:
+            visit(sub, in_link)
+            (link if in_link else after if link else before).append(sub.tail or "")
+
+    visit(el, False)
+    label, target, rest = squash("".join(before)), squash("".join(link)), squash("".join(after))
+    return (0 < len(label) <= _TEASER_LABEL and label.endswith(_LABEL_END) and len(rest) <= 2
+            and len(target) > len(label))
+
+
+def _text(el: Any, squashed: bool = True) -> str:
+    """The text of an element (its line breaks already spaced by parse_html)."""
+    text = "".join(el.itertext())
+    return squash(text) if squashed else text
 
 
 def _figcaptions(tree: Any) -> list[tuple[str, set[str]]]:

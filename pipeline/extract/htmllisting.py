@@ -21,6 +21,13 @@ _TEXT_TAGS = ("p", "li", "blockquote", "pre", "dd")
 #: development pages (trafilatura's evaluation set, all single-article pages; 0.6 to 0.8 split
 #: none of them) and on the listing fixtures in tests/extract (equal-length posts: 1/n each).
 DOMINANT_SHARE = 2 / 3
+#: Teasers around one article: when the largest `<article>` holds more than this many times the
+#: text of the next largest, the others are teasers (a page of 40-85 "more from" cards is no
+#: listing even though no single card dominates the total). Tuned on the development pages:
+#: their single-article pages that pass the share test have ratios of 39 and 41, the one real
+#: listing (13 full posts) 1.2; 5 leaves room both ways, and above a ratio of 2 two posts
+#: already fail the share test.
+TEASER_RATIO = 5
 _DROP = ("script", "style", "noscript", "template", "nav", "aside", "footer", "form", "iframe",
          "button", "svg", "object", "embed")
 _BLOCK_TAGS = {"h1": UnitKind.HEADING, "h2": UnitKind.HEADING, "h3": UnitKind.HEADING,
@@ -45,19 +52,24 @@ def listing_posts(tree: Any) -> list[Any]:
     """The posts of a listing page (top-level `<article>` elements outside chrome), or [].
 
     [] unless there are two or more, each with a heading, sharing the text (none holds more than
-    DOMINANT_SHARE of it) and holding more text than stands outside them.
+    DOMINANT_SHARE of it, nor TEASER_RATIO times the next one) and holding more text than stands
+    outside them. On a page with a `<main>` element only the `<article>`s inside it count (the
+    others are dialogs and sidebars: login forms, "most read").
     """
     posts = [a for a in tree.iter("article")
              if not any(p.tag == "article" or p.tag in _CHROME for p in a.iterancestors())]
+    main = next(tree.iter("main"), None)
+    if main is not None:
+        posts = [a for a in posts if any(p is main for p in a.iterancestors())]
     if len(posts) < 2 or not all(next(a.iter("h1", "h2", "h3"), None) is not None for a in posts):
         return []
-    sizes = [_text_len(a) for a in posts]
+    sizes = sorted((_text_len(a) for a in posts), reverse=True)
     total = sum(sizes)
-    if not total or max(sizes) > DOMINANT_SHARE * total:
+    if not total or sizes[0] > DOMINANT_SHARE * total or sizes[0] > TEASER_RATIO * sizes[1]:
         return []
     body = tree.find("body")
     outside = _text_len(body if body is not None else tree, skip=set(posts))
-    return [] if outside > max(sizes) else posts
+    return [] if outside > sizes[0] else posts
 
 
 def read_posts(posts: list[Any]) -> list[Draft]:

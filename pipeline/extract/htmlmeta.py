@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,7 +40,14 @@ class PageMeta:
 
 
 def squash(text: str | None) -> str:
-    return " ".join((text or "").split())
+    """`text` on one line with single spaces, in NFC, without soft hyphens.
+
+    NFC (the W3C's form for web text): `u` + combining diaeresis and `ü` are one string, for
+    unit ids, search and the glossary. A soft hyphen (U+00AD) only hints where a browser may
+    break a word; left in, it splits words for search, glossary and MT.
+    """
+    text = " ".join((text or "").replace("\xad", "").split())
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 def read_meta(tree: Any) -> PageMeta:

@@ -8,10 +8,14 @@ or a parser resource limit) is an InputError naming the file, never a partial ar
 
 from __future__ import annotations
 
+import logging
+import re
 from pathlib import Path
 from typing import Any
 
 from pipeline.errors import InputError
+
+log = logging.getLogger(__name__)
 
 
 def parse_page(text: str, path: Path | str) -> Any:
@@ -19,7 +23,13 @@ def parse_page(text: str, path: Path | str) -> Any:
     from lxml import etree
     from lxml import html as lhtml
 
-    parser = lhtml.HTMLParser(huge_tree=True, remove_comments=False)
+    # Comments and processing instructions dropped as trafilatura's own loader does: left in,
+    # they break up text runs and its scoring misses whole paragraphs on some pages.
+    parser = lhtml.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
+    # The text is already decoded (reader.decode_html honours the declaration); lxml refuses
+    # a str that still carries `<?xml ... encoding=...?>`, so the declaration is dropped.
+    text = _XML_DECL.sub("", text, count=1)
+    text = _drop_controls(text, path)
     try:
         tree = lhtml.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as exc:
@@ -31,6 +41,28 @@ def parse_page(text: str, path: Path | str) -> Any:
         raise InputError(f"cannot read the whole page: {what} ({limit.message.strip()}); "
                          "the text past that point would be lost", path=path, line=limit.line)
     return tree
+
+
+_XML_DECL = re.compile(r"\A\ufeff?\s*<\?xml\b[^>]*\?>", re.I)
+
+
+#: Characters XML cannot hold (C0 controls but tab and line breaks, U+FFFE/U+FFFF).
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _drop_controls(text: str, path: Path | str) -> str:
+    """`text` without the characters XML cannot hold, logged with the first one's line.
+
+    trafilatura's XML tree cannot hold them (it finds nothing on such a page); they carry no
+    text (a stray BEL in a footnote, NULs after an image tag), and browsers show nothing for them.
+    """
+    first = _CONTROLS.search(text)
+    if first is None:
+        return text
+    n = len(_CONTROLS.findall(text))
+    log.warning("%s: %d control character(s) dropped (first U+%04X at line %d); they cannot be "
+                "stored or exported", path, n, ord(first.group()), text.count("\n", 0, first.start()) + 1)
+    return _CONTROLS.sub("", text)
 
 
 def xml_parser() -> Any:

@@ -141,8 +141,10 @@ def decode_html(data: bytes, path: Path | str) -> str:
     """An HTML page as text, in the charset it declares.
 
     Order: byte-order mark, then the XML declaration or `<meta charset>` (http-equiv too), then
-    strict UTF-8, then charset-normalizer as the last resort. Never decodes with replacement
-    characters: bytes that fit no charset are an InputError naming the offset.
+    strict UTF-8, then charset-normalizer as the last resort. A page declared (or clearly) UTF-8
+    with a few bytes that are not is read as browsers read it, those bytes as U+FFFD, with a
+    warning naming the file, byte offset and line; bytes that fit no charset are an InputError
+    naming the offset.
     """
     declared = declared_charset(data)
     has_bom = False
@@ -187,31 +189,20 @@ def decode_html(data: bytes, path: Path | str) -> str:
     return text
 
 
-def _cp1252_bytes(exc: UnicodeError) -> tuple[str, int]:
-    """Codec error handler: the bytes that are not UTF-8, read as windows-1252."""
-    assert isinstance(exc, UnicodeDecodeError)
-    bad = exc.object[exc.start:exc.end]
-    return "".join(chr(b) if b in _UNDEFINED_1252 else bytes([b]).decode("cp1252")
-                   for b in bad), exc.end
-
-
-#: Bytes windows-1252 leaves undefined: WHATWG maps them to the C1 control of the same number.
-_UNDEFINED_1252 = frozenset((0x81, 0x8D, 0x8F, 0x90, 0x9D))
-
-
 def _utf8_with_stray_bytes(data: bytes, path: Path | str, err: UnicodeDecodeError) -> str:
-    """UTF-8 text (declared, or clearly UTF-8) with a few bytes that are not UTF-8.
+    """UTF-8 text (declared, or clearly UTF-8) with bytes that are not UTF-8, read as a browser
+    reads it: each bad sequence is U+FFFD (the WHATWG decoder's replacement character).
 
-    The usual cause is a windows-1252 character pasted into a UTF-8 page (`caf\\xe9`), so those
-    bytes alone are read as windows-1252, as a browser reading the page as windows-1252 would
-    show them; the rest stays UTF-8. Logged with the first offset, never silent.
+    Guessing another charset for those bytes alone would mis-decode a truncated UTF-8 sequence
+    into mojibake; the warning names the file, the first byte offset and line, and the count,
+    so the source can be fixed (or its real charset declared) and extracted again.
     """
-    import codecs
-
-    codecs.register_error("pipeline-cp1252-bytes", _cp1252_bytes)
-    log.warning("%s: bytes that are not UTF-8 from offset %d (line %d); read as windows-1252",
-                path, err.start, data.count(b"\n", 0, err.start) + 1)
-    return data.decode("utf-8", "pipeline-cp1252-bytes")
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    log.warning("%s: %d byte sequence(s) not valid UTF-8 as declared, first at byte offset %d "
+                "(line %d); shown as U+FFFD as a browser shows them: fix the source or declare "
+                "its charset", path, bad, err.start, data.count(b"\n", 0, err.start) + 1)
+    return text
 
 
 def _detect(data: bytes, path: Path | str, err: UnicodeDecodeError) -> str:

@@ -108,11 +108,83 @@ def test_undeclared_legacy_page_is_detected_not_refused() -> None:
     assert decode_html(text.encode("cp1252"), "x") == text
 
 
-def test_stray_legacy_byte_in_a_utf8_page_is_read_as_windows_1252() -> None:
-    data = "<html><meta charset=utf-8><p>\u00fcber caf".encode() + b"\xe9</p>"
-    assert decode_html(data, "x").endswith("\u00fcber caf\u00e9</p>")
+def test_bytes_not_utf8_in_a_page_declared_utf8_are_replacement_characters_and_logged(
+        caplog: pytest.LogCaptureFixture) -> None:
+    # What a browser shows for the page: the bad bytes as U+FFFD, never a guessed charset
+    # (a truncated UTF-8 sequence read as windows-1252 would be mojibake).
+    head = "<html><meta charset=utf-8><p>\u00fcber caf".encode()
+    data = head + b"\xe9 and \xe2\x80 there, " + "\ufffd".encode() + b" kept</p>"  # one real U+FFFD
+    with caplog.at_level("WARNING"):
+        text = decode_html(data, "page.html")
+    assert text.endswith("\u00fcber caf\ufffd and \ufffd there, \ufffd kept</p>")
+    [record] = caplog.records
+    message = record.getMessage()
+    assert message.startswith("page.html: 2 byte sequence(s) not valid UTF-8")
+    assert f"byte offset {len(head)} (line 1)" in message
 
 
 def test_binary_html_is_refused() -> None:
     with pytest.raises(InputError, match="binary file"):
         decode_html(b"<html>\x00\x01\x02", "x.html")
+
+
+def test_loose_text_line_breaks_and_soft_hyphens_are_kept_as_readers_see_them() -> None:
+    # Text standing loose after a heading or a paragraph, a <br> inside a paragraph, and soft
+    # hyphens (invisible break hints) inside words.
+    body = (f"<h2>Timetable</h2>Boats leave every hour from the north pier until midnight."
+            f"<p>{P1}<br>{P2}</p><p>Tickets are sold on board and at the har\u00adbour office.</p>")
+    (d,) = parse_html(page("Ferry saved for winter", body=body))
+    got = _body([d])
+    assert "Boats leave every hour from the north pier until midnight." in got
+    assert f"{P1} {P2}" in got
+    assert "Tickets are sold on board and at the harbour office." in got
+
+
+def test_text_is_nfc_so_equal_words_are_equal_units() -> None:
+    (d,) = parse_html(page("Caf\u0065\u0301 ferry", h1="Cafe\u0301 ferry",
+                           body="<p>The cafe\u0301 on the pier stays open for the night boats.</p>"))
+    assert d.title == "Caf\u00e9 ferry"
+    assert "The caf\u00e9 on the pier stays open for the night boats." in _body([d])
+
+
+def test_xml_declared_page_and_control_characters_are_read(caplog: pytest.LogCaptureFixture) -> None:
+    html = ('<?xml version="1.0" encoding="utf-8"?>\n'
+            + page("Ferry saved for winter", body="<p>Footnote one\x07 says more.</p>"))
+    with caplog.at_level("WARNING"):
+        (d,) = parse_html(html, "x.html")
+    assert {P1, P2, P3} <= set(_body([d]))
+    assert "Footnote one says more." in _body([d])
+    assert any("1 control character(s) dropped (first U+0007 at line 2)" in r.getMessage()
+               for r in caplog.records)
+
+
+def test_read_more_link_lines_are_not_article_text() -> None:
+    body = ("<p>Read more: <a href='/other'>Harbour lamps replaced after the storm</a></p>"
+            "<p>See also \u00bb <a href='/x'>Choir wins the regional prize</a></p>"
+            "<p>The vote follows a report that <a href='/r'>the ferry lost money</a>.</p>"
+            "<p>Contact: <a href='mailto:a@b'>desk</a> or the phone line after nine.</p>")
+    (d,) = parse_html(page("Ferry saved for winter", body=body))
+    got = " ".join(_body([d]))
+    assert "Harbour lamps" not in got and "Choir wins" not in got
+    assert "The vote follows a report that the ferry lost money." in got  # a link in a sentence
+    assert "Contact: desk or the phone line after nine." in got  # text after the link
+
+
+def test_many_teaser_cards_around_one_article_are_no_listing() -> None:
+    story = " ".join([P1, P2, P3] * 4)
+    main = f"<article><h1>Ferry saved for winter</h1><p>{story}</p></article>"
+    cards = "".join(f"<article><h3>More news {i}</h3><p>A short teaser for story {i}.</p></article>"
+                    for i in range(60))  # no single card holds much, but the story dwarfs each
+    drafts = parse_html(f"<html><body><main>{main}<section>{cards}</section></main></body></html>")
+    assert [d.title for d in drafts] == ["Ferry saved for winter"]
+
+
+def test_dialog_articles_outside_main_are_no_listing() -> None:
+    dialogs = "".join(f"<div class=modal><article><h2>{t}</h2><p>Please fill in every field of "
+                      "this form to go on with your account.</p></article></div>"
+                      for t in ("Sign in", "Create an account", "Reset your password"))
+    html = (f"<html><body><main><article><h1>Ferry saved for winter</h1><p>{P1}</p></article>"
+            f"</main>{dialogs}</body></html>")
+    drafts = parse_html(html)
+    assert [d.title for d in drafts] == ["Ferry saved for winter"]
+    assert P1 in _body(drafts)
