@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 _WORD = re.compile(r"\w+")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def norm(text: str) -> str:
@@ -223,6 +224,9 @@ def browser_text(html_text: str) -> str:
     from lxml import etree
     from lxml import html as lhtml
 
+    # Characters XML cannot hold (C0 controls) make lxml refuse the tails set below; a browser
+    # does not print them either.
+    html_text = _CONTROL.sub("", html_text)
     try:
         tree = lhtml.fromstring(html_text)
     except (etree.ParserError, ValueError):
