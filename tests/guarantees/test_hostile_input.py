@@ -247,3 +247,15 @@ def test_a_control_character_in_a_note_or_reason_never_reaches_the_database(
                                 "(SELECT count(*) FROM article_events)").fetchone()[0] == before
         assert not store.db["suppressions"].count
         assert not store.db.execute("SELECT count(*) FROM notes").fetchone()[0]
+
+
+def test_an_error_quoting_user_data_with_line_breaks_stays_one_line(seeded: Settings,
+                                                                    tmp_path: Path) -> None:
+    # A quoted header cell holding a line break, in a file whose name holds one too: the
+    # message quoted both, and printed three lines.
+    path = tmp_path / "odd\nname.csv"
+    path.write_text('term,lang,"trans\nlation"\nferry,fa,x\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["glossary", "import", str(path), "-w", str(seeded.root)])
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "odd\\nname.csv:1: " in result.stderr and "trans\\nlation" in result.stderr
