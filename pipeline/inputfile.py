@@ -38,11 +38,16 @@ def _open(path: Path, nofollow: bool = False) -> int:
     try:
         return os.open(path, flags)
     except FileNotFoundError:
+        if os.path.islink(path):
+            raise InputError(f"is a symbolic link to {os.readlink(path)}, which does not exist",
+                             path=path) from None
         raise InputError("no such file", path=path) from None
     except OSError as exc:
         if nofollow and exc.errno == errno.ELOOP:
             raise InputError("is a symbolic link; refusing to read through it", path=path) \
                 from None
+        if exc.errno == errno.ELOOP:
+            raise InputError("is a loop of symbolic links", path=path) from None
         try:  # a socket cannot be opened at all (ENXIO): say what it is
             mode = os.stat(path).st_mode
         except OSError:

@@ -259,3 +259,17 @@ def test_an_error_quoting_user_data_with_line_breaks_stays_one_line(seeded: Sett
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1, result.stderr
     assert "odd\\nname.csv:1: " in result.stderr and "trans\\nlation" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["extract"], ["glossary", "import"], ["po", "import"],
+                                     ["review", "apply", "--lang", "fa"], ["tm", "import"]])
+def test_a_dangling_link_and_a_loop_of_links_say_what_they_are(
+    command: list[str], seeded: Settings, tmp_path: Path
+) -> None:
+    dangling = tmp_path / "dangling.txt"
+    dangling.symlink_to(tmp_path / "gone.txt")
+    loop = tmp_path / "loop.txt"
+    (tmp_path / "other.txt").symlink_to(loop)
+    loop.symlink_to(tmp_path / "other.txt")
+    assert "gone.txt, which does not exist" in _refused(command, dangling, seeded.root)
+    assert "is a loop of symbolic links" in _refused(command, loop, seeded.root)
