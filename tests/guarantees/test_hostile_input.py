@@ -273,3 +273,15 @@ def test_a_dangling_link_and_a_loop_of_links_say_what_they_are(
     loop.symlink_to(tmp_path / "other.txt")
     assert "gone.txt, which does not exist" in _refused(command, dangling, seeded.root)
     assert "is a loop of symbolic links" in _refused(command, loop, seeded.root)
+
+
+def test_a_control_character_in_a_pipeline_toml_text_is_a_configuration_error(
+    seeded: Settings
+) -> None:
+    # The site name is printed in every page and feed of the editions.
+    text = seeded.config_path.read_text(encoding="utf-8")
+    seeded.config_path.write_text(text.replace("[site]", '[site]\nname = "River\\u0001side"', 1),
+                                  encoding="utf-8")
+    result = CliRunner().invoke(app, ["status", "-w", str(seeded.root)])
+    assert result.exit_code == 2
+    assert "site.name contains the control character U+0001" in result.stderr
