@@ -26,6 +26,16 @@ _KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
           (stat.S_ISBLK, "a block device"))
 
 
+def display_path(path: str | Path) -> str:
+    """A path as text that can be stored and printed: bytes of a file name that are not UTF-8
+    (kept by Python as lone surrogates, which SQLite and UTF-8 output refuse) as escapes.
+
+    >>> display_path(b"caf\\xe9.txt".decode("utf-8", "surrogateescape"))
+    'caf\\\\xe9.txt'
+    """
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def kind(mode: int) -> str:
     """What a non-regular file is, as a sentence says it ("a named pipe (FIFO)")."""
     return next((name for test, name in _KINDS if test(mode)), "not a regular file")

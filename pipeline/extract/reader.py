@@ -30,6 +30,12 @@ def expand(paths: Iterable[str | Path]) -> Iterator[Path | InputError]:
     """
     for raw in paths:
         path = Path(raw)
+        try:
+            os.stat(path)
+        except OSError as exc:
+            if exc.errno not in (errno.ENOENT, errno.ELOOP, errno.ENOTDIR):
+                yield InputError(f"cannot read: {exc.strerror}", path=path)  # a 300-byte name
+                continue
         if not path.exists():
             yield InputError(_missing(path), path=path)
         elif path.is_dir():

@@ -285,3 +285,32 @@ def test_a_control_character_in_a_pipeline_toml_text_is_a_configuration_error(
     result = CliRunner().invoke(app, ["status", "-w", str(seeded.root)])
     assert result.exit_code == 2
     assert "site.name contains the control character U+0001" in result.stderr
+
+
+def test_file_names_that_are_not_utf8_are_read_stored_and_printed_escaped(
+    seeded: Settings, tmp_path: Path
+) -> None:
+    # b"caf\xe9" (a Latin-1 name): Python keeps the byte as a lone surrogate, which SQLite and
+    # UTF-8 output refused with tracebacks (extract of a folder, PO import, TMX import).
+    import os
+
+    from tests.guarantees.conftest import run_pipeline
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    name = os.fsdecode(b"caf\xe9.txt")
+    (pages / name).write_text("Ferry link opens\n\nA new ferry link opens between the two river "
+                              "towns on Monday, officials said.\n", encoding="utf-8")
+    proc = run_pipeline("extract", pages, "-w", seeded.root, timeout=120)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    with open_store(seeded.database) as store:
+        sources = {r[0] for r in store.db.execute("SELECT source FROM articles")}
+    assert str(pages / "caf\\xe9.txt") in sources
+    out = tmp_path / "locales"
+    assert run_pipeline("po", "export", "-o", out, "-w", seeded.root).returncode == 0
+    po = out / "fa" / "LC_MESSAGES" / os.fsdecode(b"articles-\xe9.po")
+    text = (out / "fa" / "LC_MESSAGES" / "articles.po").read_text(encoding="utf-8")
+    at = text.index('msgstr ""', text.index("msgctxt"))
+    po.write_text(text[:at] + 'msgstr "قایق"' + text[at + 9:], encoding="utf-8")
+    proc = run_pipeline("po", "import", po, "-w", seeded.root, timeout=120)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
