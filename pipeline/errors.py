@@ -4,6 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+#: Line breaks a message or a path can carry from user data (a CSV header cell, a file name).
+_BREAKS = str.maketrans({"\n": "\\n", "\r": "\\r", "\x85": "\\x85", "\u2028": "\\u2028",
+                         "\u2029": "\\u2029"})
+#: Longest message shown: a 1 MB unit id or CSV cell quoted in it is cut, not printed whole.
+MAX_MESSAGE = 2000
+
+
+def one_line(text: str, limit: int = MAX_MESSAGE) -> str:
+    """`text` with its line breaks shown as escapes and cut to `limit` characters.
+
+    >>> one_line("unknown: two\\nlines")
+    'unknown: two\\\\nlines'
+    """
+    text = text.translate(_BREAKS)
+    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
+
 
 class PipelineError(Exception):
     """A failure the user can act on, shown as one line without a traceback."""
@@ -13,8 +29,10 @@ class PipelineError(Exception):
     def __init__(
         self, message: str, *, path: str | Path | None = None, line: int | None = None
     ) -> None:
-        self.message = message
-        self.path = str(path) if path is not None else None
+        # One line whatever the user data in it (a header cell with a line break, a file name
+        # with a newline), and bounded.
+        self.message = one_line(message)
+        self.path = one_line(str(path)) if path is not None else None
         self.line = line
         super().__init__(self.__str__())
 

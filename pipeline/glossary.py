@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pipeline.catalogs.writer import write_atomic
 from pipeline.errors import InputError, UsageError
-from pipeline.inputfile import read_text
+from pipeline.inputfile import display_path, read_text
 from pipeline.models import GlossaryTerm as Term
 from pipeline.store import Store
 from pipeline.store import glossary as table
@@ -161,7 +161,7 @@ def import_csv(store: Store, path: Path, targets: Sequence[str], *,
                prune: bool = False) -> tuple[list[Term], table.SyncResult]:
     """Make the database glossary match the file (see `store.glossary.sync` for --prune)."""
     terms = read_csv(path, targets)
-    return terms, table.sync(store, terms, prune=prune, source=str(path))
+    return terms, table.sync(store, terms, prune=prune, source=display_path(path))
 
 
 def _file_terms(path: Path, store: Store, targets: Sequence[str]) -> list[Term]:

@@ -26,6 +26,16 @@ _KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
           (stat.S_ISBLK, "a block device"))
 
 
+def display_path(path: str | Path) -> str:
+    """A path as text that can be stored and printed: bytes of a file name that are not UTF-8
+    (kept by Python as lone surrogates, which SQLite and UTF-8 output refuse) as escapes.
+
+    >>> display_path(b"caf\\xe9.txt".decode("utf-8", "surrogateescape"))
+    'caf\\\\xe9.txt'
+    """
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def kind(mode: int) -> str:
     """What a non-regular file is, as a sentence says it ("a named pipe (FIFO)")."""
     return next((name for test, name in _KINDS if test(mode)), "not a regular file")
@@ -38,11 +48,16 @@ def _open(path: Path, nofollow: bool = False) -> int:
     try:
         return os.open(path, flags)
     except FileNotFoundError:
+        if os.path.islink(path):
+            raise InputError(f"is a symbolic link to {os.readlink(path)}, which does not exist",
+                             path=path) from None
         raise InputError("no such file", path=path) from None
     except OSError as exc:
         if nofollow and exc.errno == errno.ELOOP:
             raise InputError("is a symbolic link; refusing to read through it", path=path) \
                 from None
+        if exc.errno == errno.ELOOP:
+            raise InputError("is a loop of symbolic links", path=path) from None
         try:  # a socket cannot be opened at all (ENXIO): say what it is
             mode = os.stat(path).st_mode
         except OSError:

@@ -13,6 +13,7 @@ from typing import Any
 
 from pipeline import languages
 from pipeline.errors import ConfigError, WorkspaceNotFound
+from pipeline.textcheck import find_bad
 
 CONFIG_NAME = "pipeline.toml"
 #: A workspace configuration is a few hundred bytes; anything near this is the wrong file.
@@ -23,6 +24,9 @@ ENV_VAR = "PIPELINE_WORKSPACE"
 def _str(v: Any) -> str:
     if not isinstance(v, str) or not v.strip():
         raise ValueError("must be a non-empty string")
+    bad = find_bad(v)  # a site name goes into every page and feed: the one text check
+    if bad is not None:
+        raise ValueError(f"contains {bad[1]} at character {bad[0] + 1}; remove it")
     return v
 
 

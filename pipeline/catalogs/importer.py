@@ -32,6 +32,7 @@ from pipeline.catalogs.threeway import (
     resolve_bases,
 )
 from pipeline.errors import InputError, UsageError
+from pipeline.inputfile import display_path
 from pipeline.states import Action, Status
 from pipeline.store import Store, now
 from pipeline.store import translations as tr
@@ -200,8 +201,8 @@ def _apply(store: Store, checked: CheckedPo, lang: str, *, who: str | None, appr
     finished: list[str] = []  # units whose claim by `who` the import ends
     edit_fields = {"origin": "po", "translated_by": who}
     approve_fields = {"reviewed_by": who}
-    edit_detail = _LineDetail(checked.path.name, edit_fields)
-    approve_detail = _LineDetail(checked.path.name, approve_fields)
+    edit_detail = _LineDetail(display_path(checked.path.name), edit_fields)
+    approve_detail = _LineDetail(display_path(checked.path.name), approve_fields)
     ts = now()
 
     def plan(live: list[tuple[Entry, ImportTarget]],

@@ -20,6 +20,11 @@ class PipelineGroup(TyperGroup):
         readable_metavars(self)
 
     def invoke(self, ctx: Any) -> Any:
+        import sys
+
+        for stream in (sys.stdout, sys.stderr):  # a file name with non-UTF-8 bytes prints
+            if hasattr(stream, "reconfigure"):  # escaped (caf\xe9.txt), never a traceback
+                stream.reconfigure(errors="backslashreplace")
         try:
             return super().invoke(ctx)
         except PipelineError as exc:

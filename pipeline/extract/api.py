@@ -12,6 +12,7 @@ from pipeline.errors import InputError, UsageError
 from pipeline.extract.chrome import RunContext
 from pipeline.extract.draft import Draft, build
 from pipeline.extract.reader import MAX_BYTES, expand, read_text
+from pipeline.inputfile import display_path
 from pipeline.models import Article
 from pipeline.store import Store
 from pipeline.store.articles import SaveResult, save_article
@@ -128,7 +129,8 @@ def iter_files(
             kind = fmt if fmt != "auto" else detect_format(item, text)
             check_size(text, kind, item)
             drafts = PARSERS[kind](text, item, ctx)
-            articles = tuple(build(d, source=str(item), fmt=kind, lang=lang) for d in drafts)
+            source = display_path(item)  # a non-UTF-8 file name is stored escaped
+            articles = tuple(build(d, source=source, fmt=kind, lang=lang) for d in drafts)
             if not articles:
                 raise InputError("no article found (no title or body text)", path=item)
             for article in articles:

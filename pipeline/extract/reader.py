@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import re
@@ -29,8 +30,14 @@ def expand(paths: Iterable[str | Path]) -> Iterator[Path | InputError]:
     """
     for raw in paths:
         path = Path(raw)
+        try:
+            os.stat(path)
+        except OSError as exc:
+            if exc.errno not in (errno.ENOENT, errno.ELOOP, errno.ENOTDIR):
+                yield InputError(f"cannot read: {exc.strerror}", path=path)  # a 300-byte name
+                continue
         if not path.exists():
-            yield InputError("no such file or directory", path=path)
+            yield InputError(_missing(path), path=path)
         elif path.is_dir():
             found = False
             for item in _walk(path):
@@ -40,6 +47,18 @@ def expand(paths: Iterable[str | Path]) -> Iterator[Path | InputError]:
                 yield InputError(f"no {', '.join(EXTENSIONS)} files in this directory", path=path)
         else:
             yield path
+
+
+def _missing(path: Path) -> str:
+    """Why an input path cannot be found: gone, a dangling link or a loop of links."""
+    if not path.is_symlink():
+        return "no such file or directory"
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "is a loop of symbolic links"
+    return f"is a symbolic link to {os.readlink(path)}, which does not exist"
 
 
 def _inside(path: Path, real_root: Path) -> bool:

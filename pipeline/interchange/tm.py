@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pipeline.catalogs.importer import _cycle_collector_paused
 from pipeline.errors import InputError
+from pipeline.inputfile import display_path
 from pipeline.interchange.inline import masks_lost
 from pipeline.interchange.tmx import (
     TmxHeader,
@@ -110,7 +111,7 @@ def _entries(path: Path, result: TmImportResult, *, source: str, targets: Sequen
                 result.refused.append(Refusal(v.line, why))
                 continue
             result.by_lang[lang] += 1
-            yield TmEntry(lang, key, src.text, v.text, path.name, result.tool, tu.tuid,
+            yield TmEntry(lang, key, src.text, v.text, display_path(path.name), result.tool, tu.tuid,
                           v.changed_at or tu.changed_at, v.changed_by or tu.changed_by)
 
 

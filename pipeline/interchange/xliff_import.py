@@ -31,6 +31,7 @@ from pipeline.catalogs.threeway import (
     resolve_bases,
 )
 from pipeline.errors import UsageError
+from pipeline.inputfile import display_path
 from pipeline.interchange.inline import masks_lost
 from pipeline.interchange.xliff_read import XliffEntry, XliffFile, read_xliff
 from pipeline.interchange.xliff_write import FORMAT
@@ -119,8 +120,8 @@ def _apply(store: Store, xf: XliffFile, lang: str, *, who: str | None, masker: M
     finished: list[str] = []
     edit_fields = {"origin": ORIGIN, "translated_by": who}
     approve_fields = {"reviewed_by": who}
-    edit_detail = _LineDetail(xf.path.name, edit_fields)
-    approve_detail = _LineDetail(xf.path.name, approve_fields)
+    edit_detail = _LineDetail(display_path(xf.path.name), edit_fields)
+    approve_detail = _LineDetail(display_path(xf.path.name), approve_fields)
     ts = now()
 
     def plan(live: list[tuple[XliffEntry, ImportTarget, str]],

@@ -52,7 +52,16 @@ def row(
 ) -> tuple[Any, ...]:
     """The parameters of one event insert, for `record_rows`."""
     return (unit_id, lang, at or now(), who, action, old_status, new_status, old_text, new_text,
-            revision, json.dumps(detail, ensure_ascii=False, sort_keys=True) if detail else None)
+            revision, _detail_json(detail) if detail else None)
+
+
+def _detail_json(detail: dict[str, Any]) -> str:
+    text = json.dumps(detail, ensure_ascii=False, sort_keys=True)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a file name with non-UTF-8 bytes (lone surrogates): escaped
+        text = json.dumps(detail, ensure_ascii=True, sort_keys=True)
+    return text
 
 
 def record_rows(store: Store, rows: list[tuple[Any, ...]]) -> None:

@@ -8,6 +8,7 @@ place. Installed packages are read with argostranslate.package (light: no torch,
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -16,7 +17,8 @@ import shutil
 import stat
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
@@ -102,10 +104,13 @@ def read_metadata(pkg_dir: Path) -> dict[str, Any]:
     if not os.path.lexists(meta_path):
         raise ModelError("package has no metadata.json", path=pkg_dir)
     try:  # the shared readers: bounded, no FIFO; malformed, deep or 5000-digit JSON is one line
-        data = load_json(read_bytes(meta_path, max_bytes=2**20, what="metadata.json"),
-                         meta_path, what="metadata.json")
+        raw = read_bytes(meta_path, max_bytes=2**20, what="metadata.json")
     except InputError as exc:
         raise ModelError(exc.message, path=meta_path) from None
+    try:
+        data = load_json(raw, meta_path)
+    except InputError as exc:
+        raise ModelError(f"metadata.json: {exc.message}", path=meta_path) from None
     if not isinstance(data, dict):
         raise ModelError("metadata.json must hold a JSON object", path=meta_path)
     if data.get("type", "translate") != "translate":
@@ -239,6 +244,19 @@ def _extract(archive: Path, zf: zipfile.ZipFile, dest: Path, max_bytes: int) -> 
                 out.write(chunk)
 
 
+@contextmanager
+def _exclusive(root: Path) -> Iterator[None]:
+    """The package directory's swap lock, across processes (flock on a hidden file in it,
+    which `installed` and Argos pass over: they read directories)."""
+    root.mkdir(parents=True, exist_ok=True)
+    fd = os.open(root / ".install.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
 def install_file(
     archive: Path, directory: Path | None = None, *, max_bytes: int = MAX_UNPACKED_BYTES
 ) -> PackageInfo:
@@ -276,22 +294,23 @@ def install_file(
             check_loads(unpacked)  # tokenizer and model load, in staging: nothing replaced yet
         except ModelError as exc:
             raise ModelError(exc.message, path=archive) from None
-        old = find(meta["from_code"], meta["to_code"], root)
-        final = root / f"translate-{meta['from_code']}_{meta['to_code']}"
-        if final.exists() and (old is None or old.path != final):
-            final = root / top  # an unrelated directory holds the usual name
+        with _exclusive(root):  # two installs at once: each swap sees the other's result
+            old = find(meta["from_code"], meta["to_code"], root)
+            final = root / f"translate-{meta['from_code']}_{meta['to_code']}"
             if final.exists() and (old is None or old.path != final):
-                raise ModelError(f"{final} exists and is not a package for this pair; remove it",
-                                 path=archive)
-        retired = staging / "previous"
-        if old is not None:
-            old.path.rename(retired)
-        try:
-            unpacked.rename(final)
-        except OSError:
+                final = root / top  # an unrelated directory holds the usual name
+                if final.exists() and (old is None or old.path != final):
+                    raise ModelError(f"{final} exists and is not a package for this pair; "
+                                     "remove it", path=archive)
+            retired = staging / "previous"
             if old is not None:
-                retired.rename(old.path)  # put the old package back
-            raise
+                old.path.rename(retired)
+            try:
+                unpacked.rename(final)
+            except OSError:
+                if old is not None:
+                    retired.rename(old.path)  # put the old package back
+                raise
         log.info("installed %s from %s", final.name, archive)
         return _info(final, meta)
     finally:
@@ -301,12 +320,15 @@ def install_file(
 def remove(from_code: str, to_code: str, directory: Path | None = None) -> PackageInfo:
     """Uninstall the package for a pair; NotFound if there is none."""
     root = directory or packages_dir()
-    pkg = find(from_code, to_code, root)
-    if pkg is None:
-        raise NotFound(f"no installed package for {from_code}-{to_code} (see `pipeline models list`)")
     # Rename first (atomic), then delete: the package disappears whole or not at all.
     trash = Path(tempfile.mkdtemp(prefix=f".{root.name}-removing-", dir=root.parent))
-    pkg.path.rename(trash / pkg.name)
+    with _exclusive(root):
+        pkg = find(from_code, to_code, root)
+        if pkg is None:
+            trash.rmdir()
+            raise NotFound(f"no installed package for {from_code}-{to_code} (see `pipeline "
+                           "models list`)")
+        pkg.path.rename(trash / pkg.name)
     shutil.rmtree(trash, ignore_errors=True)
     return pkg
 

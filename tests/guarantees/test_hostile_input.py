@@ -247,3 +247,70 @@ def test_a_control_character_in_a_note_or_reason_never_reaches_the_database(
                                 "(SELECT count(*) FROM article_events)").fetchone()[0] == before
         assert not store.db["suppressions"].count
         assert not store.db.execute("SELECT count(*) FROM notes").fetchone()[0]
+
+
+def test_an_error_quoting_user_data_with_line_breaks_stays_one_line(seeded: Settings,
+                                                                    tmp_path: Path) -> None:
+    # A quoted header cell holding a line break, in a file whose name holds one too: the
+    # message quoted both, and printed three lines.
+    path = tmp_path / "odd\nname.csv"
+    path.write_text('term,lang,"trans\nlation"\nferry,fa,x\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["glossary", "import", str(path), "-w", str(seeded.root)])
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "odd\\nname.csv:1: " in result.stderr and "trans\\nlation" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["extract"], ["glossary", "import"], ["po", "import"],
+                                     ["review", "apply", "--lang", "fa"], ["tm", "import"]])
+def test_a_dangling_link_and_a_loop_of_links_say_what_they_are(
+    command: list[str], seeded: Settings, tmp_path: Path
+) -> None:
+    dangling = tmp_path / "dangling.txt"
+    dangling.symlink_to(tmp_path / "gone.txt")
+    loop = tmp_path / "loop.txt"
+    (tmp_path / "other.txt").symlink_to(loop)
+    loop.symlink_to(tmp_path / "other.txt")
+    assert "gone.txt, which does not exist" in _refused(command, dangling, seeded.root)
+    assert "is a loop of symbolic links" in _refused(command, loop, seeded.root)
+
+
+def test_a_control_character_in_a_pipeline_toml_text_is_a_configuration_error(
+    seeded: Settings
+) -> None:
+    # The site name is printed in every page and feed of the editions.
+    text = seeded.config_path.read_text(encoding="utf-8")
+    seeded.config_path.write_text(text.replace("[site]", '[site]\nname = "River\\u0001side"', 1),
+                                  encoding="utf-8")
+    result = CliRunner().invoke(app, ["status", "-w", str(seeded.root)])
+    assert result.exit_code == 2
+    assert "site.name contains the control character U+0001" in result.stderr
+
+
+def test_file_names_that_are_not_utf8_are_read_stored_and_printed_escaped(
+    seeded: Settings, tmp_path: Path
+) -> None:
+    # b"caf\xe9" (a Latin-1 name): Python keeps the byte as a lone surrogate, which SQLite and
+    # UTF-8 output refused with tracebacks (extract of a folder, PO import, TMX import).
+    import os
+
+    from tests.guarantees.conftest import run_pipeline
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    name = os.fsdecode(b"caf\xe9.txt")
+    (pages / name).write_text("Ferry link opens\n\nA new ferry link opens between the two river "
+                              "towns on Monday, officials said.\n", encoding="utf-8")
+    proc = run_pipeline("extract", pages, "-w", seeded.root, timeout=120)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    with open_store(seeded.database) as store:
+        sources = {r[0] for r in store.db.execute("SELECT source FROM articles")}
+    assert str(pages / "caf\\xe9.txt") in sources
+    out = tmp_path / "locales"
+    assert run_pipeline("po", "export", "-o", out, "-w", seeded.root).returncode == 0
+    po = out / "fa" / "LC_MESSAGES" / os.fsdecode(b"articles-\xe9.po")
+    text = (out / "fa" / "LC_MESSAGES" / "articles.po").read_text(encoding="utf-8")
+    at = text.index('msgstr ""', text.index("msgctxt"))
+    po.write_text(text[:at] + 'msgstr "قایق"' + text[at + 9:], encoding="utf-8")
+    proc = run_pipeline("po", "import", po, "-w", seeded.root, timeout=120)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr

@@ -272,7 +272,7 @@ def too_many_entries(top: Path, out: Path) -> Path:
     return _zip(out, [*_entries(top), *((f"{top.name}/d/{i}", b"") for i in range(2000))])
 
 
-@case("too long (over 4300 digits)")
+@case("metadata.json: a number in the JSON is too long")
 def metadata_with_a_huge_number(top: Path, out: Path) -> Path:
     meta = (top / "metadata.json").read_text()
     entries = [(n, meta.replace("{", '{"x": ' + "9" * 5000 + ",", 1).encode()
@@ -359,3 +359,24 @@ def test_archive_with_lying_size_headers_is_rejected(argos_dir: Path, tmp_path: 
     with pytest.raises(ModelError, match="more than|cannot unpack"):
         packages.install_file(archive, argos_dir, max_bytes=100_000)
     assert _snapshot(argos_dir) == before
+
+
+def test_concurrent_installs_of_one_pair_leave_one_working_package(argos_dir: Path,
+                                                                    model_files: dict) -> None:
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+           "ARGOS_PACKAGES_DIR": str(argos_dir)}
+    procs = [subprocess.Popen([sys.executable, "-m", "pipeline", "models", "install",
+                               "--from-file", str(model_files[("en", "fa")])], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(3)]
+    results = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], results
+    assert all("Traceback" not in err for _, err in results)
+    (pkg,) = [p for p in packages.installed(argos_dir) if p.pair == "en-fa"]
+    from pipeline.translate.engine import check_loads
+
+    check_loads(pkg.path)
+    assert sorted(p.name for p in argos_dir.parent.iterdir()) == [argos_dir.name]
