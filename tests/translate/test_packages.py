@@ -173,7 +173,7 @@ def no_metadata(top: Path, out: Path) -> Path:
     return _zip(out, _entries(top, skip=lambda n: n.endswith("metadata.json")))
 
 
-@case("not valid metadata.json")
+@case("metadata.json: not valid JSON")
 def bad_metadata(top: Path, out: Path) -> Path:
     entries = [(n, b"{not json" if n.endswith("metadata.json") else d) for n, d in _entries(top)]
     return _zip(out, entries)
