@@ -100,12 +100,20 @@ def given_at_revisions(store: Store, fmt: str, lang: str,
     """
     out: dict[str, Given] = {}
     ids = list(wanted)
-    for i in range(0, len(ids), 900):
-        chunk = ids[i:i + 900]
+    if 2 * len(ids) >= store.conn.execute("SELECT count(*) FROM units").fetchone()[0]:
+        # A file that names most units: one pass over the format's records (a range of the
+        # primary key) costs less than looking each unit up, 900 at a time.
+        chunks: Iterable[list[str] | None] = [None]
+    else:
+        chunks = (ids[i:i + 900] for i in range(0, len(ids), 900))
+    want = wanted.get
+    for chunk in chunks:
+        sql = "SELECT unit_id, revision, text, fuzzy FROM exported WHERE format = ? AND lang = ?"
+        if chunk is not None:
+            sql += f" AND unit_id IN ({','.join('?' * len(chunk))})"
         for unit_id, revision, text, fuzzy in store.conn.execute(
-                "SELECT unit_id, revision, text, fuzzy FROM exported WHERE format = ? AND"
-                f" lang = ? AND unit_id IN ({','.join('?' * len(chunk))})", (fmt, lang, *chunk)):
-            if wanted[unit_id] == revision:
+                sql, (fmt, lang, *(chunk or ()))):
+            if want(unit_id) == revision:
                 out[unit_id] = Given(unit_id, revision, text, bool(fuzzy))
     items = wanted.items()
     missing = [(u, r) for u, r in items if u not in out]

@@ -50,11 +50,9 @@ def test_same_row_twice_applies_in_order(store: Store) -> None:
 def test_one_bad_change_rolls_back_the_whole_batch(store: Store, bad: Change,
                                                    error: type[Exception]) -> None:
     ids = _units(store, 600)
-    from dataclasses import replace
-
     changes = [Change(u, "fa", Action.MACHINE, text="x") for u in ids]
-    changes.append(replace(bad, unit_id=ids[0]) if bad.action == Action.EDIT
-                   else replace(bad, unit_id=ids[1], lang="ar"))
+    changes.append(bad._replace(unit_id=ids[0]) if bad.action == Action.EDIT
+                   else bad._replace(unit_id=ids[1], lang="ar"))
     with pytest.raises(error):
         tr.change_many(store, changes)
     assert store.conn.execute("SELECT count(*) FROM events").fetchone()[0] == 0
