@@ -275,13 +275,10 @@ def _apply(store: Store, checked: CheckedPo, lang: str, *, who: str | None, appr
             assert target is not None
             live.append((e, target))
         del found
+        # Most bases are the database's text: `current` has them held once, not twice.
         bases = resolve_bases(store, FORMAT, lang, [
             Named(t.unit_id, _exported_revision(e), e.msgstr[0]) for e, t in live],
-            checked.header.get(AS_OF_HEADER))
-        for _e, t in live:  # most bases are the database's text: hold that string once
-            base = bases.get(t.unit_id)
-            if base is not None and base.text == t.text and base.text is not t.text:
-                bases[t.unit_id] = Given(t.unit_id, base.revision, t.text, base.fuzzy)
+            checked.header.get(AS_OF_HEADER), {t.unit_id: t.text for _e, t in live})
         # The store's compare-and-set write, with events, fed as the entries are decided.
         tr.change_many(store, plan(live, bases))
         clear_claims(store, lang, finished, who)

@@ -58,3 +58,25 @@ def test_one_bad_change_rolls_back_the_whole_batch(store: Store, bad: Change,
     assert store.conn.execute("SELECT count(*) FROM events").fetchone()[0] == 0
     assert store.conn.execute(
         "SELECT count(*) FROM translations WHERE status != 'untranslated'").fetchone()[0] == 0
+
+
+def test_a_row_read_by_the_writer_is_used_for_the_event(store: Store) -> None:
+    uid = _units(store, 1)[0]
+    tr.change(store, uid, "fa", Action.MACHINE, who=None, text="ماشین", origin="mt")
+    read = tr.Read("machine", "ماشین", 1, False)
+    tr.change_many(store, [Change(uid, "fa", Action.EDIT, who="ana", text="انسان", read=read)])
+    t = tr.get(store, uid, "fa")
+    assert (t.text, t.status, t.revision) == ("انسان", "translated", 2)
+    assert store.conn.execute("SELECT old_text, new_text FROM events ORDER BY id DESC LIMIT 1"
+                              ).fetchone() == ("ماشین", "انسان")
+
+
+def test_a_stale_row_handed_over_is_a_conflict_and_writes_nothing(store: Store) -> None:
+    uid = _units(store, 1)[0]
+    tr.change(store, uid, "fa", Action.MACHINE, who=None, text="ماشین", origin="mt")
+    stale = tr.Read("untranslated", None, 0, False)  # read before the machine text came
+    with pytest.raises(ConflictError):
+        tr.change_many(store, [Change(uid, "fa", Action.EDIT, who="ana", text="x", read=stale)])
+    t = tr.get(store, uid, "fa")
+    assert (t.text, t.revision) == ("ماشین", 1)
+    assert store.conn.execute("SELECT count(*) FROM events").fetchone()[0] == 1
