@@ -12,9 +12,9 @@ from enum import StrEnum
 
 from pipeline import languages as langs
 from pipeline.errors import AuthError, RateLimited, UsageError
-from pipeline.review.retry import with_retry
 from pipeline.store import Store
 from pipeline.store import users as q
+from pipeline.store.retry import with_retry
 
 __all__ = ["AuthError", "RateLimited", "Role", "Session", "User"]
 

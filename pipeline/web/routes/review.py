@@ -7,6 +7,7 @@ JavaScript (answered with a redirect); with htmx the answer is the next unit's p
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -296,79 +297,88 @@ def _theirs(st: Any, unit_id: str, lang: str, now: tr.Translation) -> dict[str, 
             "who": last["who"] if last else None, "at": last["at"] if last else None}
 
 
-async def reject(request: Request) -> Response:
+@dataclass(frozen=True)
+class _Act:
+    """What every action on one unit starts from: the checked person, the unit, where it was."""
+
+    request: Request
+    form: FormData
+    lang: str
+    who: str
+    unit_id: str
+    query: Query
+    at: str | None
+
+    def field(self, name: str) -> str:
+        return _form_text(self.form, name)
+
+    def unit(self, *, status: int = 200, done: str | None = None,
+             error: str | None = None) -> Response:
+        return _unit_response(self.request, self.lang, self.unit_id, self.query, at=self.at,
+                              status=status, done=done, error=error)
+
+    def next(self, done: str) -> Response:
+        return _go_next(self.request, self.lang, self.unit_id, self.query, self.at, done)
+
+
+async def _unit_action(request: Request, action: Action,
+                       run: Callable[[_Act], Response]) -> Response:
+    """Read the form, check `action` on the unit's language server-side, then `run` off the loop."""
     from anyio import to_thread
 
     form = await request.form()
 
-    def run() -> Response:
+    def work() -> Response:
         lang = require_lang(request, request.path_params["lang"])
-        user = require(request, Action.REJECT, lang)
+        user = require(request, action, lang)
         st = store(request)
         unit_id = q.resolve_unit(st, request.path_params["unit"])
-        query = Query.of(form)
-        at = _form_text(form, "at") or rq.position(st, unit_id, lang)
-        try:
-            actions.reject(st, unit_id, lang, _form_text(form, "reason"), who=user.name,
-                           revision=_revision(form))
-        except (ConflictError, UsageError, TransitionError) as exc:
-            return _unit_response(request, lang, unit_id, query, at=at, status=status_of(exc),
-                                  error=exc.message)
-        return _go_next(request, lang, unit_id, query, at, "rejected")
+        at = _form_text(form, "at") or rq.position(st, unit_id, lang)  # before the action moves it
+        return run(_Act(request, form, lang, user.name, unit_id, Query.of(form), at))
 
-    return await to_thread.run_sync(run)
+    return await to_thread.run_sync(work)
+
+
+async def reject(request: Request) -> Response:
+    def run(a: _Act) -> Response:
+        try:
+            actions.reject(store(request), a.unit_id, a.lang, a.field("reason"), who=a.who,
+                           revision=_revision(a.form))
+        except (ConflictError, UsageError, TransitionError) as exc:
+            return a.unit(status=status_of(exc), error=exc.message)
+        return a.next("rejected")
+
+    return await _unit_action(request, Action.REJECT, run)
 
 
 async def revert(request: Request) -> Response:
-    from anyio import to_thread
-
-    form = await request.form()
-
-    def run() -> Response:
-        lang = require_lang(request, request.path_params["lang"])
-        user = require(request, Action.REVERT, lang)
-        st = store(request)
-        unit_id = q.resolve_unit(st, request.path_params["unit"])
-        query = Query.of(form)
-        at = _form_text(form, "at") or rq.position(st, unit_id, lang)
-        event = _form_text(form, "event")
+    def run(a: _Act) -> Response:
+        event = a.field("event")
         if not event.isdigit():
             raise UsageError("pick the event whose text to restore")
         try:
-            actions.revert(st, unit_id, lang, int(event), who=user.name,
-                           revision=_revision(form))
+            actions.revert(store(request), a.unit_id, a.lang, int(event), who=a.who,
+                           revision=_revision(a.form))
         except (ConflictError, TransitionError) as exc:
-            return _unit_response(request, lang, unit_id, query, at=at, status=409,
-                                  error=exc.message)
-        return _unit_response(request, lang, unit_id, query, at=at, done="reverted")
+            return a.unit(status=409, error=exc.message)
+        return a.unit(done="reverted")
 
-    return await to_thread.run_sync(run)
+    return await _unit_action(request, Action.REVERT, run)
 
 
 async def comment(request: Request) -> Response:
-    from anyio import to_thread
-
-    form = await request.form()
-
-    def run() -> Response:
-        lang = require_lang(request, request.path_params["lang"])
-        user = require(request, Action.COMMENT, lang)
-        st = store(request)
-        unit_id = q.resolve_unit(st, request.path_params["unit"])
-        query = Query.of(form)
-        at = _form_text(form, "at") or rq.position(st, unit_id, lang)
+    def run(a: _Act) -> Response:
         try:
-            comments.add(st, unit_id, lang, _form_text(form, "text"), who=user.name)
+            comments.add(store(request), a.unit_id, a.lang, a.field("text"), who=a.who)
         except UsageError as exc:
-            return _unit_response(request, lang, unit_id, query, at=at, status=400,
-                                  error=exc.message)
+            return a.unit(status=400, error=exc.message)
         if _hx(request):
-            return _unit_response(request, lang, unit_id, query, at=at, done="commented")
-        return RedirectResponse(f"/review/{lang}/unit/{unit_id}"
-                                f"{query.url(at=at, done='commented')}#comments",
+            return a.unit(done="commented")
+        return RedirectResponse(f"/review/{a.lang}/unit/{a.unit_id}"
+                                f"{a.query.url(at=a.at, done='commented')}#comments",
                                 status_code=303)
 
-    return await to_thread.run_sync(run)
+    return await _unit_action(request, Action.COMMENT, run)
 
 
 async def check(request: Request) -> Response:
