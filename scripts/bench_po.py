@@ -4,7 +4,9 @@
 Prints ratios (ours / baseline, measured in the same run); targets: export and import <= 1.5x,
 reading with all checks (load_po) <= 2x polib's load, and the peak memory of importing the
 all-edited file <= 2x polib's load of it (resident memory over each process's start, both in
-a fresh interpreter, so SQLite's page cache counts too). Usage:
+a fresh interpreter, so SQLite's page cache counts too). Times are CPU seconds (user + system,
+child processes such as msgfmt included): medians of 3 runs, ours and the baseline in turn,
+so both see the same load on a shared machine. Usage:
 
     PYTHONPATH=. python scripts/bench_po.py [--units 100000] [--keep DIR]
 """
@@ -14,11 +16,12 @@ from __future__ import annotations
 import _project_env  # noqa: F401  # isort: skip  (runs the script in .venv)
 
 import argparse
+import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -43,15 +46,30 @@ from tests.factories import make_article  # noqa: E402
 PER_ARTICLE = 20
 
 
+RUNS = 3
+
+
+def cpu() -> float:
+    """CPU seconds of this process and its waited-for children (wall time is noise here)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
+    start = cpu()
     result = fn()
-    return time.perf_counter() - start, result
+    return cpu() - start, result
 
 
-def best(fn: Callable[[], Any], runs: int = 2) -> float:
-    """The fastest of `runs` timings: the machine is shared, the minimum is the least noisy."""
-    return min(timed(fn)[0] for _ in range(runs))
+def paired(ours: Callable[[], Any], base: Callable[[], Any],
+           runs: int = RUNS) -> tuple[float, float]:
+    """Median CPU seconds of `ours` and of `base`, run in turn (A B A B ...)."""
+    a: list[float] = []
+    b: list[float] = []
+    for _ in range(runs):
+        a.append(timed(ours)[0])
+        b.append(timed(base)[0])
+    return statistics.median(a), statistics.median(b)
 
 
 def line(name: str, ours: float, base: float, base_name: str, target: float | None) -> None:
@@ -129,39 +147,47 @@ def main() -> int:
         setup, (settings, store) = timed(lambda: build(work / "ws", args.units))
         print(f"  setup {setup:.1f}s")
         out = work / "locales"
-        t_export = best(lambda: export_catalogs(store, ["fa"], out, project="bench"))
+        export_catalogs(store, ["fa"], out, project="bench")  # the file the lines below read
         po_path = catalog_path(out, "fa")
         size = po_path.stat().st_size / 2**20
         po = polib.pofile(str(po_path), encoding="utf-8")
-        t_polib_save = best(lambda: po.save(str(work / "polib-saved.po")))
-        print(f"\n{args.units} entries, {size:.1f} MiB per catalog; best of 2 runs each\n")
+        print(f"\n{args.units} entries, {size:.1f} MiB per catalog; CPU seconds, medians of "
+              f"{RUNS} interleaved runs\n")
+        t_export, t_polib_save = paired(
+            lambda: export_catalogs(store, ["fa"], out, project="bench"),
+            lambda: po.save(str(work / "polib-saved.po")))
         line("po export (fa .po + .pot)", t_export, t_polib_save, "polib save (fa .po)", 1.5)
-        t_polib_load = best(lambda: polib.pofile(str(po_path), encoding="utf-8"))
-        line("check_po (strict pass only)", best(lambda: check_po(po_path)), t_polib_load,
+
+        def polib_load() -> Any:
+            return polib.pofile(str(po_path), encoding="utf-8")
+
+        line("check_po (strict pass only)", *paired(lambda: check_po(po_path), polib_load),
              "polib load", 2.0)
-        line("load_po (checks + polib)", best(lambda: load_po(po_path)), t_polib_load,
+        line("load_po (checks + polib)", *paired(lambda: load_po(po_path), polib_load),
              "polib load", 2.0)
-        t_none = best(lambda: import_files(store, [po_path], targets=["fa"], who="bench"))
+        t_none, t_polib_load = paired(
+            lambda: import_files(store, [po_path], targets=["fa"], who="bench"), polib_load)
         line("po import, nothing changed", t_none, t_polib_load, "polib load", 1.5)
 
         edited = edited_copy(po_path, work / "edited.po")
-        # Best of 2 like the other lines: the database is put back as it was between the runs.
+        # Medians like the other lines: the database is put back as it was between the runs.
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         store.close()
         saved = work / "before-import.db"
         shutil.copyfile(settings.database, saved)
-        t_all = t_polib_edit = float("inf")
-        for _ in range(2):  # baseline and ours alternate, so both see the same machine load
-            t_polib_edit = min(t_polib_edit, timed(
-                lambda: polib.pofile(str(edited), encoding="utf-8"))[0])
+        all_runs: list[float] = []
+        polib_runs: list[float] = []
+        for _ in range(RUNS):  # baseline and ours alternate, so both see the same machine load
+            polib_runs.append(timed(lambda: polib.pofile(str(edited), encoding="utf-8"))[0])
             for suffix in ("-wal", "-shm"):  # closed cleanly, but never pair a copy with a WAL
                 Path(f"{settings.database}{suffix}").unlink(missing_ok=True)
             shutil.copyfile(saved, settings.database)
             store = open_store(settings.database)
             t, res = timed(partial(import_files, store, [edited], targets=["fa"], who="bench"))
             assert res[0].imported == args.units, res
-            t_all = min(t_all, t)
+            all_runs.append(t)
             store.close()
+        t_all, t_polib_edit = statistics.median(all_runs), statistics.median(polib_runs)
         line("po import, every entry edited", t_all, t_polib_edit, "polib load", 1.5)
         per_change = (t_all - t_none) / args.units * 1e6
         print(f"  (the store writes, one edit + event per entry: ~{per_change:.0f} us each)")
@@ -181,11 +207,13 @@ def main() -> int:
         store = open_store(settings.database)
 
         mo = work / "fa.mo"
-        t_mo = best(lambda: compile_catalog(edited, mo, use_msgfmt=False))
         if shutil.which("msgfmt"):
-            t_msgfmt = best(lambda: compile_catalog(edited, mo, use_msgfmt=True))
+            t_mo, t_msgfmt = paired(lambda: compile_catalog(edited, mo, use_msgfmt=False),
+                                    lambda: compile_catalog(edited, mo, use_msgfmt=True))
             line("MO, own writer (with checks)", t_mo, t_msgfmt, "msgfmt --check (with checks)",
                  None)
+        else:
+            t_mo = timed(lambda: compile_catalog(edited, mo, use_msgfmt=False))[0]
         sample = polib.pofile(str(edited), encoding="utf-8")
         n = min(len(sample), 20_000)
         small = polib.POFile()

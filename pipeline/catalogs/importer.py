@@ -12,7 +12,6 @@ from __future__ import annotations
 import gc
 import json
 import logging
-import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -43,7 +42,7 @@ from pipeline.textcheck import check_text, find_bad
 
 log = logging.getLogger(__name__)
 
-_REVISION = re.compile(re.escape(REVISION_NOTE) + r" (\d+)$")
+_NOTE_PREFIX = REVISION_NOTE + " "
 PLACEHOLDER_REASON = ("placeholder text of a random-weight test model, not a translation: not "
                       "imported; write a real translation, or pass --confirm-placeholder")
 
@@ -89,12 +88,12 @@ def file_language(checked: CheckedPo, targets: Sequence[str]) -> str:
 
 
 def _exported_revision(entry: Entry) -> int | None:
+    """The revision the export's note names (`REVISION_NOTE N`), if the entry kept it."""
     for note in reversed(entry.notes):  # the export writes it after its other notes
-        if not note.startswith(REVISION_NOTE):  # cheap test first: most notes are not it
-            continue
-        m = _REVISION.match(note)
-        if m:
-            return int(m.group(1))
+        if note.startswith(_NOTE_PREFIX):
+            number = note[len(_NOTE_PREFIX):]
+            if number.isdecimal():  # what the regex's \d+ accepts, without a match per entry
+                return int(number)
     return None
 
 
@@ -242,20 +241,20 @@ def _apply(store: Store, checked: CheckedPo, lang: str, *, who: str | None, appr
                 placeholder.append(Conflict(e.line, target.unit_id, PLACEHOLDER_REASON))
                 continue
             revision, writer = target.revision, target.translated_by
+            # The row as read in this transaction: change_many need not read it again.
+            read: tr.Read | None = tr.Read(status, target.text, revision, target.by_person)
             if edit:
-                yield tr.Change(target.unit_id, lang, Action.EDIT, who=who, text=text,
-                                expected_revision=revision, fields=edit_fields,
-                                detail_encoded=edit_detail(e.line))
-                revision, writer = revision + 1, who
+                yield tr.Change(target.unit_id, lang, Action.EDIT, who, text, revision, None,
+                                None, edit_fields, edit_detail(e.line), read)
+                revision, writer, read = revision + 1, who, None
                 counts["imported"] += 1
             if approving:
                 if four_eyes and writer == who:
                     held.append(Conflict(e.line, e.msgctxt, "not approved: the four-eyes rule "
                                          "forbids approving text you wrote"))
                     continue
-                yield tr.Change(target.unit_id, lang, Action.APPROVE, who=who,
-                                expected_revision=revision, fields=approve_fields,
-                                detail_encoded=approve_detail(e.line))
+                yield tr.Change(target.unit_id, lang, Action.APPROVE, who, None, revision,
+                                None, None, approve_fields, approve_detail(e.line), read)
                 counts["approved"] += 1
 
     with bulk_cache(store), store.transaction():
@@ -277,13 +276,10 @@ def _apply(store: Store, checked: CheckedPo, lang: str, *, who: str | None, appr
             assert target is not None
             live.append((e, target))
         del found
+        # Most bases are the database's text: `current` has them held once, not twice.
         bases = resolve_bases(store, FORMAT, lang, [
             Named(t.unit_id, _exported_revision(e), e.msgstr[0]) for e, t in live],
-            checked.header.get(AS_OF_HEADER))
-        for _e, t in live:  # most bases are the database's text: hold that string once
-            base = bases.get(t.unit_id)
-            if base is not None and base.text == t.text and base.text is not t.text:
-                bases[t.unit_id] = Given(t.unit_id, base.revision, t.text, base.fuzzy)
+            checked.header.get(AS_OF_HEADER), {t.unit_id: t.text for _e, t in live})
         # The store's compare-and-set write, with events, fed as the entries are decided.
         tr.change_many(store, plan(live, bases))
         clear_claims(store, lang, finished, who)

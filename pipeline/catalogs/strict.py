@@ -10,7 +10,6 @@ and trailing newlines) and reject the few things msgfmt allows but polib cannot 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from polib import unescape
@@ -28,6 +27,41 @@ _ESCAPE = re.compile(r"\\(.)")
 _POLIB_ESCAPES = frozenset('\\"ntrvbf')
 _COMMENT_TOKENS = frozenset({"#", "#:", "#,", "#."})
 _NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
+
+# The fast path: one regex match per ordinary entry (comments, msgctxt, msgid, msgstr, with or
+# without continuation lines) instead of a Python call per line. It matches only a subset of
+# what the line-by-line state machine accepts, and gives the same entries; anything else (plural,
+# obsolete and previous-message entries, odd spacing, bad escapes, syntax errors) goes to the
+# state machine, which also words every error. One string body, with only polib's escapes:
+_BODY = r'[^"\\\n]*(?:\\[\\"ntrvbf][^"\\\n]*)*'
+#: What the state machine does with the line after a finished entry: a comment or a new
+#: msgctxt/msgid (active or obsolete) closes it; a continuation or msgstr would not.
+_NEXT = (r'(?:[ \t]*\n)*(?:\#(?!~)|msg(?:ctxt|id)(?!_)|\#~[ \t]+msg(?:ctxt|id)(?!_)'
+         r'|[ \t]*\Z)')
+_FAST = re.compile(
+    r'(?:[ \t]*\n)*'
+    # Comments in the order GNU tools, polib and Poedit write them (another order goes to the
+    # state machine): translator comments ("# x", or "#" with only blanks after), extracted
+    # notes ("#."), references ("#:"), flags ("#,"); each as the state machine accepts it.
+    r'(?:\#(?:[ \t]\S[^\n]*|[ \t]*)\n)*'
+    r'(?P<n>(?:\#\.(?:[ \t][^\n]*)?\n)*)'
+    r'(?:\#(?:[ \t]\S[^\n]*|[ \t]*)\n)*'
+    r'(?:\#:(?:[ \t][^\n]*)?\n)*'
+    r'(?P<f>(?:\#,(?:[ \t][^\n]*)?\n)*)'
+    r'(?P<k>(?:msgctxt "(?P<x>' + _BODY + r')"\n(?P<xc>(?:"' + _BODY + r'"\n)*))?'
+    r'msgid "(?P<i>' + _BODY + r')"\n(?P<ic>(?:"' + _BODY + r'"\n)*)'
+    r'msgstr "(?P<s>' + _BODY + r')"\n(?P<sc>(?:"' + _BODY + r'"\n)*))'
+    r'(?=' + _NEXT + r')'
+)
+#: One "#." line's note, stripped as str.strip() does (\s is the same set of characters).
+_NOTE = re.compile(r'\#\.[^\S\n]*([^\n]*\S)?[^\S\n]*\n')
+#: Distinct notes held for sharing between entries; cleared when full, so memory stays bounded.
+_NOTE_CACHE = 4096
+_CLOSES = re.compile(_NEXT)
+_CONT = re.compile(r'"(' + _BODY + r')"\n')
+#: polib's escapes other than \\ (a string without \\ is unescaped exactly by replacing these).
+_SIMPLE_ESCAPES = (('\\"', '"'), ("\\n", "\n"), ("\\t", "\t"), ("\\r", "\r"),
+                   ("\\v", "\v"), ("\\b", "\b"), ("\\f", "\f"))
 
 # Parser states: between entries, or after each keyword of an entry.
 _OUT, _CTXT, _ID, _PLURAL, _STR_ONE, _STR_MANY = range(6)
@@ -52,8 +86,21 @@ class Entry:
 
 
 def _value(parts: list[str]) -> str:
-    raw = "".join(parts)
-    return unescape(raw) if "\\" in raw else raw
+    return _unescape("".join(parts))
+
+
+def _unescape(raw: str) -> str:
+    """polib's unescape of a checked string body (only the escapes polib knows)."""
+    if "\\" not in raw:
+        return raw
+    if "\\\\" in raw:  # an escaped backslash: the pairs must be read left to right
+        return unescape(raw)
+    raw = raw.replace('\\"', '"')  # by far the most common escape
+    if "\\" in raw:
+        for escape, char in _SIMPLE_ESCAPES:  # no replacement makes a backslash: order is free
+            if escape in raw:
+                raw = raw.replace(escape, char)
+    return raw
 
 
 def _diagnose(text: str) -> str:
@@ -94,6 +141,7 @@ class _Parser:
         self.plural: list[str] | None = None
         self.strs: list[list[str]] = []
         self.target: list[str] = []
+        self.note_cache: dict[str, str] = {}
 
     def fail(self, message: str, line: int) -> InputError:
         return InputError(f"malformed PO file: {message}", path=self.path, line=line)
@@ -210,40 +258,94 @@ class _Parser:
         elif token == "#,":
             self.flags += tuple(f.strip() for f in text[2:].split(",") if f.strip())
 
-    def run(self, lines: Iterable[str]) -> list[Entry]:
-        keyword, continuation, comment = self.keyword, self.continuation, self.comment
-        for n, raw in enumerate(lines, 1):
-            text = raw.strip()
-            if not text:
-                continue
-            first = text[0]
-            if first == '"':
-                continuation(text, n, False)
-            elif first == "m":
-                keyword(text, n, False)
-            elif first == "#":
-                if text.startswith("#~"):
-                    if text.startswith("#~|"):
-                        continue  # polib skips previous strings of obsolete entries
-                    rest = text[2:]
-                    if not rest[:1].isspace() or not rest.strip():
-                        raise self.fail("an obsolete line needs '#~ ' and a keyword or string", n)
-                    rest = rest.strip()
-                    if rest[0] == '"':
-                        continuation(rest, n, True)
-                    else:
-                        keyword(rest, n, True)
-                elif self.state == _OUT and text[:3] == "#: ":
-                    continue  # references: checked for nothing, kept by nobody (fast path)
+    def line(self, raw: str, n: int) -> None:
+        """Feed one line (without its newline) to the state machine."""
+        text = raw.strip()
+        if not text:
+            return
+        first = text[0]
+        if first == '"':
+            self.continuation(text, n, False)
+        elif first == "m":
+            self.keyword(text, n, False)
+        elif first == "#":
+            if text.startswith("#~"):
+                if text.startswith("#~|"):
+                    return  # polib skips previous strings of obsolete entries
+                rest = text[2:]
+                if not rest[:1].isspace() or not rest.strip():
+                    raise self.fail("an obsolete line needs '#~ ' and a keyword or string", n)
+                rest = rest.strip()
+                if rest[0] == '"':
+                    self.continuation(rest, n, True)
                 else:
-                    comment(text, n)
+                    self.keyword(rest, n, True)
+            elif self.state == _OUT and text[:3] == "#: ":
+                return  # references: checked for nothing, kept by nobody (fast path)
             else:
-                raise self.fail(_diagnose(text), n)
+                self.comment(text, n)
+        else:
+            raise self.fail(_diagnose(text), n)
+
+    def run(self, text: str, *, fast: bool = True) -> list[Entry]:
+        """Parse the whole text: ordinary entries by the fast match, the rest line by line.
+
+        The state machine hands back to the fast match only where it would close an entry
+        itself (`_CLOSES`), so each entry is tried fast at most once: linear in the input.
+        """
+        pos, n, size = 0, 1, len(text)
+        match = _FAST.match if fast else None
+        closes = _CLOSES.match
+        count = text.count
+        line = self.line
+        entries = self.entries
+        try_fast = match is not None
+        while pos < size:
+            if try_fast:
+                m = match(text, pos)  # type: ignore[misc]
+                if m is not None:
+                    start = n + count("\n", pos, m.start("k"))
+                    entries.append(self._fast_entry(m, start))
+                    n += count("\n", pos, m.end())
+                    pos = m.end()
+                    continue
+                try_fast = False
+            end = text.find("\n", pos)
+            if end < 0:
+                end = size
+            line(text[pos:end], n)
+            pos, n = end + 1, n + 1
+            if match is not None and self.state >= _STR_ONE and closes(text, pos):
+                self.close_entry()
+                try_fast = True
         if self.state in (_STR_ONE, _STR_MANY):
             self.close_entry()
         elif self.state != _OUT:
             raise self.fail("file ends inside this entry (missing msgstr)", self.start)
-        return self.entries
+        return entries
+
+    def _fast_entry(self, m: re.Match[str], start: int) -> Entry:
+        """The entry of one fast match, as `close_entry` would have built it."""
+        note_block, flag_block, _, ctxt, more_ctxt, msgid, more_id, msgstr, more_str = \
+            m.groups()
+        notes: tuple[str, ...] = ()
+        if note_block:
+            # Most entries carry the same few notes (an export's provenance lines): one
+            # string for all of them instead of one per entry.
+            cache = self.note_cache
+            if len(cache) > _NOTE_CACHE:
+                cache.clear()
+            found = _NOTE.findall(note_block)
+            notes = tuple(map(cache.setdefault, found, found))
+        flags: tuple[str, ...] = ()
+        if flag_block:
+            for row in flag_block.split("\n")[:-1]:
+                flags += tuple(f.strip() for f in row[2:].split(",") if f.strip())
+        if ctxt is not None:
+            ctxt = _unescape(ctxt + "".join(_CONT.findall(more_ctxt)) if more_ctxt else ctxt)
+        msgid = _unescape(msgid + "".join(_CONT.findall(more_id)) if more_id else msgid)
+        msgstr = _unescape(msgstr + "".join(_CONT.findall(more_str)) if more_str else msgstr)
+        return Entry(start, ctxt, msgid, None, (msgstr,), flags, False, notes)
 
 
 def header_fields(msgstr: str) -> dict[str, str]:
@@ -303,23 +405,11 @@ def _check_entries(path: str, entries: list[Entry]) -> dict[str, str]:
     return fields
 
 
-def _lines(text: str, block: int = 1 << 20) -> Iterator[str]:
-    """The lines of `text`, split a block of about `block` characters at a time.
+def parse(path: str, text: str, *, fast: bool = True) -> tuple[list[Entry], dict[str, str]]:
+    """Check decoded PO text strictly; returns its entries (header first) and header fields.
 
-    The same lines as text.split("\\n") at the same C speed, without a list of every line of a
-    big catalog beside its text (about as large again).
+    `fast=False` reads every line with the state machine (the reference the fast path is
+    tested against).
     """
-    start, size = 0, len(text)
-    while start < size:
-        end = text.find("\n", min(start + block, size))
-        if end < 0:
-            yield from text[start:].split("\n")
-            return
-        yield from text[start:end].split("\n")
-        start = end + 1
-
-
-def parse(path: str, text: str) -> tuple[list[Entry], dict[str, str]]:
-    """Check decoded PO text strictly; returns its entries (header first) and header fields."""
-    entries = _Parser(path).run(_lines(text))
+    entries = _Parser(path).run(text, fast=fast)
     return entries, _check_entries(path, entries)

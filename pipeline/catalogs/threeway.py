@@ -9,7 +9,7 @@ and whether the translator marked it done.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -113,20 +113,22 @@ def decide(base: Given | None, current: Current, incoming: Incoming) -> Decision
 
 
 def resolve_bases(store: Store, fmt: str, lang: str, entries: Sequence[Named],
-                  as_of: str | None) -> dict[str, Given | None]:
+                  as_of: str | None,
+                  current: Mapping[str, str | None] | None = None) -> dict[str, Given | None]:
     """What the file was given per unit, from the store's export records.
 
     In order: the revision an entry names (exact); the snapshot the file's header names, if it
     was recorded here (exact); else, from every text ever given out, the one the entry still
-    has, or the only one there was. None where the base cannot be known.
+    has, or the only one there was. None where the base cannot be known. `current` (unit ->
+    the database's text, when the caller read it): a base equal to it shares that string.
     """
     bases: dict[str, Given | None] = {}
     named = {e.unit_id: e.revision for e in entries if e.revision is not None}
     if named:
-        bases.update(given_at_revisions(store, fmt, lang, named))
+        bases.update(given_at_revisions(store, fmt, lang, named, current))
     rest = [e for e in entries if e.unit_id not in bases]
     if rest and as_of and known_snapshot(store, fmt, lang, as_of):
-        snap = given_as_of(store, fmt, lang, as_of)
+        snap = given_as_of(store, fmt, lang, as_of, current)
         for e in rest:
             if e.unit_id in snap:
                 bases[e.unit_id] = snap[e.unit_id]

@@ -100,11 +100,13 @@ class ImportTarget(NamedTuple):
     flags: str = "[]"  # JSON list
     claimed_by: str | None = None
     claim_expires: str | None = None
+    by_person: bool = False  # a person wrote or approved the text (translations.Read.by_person)
 
 
 _TARGETS = (
     "SELECT u.id, u.source_text, u.obsolete, t.text, t.status, coalesce(t.revision, 0),"
-    " t.translated_by, t.origin, coalesce(t.flags, '[]'), t.claimed_by, t.claim_expires"
+    " t.translated_by, t.origin, coalesce(t.flags, '[]'), t.claimed_by, t.claim_expires,"
+    " t.translated_by IS NOT NULL OR t.published_text IS NOT NULL"
     " FROM units u LEFT JOIN translations t ON t.unit_id = u.id AND t.lang = ?"
 )
 

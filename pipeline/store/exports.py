@@ -75,38 +75,55 @@ def known_snapshot(store: Store, fmt: str, lang: str, as_of: str) -> bool:
     ).fetchone() is not None
 
 
-def given_as_of(store: Store, fmt: str, lang: str, as_of: str) -> dict[str, Given]:
+def given_as_of(store: Store, fmt: str, lang: str, as_of: str,
+                share: Mapping[str, str | None] | None = None) -> dict[str, Given]:
     """What the export at snapshot `as_of` gave out, per unit (call `known_snapshot` first).
 
     Per unit, the newest revision given out whose change is not newer than the snapshot: that
-    is the revision the translation had when the file was made.
+    is the revision the translation had when the file was made. `share` as in
+    `given_at_revisions`.
     """
     out: dict[str, Given] = {}
+    same = (share or {}).get
     # SQLite returns the bare columns of the row holding max(revision).
     rows = store.conn.execute(
         "SELECT unit_id, max(revision), text, fuzzy FROM exported WHERE format = ? AND lang = ?"
         " AND changed_at <= ? GROUP BY unit_id", (fmt, lang, as_of))
     for unit_id, revision, text, fuzzy in rows:
-        out[unit_id] = Given(unit_id, revision, text, bool(fuzzy))
+        held = same(unit_id)
+        out[unit_id] = Given(unit_id, revision, held if held == text else text, bool(fuzzy))
     return out
 
 
-def given_at_revisions(store: Store, fmt: str, lang: str,
-                       wanted: Mapping[str, int]) -> dict[str, Given]:
+def given_at_revisions(store: Store, fmt: str, lang: str, wanted: Mapping[str, int],
+                       share: Mapping[str, str | None] | None = None) -> dict[str, Given]:
     """What was given out for each unit at the revision a file names (unit -> revision).
 
     A revision with no export record (a file written before exports were recorded) is read
-    back from the history: the event that made that revision holds its text.
+    back from the history: the event that made that revision holds its text. `share` (unit ->
+    a text the caller holds, such as the database's now): a given text equal to it is held as
+    that same string, so a big catalog's texts are in memory once, not twice.
     """
     out: dict[str, Given] = {}
     ids = list(wanted)
-    for i in range(0, len(ids), 900):
-        chunk = ids[i:i + 900]
+    if 2 * len(ids) >= store.conn.execute("SELECT count(*) FROM units").fetchone()[0]:
+        # A file that names most units: one pass over the format's records (a range of the
+        # primary key) costs less than looking each unit up, 900 at a time.
+        chunks: Iterable[list[str] | None] = [None]
+    else:
+        chunks = (ids[i:i + 900] for i in range(0, len(ids), 900))
+    want = wanted.get
+    same = (share or {}).get
+    for chunk in chunks:
+        sql = "SELECT unit_id, revision, text, fuzzy FROM exported WHERE format = ? AND lang = ?"
+        if chunk is not None:
+            sql += f" AND unit_id IN ({','.join('?' * len(chunk))})"
         for unit_id, revision, text, fuzzy in store.conn.execute(
-                "SELECT unit_id, revision, text, fuzzy FROM exported WHERE format = ? AND"
-                f" lang = ? AND unit_id IN ({','.join('?' * len(chunk))})", (fmt, lang, *chunk)):
-            if wanted[unit_id] == revision:
-                out[unit_id] = Given(unit_id, revision, text, bool(fuzzy))
+                sql, (fmt, lang, *(chunk or ()))):
+            if want(unit_id) == revision:
+                held = same(unit_id)
+                out[unit_id] = Given(unit_id, revision, held if held == text else text,
+                                     bool(fuzzy))
     items = wanted.items()
     missing = [(u, r) for u, r in items if u not in out]
     for unit_id, revision in missing:

@@ -50,13 +50,33 @@ def test_same_row_twice_applies_in_order(store: Store) -> None:
 def test_one_bad_change_rolls_back_the_whole_batch(store: Store, bad: Change,
                                                    error: type[Exception]) -> None:
     ids = _units(store, 600)
-    from dataclasses import replace
-
     changes = [Change(u, "fa", Action.MACHINE, text="x") for u in ids]
-    changes.append(replace(bad, unit_id=ids[0]) if bad.action == Action.EDIT
-                   else replace(bad, unit_id=ids[1], lang="ar"))
+    changes.append(bad._replace(unit_id=ids[0]) if bad.action == Action.EDIT
+                   else bad._replace(unit_id=ids[1], lang="ar"))
     with pytest.raises(error):
         tr.change_many(store, changes)
     assert store.conn.execute("SELECT count(*) FROM events").fetchone()[0] == 0
     assert store.conn.execute(
         "SELECT count(*) FROM translations WHERE status != 'untranslated'").fetchone()[0] == 0
+
+
+def test_a_row_read_by_the_writer_is_used_for_the_event(store: Store) -> None:
+    uid = _units(store, 1)[0]
+    tr.change(store, uid, "fa", Action.MACHINE, who=None, text="ماشین", origin="mt")
+    read = tr.Read("machine", "ماشین", 1, False)
+    tr.change_many(store, [Change(uid, "fa", Action.EDIT, who="ana", text="انسان", read=read)])
+    t = tr.get(store, uid, "fa")
+    assert (t.text, t.status, t.revision) == ("انسان", "translated", 2)
+    assert store.conn.execute("SELECT old_text, new_text FROM events ORDER BY id DESC LIMIT 1"
+                              ).fetchone() == ("ماشین", "انسان")
+
+
+def test_a_stale_row_handed_over_is_a_conflict_and_writes_nothing(store: Store) -> None:
+    uid = _units(store, 1)[0]
+    tr.change(store, uid, "fa", Action.MACHINE, who=None, text="ماشین", origin="mt")
+    stale = tr.Read("untranslated", None, 0, False)  # read before the machine text came
+    with pytest.raises(ConflictError):
+        tr.change_many(store, [Change(uid, "fa", Action.EDIT, who="ana", text="x", read=stale)])
+    t = tr.get(store, uid, "fa")
+    assert (t.text, t.revision) == ("ماشین", 1)
+    assert store.conn.execute("SELECT count(*) FROM events").fetchone()[0] == 1
