@@ -9,15 +9,13 @@ through msgmerge, msgcat, pomerge or Poedit are judged the same way.
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
+from pipeline.catalogs.bulk import LineDetail, cycle_collector_paused
 from pipeline.catalogs.export import AS_OF_HEADER, FORMAT, REVISION_NOTE
 from pipeline.catalogs.pofile import CheckedPo, check_po
 from pipeline.catalogs.strict import Entry
@@ -132,7 +130,7 @@ def import_files(
     if approve and not who:
         raise UsageError("--approve needs a reviewer name: pass --reviewer NAME or set "
                          "PIPELINE_REVIEWER")
-    with _cycle_collector_paused():
+    with cycle_collector_paused():
         checked = [_checked_texts(check_po(p)) for p in paths]
         langs = [file_language(c, targets) for c in checked]
         return [_apply(store, c, lang, who=who, approve=approve, four_eyes=four_eyes,
@@ -152,42 +150,6 @@ def _checked_texts(checked: CheckedPo) -> CheckedPo:
     return replace(checked, text="")
 
 
-@contextmanager
-def _cycle_collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while the entries and writes of big files are built.
-
-    An import allocates several objects per entry and none of them form cycles, yet the
-    collector keeps re-scanning them all (about 12% of a 100k-entry import). Reference counting
-    still frees everything; the collector's previous state is restored, also on errors.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-class _LineDetail:
-    """Event details ({"file": name, "line": N} plus the change's fields) encoded once per file
-    with the line spliced in: identical to `translations.detail_json`, without a JSON encode
-    per entry (a tenth of a 100k-entry import)."""
-
-    _MARK = 918273645
-
-    def __init__(self, name: str, fields: dict[str, Any]) -> None:
-        self.name, self.fields = name, fields
-        sample = tr.detail_json({"file": name, "line": self._MARK}, fields) or ""
-        parts = sample.split(str(self._MARK))
-        self.parts = (parts[0], parts[1]) if len(parts) == 2 else None
-
-    def __call__(self, line: int) -> str | None:
-        if self.parts is None:  # the mark occurs in a name: encode the slow way
-            return tr.detail_json({"file": self.name, "line": line}, self.fields)
-        return f"{self.parts[0]}{line}{self.parts[1]}"
-
-
 def _apply(store: Store, checked: CheckedPo, lang: str, *, who: str | None, approve: bool,
            four_eyes: bool, confirm_placeholder: bool,
            progress: Callable[[int], None] | None) -> ImportResult:
@@ -200,8 +162,8 @@ def _apply(store: Store, checked: CheckedPo, lang: str, *, who: str | None, appr
     finished: list[str] = []  # units whose claim by `who` the import ends
     edit_fields = {"origin": "po", "translated_by": who}
     approve_fields = {"reviewed_by": who}
-    edit_detail = _LineDetail(display_path(checked.path.name), edit_fields)
-    approve_detail = _LineDetail(display_path(checked.path.name), approve_fields)
+    edit_detail = LineDetail(display_path(checked.path.name), edit_fields)
+    approve_detail = LineDetail(display_path(checked.path.name), approve_fields)
     ts = now()
 
     def plan(live: list[tuple[Entry, ImportTarget]],

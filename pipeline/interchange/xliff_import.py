@@ -15,12 +15,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.catalogs.importer import (
-    PLACEHOLDER_REASON,
-    Conflict,
-    _cycle_collector_paused,
-    _LineDetail,
-)
+from pipeline.catalogs.bulk import LineDetail, cycle_collector_paused
+from pipeline.catalogs.importer import PLACEHOLDER_REASON, Conflict
 from pipeline.catalogs.threeway import (
     Current,
     Given,
@@ -100,7 +96,7 @@ def import_xliff(
     if approve and not who:
         raise UsageError("--approve needs a reviewer name: pass --reviewer NAME or set "
                          "PIPELINE_REVIEWER")
-    with _cycle_collector_paused():
+    with cycle_collector_paused():
         files = [read_xliff(p) for p in paths]
         langs = [f.language(targets, lang) for f in files]
         return [_apply(store, f, code, who=who, masker=maskers[code], approve=approve,
@@ -120,8 +116,8 @@ def _apply(store: Store, xf: XliffFile, lang: str, *, who: str | None, masker: M
     finished: list[str] = []
     edit_fields = {"origin": ORIGIN, "translated_by": who}
     approve_fields = {"reviewed_by": who}
-    edit_detail = _LineDetail(display_path(xf.path.name), edit_fields)
-    approve_detail = _LineDetail(display_path(xf.path.name), approve_fields)
+    edit_detail = LineDetail(display_path(xf.path.name), edit_fields)
+    approve_detail = LineDetail(display_path(xf.path.name), approve_fields)
     ts = now()
 
     def plan(live: list[tuple[XliffEntry, ImportTarget, str]],

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from pipeline import __version__
+from pipeline.catalogs.bulk import cycle_collector_paused
 from pipeline.catalogs.export import provenance
-from pipeline.catalogs.importer import _cycle_collector_paused
 from pipeline.errors import UsageError
 from pipeline.interchange import xmltext as x
 from pipeline.interchange.files import atomic_writer
@@ -231,7 +231,7 @@ def export_xliff(store: Store, langs: Sequence[str], out: Path, *, version: str,
         path = xliff_path(out, lang)
         counts = {"checked": 0, "unchecked": 0, "untranslated": 0}
         given: list[exports.Out] = []
-        with read_snapshot(store), atomic_writer(path) as fh, _cycle_collector_paused():
+        with read_snapshot(store), atomic_writer(path) as fh, cycle_collector_paused():
             # One read transaction, so the stamp in the header and the rows streamed after it
             # see the same database.
             as_of = export_stamp(store, lang)

@@ -315,9 +315,9 @@ def test_control_characters_in_a_translation_are_refused_with_file_and_line(
 
 @pytest.mark.parametrize("name", ["fa.po", "918273645.po", 'we"ird\\name.po'])
 def test_spliced_event_details_equal_the_store_encoding(name: str) -> None:
-    from pipeline.catalogs.importer import _LineDetail
+    from pipeline.catalogs.bulk import LineDetail
 
     fields = {"origin": "po", "translated_by": "تارا 918273645"}
     for line in (1, 918273645, 12345):
-        assert _LineDetail(name, fields)(line) == tr.detail_json({"file": name, "line": line},
+        assert LineDetail(name, fields)(line) == tr.detail_json({"file": name, "line": line},
                                                                  fields)

@@ -1,0 +1,46 @@
+"""What the big imports and exports (PO, XLIFF, TMX) share to stay fast on 100k entries."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from pipeline.store import translations as tr
+
+
+@contextmanager
+def cycle_collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while the entries and writes of big files are built.
+
+    An import allocates several objects per entry and none of them form cycles, yet the
+    collector keeps re-scanning them all (about 12% of a 100k-entry import). Reference counting
+    still frees everything; the collector's previous state is restored, also on errors.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class LineDetail:
+    """Event details ({"file": name, "line": N} plus the change's fields) encoded once per file
+    with the line spliced in: identical to `translations.detail_json`, without a JSON encode
+    per entry (a tenth of a 100k-entry import)."""
+
+    _MARK = 918273645
+
+    def __init__(self, name: str, fields: dict[str, Any]) -> None:
+        self.name, self.fields = name, fields
+        sample = tr.detail_json({"file": name, "line": self._MARK}, fields) or ""
+        parts = sample.split(str(self._MARK))
+        self.parts = (parts[0], parts[1]) if len(parts) == 2 else None
+
+    def __call__(self, line: int) -> str | None:
+        if self.parts is None:  # the mark occurs in a name: encode the slow way
+            return tr.detail_json({"file": self.name, "line": line}, self.fields)
+        return f"{self.parts[0]}{line}{self.parts[1]}"
