@@ -9,6 +9,7 @@ from pipeline.ids import unit_id
 from pipeline.store import Store, now
 from pipeline.store import corrections as q
 from pipeline.store.corrections import NoteRow
+from pipeline.textcheck import find_bad
 
 #: What a note says it is; the edition prints the label in its own language.
 LABELS = ("correction", "update")
@@ -25,6 +26,10 @@ def _text(value: str, what: str) -> str:
         raise UsageError(f"the {what} is empty; say what was corrected or why")
     if len(text) > MAX_CHARS:
         raise UsageError(f"the {what} is {len(text)} characters; at most {MAX_CHARS} are allowed")
+    bad = find_bad(text)  # the one text check: a control character would break the feeds' XML
+    if bad is not None:
+        raise UsageError(f"the {what} contains {bad[1]} at character {bad[0] + 1}, which cannot "
+                         "be stored or published; remove it")
     return text
 
 

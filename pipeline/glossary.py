@@ -21,7 +21,7 @@ from pipeline.inputfile import read_text
 from pipeline.models import GlossaryTerm as Term
 from pipeline.store import Store
 from pipeline.store import glossary as table
-from pipeline.textcheck import check_decoded, find_bad
+from pipeline.textcheck import check_decoded, find_bad, line_break_in
 
 #: The CSV header, in this order. `lang` is a target language or `*` (every language);
 #: `keep` is yes/no: yes means the term stays as it is in every translation.
@@ -63,6 +63,9 @@ def validate(term: Term, targets: Sequence[str]) -> str | None:
         bad = find_bad(text or "")
         if bad is not None:
             return f"the {what} contains {bad[1]} at character {bad[0] + 1}; remove it"
+    for what, text in (("term", term.term), ("translation", term.translation)):
+        if line_break_in(text or ""):  # NEL and U+2028/2029 too: it would show as two lines
+            return f"the {what} holds a line break; a glossary entry is one line"
     if not term.term.strip():
         return "empty term"
     if term.term != term.term.strip():
@@ -93,6 +96,10 @@ def read_csv(path: Path, targets: Sequence[str]) -> list[Term]:
         header = [h.strip().lower() for h in next(reader)]
     except csv.Error as exc:
         raise InputError(f"not a CSV file ({exc})", path=path, line=1) from None
+    if len(header) == 1 and (sep := next((c for c in ";\t|" if c in header[0]), None)):
+        name = {";": "semicolons", "\t": "tabs", "|": "bars"}[sep]
+        raise InputError(f"the columns are separated by {name}, not commas (a spreadsheet's "
+                         "regional CSV); save it as comma-separated CSV", path=path, line=1)
     twice = sorted({h for h in header if header.count(h) > 1})
     if twice:
         raise InputError(f"the header names {', '.join(twice)} more than once", path=path, line=1)
@@ -114,7 +121,7 @@ def read_csv(path: Path, targets: Sequence[str]) -> list[Term]:
                                  line=line)
             cells = dict(zip(header, (unescape_cell(c) for c in row), strict=True))
             broken = next((c for c in ("term", "lang", "translation", "keep")
-                           if "\n" in cells.get(c, "") or "\r" in cells.get(c, "")), None)
+                           if line_break_in(cells.get(c, ""))), None)
             if broken:  # a quoted cell spanning lines: fine in a note, never in a term
                 raise InputError(f"the {broken} cell holds a line break", path=path, line=line)
             keep = cells.get("keep", "").strip().lower()

@@ -12,10 +12,11 @@ from __future__ import annotations
 import codecs
 import errno
 import fcntl
+import json
 import os
 import stat
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from pipeline.errors import InputError
 
@@ -136,6 +137,30 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"), (codecs.BOM_UTF32_BE, "ut
          (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"))
 
 
+#: Python codecs that no file can mean as its character set: they transform text (escapes, IDNA
+#: labels, UTF-7's base64 runs, a charmap without a table) or fail by design. Together with the
+#: bytes-to-bytes codecs (base64, zlib, rot13, ...), a declared charset naming one is refused.
+_NOT_CHARSETS = frozenset({"punycode", "undefined", "idna", "unicode-escape",
+                           "raw-unicode-escape", "utf-7", "charmap"})
+
+
+def charset_codec(label: str) -> str | None:
+    """The Python codec of a charset label a file declares, or None if it names no charset.
+
+    >>> charset_codec("ISO-8859-1"), charset_codec("UTF8"), charset_codec("base64")
+    ('iso8859-1', 'utf-8', None)
+    >>> charset_codec("unicode_escape"), charset_codec("klingon")
+    (None, None)
+    """
+    try:
+        info = codecs.lookup(label)
+    except (LookupError, ValueError):  # ValueError: a label with a NUL
+        return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
+        return None
+    return info.name
+
+
 def _line_col(data: bytes, offset: int) -> tuple[int, int]:
     line = data.count(b"\n", 0, offset) + 1
     return line, offset - (data.rfind(b"\n", 0, offset) + 1) + 1
@@ -198,3 +223,44 @@ def split_lines(text: str) -> list[str]:
     if lines and lines[-1] == "":
         lines.pop()
     return lines
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:
+            raise _DuplicateKey(key)
+        obj[key] = value
+    return obj
+
+
+def load_json(data: bytes | str, path: str | Path, *, line: int | None = None,
+              what: str = "JSON") -> Any:
+    """The JSON value of untrusted bytes or text; every way it can fail is one InputError.
+
+    Bytes are decoded by `decode_text`. Refused with the line (`line` is that of the text's
+    first line in its file) and column where known: malformed JSON, an object naming a key
+    twice (which value was meant?), a number longer than Python converts (4300 digits), and
+    nesting deeper than the parser's recursion.
+    """
+    text = data if isinstance(data, str) else decode_text(data, path, what=what)
+    first = line or 1
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid {what} ({exc.msg}, column {exc.colno})", path=path,
+                         line=first + exc.lineno - 1) from None
+    except _DuplicateKey as exc:
+        raise InputError(f"the {what} names the key {exc.key!r} twice; keep one", path=path,
+                         line=line) from None
+    except ValueError:  # int() of a number over sys.get_int_max_str_digits()
+        raise InputError(f"a number in the {what} is too long (over 4300 digits)", path=path,
+                         line=line) from None
+    except RecursionError:
+        raise InputError(f"the {what} is nested too deeply", path=path, line=line) from None

@@ -17,6 +17,16 @@ from pipeline.errors import InputError
 _BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+#: What str.splitlines() and editors take as a line break; a one-line field (a glossary term)
+#: holding one is refused, since it would show as two lines.
+LINE_BREAKS = frozenset("\n\r\x85\u2028\u2029")
+
+
+def line_break_in(text: str) -> bool:
+    """Whether `text` holds a line break of any kind (\\n, \\r, NEL, U+2028, U+2029)."""
+    return not LINE_BREAKS.isdisjoint(text)
+
+
 def _name(ch: str) -> str:
     code = ord(ch)
     if code == 0:

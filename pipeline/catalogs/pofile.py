@@ -16,7 +16,7 @@ import polib
 
 from pipeline.catalogs import strict
 from pipeline.errors import InputError
-from pipeline.inputfile import read_bytes
+from pipeline.inputfile import charset_codec, read_bytes
 
 log = logging.getLogger(__name__)
 
@@ -47,15 +47,15 @@ def _line_at(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def _codec(name: str, path: Path) -> str:
-    try:
-        info = codecs.lookup(name)
-    except LookupError:
+def _codec(name: str, path: Path, line: int | None = None) -> str:
+    codec = charset_codec(name)  # base64, rot13, unicode_escape ... are no charsets
+    if codec is None:
         raise InputError(f"unknown charset {name!r} in the Content-Type header; use UTF-8",
-                         path=path, line=None) from None
-    if info.name.startswith(("utf-16", "utf-32")):
-        raise InputError(f"charset {name} is not supported; save the file as UTF-8", path=path)
-    return info.name
+                         path=path, line=line)
+    if codec.startswith(("utf-16", "utf-32")):
+        raise InputError(f"charset {name} is not supported; save the file as UTF-8", path=path,
+                         line=line)
+    return codec
 
 
 def _read(path: Path, max_bytes: int) -> bytes:
@@ -85,7 +85,7 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
     declared = m.group(1).decode("ascii", "replace") if m else None
     codec = "utf-8"
     if declared is not None and declared.lower() not in _PLACEHOLDER_CHARSETS:
-        codec = _codec(declared, path)
+        codec = _codec(declared, path, _line_at(data, m.start()) if m else None)
     if codec != "utf-8" and not data.isascii():
         if bom:
             raise InputError(f"the header declares charset={declared} but the file starts with "

@@ -92,7 +92,7 @@ def decide(base: Given | None, current: Current, incoming: Incoming) -> Decision
                 or (base is None and current.status == Status.MACHINE)):
             return Decision(Verdict.APPLY, "confirmed by clearing the fuzzy flag", same_revision)
         return Decision(Verdict.UNCHANGED, "", same_revision)
-    if not incoming.text:
+    if not incoming.text.strip():  # "   " is no translation, as `review edit` says
         return Decision(Verdict.UNCHANGED, "empty in the file", same_revision)
     if base is not None and incoming.text == (base.text or ""):
         return Decision(Verdict.UNCHANGED, "not changed in the file; the database's newer text "

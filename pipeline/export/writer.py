@@ -258,11 +258,12 @@ class EditionWriter:
         if not os.path.lexists(path):
             return {}
         try:
-            data = json.loads(inputfile.read_bytes(path, max_bytes=MAX_MANIFEST_BYTES,
-                                                   what="export manifest", nofollow=True))
-        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-            raise InputError(f"not a valid export manifest ({exc}); delete it to start over",
-                             path=path) from None
+            data = inputfile.load_json(inputfile.read_bytes(
+                path, max_bytes=MAX_MANIFEST_BYTES, what="export manifest", nofollow=True),
+                path, what="export manifest")
+        except InputError as exc:
+            raise InputError(f"{exc.message}; delete it to start over", path=path,
+                             line=exc.line) from None
         if not isinstance(data, dict) or not all(
             isinstance(v, dict) and all(isinstance(f, list) for f in v.values())
             for v in data.values()

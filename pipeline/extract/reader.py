@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pipeline.errors import InputError
-from pipeline.inputfile import decode_text, read_bytes
+from pipeline.inputfile import charset_codec, decode_text, read_bytes
 from pipeline.textcheck import check_decoded
 
 log = logging.getLogger(__name__)
@@ -144,20 +144,21 @@ def decode_html(data: bytes, path: Path | str) -> str:
     strict UTF-8, then charset-normalizer as the last resort. Never decodes with replacement
     characters: bytes that fit no charset are an InputError naming the offset.
     """
-    import codecs
-
     declared = declared_charset(data)
+    has_bom = False
     for bom, _ in _BOMS:
         if data.startswith(bom):
             data = data[len(bom):]
+            has_bom = True
             break
     name: str | None = None
     if declared:
         label = "windows-1252" if declared in _AS_1252 else declared
-        try:
-            name = codecs.lookup(label).name
-        except LookupError:
+        name = charset_codec(label)  # None for base64, rot13, unicode_escape, utf-7 ...
+        if name is None:
             log.warning("%s: unknown charset %r declared; guessing", path, declared)
+        elif name.startswith(("utf-16", "utf-32")) and not has_bom:
+            name = "utf-8"  # WHATWG: a UTF-16 label read in ASCII bytes means UTF-8
     if name is None or not name.startswith("utf-16"):
         nul = data.find(b"\x00", 0, 8192)
         if nul >= 0:

@@ -3,9 +3,12 @@
 PyYAML's SafeLoader expands aliases (a 400-byte "billion laughs" document grows to gigabytes),
 turns `2024-13-45` into a ValueError while building a date, and accepts any tag it knows
 (`!!timestamp`, `!!binary`, `!!set`, float keys). Front matter is a small mapping of text
-fields, so this loader refuses aliases and anchors as soon as it sees them, reads every plain
-scalar as text, a number or a boolean (dates stay text and are parsed by the extract stage),
-caps the size, and `check_fields` names the file and field of any value of the wrong type.
+fields, so this loader refuses aliases and anchors as soon as it sees them, and keys named
+twice; keeps a number as the text it was written as (`Number`: a title `0017`, `1_000` or
+`190:20:30` stays as written, not the value YAML 1.1 makes of it, and a 5000-digit one is no
+int() over Python's limit), and dates as text (parsed by the extract stage); caps the size;
+and `check_fields` names the file and field of any value of the wrong type or holding a
+character that cannot be stored.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any
 import yaml
 
 from pipeline.errors import InputError
+from pipeline.textcheck import find_bad
 
 #: Front matter is a few hundred bytes; PyYAML reads about 1 MB/s, so this bounds the time.
 MAX_FRONT_MATTER = 64 * 1024
@@ -47,6 +51,17 @@ class FrontMatterLoader(yaml.SafeLoader):
             raise _Refused("anchors (&name) are not allowed in front matter", event.start_mark)
         return super().compose_node(parent, index)
 
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        if isinstance(node, yaml.MappingNode):  # a key twice: YAML 1.2 forbids it; which one?
+            seen: set[str] = set()
+            for key_node, _ in node.value:
+                if isinstance(key_node, yaml.ScalarNode) and key_node.value != "<<":
+                    if key_node.value in seen:
+                        raise _Refused(f"the key {key_node.value[:80]!r} appears twice; keep "
+                                       "one", key_node.start_mark)
+                    seen.add(key_node.value)
+        return super().construct_mapping(node, deep)
+
     def construct_object(self, node: Any, deep: bool = False) -> Any:
         if node.tag not in _ALLOWED_TAGS:
             raise _Refused(f"the tag {node.tag.replace('tag:yaml.org,2002:', '!!')} is not "
@@ -54,6 +69,16 @@ class FrontMatterLoader(yaml.SafeLoader):
         return super().construct_object(node, deep)
 
 
+class Number(str):
+    """A YAML number, kept as the text it was written as (still a number to the type checks)."""
+
+
+def _number(loader: yaml.SafeLoader, node: Any) -> Number:
+    return Number(loader.construct_scalar(node))
+
+
+FrontMatterLoader.add_constructor("tag:yaml.org,2002:int", _number)
+FrontMatterLoader.add_constructor("tag:yaml.org,2002:float", _number)
 # Dates stay text (`date: 2024-13-45` is then reported as a bad date, not a crash).
 FrontMatterLoader.yaml_implicit_resolvers = {
     key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
@@ -83,7 +108,11 @@ FIELDS = {"title": "text", "date": "text", "slug": "text", "category": "text",
 
 
 def _scalar(value: Any) -> bool:
-    return value is None or isinstance(value, str | int | float) and not isinstance(value, bool)
+    return value is None or isinstance(value, str)
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str) and not isinstance(value, Number)
 
 
 _ISO_DAY = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
@@ -105,13 +134,18 @@ def check_fields(meta: Any, path: Path | str, text: str = "",
         def bad(message: str, key: object = key) -> InputError:
             return InputError(message, path=path, line=_line_of(key, text, first_line))
 
-        if not isinstance(key, str):
-            raise bad(f"front matter key {key!r} must be text, not {type(key).__name__}")
+        if not _text(key):
+            raise bad(f"front matter key {key} must be text, not "
+                      f"{'a number' if isinstance(key, Number) else type(key).__name__}")
+        for item in (value if isinstance(value, list) else [value]):
+            if isinstance(item, str) and (found := find_bad(item)) is not None:
+                raise bad(f"front matter field {key[:80]!r} contains {found[1]} at character "
+                          f"{found[0] + 1}, which cannot be stored; remove it")
         kind = FIELDS.get(key)
         if kind == "text" and not _scalar(value):
             raise bad(f"front matter field {key!r} must be text, not {_what(value)}")
-        if kind == "list" and not (isinstance(value, str) or value is None or (
-                isinstance(value, list) and all(isinstance(v, str) for v in value))):
+        if kind == "list" and not (_text(value) or value is None or (
+                isinstance(value, list) and all(_text(v) for v in value))):
             raise bad(f"front matter field {key!r} must be a list of text or comma-separated "
                       f"text, not {_what(value)}")
         if key == "date" and isinstance(value, str) and (m := _ISO_DAY.match(value)):
@@ -120,14 +154,14 @@ def check_fields(meta: Any, path: Path | str, text: str = "",
             except ValueError as exc:
                 raise bad(f"front matter field 'date': {value.strip()} is not a date ({exc}); "
                           "write it as YYYY-MM-DD") from None
-    return meta
+    return {k: str(v) if isinstance(v, Number) else v for k, v in meta.items()}
 
 
 def _what(value: Any) -> str:
     if isinstance(value, bool):
         return "true/false"
-    if isinstance(value, int | float):
-        return f"the number {value!r}"
+    if isinstance(value, Number):
+        return f"the number {value}"
     if isinstance(value, list):
         return "a list" if all(_scalar(v) for v in value) else "a nested list"
     if isinstance(value, dict):

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Literal
+from functools import lru_cache
+from typing import Literal, NamedTuple
 
 from pipeline.translate.masking import Masker
 
@@ -26,9 +26,11 @@ CODE_TYPES = {"url": "link", "email": "link", "ref": "x-ref", "tag": "x-tag", "c
               "emphasis": "bold", "term": "x-term"}
 
 
-@dataclass(frozen=True)
-class Code:
-    """One inline code: its number in the segment, what it protects, and its original text."""
+class Code(NamedTuple):
+    """One inline code: its number in the segment, what it protects, and its original text.
+
+    A named tuple (immutable like the frozen dataclasses): an export builds several per unit.
+    """
 
     id: int  # 1-based, in source order; a target's code that matches a source code shares it
     kind: str
@@ -44,21 +46,36 @@ class Code:
 Piece = str | Code
 
 
+@lru_cache(maxsize=4096)
+def _tag_key(text: str) -> tuple[str | None, bool]:
+    """(element name, closing) of a markup span that can pair; (None, False) for the rest.
+
+    Cached: the same few tags (`<b>`, `</b>`) come back in every unit.
+    """
+    if text.endswith("/>"):
+        return None, False
+    if m := _CLOSE_TAG.match(text):
+        return m.group(1).lower(), True
+    if m := _OPEN_TAG.match(text):
+        return m.group(1).lower(), False
+    return None, False
+
+
+_PH: tuple[Role, None] = ("ph", None)
+
+
 def _pairing(spans: Sequence[tuple[str, str]]) -> list[tuple[Role, int | None]]:
     """(role, index of the opening span) per span; only properly nested pairs become pairs."""
-    roles: list[tuple[Role, int | None]] = [("ph", None)] * len(spans)
+    roles: list[tuple[Role, int | None]] = [_PH] * len(spans)
     stack: list[tuple[str, int]] = []
     for i, (kind, text) in enumerate(spans):
-        key: str | None = None
-        closing = False
-        if kind == "tag" and not text.endswith("/>"):
-            if m := _CLOSE_TAG.match(text):
-                key, closing = m.group(1).lower(), True
-            elif m := _OPEN_TAG.match(text):
-                key = m.group(1).lower()
+        if kind == "tag":
+            key, closing = _tag_key(text)
         elif kind == "emphasis":
             key = text
             closing = bool(stack) and stack[-1][0] == key
+        else:
+            continue
         if key is None:
             continue
         if not closing:
@@ -89,19 +106,19 @@ def split(text: str, masker: Masker, match: Sequence[Code] = ()) -> list[Piece]:
         free.setdefault((c.role, c.native), []).append(c.id)
     next_id = max((c.id for c in match), default=0) + 1
     ids: list[int] = []
-    for (_kind, native), (role, _) in zip(spans, roles, strict=True):
-        pool = free.get((role, native))
-        if pool:
-            ids.append(pool.pop(0))
-        else:
-            ids.append(next_id)
-            next_id += 1
     pieces: list[Piece] = []
     pos = 0
-    for (a, b, kind), (role, opener), cid in zip(found, roles, ids, strict=True):
+    for (a, b, kind), (_, native), (role, opener) in zip(found, spans, roles, strict=True):
+        pool = free.get((role, native)) if free else None
+        if pool:
+            cid = pool.pop(0)
+        else:
+            cid = next_id
+            next_id += 1
+        ids.append(cid)
         if a > pos:
             pieces.append(text[pos:a])
-        pieces.append(Code(cid, kind, role, text[a:b], None if opener is None else ids[opener]))
+        pieces.append(Code(cid, kind, role, native, None if opener is None else ids[opener]))
         pos = b
     if pos < len(text):
         pieces.append(text[pos:])
@@ -123,10 +140,10 @@ def masks_lost(source: str, target: str, masker: Masker) -> str | None:
     The spans are compared as they are written (a URL or a kept name must come back exactly,
     once per time the source has it); a span the target adds is refused too.
     """
-    want = Counter(text[a:b] for text in (source,) for a, b, _ in masker.protected(text))
-    got = Counter(target[a:b] for a, b, _ in masker.protected(target))
-    if want == got:
+    mine, theirs = masker.spans(source), masker.spans(target)
+    if mine == theirs or sorted(mine) == sorted(theirs):
         return None
+    want, got = Counter(mine), Counter(theirs)
     missing = sorted((want - got).elements())
     extra = sorted((got - want).elements())
     parts = []

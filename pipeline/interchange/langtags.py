@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 
 def tag_for(code: str, tags: Mapping[str, str]) -> str:
@@ -14,6 +15,7 @@ def tag_for(code: str, tags: Mapping[str, str]) -> str:
     return tags.get(code, code)
 
 
+@lru_cache(maxsize=1024)
 def primary(tag: str) -> str:
     """The language subtag of a tag, lower case: fa-IR, fa_IR and FA are all `fa`."""
     return tag.replace("_", "-").split("-")[0].strip().lower()

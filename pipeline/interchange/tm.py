@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.catalogs.importer import _cycle_collector_paused
 from pipeline.errors import InputError
 from pipeline.interchange.inline import masks_lost
 from pipeline.interchange.tmx import (
@@ -48,9 +49,10 @@ def export_tm(store: Store, path: Path, langs: Sequence[str], *, source: str,
     latest = store.conn.execute(
         f"SELECT max(updated_at) FROM translations WHERE status = 'approved' AND lang IN ({marks})",
         tuple(langs)).fetchone()[0] if langs else None
-    result = write_tmx(path, approved_units(store, langs), source=source, tags=tags,
-                       maskers=per_lang, source_masker=source_masker, date=tmx_date(latest),
-                       progress=progress)
+    with _cycle_collector_paused():  # many small objects per unit, none in cycles
+        result = write_tmx(path, approved_units(store, langs), source=source, tags=tags,
+                           maskers=per_lang, source_masker=source_masker,
+                           date=tmx_date(latest), progress=progress)
     log.info("wrote %s: %d units, %d sentence pairs", path, result.units, result.sentences)
     return result
 
@@ -130,8 +132,9 @@ def import_tm_each(store: Store, paths: Sequence[Path], *, source: str, targets:
     for path in paths:
         result = TmImportResult(Path(path))
         try:
-            put = put_entries(store, _entries(Path(path), result, source=source,
-                                              targets=targets, per_lang=per_lang))
+            with _cycle_collector_paused():
+                put = put_entries(store, _entries(Path(path), result, source=source,
+                                                  targets=targets, per_lang=per_lang))
         except InputError as exc:
             yield exc
             continue

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
+
+from lxml import etree
 
 from pipeline import __version__
 from pipeline.errors import InputError
@@ -38,19 +41,20 @@ def tmx_date(stamp: str | None) -> str | None:
     return f"{stamp[0:4]}{stamp[5:7]}{stamp[8:10]}T{stamp[11:13]}{stamp[14:16]}{stamp[17:19]}Z"
 
 
+@lru_cache(maxsize=4096)
+def _code(p: Code) -> str:
+    """One code as TMX (cached: the same markup codes come back in every unit)."""
+    if p.role == "open":
+        return f'<bpt i="{p.pair}" x="{p.id}" type="{p.type}">{x.text(p.native)}</bpt>'
+    if p.role == "close":
+        return f'<ept i="{p.pair}">{x.text(p.native)}</ept>'
+    return f'<ph x="{p.id}" type="{p.type}">{x.text(p.native)}</ph>'
+
+
 def seg(pieces: Sequence[Piece]) -> str:
     """The content of a `<seg>`: text and TMX inline codes."""
-    out: list[str] = []
-    for p in pieces:
-        if isinstance(p, str):
-            out.append(x.text(p))
-        elif p.role == "open":
-            out.append(f'<bpt i="{p.pair}" x="{p.id}" type="{p.type}">{x.text(p.native)}</bpt>')
-        elif p.role == "close":
-            out.append(f'<ept i="{p.pair}">{x.text(p.native)}</ept>')
-        else:
-            out.append(f'<ph x="{p.id}" type="{p.type}">{x.text(p.native)}</ph>')
-    return "".join(out)
+    text = x.text
+    return "".join([text(p) if isinstance(p, str) else _code(p) for p in pieces])
 
 
 def _prop(kind: str, value: str) -> str:
@@ -76,6 +80,8 @@ class TmxWriter:
         self.maskers, self.source_masker = maskers, source_masker
         self.date = date
         self._buf: list[str] = []
+        self._src_tag = x.attr(tag_for(source, tags))
+        self._heads: dict[tuple[str | None, ...], tuple[str, str]] = {}
 
     def head(self) -> None:
         date = f' creationdate="{self.date}"' if self.date else ""
@@ -98,22 +104,31 @@ class TmxWriter:
                  + (f' creationdate="{created}"' if created else "") + ">")
         b.append(_prop("x-article", unit.article) + _prop("x-unit", unit.unit_id)
                  + _prop("x-kind", unit.kind) + "".join(extra))
-        src_tag = x.attr(tag_for(self.source, self.tags))
-        b.append(f'<tuv xml:lang="{src_tag}"><seg>{seg(src_pieces)}</seg></tuv>')
+        b.append(f'<tuv xml:lang="{self._src_tag}"><seg>{seg(src_pieces)}</seg></tuv>')
         for t, text in targets:
             x.check(text, f"the {t.lang} translation of unit {unit.unit_id}")
-            attrs = [f'xml:lang="{x.attr(tag_for(t.lang, self.tags))}"']
-            if t.translated_by:
-                attrs.append(f'creationid="{x.attr(t.translated_by)}"')
-            if t.reviewed_by:
-                attrs.append(f'changeid="{x.attr(t.reviewed_by)}"')
+            head = self._heads.get((t.lang, t.translated_by, t.reviewed_by, t.origin))
+            if head is None:
+                head = self._head(t)
             when = tmx_date(t.updated_at)
-            if when:
-                attrs.append(f'creationdate="{when}" changedate="{when}"')
-            origin = _prop("x-origin", t.origin) if t.origin else ""
+            dates = f' creationdate="{when}" changedate="{when}"' if when else ""
             pieces = split(text, self.maskers.get(t.lang, self.source_masker), codes)
-            b.append(f'<tuv {" ".join(attrs)}>{origin}<seg>{seg(pieces)}</seg></tuv>')
+            b.append(f"{head[0]}{dates}{head[1]}<seg>{seg(pieces)}</seg></tuv>")
         b.append("</tu>\n")
+
+    def _head(self, t: TmTarget) -> tuple[str, str]:
+        """A target tuv's markup before and after its dates (the same for many units)."""
+        attrs = [f'<tuv xml:lang="{x.attr(tag_for(t.lang, self.tags))}"']
+        if t.translated_by:
+            attrs.append(f'creationid="{x.attr(t.translated_by)}"')
+        if t.reviewed_by:
+            attrs.append(f'changeid="{x.attr(t.reviewed_by)}"')
+        origin = _prop("x-origin", t.origin) if t.origin else ""
+        if len(self._heads) > 4096:
+            self._heads.clear()
+        head = self._heads[(t.lang, t.translated_by, t.reviewed_by, t.origin)] = (
+            " ".join(attrs), f">{origin}")
+        return head
 
     def unit(self, unit: TmUnit, result: TmxWriteResult) -> None:
         """The unit's paragraph tu, and its sentence-pair tus where the sentences line up."""
@@ -197,7 +212,7 @@ class TmxUnit:
 
 def seg_text(elem: Any) -> str:
     """The text of a `<seg>`: its characters and the original text inside its codes."""
-    return "".join(t for t in elem.itertext() if isinstance(t, str))
+    return str(etree.tostring(elem, method="text", encoding="unicode", with_tail=False))
 
 
 def read_tmx(path: Path, on_header: Callable[[TmxHeader], None]) -> Iterator[TmxUnit]:

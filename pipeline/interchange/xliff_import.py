@@ -11,12 +11,25 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.catalogs.importer import PLACEHOLDER_REASON, Conflict, _cycle_collector_paused
-from pipeline.catalogs.threeway import Current, Incoming, Named, Verdict, decide, resolve_bases
+from pipeline.catalogs.importer import (
+    PLACEHOLDER_REASON,
+    Conflict,
+    _cycle_collector_paused,
+    _LineDetail,
+)
+from pipeline.catalogs.threeway import (
+    Current,
+    Given,
+    Incoming,
+    Named,
+    Verdict,
+    decide,
+    resolve_bases,
+)
 from pipeline.errors import UsageError
 from pipeline.interchange.inline import masks_lost
 from pipeline.interchange.xliff_read import XliffEntry, XliffFile, read_xliff
@@ -97,37 +110,22 @@ def import_xliff(
 def _apply(store: Store, xf: XliffFile, lang: str, *, who: str | None, masker: Masker,
            approve: bool, four_eyes: bool, confirm_placeholder: bool,
            progress: Callable[[int], None] | None) -> XliffImportResult:
-    imported = approved = skipped = 0
+    counts = {"imported": 0, "approved": 0, "skipped": 0}
     conflicts: list[Conflict] = []
     refused: list[Conflict] = []
     held: list[Conflict] = []
     unfinished: list[Conflict] = []
     placeholder: list[Conflict] = []
-    planned: list[tr.Change] = []
     finished: list[str] = []
-    detail = {"file": xf.path.name}
+    edit_fields = {"origin": ORIGIN, "translated_by": who}
+    approve_fields = {"reviewed_by": who}
+    edit_detail = _LineDetail(xf.path.name, edit_fields)
+    approve_detail = _LineDetail(xf.path.name, approve_fields)
     ts = now()
-    with bulk_cache(store), store.transaction():
-        found = import_targets(store, lang, [e.unit_id for e in xf.entries])
-        missing = [t.unit_id for t in found.values() if t.status is None and not t.obsolete]
-        if missing:
-            tr.ensure_rows(store, [lang], missing)
-            found.update(import_targets(store, lang, missing))
-        live: list[tuple[XliffEntry, ImportTarget, str]] = []
-        for e in xf.entries:
-            target = found.get(e.unit_id)
-            why = _conflict(e, target)
-            if why is not None:
-                conflicts.append(Conflict(e.line, e.unit_id, why))
-                continue
-            assert target is not None
-            if e.target is None:
-                skipped += 1
-                continue
-            live.append((e, target, e.target))
-        bases = resolve_bases(store, FORMAT, lang,
-                              [Named(t.unit_id, e.revision, text) for e, t, text in live],
-                              xf.as_of)
+
+    def plan(live: list[tuple[XliffEntry, ImportTarget, str]],
+             bases: dict[str, Given | None]) -> Iterator[tr.Change]:
+        """The writes, made as they are decided (so 100k of them are never held at once)."""
         for n, (e, target, text) in enumerate(live, 1):
             if progress and n % 1000 == 0:
                 progress(1000)
@@ -148,43 +146,71 @@ def _apply(store: Store, xf: XliffFile, lang: str, *, who: str | None, masker: M
             approving = approve and e.checked and bool(text) and (
                 edit or (base_is_current and status == Status.TRANSLATED))
             if not edit and not approving:
-                skipped += 1
+                counts["skipped"] += 1
                 continue
             lost = masks_lost(target.source_text, text, masker) if edit else None
             if lost is not None:
                 refused.append(Conflict(e.line, target.unit_id, lost))
                 continue
-            refusal = claim_refusal(target.unit_id, lang, target.claimed_by,
-                                    target.claim_expires, who, at=ts)
-            if refusal is not None:
-                conflicts.append(Conflict(e.line, target.unit_id, refusal.message))
-                continue
-            if (text == target.text and is_placeholder(tuple(json.loads(target.flags)),
-                                                       target.origin)
-                    and not confirm_placeholder):
+            if target.claimed_by is not None:
+                refusal = claim_refusal(target.unit_id, lang, target.claimed_by,
+                                        target.claim_expires, who, at=ts)
+                if refusal is not None:
+                    conflicts.append(Conflict(e.line, target.unit_id, refusal.message))
+                    continue
+            if (text == target.text and not confirm_placeholder
+                    and is_placeholder(tuple(json.loads(target.flags)), target.origin)):
                 placeholder.append(Conflict(e.line, target.unit_id, PLACEHOLDER_REASON))
                 continue
             if target.claimed_by is not None and target.claimed_by == who:
                 finished.append(target.unit_id)
             revision, writer = target.revision, target.translated_by
-            where = {**detail, "line": e.line}
             if edit:
-                planned.append(tr.Change(target.unit_id, lang, Action.EDIT, who=who, text=text,
-                                         expected_revision=revision, detail=where,
-                                         fields={"origin": ORIGIN, "translated_by": who}))
+                yield tr.Change(target.unit_id, lang, Action.EDIT, who=who, text=text,
+                                expected_revision=revision, fields=edit_fields,
+                                detail_encoded=edit_detail(e.line))
                 revision, writer = revision + 1, who
-                imported += 1
+                counts["imported"] += 1
             if approving:
                 if four_eyes and writer == who:
                     held.append(Conflict(e.line, target.unit_id, "not approved: the four-eyes "
                                          "rule forbids approving text you wrote"))
                     continue
-                planned.append(tr.Change(target.unit_id, lang, Action.APPROVE, who=who,
-                                         expected_revision=revision, detail=where,
-                                         fields={"reviewed_by": who}))
-                approved += 1
-        tr.change_many(store, planned)  # the store's compare-and-set write, with events
+                yield tr.Change(target.unit_id, lang, Action.APPROVE, who=who,
+                                expected_revision=revision, fields=approve_fields,
+                                detail_encoded=approve_detail(e.line))
+                counts["approved"] += 1
+
+    with bulk_cache(store), store.transaction():
+        found = import_targets(store, lang, [e.unit_id for e in xf.entries])
+        missing = [t.unit_id for t in found.values() if t.status is None and not t.obsolete]
+        if missing:
+            tr.ensure_rows(store, [lang], missing)
+            found.update(import_targets(store, lang, missing))
+        live: list[tuple[XliffEntry, ImportTarget, str]] = []
+        for e in xf.entries:
+            target = found.get(e.unit_id)
+            why = _conflict(e, target)
+            if why is not None:
+                conflicts.append(Conflict(e.line, e.unit_id, why))
+                continue
+            assert target is not None
+            if e.target is None:
+                counts["skipped"] += 1
+                continue
+            live.append((e, target, e.target))
+        del found
+        bases = resolve_bases(store, FORMAT, lang,
+                              [Named(t.unit_id, e.revision, text) for e, t, text in live],
+                              xf.as_of)
+        for _e, t, _text in live:  # most bases are the database's text: hold that string once
+            base = bases.get(t.unit_id)
+            if base is not None and base.text == t.text and base.text is not t.text:
+                bases[t.unit_id] = Given(t.unit_id, base.revision, t.text, base.fuzzy)
+        # The store's compare-and-set write, with events, fed as the entries are decided.
+        tr.change_many(store, plan(live, bases))
         clear_claims(store, lang, finished, who)
+    imported, approved, skipped = counts["imported"], counts["approved"], counts["skipped"]
     log.info("imported %s: %d edits, %d approved, %d skipped, %d conflicts, %d refused",
              xf.path, imported, approved, skipped, len(conflicts), len(refused))
     return XliffImportResult(xf.path, lang, xf.version, imported, approved, skipped,

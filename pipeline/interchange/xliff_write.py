@@ -12,19 +12,21 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
 from pipeline import __version__
 from pipeline.catalogs.export import provenance
+from pipeline.catalogs.importer import _cycle_collector_paused
 from pipeline.errors import UsageError
 from pipeline.interchange import xmltext as x
 from pipeline.interchange.files import atomic_writer
-from pipeline.interchange.inline import Piece, codes, split
+from pipeline.interchange.inline import Code, Piece, codes, split
 from pipeline.interchange.langtags import tag_for
 from pipeline.states import Status, XliffState, xliff_state
 from pipeline.store import Store, exports
-from pipeline.store.catalog import CatalogRow, export_rows, read_snapshot
+from pipeline.store.catalog import CatalogRow, export_rows, export_stamp, read_snapshot
 from pipeline.translate.masking import Masker
 
 log = logging.getLogger(__name__)
@@ -59,44 +61,40 @@ def _stamp(stamp: str | None) -> str:
     return f"{stamp[:19]}Z" if stamp and len(stamp) >= 19 else "1970-01-01T00:00:00Z"
 
 
-def _notes(row: CatalogRow) -> tuple[str, str]:
-    """(where the unit is, where its translation came from and its state), worded as in PO."""
-    return f"{row.article}, {row.kind} {row.position + 1}", provenance(row)
-
-
 def _text(row: CatalogRow) -> str:
     return row.text if row.text is not None else (row.suggestion or "")
 
 
+@lru_cache(maxsize=4096)
+def _code12(p: Code) -> str:
+    """One code as XLIFF 1.2 (cached: the same markup codes come back in every unit)."""
+    if p.role == "open":
+        return f'<bpt id="{p.id}" rid="{p.pair}" ctype="{p.type}">{x.text(p.native)}</bpt>'
+    if p.role == "close":
+        return f'<ept id="{p.id}" rid="{p.pair}">{x.text(p.native)}</ept>'
+    # 1.2 allows only image, pb, lb and x- names on placeholders
+    ctype = p.type if p.type.startswith("x-") else "x-" + p.kind
+    return f'<ph id="{p.id}" ctype="{ctype}">{x.text(p.native)}</ph>'
+
+
 def inline12(pieces: Sequence[Piece]) -> str:
-    out: list[str] = []
-    for p in pieces:
-        if isinstance(p, str):
-            out.append(x.text(p))
-        elif p.role == "open":
-            out.append(f'<bpt id="{p.id}" rid="{p.pair}" ctype="{p.type}">{x.text(p.native)}</bpt>')
-        elif p.role == "close":
-            out.append(f'<ept id="{p.id}" rid="{p.pair}">{x.text(p.native)}</ept>')
-        else:
-            # 1.2 allows only image, pb, lb and x- names on placeholders
-            ctype = p.type if p.type.startswith("x-") else "x-" + p.kind
-            out.append(f'<ph id="{p.id}" ctype="{ctype}">{x.text(p.native)}</ph>')
-    return "".join(out)
+    text = x.text
+    return "".join([text(p) if isinstance(p, str) else _code12(p) for p in pieces])
+
+
+@lru_cache(maxsize=4096)
+def _code20(p: Code) -> str:
+    """One code as XLIFF 2.0 (its original text goes in `<originalData>`)."""
+    if p.role == "open":
+        return f'<sc id="{p.id}" dataRef="d{p.id}" canDelete="no"/>'
+    if p.role == "close":
+        return f'<ec startRef="{p.pair}" dataRef="d{p.id}" canDelete="no"/>'
+    return f'<ph id="{p.id}" dataRef="d{p.id}" canDelete="no" disp="{x.attr(p.native)}"/>'
 
 
 def inline20(pieces: Sequence[Piece]) -> str:
-    out: list[str] = []
-    for p in pieces:
-        if isinstance(p, str):
-            out.append(x.text(p))
-        elif p.role == "open":
-            out.append(f'<sc id="{p.id}" dataRef="d{p.id}" canDelete="no"/>')
-        elif p.role == "close":
-            out.append(f'<ec startRef="{p.pair}" dataRef="d{p.id}" canDelete="no"/>')
-        else:
-            out.append(f'<ph id="{p.id}" dataRef="d{p.id}" canDelete="no"'
-                       f' disp="{x.attr(p.native)}"/>')
-    return "".join(out)
+    text = x.text
+    return "".join([text(p) if isinstance(p, str) else _code20(p) for p in pieces])
 
 
 class _Writer:
@@ -110,6 +108,9 @@ class _Writer:
         self.lang, self.project, self.as_of = lang, project, as_of
         self.group: str | None = None
         self.buf: list[str] = []
+        # Notes repeat from unit to unit (the same translators, engines and states): each
+        # distinct one is worded once.
+        self._provenance: dict[tuple[str | None, ...], str] = {}
 
     def head(self) -> None:
         v, date = self.version, _stamp(self.as_of)
@@ -143,7 +144,14 @@ class _Writer:
             state = xliff_state(Status.UNTRANSLATED)
         src = split(row.source_text, self.masker)
         trg = split(text, self.masker, codes(src)) if text else []
-        where, origin = _notes(row)
+        where = f"{row.article}, {row.kind} {row.position + 1}"
+        key = (row.status, row.origin, row.engine, row.package, row.package_version, row.reason,
+               row.translated_by, row.reviewed_by, row.flags)
+        origin = self._provenance.get(key)
+        if origin is None:
+            if len(self._provenance) > 4096:
+                self._provenance.clear()
+            origin = self._provenance[key] = provenance(row)
         if self.version == "1.2":
             self._unit12(row, state, src, trg, text, where, origin)
         else:
@@ -202,9 +210,12 @@ class _Writer:
         self.buf.clear()
 
 
+_CHECKED = frozenset({Status.TRANSLATED.value, Status.APPROVED.value})
+
+
 def _given(row: CatalogRow) -> exports.Out:
     text = _text(row)
-    checked = row.status in (Status.TRANSLATED, Status.APPROVED)
+    checked = row.status in _CHECKED
     return exports.Out(row.unit_id, row.revision, text or None, bool(text) and not checked,
                        row.updated_at)
 
@@ -219,19 +230,20 @@ def export_xliff(store: Store, langs: Sequence[str], out: Path, *, version: str,
     for lang in langs:
         path = xliff_path(out, lang)
         counts = {"checked": 0, "unchecked": 0, "untranslated": 0}
-        with read_snapshot(store), atomic_writer(path) as fh:
-            # Two passes over the rows (the snapshot stamp goes in the header, the units after
-            # it) in one read transaction, so both see the same database; units are streamed.
-            given = [_given(r) for r in export_rows(store, lang)]
-            as_of = exports.snapshot_of(given)
+        given: list[exports.Out] = []
+        with read_snapshot(store), atomic_writer(path) as fh, _cycle_collector_paused():
+            # One read transaction, so the stamp in the header and the rows streamed after it
+            # see the same database.
+            as_of = export_stamp(store, lang)
             w = _Writer(fh, version, source=source, lang=lang, tags=tags,
                         masker=maskers[lang], project=project, as_of=as_of)
             w.head()
             for row in export_rows(store, lang):
                 w.unit(row)
+                given.append(_given(row))
                 if not _text(row):
                     counts["untranslated"] += 1
-                elif row.status in (Status.TRANSLATED, Status.APPROVED):
+                elif row.status in _CHECKED:
                     counts["checked"] += 1
                 else:
                     counts["unchecked"] += 1

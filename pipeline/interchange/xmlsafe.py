@@ -79,19 +79,30 @@ def iterparse(path: Path, tags: Sequence[str], *, events: Sequence[str] = ("end"
             load_dtd=False, dtd_validation=False, huge_tree=False, remove_comments=True,
             remove_pis=True, recover=False,
         )
-        last = None  # libxml2 reports some errors (an undefined entity) without a line
+        last: Any = None  # libxml2 reports some errors (an undefined entity) without a line
         try:
-            for event, elem in parser:
-                last = elem.sourceline
-                yield event, elem
+            for last in parser:
+                if last[0] == "end":
+                    _no_entity_references(last[1], path)
+                yield last
         except etree.XMLSyntaxError as exc:
             message = _LINE.sub("", str(exc.msg or exc)).strip()
             if not exc.lineno and message == "no element found":
                 message = "an undefined entity or a truncated file"
             raise InputError(f"not well-formed XML: {message}", path=path,
-                             line=exc.lineno or last) from None
+                             line=exc.lineno or (last[1].sourceline if last else None)) from None
     finally:
         fh.close()
+
+
+def _no_entity_references(elem: Any, path: Path) -> None:
+    # With a DOCTYPE naming an external DTD (as TMX files have), libxml2 accepts `&nbsp;`
+    # undeclared and keeps it as a reference node, which text readers would store as the
+    # literal "&nbsp;" or drop; no DTD is ever read, so such a reference has no text: refuse it.
+    for ref in elem.iter(etree.Entity):
+        raise InputError(f"the entity reference {ref.text} is not defined (no DTD is read); "
+                         "write the character itself", path=path, line=ref.sourceline or
+                         elem.sourceline)
 
 
 def release(elem: Any) -> None:
@@ -103,8 +114,16 @@ def release(elem: Any) -> None:
             del parent[0]
 
 
+_LOCAL: dict[str, str] = {}
+
+
 def local(tag: Any) -> str:
     """An element's name without its namespace."""
     if not isinstance(tag, str):
         return ""
-    return tag.rsplit("}", 1)[-1]
+    name = _LOCAL.get(tag)
+    if name is None:
+        if len(_LOCAL) > 1024:  # a file with ever new names does not grow it without bound
+            _LOCAL.clear()
+        name = _LOCAL[tag] = tag.rsplit("}", 1)[-1]
+    return name

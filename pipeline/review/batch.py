@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from pipeline.errors import InputError, PipelineError
+from pipeline.inputfile import load_json
 from pipeline.models import Translation
 from pipeline.review import actions
 from pipeline.store import Store
@@ -48,14 +48,9 @@ def parse(lines: Iterable[str], *, source: str, default_lang: str | None,
         def bad(msg: str, n: int = n) -> InputError:
             return InputError(msg, path=source, line=n)
 
-        try:
-            obj: Any = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise bad(f"not valid JSON ({exc.msg}, column {exc.colno})") from None
-        except ValueError:  # an integer of more than 4300 digits
-            raise bad("a number in this line is too long to be an id or a revision") from None
-        except RecursionError:
-            raise bad("nested too deeply: each line must be one flat JSON object") from None
+        # The shared JSON reader: malformed JSON, a key named twice, 5000-digit numbers and
+        # 100k nested brackets are each one line naming this line.
+        obj: Any = load_json(raw, source, line=n)
         if not isinstance(obj, dict):
             raise bad("each line must be a JSON object")
         unknown = set(obj) - _KEYS

@@ -57,6 +57,20 @@ def export_rows(store: Store, lang: str | None) -> Iterator[CatalogRow]:
         yield CatalogRow(*row)
 
 
+def export_stamp(store: Store, lang: str) -> str:
+    """The newest updated_at among the rows `export_rows(store, lang)` gives ("" if none).
+
+    What `exports.snapshot_of` computes from those rows, in one query, so an export can write
+    the stamp in its header before it streams the rows once.
+    """
+    row = store.conn.execute(
+        "SELECT coalesce(max(t.updated_at), '')"
+        " FROM units u JOIN articles a ON a.id = u.article_id"
+        " LEFT JOIN translations t ON t.unit_id = u.id AND t.lang = ?"
+        " WHERE u.obsolete = 0", (lang,)).fetchone()
+    return str(row[0]) if row else ""
+
+
 def latest_change(store: Store, lang: str | None) -> str | None:
     """The newest updated_at of the units (lang None) or of the language's translations."""
     if lang is None:

@@ -23,9 +23,11 @@ class TmTarget(NamedTuple):
     origin: str | None
 
 
-@dataclass(frozen=True)
-class TmUnit:
-    """A live unit with its approved translations in the languages asked for."""
+class TmUnit(NamedTuple):
+    """A live unit with its approved translations in the languages asked for.
+
+    A named tuple (immutable like the frozen dataclasses): an export builds one per unit.
+    """
 
     unit_id: str
     article: str
@@ -61,7 +63,7 @@ def approved_units(store: Store, langs: Sequence[str]) -> Iterator[TmUnit]:
             yield _unit(head, targets)
             targets = []
         head = row
-        targets.append(TmTarget(row[7], row[8], row[9], row[10], row[11], row[12]))
+        targets.append(TmTarget._make(row[7:13]))
     if head is not None:
         yield _unit(head, targets)
 

@@ -9,14 +9,14 @@ sentence and strips the target prefix from the output.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import permutations
 from pathlib import Path
 from typing import Any, ClassVar
 
-from pipeline.errors import ConfigError, ModelError
+from pipeline import inputfile
+from pipeline.errors import ConfigError, InputError, ModelError
 from pipeline.translate.conventions import CONVENTIONS, Convention
 from pipeline.translate.packages import PackageInfo
 from pipeline.workspace import ModelConfig
@@ -24,6 +24,8 @@ from pipeline.workspace import ModelConfig
 #: File that scripts/make_test_model.py --ct2 puts in a random-weight model directory.
 TEST_MARKER = "pipeline_test_model.json"
 _VOCABULARIES = ("shared_vocabulary", "source_vocabulary", "target_vocabulary")
+#: NLLB-200's vocabulary is 256k tokens (~5 MB as JSON); 256 MB is far past any real model.
+_MAX_VOCABULARY_BYTES = 256 * 2**20
 
 
 @dataclass(frozen=True)
@@ -116,11 +118,14 @@ def read_vocabularies(model_dir: Path) -> tuple[set[str], set[str]]:
             path = model_dir / f"{name}{suffix}"
             if not path.is_file():
                 continue
-            try:
-                text = path.read_text(encoding="utf-8")
-                tokens = json.loads(text) if suffix == ".json" else text.splitlines()
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise ModelError(f"the vocabulary cannot be read ({exc})", path=path) from None
+            try:  # the shared readers: a FIFO or a 10 GB file there is one line, not a hang
+                text = inputfile.read_text(path, max_bytes=_MAX_VOCABULARY_BYTES,
+                                           what="vocabulary")
+                tokens = (inputfile.load_json(text, path, what="vocabulary")
+                          if suffix == ".json" else inputfile.split_lines(text))
+            except InputError as exc:
+                raise ModelError(f"the vocabulary cannot be read ({exc.message})", path=path,
+                                 line=exc.line) from None
             if not isinstance(tokens, list) or not all(isinstance(t, str) for t in tokens):
                 raise ModelError("the vocabulary is not a list of tokens", path=path)
             found[name] = set(tokens)

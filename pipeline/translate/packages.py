@@ -22,12 +22,17 @@ from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
 from pipeline.errors import InputError, ModelError, NotFound
-from pipeline.inputfile import check_regular, read_bytes
+from pipeline.inputfile import check_regular, load_json, read_bytes
 
 log = logging.getLogger(__name__)
 
 #: Largest total uncompressed size of an archive (real Argos packages are 100-400 MB).
 MAX_UNPACKED_BYTES = 2 * 1024**3
+#: Entries an archive may hold: an Argos package has about ten files (model, vocabulary,
+#: tokenizer, metadata, stanza); 200k empty entries took minutes to unpack and never loaded.
+MAX_ENTRIES = 1000
+_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2,
+                      zipfile.ZIP_LZMA})
 #: metadata.json key written by scripts/make_test_model.py into random-weight packages.
 TEST_MODEL_KEY = "pipeline_test_model"
 _CODE = re.compile(r"^[a-z]{2,3}(?:[_-][A-Za-z0-9]+)?$")
@@ -96,14 +101,11 @@ def read_metadata(pkg_dir: Path) -> dict[str, Any]:
     meta_path = pkg_dir / "metadata.json"
     if not os.path.lexists(meta_path):
         raise ModelError("package has no metadata.json", path=pkg_dir)
-    try:
-        data = json.loads(read_bytes(meta_path, max_bytes=2**20, what="metadata.json"))
+    try:  # the shared readers: bounded, no FIFO; malformed, deep or 5000-digit JSON is one line
+        data = load_json(read_bytes(meta_path, max_bytes=2**20, what="metadata.json"),
+                         meta_path, what="metadata.json")
     except InputError as exc:
         raise ModelError(exc.message, path=meta_path) from None
-    except RecursionError:
-        raise ModelError("metadata.json is nested too deeply", path=meta_path) from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ModelError(f"metadata.json is not valid JSON ({exc})", path=meta_path) from None
     if not isinstance(data, dict):
         raise ModelError("metadata.json must hold a JSON object", path=meta_path)
     if data.get("type", "translate") != "translate":
@@ -172,9 +174,17 @@ def _check_entries(archive: Path, zf: zipfile.ZipFile, max_bytes: int) -> str:
     infos = zf.infolist()
     if not infos:
         raise ModelError("archive is empty", path=archive)
+    if len(infos) > MAX_ENTRIES:
+        raise ModelError(f"archive holds {len(infos)} entries; a package has a few dozen "
+                         f"(at most {MAX_ENTRIES} are read)", path=archive)
     for info in infos:
         name = info.filename
-        where = f"entry {name!r}"
+        where = f"entry {name[:200]!r}"
+        if info.flag_bits & 0x1:
+            raise ModelError(f"{where} is encrypted; packages are never", path=archive)
+        if info.compress_type not in _METHODS:
+            raise ModelError(f"{where} uses compression method {info.compress_type}, which "
+                             "cannot be read (stored, deflate, bzip2 and LZMA can)", path=archive)
         if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or "\\" in name:
             raise ModelError(f"{where} has an absolute or Windows path", path=archive)
         parts = PurePosixPath(name).parts
@@ -254,8 +264,10 @@ def install_file(
             with zipfile.ZipFile(archive) as zf:
                 top = _check_entries(archive, zf, max_bytes)
                 _extract(archive, zf, staging, max_bytes)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
-            raise ModelError(f"cannot unpack the archive ({exc})", path=archive) from None
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError,
+                NotImplementedError, RuntimeError) as exc:  # the last two: methods, passwords
+            raise ModelError(f"cannot unpack the archive ({str(exc)[:300]})",
+                             path=archive) from None
         unpacked = staging / top
         from pipeline.translate.engine import check_loads
 

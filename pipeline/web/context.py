@@ -24,6 +24,7 @@ from pipeline.accounts import Session, User
 from pipeline.errors import (
     AuthError,
     ConflictError,
+    InputError,
     NotFound,
     PermissionDenied,
     PipelineError,
@@ -129,17 +130,17 @@ def form_data(request: Request) -> dict[str, str]:
 
 def json_body(request: Request) -> dict[str, Any]:
     """The JSON object of an API request, from a sync handler; UsageError (400) if it is not one."""
-    import json
-
     import anyio.from_thread
+
+    from pipeline.inputfile import load_json
 
     raw = anyio.from_thread.run(request.body)
     if not raw.strip():
         return {}
-    try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UsageError(f"the request body is not JSON ({exc})") from None
+    try:  # the shared JSON reader: deep nesting, huge numbers, keys named twice are one line
+        data = load_json(raw, "the request body")
+    except InputError as exc:
+        raise UsageError(exc.message) from None
     if not isinstance(data, dict):
         raise UsageError("the request body must be a JSON object")
     return data

@@ -33,10 +33,13 @@ def test_billion_laughs_front_matter_fails_fast_in_bounded_memory() -> None:
     ("title: T\ndate: 2024-13-45", r"post\.md:3: front matter field 'date': 2024-13-45 is not"),
     ("title: T\ntags: 5", r"post\.md:3: front matter field 'tags' must be a list"),
     ("title: T\ndate: !!timestamp 2024-01-01", r"post\.md:3: front matter: the tag !!timestamp"),
-    ("title: T\n!!float 1: x", r"post\.md:\d+: front matter key 1\.0 must be text"),
+    ("title: T\n!!float 1: x", r"post\.md:\d+: front matter key 1 must be text, not a number"),
     ("title: !!python/object/apply:os.system [echo hi]", r"post\.md:2: front matter: the tag"),
     ("title: [a, b]", r"post\.md:2: front matter field 'title' must be text, not a list"),
     ("title: T\nx: " + "[" * 3000 + "]" * 3000, r"post\.md:\d+: front matter"),
+    ("title: T\ntitle: U", r"post\.md:3: front matter: the key 'title' appears twice"),
+    ("title: \"a\\ud800b\"", r"post\.md:2: front matter field 'title' contains a lone surrogate"),
+    ("title: T\ntags: [!!int " + "9" * 5000 + "]", r"post\.md:3: front matter field 'tags' must be"),
 ])
 def test_bad_front_matter_is_one_line_naming_file_and_field(front: str, message: str) -> None:
     with pytest.raises(InputError, match=message):
@@ -74,3 +77,9 @@ def test_a_paragraph_of_brackets_parses_in_linear_time_and_keeps_its_text() -> N
 def test_reference_links_still_resolve_across_blocks() -> None:
     (d,) = parse_markdown("# T\n\nsee [the report][r] now\n\n[r]: https://example.org/r\n")
     assert d.parts == ((d.parts[0][0], "see the report now"),)
+
+
+@pytest.mark.parametrize("written", ["0017", "1_000_000", "190:20:30", "1" * 5000, "1e999", "0x1F"])
+def test_a_number_in_a_text_field_stays_as_written(written: str) -> None:
+    (draft,) = parse_markdown(_doc(f"title: {written}"), "post.md")
+    assert draft.title == written

@@ -236,6 +236,50 @@ def entry_twice(top: Path, out: Path) -> Path:
         return _zip(out, [*entries, meta])
 
 
+def _patched(path: Path, offsets: tuple[tuple[bytes, int], ...], value: bytes,
+             mask: bool = False) -> Path:
+    """The zip at `path` with `value` written (or OR-ed) at each header's offset."""
+    data = bytearray(path.read_bytes())
+    for signature, offset in offsets:
+        at = data.find(signature)
+        while at >= 0:
+            if mask:
+                data[at + offset] |= value[0]
+            else:
+                data[at + offset:at + offset + len(value)] = value
+            at = data.find(signature, at + 4)
+    path.write_bytes(bytes(data))
+    return path
+
+
+@case("is encrypted")
+def encrypted_entries(top: Path, out: Path) -> Path:
+    # The "encrypted" flag bit, in the local and the central headers: zipfile would raise
+    # RuntimeError (password required) while unpacking.
+    return _patched(_zip(out, _entries(top)), ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)),
+                    b"\x01", mask=True)
+
+
+@case("compression method 9")
+def deflate64_entries(top: Path, out: Path) -> Path:
+    # Deflate64 (method 9, what Windows' Explorer writes for big files): NotImplementedError.
+    return _patched(_zip(out, _entries(top)), ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)),
+                    (9).to_bytes(2, "little"))
+
+
+@case("entries; a package has a few dozen")
+def too_many_entries(top: Path, out: Path) -> Path:
+    return _zip(out, [*_entries(top), *((f"{top.name}/d/{i}", b"") for i in range(2000))])
+
+
+@case("too long (over 4300 digits)")
+def metadata_with_a_huge_number(top: Path, out: Path) -> Path:
+    meta = (top / "metadata.json").read_text()
+    entries = [(n, meta.replace("{", '{"x": ' + "9" * 5000 + ",", 1).encode()
+                if n.endswith("metadata.json") else d) for n, d in _entries(top)]
+    return _zip(out, entries)
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_bad_archive_is_rejected_and_installed_packages_keep_working(
     name: str, argos_dir: Path, model_files: dict, tmp_path: Path
