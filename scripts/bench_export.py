@@ -15,6 +15,7 @@ import _project_env  # noqa: F401  # isort: skip  (runs the script in .venv)
 import argparse
 import json
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -124,8 +125,8 @@ def main() -> None:
     ap.add_argument("--units", type=int, default=6, help="units per article (title + paragraphs)")
     ap.add_argument("--keep", type=Path, help="build (or reuse) the workspace here")
     ap.add_argument("--format", default="html", help="formats to export, comma separated")
-    ap.add_argument("--repeat", type=int, default=2,
-                    help="runs of each measurement; the fastest counts (the machine is shared)")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="runs of each measurement; the median counts (the machine is shared)")
     args = ap.parse_args()
 
     tmp = tempfile.TemporaryDirectory(prefix="bench-export-")
@@ -144,11 +145,13 @@ def main() -> None:
         runs["cold"].append(child(EXPORT_CHILD, str(ws), str(out), args.format))
         runs["warm"].append(child(EXPORT_CHILD, str(ws), str(out), args.format))
         print(f"  run {i + 1}/{args.repeat} done", file=sys.stderr)
-    base, cold, warm = (min(runs[k], key=lambda r: r["seconds"]) for k in ("base", "cold", "warm"))
+    # Medians, wall and CPU each on its own: one lucky or unlucky run moves neither.
+    base, cold, warm = ({key: statistics.median(r[key] for r in runs[k]) for key in runs[k][0]}
+                        for k in ("base", "cold", "warm"))
 
     n = args.articles
     print(f"export of {n} articles x {len(LANGS)} languages ({args.format}, 1 process = 1 core, "
-          f"best of {args.repeat})")
+          f"medians of {args.repeat})")
     # CPU seconds too: on a shared machine wall time also counts the other processes' turns.
     print(f"{'':34}{'seconds':>9}{'cpu s':>8}{'articles/s':>12}{'per cpu s':>11}{'pages/s':>10}"
           f"{'peak MB':>9}{'x baseline':>12}")

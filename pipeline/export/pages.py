@@ -6,6 +6,7 @@ import gettext
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from pipeline import languages
@@ -35,6 +36,7 @@ _BY = re.compile(r"^\s*by\s+", re.IGNORECASE)
 # Plain strings: an enum's .value costs a descriptor call per unit on the hot path.
 _MACHINE, _APPROVED, _UNTRANSLATED = (Status.MACHINE.value, Status.APPROVED.value,
                                       Status.UNTRANSLATED.value)
+_TITLE, _PARAGRAPH = UnitKind.TITLE.value, UnitKind.PARAGRAPH.value
 #: Characters of the first paragraph kept as a page's description (Open Graph, feeds).
 DESCRIPTION_CHARS = 200
 
@@ -111,8 +113,13 @@ class UnitView:
     text: str
     status: str
     fallback: bool
-    provenance: dict[str, Any]
+    translation: Translation | None  # the row shown, None for the original or a fallback
     changed: bool = False
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        """Who or what made the text shown (built when asked: only the JSON edition asks)."""
+        return {} if self.translation is None else _provenance(self.translation)
 
 
 @dataclass(frozen=True)
@@ -182,6 +189,7 @@ class IndexEntry:
     alternates: tuple[str, ...] = ()
 
 
+@lru_cache(maxsize=4096)
 def label(name: str) -> Label:
     """A category or tag with the slug of its page (ASCII; a short hash for other scripts)."""
     return Label(name, slugify(name, max_length=60))
@@ -281,6 +289,35 @@ def _correction(tr: Translation | None, unit_text: str, added: bool,
     return None
 
 
+@dataclass(frozen=True)
+class _Facts:
+    """What article_page derives from an article whatever the edition: worked out once for
+    its three or four editions (publish builds them one after the other)."""
+
+    content: ArticleContent
+    units: tuple[tuple[Unit, str], ...]  # (unit, kind) without repeated captions
+    category: Label | None
+    tags: tuple[Label, ...]
+    byline: str | None
+    author: str | None
+
+
+_last_facts: list[_Facts] = []  # one slot: the article publish is building pages of
+
+
+def _facts(content: ArticleContent) -> _Facts:
+    last = _last_facts[0] if _last_facts else None
+    if last is not None and last.content is content:
+        return last
+    repeats = repeated_captions(content.units)
+    category, tags = labels(content.meta)
+    facts = _Facts(content, tuple((u, u.kind.value) for u in content.units if u.id not in repeats),
+                   category, tags, byline_name(content.meta, content.units),
+                   author_name(content.meta))
+    _last_facts[:] = [facts]
+    return facts
+
+
 def article_page(
     content: ArticleContent, decision: Decision, edition: Edition, policy: Policy,
     alternates: tuple[str, ...], credit: Credit | None = None, *,
@@ -288,20 +325,21 @@ def article_page(
 ) -> ArticlePage:
     """Pick, unit by unit, the text the edition shows under the policy."""
     meta = content.meta
+    facts = _facts(content)
     rows = content.translations.get(edition.lang, {})
     views: list[UnitView] = []
     machine = unreviewed = fallback = changed = 0
     test_model = False
-    repeats = repeated_captions(content.units)
     pending = decision.status == CORRECTION_PENDING
-    for unit in content.units:
-        if unit.id in repeats:
+    shown_statuses = policy.shown_statuses
+    for unit, kind in facts.units:
+        if edition.is_source:
+            views.append(UnitView(unit.id, kind, unit.text, unit.text, ORIGINAL, False, None))
             continue
         tr = rows.get(unit.id)
-        if edition.is_source:
-            views.append(UnitView(unit.id, unit.kind.value, unit.text, unit.text, ORIGINAL, False, {}))
-            continue
-        if not _shown(tr, policy):
+        # _shown, inlined: this loop runs for every unit of every page.
+        if (tr is None or tr.text is None or tr.status not in shown_statuses
+                or not tr.text.strip()):
             corr = _correction(tr, unit.text, unit.id in content.added, policy) \
                 if pending else None
             if corr is not None and tr is not None:
@@ -310,30 +348,28 @@ def article_page(
                 if how == "machine":
                     machine += 1
                     unreviewed += 1
-                views.append(UnitView(unit.id, unit.kind.value, unit.text, text, tr.status,
-                                      False, _provenance(tr), changed=True))
+                views.append(UnitView(unit.id, kind, unit.text, text, tr.status, False, tr,
+                                      changed=True))
                 continue
             fallback += 1
-            views.append(UnitView(unit.id, unit.kind.value, unit.text, unit.text,
-                                  tr.status if tr else Status.UNTRANSLATED.value, True, {},
+            views.append(UnitView(unit.id, kind, unit.text, unit.text,
+                                  tr.status if tr else _UNTRANSLATED, True, None,
                                   changed=pending and unit.id in content.added))
             continue
-        assert tr is not None and tr.text is not None
-        if tr.status == Status.MACHINE.value:
+        status = tr.status
+        if status == _MACHINE:
             machine += 1
-        if tr.status != _APPROVED:
+        if status != _APPROVED:
             unreviewed += 1
         if tr.flags and is_placeholder(tr.flags, tr.origin):
             test_model = True
-        views.append(UnitView(unit.id, unit.kind.value, unit.text, tr.text, tr.status, False,
-                              _provenance(tr)))
-    title_view = next((v for v in views if v.kind == UnitKind.TITLE.value), None)
+        views.append(UnitView(unit.id, kind, unit.text, tr.text, status, False, tr))
+    title_view = next((v for v in views if v.kind == _TITLE), None)
     blocks = tuple(Block(v.id, v.kind, v.text, v.fallback, v.changed)
                    for v in views if v is not title_view)
     notes = tuple(_note(n, rows.get(n.unit_id), edition, policy) for n in content.notes)
     updated = article_dates.updated if article_dates else None
-    category, tags = labels(meta)
-    first = next((b.text for b in blocks if b.kind == UnitKind.PARAGRAPH.value), "")
+    first = next((b.text for b in blocks if b.kind == _PARAGRAPH), "")
     return ArticlePage(
         slug=meta.slug, lang=edition.lang,
         title=title_view.text if title_view else meta.title,
@@ -346,8 +382,7 @@ def article_page(
         updated_iso=(updated or "")[:10] or None, updated_display=stamp_display(updated, edition),
         date_modified=article_dates.date_modified if article_dates else meta.date_iso,
         notes=notes,
-        byline=byline_name(meta, content.units), author=author_name(meta), category=category,
-        tags=tags,
+        byline=facts.byline, author=facts.author, category=facts.category, tags=facts.tags,
         credit=credit if credit and edition.site.credit_translators and not edition.is_source
         else Credit(),
         modified_iso=(article_dates.date_modified if article_dates else meta.date_iso)

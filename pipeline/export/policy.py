@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from pipeline.ids import is_reserved, is_safe_slug
@@ -53,11 +54,15 @@ class Policy:
         """Percent of units that must be publishable; 100 unless pipeline.toml lowers it."""
         return float(self.min_completeness_by_lang.get(lang, 100.0))
 
+    @cached_property
+    def shown_statuses(self) -> frozenset[str]:
+        """The statuses whose text may appear in an edition."""
+        return frozenset({Status.APPROVED.value} | (UNREVIEWED_STATUSES if self.include_machine
+                                                     else set()))
+
     def publishable(self, status: str) -> bool:
         """Whether text with this status may appear in an edition."""
-        if status == Status.APPROVED.value:
-            return True
-        return self.include_machine and status in UNREVIEWED_STATUSES
+        return status in self.shown_statuses
 
 
 @dataclass(frozen=True)

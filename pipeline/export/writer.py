@@ -83,15 +83,16 @@ class EditionWriter:
         In a `batch()`, the file appears when the batch ends; in a staged directory, when the
         directory is renamed into place.
         """
-        top = rel.split("/", 1)[0]
-        if top in self._stages and "/" in rel:
-            parts = rel.split("/")
+        parts = rel.split("/")
+        staging = self._stages.get(parts[0]) if len(parts) > 1 else None
+        if staging is not None:
             if any(not _PART.match(p) or ".." in p for p in parts):  # the checks of path_for
                 raise UsageError(f"refusing to write {rel!r}: not a safe path inside the edition")
             # No symlink check: the staging directory and everything in it are this run's own.
-            self._write_staged(self._stages[top], rel)
-            staged = self._stages[top].joinpath(*rel.split("/")[1:])
-            self._create(staged, data)
+            if len(parts) > 2:
+                self._write_staged(staging, rel)
+            # A string path, not a Path: this runs once per page of a first export.
+            self._create(os.path.join(staging, *parts[1:]), data)
             self.counts.written.append(rel)
             return True
         return self._write(self.path_for(rel), rel, data)
@@ -128,14 +129,18 @@ class EditionWriter:
                 self._staged_dirs.add(d)
 
     @staticmethod
-    def _create(path: Path, data: bytes) -> None:
+    def _create(path: Path | str, data: bytes) -> None:
         fd = os.open(path, _CREATE, 0o644)
         try:
-            os.fchmod(fd, 0o644)  # as pipeline.atomicfile writes: the same mode whatever the umask
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+            try:
+                os.fchmod(fd, 0o644)  # as pipeline.atomicfile writes: whatever the umask
+                view = memoryview(data)
+                while view:  # os.write, not a file object: fewer syscalls, no buffer per page
+                    view = view[os.write(fd, view):]
+            finally:
+                os.close(fd)
         except BaseException:
-            path.unlink(missing_ok=True)
+            Path(path).unlink(missing_ok=True)
             raise
 
     @contextmanager
