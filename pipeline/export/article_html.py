@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from pipeline import languages
+from pipeline.escaping import amp_lt_gt
 from pipeline.export import metadata
 from pipeline.export.pages import ArticlePage, Block, NoteView
 
@@ -39,12 +40,7 @@ def html_text(value: str) -> str:
     >>> html_text('<a href="x">Tom & Jerry</a> it' + "'s")
     '&lt;a href=&#34;x&#34;&gt;Tom &amp; Jerry&lt;/a&gt; it&#39;s'
     """
-    if "&" in value:
-        value = value.replace("&", "&amp;")
-    if "<" in value:
-        value = value.replace("<", "&lt;")
-    if ">" in value:
-        value = value.replace(">", "&gt;")
+    value = amp_lt_gt(value)
     if "'" in value:
         value = value.replace("'", "&#39;")
     if '"' in value:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from pipeline.escaping import amp_lt_gt
+
 #: Characters XML 1.0 forbids even escaped (C0 controls but tab/newline/CR, lone surrogates,
 #: U+FFFE/U+FFFF): dropped, or the whole feed would fail to parse.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -15,7 +17,7 @@ def text(value: str) -> str:
     >>> text("a < b & \\x00c")
     'a &lt; b &amp; c'
     """
-    return _escape(_NOT_XML.sub("", value))
+    return amp_lt_gt(_NOT_XML.sub("", value))
 
 
 def attr(value: str) -> str:
@@ -25,7 +27,7 @@ def attr(value: str) -> str:
     '\\'say "hi" &amp; &lt;go&gt;\\''
     """
     # xml.sax.saxutils.quoteattr, spelled out: the sitemaps call this for every link.
-    value = _escape(_NOT_XML.sub("", value))
+    value = amp_lt_gt(_NOT_XML.sub("", value))
     for char, entity in (("\n", "&#10;"), ("\r", "&#13;"), ("\t", "&#9;")):
         if char in value:
             value = value.replace(char, entity)
@@ -34,14 +36,3 @@ def attr(value: str) -> str:
             return '"{}"'.format(value.replace('"', "&quot;"))
         return f"'{value}'"
     return f'"{value}"'
-
-
-def _escape(value: str) -> str:
-    """xml.sax.saxutils.escape, each replace only when its character is there."""
-    if "&" in value:
-        value = value.replace("&", "&amp;")
-    if "<" in value:
-        value = value.replace("<", "&lt;")
-    if ">" in value:
-        value = value.replace(">", "&gt;")
-    return value

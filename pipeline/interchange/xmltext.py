@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from pipeline.errors import InputError
+from pipeline.escaping import amp_lt_gt
 
 # Characters XML 1.0 cannot hold at all (not even as references).
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -12,12 +13,7 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 def text(value: str) -> str:
     """Character data: & < > escaped; CR as a reference, since parsers turn a bare CR into LF."""
-    if "&" in value:
-        value = value.replace("&", "&amp;")
-    if "<" in value:
-        value = value.replace("<", "&lt;")
-    if ">" in value:
-        value = value.replace(">", "&gt;")
+    value = amp_lt_gt(value)
     if "\r" in value:
         value = value.replace("\r", "&#13;")
     return value
