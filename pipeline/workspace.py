@@ -402,6 +402,9 @@ def load(root: Path) -> Settings:
         raise ConfigError(exc.message, path=path, line=exc.line) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"not valid TOML: {exc}", path=path) from None
+    except ValueError:  # tomllib's int() of a number over sys.get_int_max_str_digits()
+        raise ConfigError("not valid TOML: a number is too long (over 4300 digits)",
+                          path=path) from None
     except RecursionError:
         raise ConfigError("not valid TOML: nested too deeply", path=path) from None
     return parse_config(data, root.resolve(), path=path)
