@@ -362,6 +362,10 @@ def parse_config(data: Mapping[str, Any], root: Path, *, path: Path | None = Non
     settings = Settings(root=root, **values)
     if settings.source in settings.targets:
         raise ConfigError("languages.targets must not include the source language", path=where)
+    twice = sorted({lang for lang in settings.targets if settings.targets.count(lang) > 1})
+    if twice:  # every per-language loop would do its work twice, and count it twice
+        raise ConfigError(f"languages.targets names {', '.join(twice)} twice; keep one",
+                          path=where)
     return replace(
         settings,
         database=_under(root, settings.database),
