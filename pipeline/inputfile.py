@@ -256,6 +256,16 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return obj
 
 
+def _no_constant(name: str) -> Any:
+    # Python's json reads NaN, Infinity and -Infinity, which JSON does not have: a revision or
+    # a threshold of NaN compares false with everything.
+    raise _NotJsonConstant(name)
+
+
+class _NotJsonConstant(Exception):
+    pass
+
+
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _LONE = re.compile("[\ud800-\udfff]")
 
@@ -288,7 +298,7 @@ def load_json(data: bytes | str, path: str | Path, *, line: int | None = None,
     text = data if isinstance(data, str) else decode_text(data, path, what=what)
     first = line or 1
     try:
-        value = json.loads(text, object_pairs_hook=_no_duplicates)
+        value = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
         # Only a \uD800-\uDFFF escape can make one (decoded bytes never hold a surrogate).
         if _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(value):
             raise InputError(f"the {what} holds a lone surrogate (a \\uD800-\\uDFFF escape "
@@ -297,6 +307,9 @@ def load_json(data: bytes | str, path: str | Path, *, line: int | None = None,
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid {what} ({exc.msg}, column {exc.colno})", path=path,
                          line=first + exc.lineno - 1) from None
+    except _NotJsonConstant as exc:
+        raise InputError(f"not valid {what} ({exc} is not a JSON number)", path=path,
+                         line=line) from None
     except _DuplicateKey as exc:
         raise InputError(f"the {what} names the key {exc.key!r} twice; keep one", path=path,
                          line=line) from None

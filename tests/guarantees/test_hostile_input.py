@@ -96,6 +96,21 @@ def test_a_review_batch_line_naming_a_key_twice_is_refused(seeded: Settings,
     assert _units(seeded) == before
 
 
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity"])
+def test_a_review_batch_line_with_a_number_json_has_not_is_refused(
+    value: str, seeded: Settings, tmp_path: Path
+) -> None:
+    # Python's json reads NaN and Infinity; the line was then judged on a None action.
+    with open_store(seeded.database) as store:
+        uid = store.db.execute("SELECT id FROM units ORDER BY id LIMIT 1").fetchone()[0]
+    batch = tmp_path / "decisions.jsonl"
+    batch.write_text(f'{{"unit": "{uid}", "action": "edit", "text": "a", "revision": {value}}}\n')
+    before = _units(seeded)
+    line = _refused(["review", "apply", "--lang", "fa", "--reviewer", "ana"], batch, seeded.root)
+    assert f"{batch}:1: not valid JSON ({value} is not a JSON number)" in line
+    assert _units(seeded) == before
+
+
 def _exported(ws: Settings, tmp_path: Path, version: str) -> tuple[Path, str, str]:
     """An XLIFF file of the workspace (fa), the first unit's id and its <source> element."""
     out = tmp_path / f"x{version}"
