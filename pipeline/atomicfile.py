@@ -128,6 +128,27 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+def _check_target(path: Path) -> None:
+    """Refuse to replace what is no file: a directory, a FIFO, a socket, a device.
+
+    A rename replaces any of them; a glossary path set to /dev/null (run as root) would
+    then turn the system's /dev/null into a regular file. A symlink is replaced (never the
+    file it points to), as the module says.
+    """
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISREG(mode) or stat.S_ISLNK(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise InputError("cannot write: a directory is in the way", path=path)
+    from pipeline.inputfile import kind
+
+    raise InputError(f"cannot write: it is {kind(mode)}, not a regular file; choose another "
+                     "path", path=path)
+
+
 @contextmanager
 def open_atomic(path: str | Path, *, mode: int = 0o644) -> Iterator[BinaryIO]:
     """A binary file to write `path` through; it replaces `path` only if the block succeeds.
@@ -138,8 +159,7 @@ def open_atomic(path: str | Path, *, mode: int = 0o644) -> Iterator[BinaryIO]:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        if path.is_dir() and not path.is_symlink():
-            raise InputError("cannot write: a directory is in the way", path=path)
+        _check_target(path)
         fd, tmp = _create(path, mode)
     except OSError as exc:
         raise fail(exc, path) from None

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import languages
-from pipeline.errors import ConfigError, WorkspaceNotFound
+from pipeline.errors import ConfigError, InputError, WorkspaceNotFound
 from pipeline.textcheck import find_bad
 
 CONFIG_NAME = "pipeline.toml"
@@ -419,7 +419,15 @@ def find_root(explicit: Path | None = None, *, start: Path | None = None) -> Pat
     if explicit is None and os.environ.get(ENV_VAR):
         explicit = Path(os.environ[ENV_VAR])
     if explicit is not None:
-        if not (explicit / CONFIG_NAME).is_file():
+        config = explicit / CONFIG_NAME
+        if os.path.lexists(config) and not config.is_file():
+            from pipeline.inputfile import check_regular
+
+            try:  # say what is there (a FIFO, a directory, a dangling link), never "no file"
+                check_regular(config, max_bytes=MAX_CONFIG_BYTES, what="pipeline.toml")
+            except InputError as exc:
+                raise ConfigError(exc.message, path=config) from None
+        if not config.is_file():
             raise WorkspaceNotFound(
                 f"{explicit} is not a workspace (no {CONFIG_NAME}); "
                 f"create one with: pipeline init {explicit}"

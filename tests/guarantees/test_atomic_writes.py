@@ -157,3 +157,36 @@ def test_a_write_killed_midway_leaves_a_temporary_that_the_next_write_removes(
         live.kill()
         live.wait(timeout=30)
     assert target.read_text(encoding="utf-8").startswith("term")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "socket"])
+def test_a_write_never_replaces_a_fifo_a_device_or_a_socket(seeded: Settings, run: Run,
+                                                            tmp_path: Path, kind: str) -> None:
+    import socket
+    import stat
+
+    target = tmp_path / f"glossary-{kind}.csv"
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "socket":
+        sock = socket.socket(socket.AF_UNIX)
+        sock.bind(str(target))
+        sock.close()
+    else:
+        try:  # the same device as /dev/null, made here: the real one is never at risk
+            os.mknod(target, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+        except PermissionError:
+            pytest.skip("making a device file needs root")
+    before = os.lstat(target)
+    line = one_error_line(run("glossary", "export", target, "-w", seeded.root), naming=target)
+    assert "not a regular file" in line
+    after = os.lstat(target)
+    assert (after.st_ino, after.st_mode) == (before.st_ino, before.st_mode)
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_pipeline_toml_that_is_a_fifo_is_named_as_one(seeded: Settings, run: Run) -> None:
+    seeded.config_path.unlink()
+    os.mkfifo(seeded.config_path)
+    line = one_error_line(run("status", "-w", seeded.root), naming=seeded.config_path)
+    assert "named pipe (FIFO)" in line
