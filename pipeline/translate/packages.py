@@ -350,8 +350,10 @@ def install_file(
 def remove(from_code: str, to_code: str, directory: Path | None = None) -> PackageInfo:
     """Uninstall the package for a pair; NotFound if there is none."""
     root = directory or packages_dir()
-    if root.is_dir():
-        _sweep(root)
+    if not root.is_dir():
+        raise NotFound(f"no installed package for {from_code}-{to_code} (see `pipeline "
+                       "models list`)")
+    _sweep(root)
     # Rename first (atomic), then delete: the package disappears whole or not at all.
     with staging_dir(root.parent, _staging_prefix(root, "removing")) as trash:
         with _exclusive(root):
