@@ -235,7 +235,15 @@ def _post(
                 s += 1
     # A closing widget after the first paragraph ends the post ("Share this:", "Related").
     first_long = next((i for i in range(s, e) if texty(lines[i].text)), e)
-    e = next((i for i in range(first_long, e) if ch.is_closing(lines[i].text)), e)
+    inline: set[int] = set()
+    for i in range(first_long, e):
+        if not ch.is_closing(lines[i].text):
+            continue
+        if not listing and ch.is_link_label(lines[i].text) and _text_follows(page, i, e):
+            inline.add(i)  # `Read more: <headline>` between paragraphs: the text goes on
+            continue
+        e = i
+        break
     # Trailing chrome of a page without footers: widgets, menus, repeats after the body.
     if group is None:
         while e > s and (page.chromeish(e - 1) or ch.is_widget(lines[e - 1].text)):
@@ -245,7 +253,7 @@ def _post(
     links = {i for i in range(s, e) if ch.LINK_ITEM.match(lines[i].raw)
              and (page.bullet[i] or ch.NUMBERED.match(lines[i].raw))}
     idx = [i for i in range(s, e) if not (page.hard[i] or i in page.template or i in links
-                                          or i in page.dropped)]
+                                          or i in page.dropped or i in inline)]
     # A widget box inside the article (`Sign up for ... / Email address / Subscribe`): a block of
     # three or more short non-sentence lines with a widget line among them.
     text_from = next((i for i in range(s, e) if texty(lines[i].text)), e)
@@ -396,6 +404,16 @@ def _post(
         category=lines[category].text if category is not None else None, tags=tags,
         byline=byline, date=date_text, date_iso=date_iso, truncated=truncated,
     )
+
+
+def _text_follows(page: _Page, i: int, e: int) -> bool:
+    """Line i is a paragraph of its own and more paragraphs of the page's main text follow it
+    (a heading may come between); a teaser's summary would sit in the link's own block."""
+    lines = page.lines
+    end = min(e, page.text_end) if page.text_end is not None else e
+    alone = (i == 0 or lines[i - 1].block != lines[i].block) \
+        and (i + 1 >= len(lines) or lines[i + 1].block != lines[i].block)
+    return alone and any(texty(lines[j].text) for j in range(i + 1, min(end, i + 3)))
 
 
 def _item(page: _Page, i: int) -> bool:

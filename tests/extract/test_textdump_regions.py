@@ -84,3 +84,18 @@ def test_event_list_under_a_footerless_article_is_not_a_listing() -> None:
 ])
 def test_form_controls_and_frames_are_chrome(line: str, control: bool) -> None:
     assert is_control(line) is control
+
+
+def test_read_more_link_between_paragraphs_is_dropped_and_the_text_goes_on() -> None:
+    page = (MENU + "North pier to be rebuilt\nMarch 4, 2024\n\n" + LEAD + "\n\n" + BODY[0]
+            + "\n\nRead more: Storm damage along the coast\n\nWhat the fishermen say\n\n"
+            + "\n\n".join(BODY[1:]))
+    texts = _texts(page)
+    assert texts == [LEAD, BODY[0], "What the fishermen say", *BODY[1:]]
+
+
+def test_read_more_link_under_the_last_paragraph_ends_the_article() -> None:
+    page = (MENU + "North pier to be rebuilt\nMarch 4, 2024\n\n" + "\n\n".join([LEAD, *BODY])
+            + "\n\nRead more: Storm damage along the coast\nA look back at the winter storms "
+            "that closed the pier, with pictures from readers and the harbour board's own.\n")
+    assert _texts(page) == [LEAD, *BODY]
