@@ -99,3 +99,16 @@ def test_read_more_link_under_the_last_paragraph_ends_the_article() -> None:
             + "\n\nRead more: Storm damage along the coast\nA look back at the winter storms "
             "that closed the pier, with pictures from readers and the harbour board's own.\n")
     assert _texts(page) == [LEAD, *BODY]
+
+
+def test_long_text_below_a_comment_form_does_not_replace_a_short_article() -> None:
+    form = ("Leave a reply\nName ____________________\nEmail ____________________\n"
+            "Website ____________________\n[ ] Notify me of new posts\n(BUTTON) Post comment\n")
+    about = ("This blog is written by a retired harbour master who has spent forty years on the "
+             "quays of the north coast, and who still rows out to the pier every morning. ") * 4
+    # (No dateline under the headline: nothing but the form tells the two texts apart.)
+    page = (MENU + "North pier to be rebuilt\n\n" + LEAD + "\n\n" + BODY[0]
+            + "\n\n" + form + "\nAbout this blog\n\n" + about + "\n\n" + about + "\n")
+    (d,) = split_page(page)
+    assert d.title == "North pier to be rebuilt"
+    assert [t for _, t in d.parts] == [LEAD, BODY[0]]
