@@ -112,3 +112,30 @@ def test_long_text_below_a_comment_form_does_not_replace_a_short_article() -> No
     (d,) = split_page(page)
     assert d.title == "North pier to be rebuilt"
     assert [t for _, t in d.parts] == [LEAD, BODY[0]]
+
+
+def _headline_far_above(kicker: str) -> str:
+    """A lynx-like article page: the headline, then share buttons, a byline, category links and
+    counters, and a dateline above the text (the header rules alone see only the dateline)."""
+    shares = "     *\n" * 9
+    return ("We use cookies to improve your visit to our harbour pages.\n\n" + MENU
+            + "Pier rebuilt: harbour board agrees repairs\n\n" + shares
+            + "\nPublished by Staff at March 4, 2024\nCategories\n  * Harbour\n  * Town\n  * Boats\n"
+            "  * Fishing\n  * Weather\n"
+            "Tags\nViews: 184\n\n" + kicker + "\n\n" + "\n\n".join([LEAD, *BODY]) + "\n")
+
+
+@pytest.mark.parametrize("kicker", ["Posted: Monday, March 4, 2024.", "Morning briefing from the editors"])
+def test_headline_is_the_line_above_the_text_its_lead_echoes(kicker: str) -> None:
+    (d,) = split_page(_headline_far_above(kicker))
+    assert d.title == "Pier rebuilt: harbour board agrees repairs"
+    texts = [t for _, t in d.parts]
+    assert texts[0] == LEAD and texts[-1] == BODY[-1]
+    assert kicker not in texts
+
+
+def test_a_heading_the_lead_does_not_echo_stays_the_title() -> None:
+    page = (MENU + "Weather warnings for the coast\n\nQuay works this spring\nMarch 4, 2024\n\n"
+            + "\n\n".join([LEAD, *BODY]) + "\n")
+    (d,) = split_page(page)
+    assert d.title == "Quay works this spring"
