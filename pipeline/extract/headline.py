@@ -23,6 +23,9 @@ class HeadlinePage(HeadPage, Protocol):
 
 _WORD = re.compile(r"\w{3,}")
 _PLACEHOLDER = re.compile(r"^\[[^\]]*\]$|^\W*$")  # `[photo.jpg]`, `*`, `-`
+#: A printed date in any language: day, month word, year (`29. November 2022`, `10 mayo, 2022`)
+#: or month word, day, year; dates.find_date knows English month names only.
+_ANY_DATE = re.compile(r"\b[0-3]?\d\.?\s+\w+\.?,?\s+(?:19|20)\d\d\b|\b\w+\.?\s+[0-3]?\d,?\s+(?:19|20)\d\d\b")
 
 #: How far above the first paragraph a headline may sit when the lines between are a byline,
 #: dates, share buttons and tag lists (seen up to ~20 lines in lynx dumps of news pages).
@@ -47,7 +50,20 @@ def title_shaped(page: HeadlinePage, i: int) -> bool:
     t = page.lines[i].text
     return (heading_like(page, i) and len(t.split()) >= 2 and not person(t)
             and not credit_or_date(t) and not _PLACEHOLDER.match(t) and not texty(t)
-            and not page.nav(i) and not ch.is_widget(t))
+            and not page.nav(i) and not ch.is_widget(t) and not dateline(t))
+
+
+def dateline(text: str) -> bool:
+    """A date with at most four other words (`29. November 2022`, `von Ann Lee, 3. Mai 2024`).
+
+    >>> dateline("Do 24. Mai 2018, 08:30"), dateline("Ten ferries for the islands in 2024")
+    (True, False)
+    """
+    m = _ANY_DATE.search(text)
+    if m is None:
+        return False
+    rest = text[:m.start()] + " " + text[m.end():]
+    return sum(1 for w in rest.split() if any(c.isalpha() for c in w)) <= 4
 
 
 def title_above(page: HeadlinePage, idx: list[int]) -> int | None:

@@ -139,3 +139,13 @@ def test_a_heading_the_lead_does_not_echo_stays_the_title() -> None:
             + "\n\n".join([LEAD, *BODY]) + "\n")
     (d,) = split_page(page)
     assert d.title == "Quay works this spring"
+
+
+@pytest.mark.parametrize("dateline", ["4. März 2024", "4 de marzo, 2024", "von Ann Lee · 4. März 2024"])
+def test_a_date_in_another_language_is_not_the_title(dateline: str) -> None:
+    # (The lead opens with the same date, so its words echo the date line as much as the title.)
+    lead = "Harbour, 4 März 2024. " + LEAD
+    page = (MENU + "\n" + dateline + "\nPier rebuilt after the winter\n\n"
+            + "\n\n".join([lead, *BODY]))
+    (d,) = split_page(page)
+    assert d.title == "Pier rebuilt after the winter"
