@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.extract import chrome as ch
-from pipeline.extract.chromescan import BULLET_START, FOOTER_RULES, HARD_RULES, PageScan
+from pipeline.extract.chromescan import BULLET_START, FOOTER_RULES, HARD_RULES, PageScan, Rule
 
 #: Letters that match ASCII ones under re.I or case folding without being them.
 _ODD = {"i": ("ı", "İ"), "s": ("ſ",), "k": ("\u212a",), "st": ("ﬆ", "ﬅ"), "fi": ("ﬁ",),
@@ -43,12 +43,12 @@ def _lines() -> list[str]:
     return list(dict.fromkeys(" ".join(t.split()) for t in lines))  # squashed, as pages hold
 
 
-def _expected(rules: tuple, texts: list[str]) -> list[bool]:  # type: ignore[type-arg]
+def _expected(rules: tuple[Rule, ...], texts: list[str]) -> list[bool]:
     return [any(r.test(t) for r in rules) for t in texts]
 
 
 @pytest.mark.parametrize("rules", [FOOTER_RULES, HARD_RULES], ids=["footer", "hard"])
-def test_scan_flags_what_the_line_tests_flag(rules: tuple) -> None:  # type: ignore[type-arg]
+def test_scan_flags_what_the_line_tests_flag(rules: tuple[Rule, ...]) -> None:
     texts = _lines()
     expected = _expected(rules, texts)
     assert sum(expected) > 50  # the table reaches the tests
