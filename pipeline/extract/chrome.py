@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
-from pipeline.extract.textlines import true_runs
+from pipeline.extract.textlines import squash_all, true_runs
 
 BULLET = re.compile(r"^\s*[•◦▪▫●○■□‣⁃∙·*]\s*\S|^\s+[+\-]\s+\S")
 #: A list item that is only a link (a text browser's numbered link list): never article text.
@@ -234,9 +234,6 @@ def is_hard_chrome(raw: str, text: str, *, footer_checked: bool = False) -> bool
     )
 
 
-_SPACES = re.compile(r"[^\S\n]+")
-
-
 def _hash(text: str) -> int:
     return zlib.crc32(key(text).encode("utf-8"))
 
@@ -261,11 +258,12 @@ class RunContext:
             return
         self._page_hashes.add(page_hash)
         self.pages += 1
-        shorts = list(filter(is_short, filter(None, map(str.strip, text.splitlines()))))
+        shorts = squash_all(list(filter(is_short, filter(None, map(str.strip,
+                                                                   text.splitlines())))))
         if shorts:
-            # key() of every short line at once: the lines are stripped and hold no newline,
-            # so squashing white space and case folding the joined lines is the same.
-            keys = _SPACES.sub(" ", "\n".join(shorts)).casefold().split("\n")
+            # key() of every short line, case folding them all in one call (it works per
+            # character and never makes a newline).
+            keys = "\n".join(shorts).casefold().split("\n")
             self.counts.update(set(map(zlib.crc32, map(str.encode, keys))))
         if len(self.counts) > self.max_entries:
             for h in [h for h, n in self.counts.items() if n < 2]:

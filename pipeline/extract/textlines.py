@@ -33,6 +33,23 @@ class Line(NamedTuple):
 _new_line = tuple.__new__
 
 
+def squash_all(lines: list[str]) -> list[str]:
+    """`" ".join(line.split())` of each line (white space squashed, ends stripped), in one
+    split and join over all of them: the lines are stripped and joined by NUL, which is no
+    white space, so no run of white space crosses a line (lines holding NUL are squashed one
+    by one).
+
+    >>> squash_all(["  a \u00a0 b ", "", "\tc"])
+    ['a b', '', 'c']
+    """
+    if not lines:
+        return []
+    joined = "\0".join(map(str.strip, lines))
+    if joined.count("\0") != len(lines) - 1:  # a line holds NUL itself
+        return [" ".join(x.split()) for x in lines]
+    return " ".join(joined.split()).split("\0")
+
+
 def read_lines(text: str) -> list[Line]:
     """The non-blank lines of a page, white space squashed (NBSP too), with block numbers.
 
@@ -44,9 +61,9 @@ def read_lines(text: str) -> list[Line]:
     width = _wrap_width(raws, lens)
     out: list[Line] = []
     block = 0
+    texts = squash_all(raws)  # str.split() splits on NBSP and the other spaces too
     if not width:
-        for raw in raws:
-            t = " ".join(raw.split())  # str.split() splits on NBSP and the other spaces too
+        for raw, t in zip(raws, texts, strict=True):
             if t:
                 out.append(_new_line(Line, (raw, t, block)))
             else:
@@ -59,8 +76,7 @@ def read_lines(text: str) -> list[Line]:
     line_block = 0
     prev_raw = ""
     prev_len = 0
-    for raw, n in zip(raws, lens, strict=True):
-        t = " ".join(raw.split())
+    for raw, t, n in zip(raws, texts, lens, strict=True):
         if not t:
             block += 1
             prev_raw = ""
