@@ -171,8 +171,20 @@ def is_closing(text: str) -> bool:
     low = text.casefold().strip(_PHRASE_STRIP)
     if len(text) <= 60 and text.count(" ") < 6 and _CLOSING_RE.match(low):
         return True
+    return _labelled_link(low)
+
+
+def is_link_label(text: str) -> bool:
+    """A labelled link to another story: `Read more: <headline>`, `See also: <headline>`.
+
+    Under an article it closes it; between two paragraphs it is an inline pointer to elsewhere.
+    """
+    return is_short(text) and _labelled_link(text.casefold().strip(_PHRASE_STRIP))
+
+
+def _labelled_link(low: str) -> bool:
     label, colon, rest = low.partition(":")
-    return (bool(colon) and bool(rest.strip()) and is_short(text) and not ends_sentence(text)
+    return (bool(colon) and bool(rest.strip()) and not ends_sentence(low)
             and label.strip() in _LINK_LABELS)
 
 
