@@ -13,6 +13,7 @@ import re
 from collections import Counter
 
 from pipeline.extract import chrome as ch
+from pipeline.extract.chromescan import BULLET_START, FOOTER_RULES, HARD_RULES, PageScan
 from pipeline.extract.dates import find_date
 from pipeline.extract.draft import Draft
 from pipeline.extract.headline import echoed_headline, title_above, title_shaped
@@ -54,21 +55,25 @@ class _Page:
     def __init__(self, text: str, ctx: ch.RunContext | None) -> None:
         self.lines = read_lines(text)
         texts = [ln.text for ln in self.lines]
-        self.keys = [t.casefold() for t in texts]  # = ch.key(t): texts are squashed already
+        # Each chrome test runs only on the lines its prefilter finds in one pass over the page.
+        scan = PageScan(texts)
+        self.keys = scan.keys  # = ch.key(t): texts are squashed already
         self.count = Counter(self.keys)
-        self.is_footer = [ch.is_meta(ln.text) or ch.is_share(ln.text) or ch.is_teaser_end(ln.text)
-                          for ln in self.lines]
-        self.hard = [f or ch.is_hard_chrome(ln.raw, ln.text, footer_checked=True)
-                     for f, ln in zip(self.is_footer, self.lines, strict=True)]
-        self.template = ch.template_lines(texts, [ln.block for ln in self.lines], ctx, self.hard)
-        self.bullet = [ch.is_bullet(ln.raw) for ln in self.lines]
+        # Footers: is_meta, is_share, is_teaser_end; hard chrome: footers and is_hard_chrome.
+        self.is_footer = scan.flags(FOOTER_RULES)
+        self.hard = scan.flags(HARD_RULES, into=list(self.is_footer))
+        self.template = ch.template_lines(texts, [ln.block for ln in self.lines], ctx, self.hard,
+                                          keys=self.keys)
+        self.bullet = [False] * len(texts)
+        for i in scan.candidates(BULLET_START):
+            self.bullet[i] = ch.is_bullet(self.lines[i].raw)
         self.text_start: int | None = None  # an article page: where its paragraph text starts
         self.text_end: int | None = None  # ... and where it ends
         self.dropped: set[int] = set()  # boxes inside the article's region (job ads, paywall)
         self.seg_start = 0  # an article page: where its piece starts, above the text's region
         self.crumb_tail = next(
-            (t for ln in self.lines if ch.is_breadcrumb(ln.text)
-             and (t := ch.breadcrumb_tail(ln.text))), None,
+            (t for i in scan.candidates(ch.ANY_SEP) if ch.is_breadcrumb(texts[i])
+             and (t := ch.breadcrumb_tail(texts[i]))), None,
         )
 
     def footer(self, i: int) -> bool:
