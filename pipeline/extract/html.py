@@ -13,6 +13,7 @@ from typing import Any
 
 from pipeline.errors import InputError
 from pipeline.extract.draft import Draft
+from pipeline.extract.htmllead import lead_blocks
 from pipeline.extract.htmllisting import listing_posts, read_posts
 from pipeline.extract.htmlmeta import read_meta, squash
 from pipeline.models import UnitKind
@@ -67,6 +68,9 @@ def parse_html(text: str, path: Path | str = "<html>") -> list[Draft]:
     if parts and parts[0][0] is UnitKind.HEADING and (
             not title or parts[0][1].casefold() == title.casefold() or parts[0][1] in meta.h1):
         title = parts.pop(0)[1]
+    first = next((t for k, t in parts if k is not UnitKind.CAPTION), "")
+    leads = lead_blocks(tree, title, first, {t for _, t in parts})
+    parts[:0] = [(UnitKind.PARAGRAPH, t) for t in leads]
     parts.extend((UnitKind.CAPTION, c) for c in captions if (UnitKind.CAPTION, c) not in parts)
     if not title:
         title = next((t for k, t in parts if k is not UnitKind.CAPTION), "")[:120]

@@ -188,3 +188,35 @@ def test_dialog_articles_outside_main_are_no_listing() -> None:
     drafts = parse_html(html)
     assert [d.title for d in drafts] == ["Ferry saved for winter"]
     assert P1 in _body(drafts)
+
+
+LEAD = ("Night boats will keep crossing to the islands until March, after a late rescue plan "
+        "won a narrow vote in the council chamber.")
+
+
+def _lead_page(lead_html: str) -> str:
+    body = "".join(f"<p>{p} {q}</p>" for p in (P1, P2, P3) for q in ("One.", "Two."))
+    return ("<html><head><title>Ferry saved for winter | Coast News</title></head><body>"
+            "<nav><a href='/'>Home</a></nav><div class='page'>"
+            f"<div class='article-header'><h1>Ferry saved for winter</h1>{lead_html}"
+            "<div class='byline'>By Ann Lee, 3 March 2024</div>"
+            "<div class='share'><a href='/s'>Share</a> <a href='/t'>Tweet</a></div>"
+            "<div class='hero'><img src='a.jpg'><span>The night ferry leaves the north pier "
+            "at dusk on its last run of the day (Photo: Coast Agency)</span></div></div>"
+            f"<div class='article-body'>{body}</div>"
+            "<aside><h3>Most read</h3><p>Lamps replaced on the pier after the storm.</p></aside>"
+            "</div><footer>About us</footer></body></html>")
+
+
+def test_standfirst_between_headline_and_body_is_kept_once_before_the_body() -> None:
+    (d,) = parse_html(_lead_page(f"<p class='standfirst'>{LEAD}</p>"))
+    got = _body([d])
+    assert got.count(LEAD) == 1
+    assert got.index(LEAD) < got.index(f"{P1} One.")
+    assert not any("Ann Lee" in t or "Photo:" in t or "Tweet" in t for t in got)
+
+
+def test_links_to_other_stories_between_headline_and_body_are_no_standfirst() -> None:
+    teasers = "".join(f"<p><a href='/{i}'>{LEAD} ({i})</a></p>" for i in range(2))
+    (d,) = parse_html(_lead_page(teasers))
+    assert not any(LEAD in t for t in _body([d]))
