@@ -220,3 +220,27 @@ def test_links_to_other_stories_between_headline_and_body_are_no_standfirst() ->
     teasers = "".join(f"<p><a href='/{i}'>{LEAD} ({i})</a></p>" for i in range(2))
     (d,) = parse_html(_lead_page(teasers))
     assert not any(LEAD in t for t in _body([d]))
+
+
+def test_related_links_after_the_body_are_not_article_text() -> None:
+    story = "".join(f"<p>{p} {q}</p>" for p in (P1, P2, P3) for q in ("One.", "Two."))
+    related = ("<h2>More from the coast</h2><p><a href='/a'>Lamps replaced on the pier</a></p>"
+               "<p><a href='/b'>Choir wins the regional prize</a></p>")
+    cited = "<p>Read it at <a href='https://example.org/report'>example.org/report</a></p>"
+    html = (f"<html><body><article><h1>Ferry saved for winter</h1>{story}"
+            f"<p>The full council report is online:</p>{cited}{related}</article></body></html>")
+    got = _body(parse_html(html))
+    assert got[-2:] == ["The full council report is online:", "Read it at example.org/report"]
+    assert not any("Lamps" in t or "Choir" in t or "More from" in t for t in got)
+
+
+def test_links_under_a_heading_inside_the_body_are_dropped_but_not_a_link_in_a_sentence() -> None:
+    story = "".join(f"<p>{p} {q}</p>" for p in (P1, P2, P3) for q in ("One.", "Two."))
+    links = "<ul>" + "".join(f"<li><a href='/{i}'>Storm news {i}: the pier lamps are back on the north "
+                              "side</a></li>" for i in range(3)) + "</ul>"
+    html = (f"<html><body><article><h1>Ferry saved for winter</h1>{story}<h2>Read next</h2>"
+            f"{links}<h2>What happens now</h2><p>{P1} See <a href='/t'>the timetable</a> for "
+            "the new crossings.</p></article></body></html>")
+    got = _body(parse_html(html))
+    assert not any("Storm news" in t or t == "Read next" for t in got)
+    assert got[-2:] == ["What happens now", f"{P1} See the timetable for the new crossings."]
