@@ -15,7 +15,7 @@ from pipeline.errors import InputError
 from pipeline.extract.draft import Draft
 from pipeline.extract.htmllead import lead_blocks
 from pipeline.extract.htmllisting import listing_posts, read_posts
-from pipeline.extract.htmlmeta import read_meta, squash
+from pipeline.extract.htmlmeta import headline_key, read_meta, squash
 from pipeline.models import UnitKind
 
 log = logging.getLogger(__name__)
@@ -67,9 +67,12 @@ def parse_html(text: str, path: Path | str = "<html>") -> list[Draft]:
     if not parts and not captions:
         raise InputError("no article text found in the HTML page", path=path)
     title = meta.title or ""
-    if parts and parts[0][0] is UnitKind.HEADING and (
-            not title or parts[0][1].casefold() == title.casefold() or parts[0][1] in meta.h1):
-        title = parts.pop(0)[1]
+    if parts and parts[0][0] is UnitKind.HEADING:
+        first_key = headline_key(parts[0][1])
+        if title and meta.site and first_key == headline_key(meta.site) != headline_key(title):
+            parts.pop(0)  # the site's masthead, which trafilatura took for the body's heading
+        elif not title or first_key == headline_key(title) or parts[0][1] in meta.h1:
+            title = parts.pop(0)[1]
     first = next((t for k, t in parts if k is not UnitKind.CAPTION), "")
     leads = lead_blocks(tree, title, first, {t for _, t in parts})
     parts[:0] = [(UnitKind.PARAGRAPH, t) for t in leads]

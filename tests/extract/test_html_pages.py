@@ -52,6 +52,57 @@ def test_title_is_the_headline_without_the_site_suffix(
     assert choose_title(head_title, og, h1) == expected
 
 
+@pytest.mark.parametrize(
+    ("head_title", "og", "h1", "site", "expected"),
+    [
+        # The suffix names a section of the site, not just the site.
+        ("Ferry saved for winter | Coast News Politics", "Ferry saved for winter", (),
+         "Coast News", "Ferry saved for winter"),
+        ("Ferry saved for winter - Help Desk Weekly", "", (), "Help Desk Weekly",
+         "Ferry saved for winter"),
+        # Prefix forms, a colon included once the site's name is known.
+        ("Coast News: Ferry saved for winter", "", (), "Coast News", "Ferry saved for winter"),
+        ("Coast News | Ferry saved for winter", "Coast News | Ferry saved for winter", (),
+         "Coast News", "Ferry saved for winter"),
+        # The site's name holds a separator itself; the <h1> confirms the rest, as shown.
+        ("Ferry saved - night boats stay - Ann Lee - Coast Blog", "", ("Ferry saved – night boats stay",),
+         "Ann Lee - Coast Blog", "Ferry saved – night boats stay"),
+        # A masthead <h1> that is the site's name is never the title.
+        ("Ferry saved for winter | Coast Blog", "Ferry saved for winter", ("Coast Blog",),
+         "Coast Blog", "Ferry saved for winter"),
+        ("Ferry saved for winter | Coast Blog", "", ("Coast Blog",), "Coast Blog",
+         "Ferry saved for winter"),
+        # The headline first, a longer site name after it, the <h1> confirming the first part.
+        ("Ferry saved | Regional Centre for Civic Education of the Coast", "", ("Ferry saved",), "",
+         "Ferry saved"),
+        # og:title and <title> differ only in quote and dash styles.
+        ("Coast\u2032s \u201cnight\u201d ferry saved | Coast News | 19.01.2020",
+         "Coast's \"night\" ferry saved | Coast News | 19.01.2020", ("Coast's \"night\" ferry saved",),
+         "COAST.NEWS", "Coast's \"night\" ferry saved"),
+        # A hyphen inside a word is no separator, even where the site's name ends.
+        ("Ferry-Tickets: what they cost | Ferry", "", (), "Ferry", "Ferry-Tickets: what they cost"),
+        # Spaced colons and the Latin dental click (U+01C0) some sites use as a bar.
+        ("Ferry saved for winter : Coast News \u01c0 Coast Region", "", ("Ferry saved for winter",), "",
+         "Ferry saved for winter"),
+    ],
+)
+def test_title_drops_the_site_name_given_by_og_site_name(
+    head_title: str, og: str, h1: tuple[str, ...], site: str, expected: str,
+) -> None:
+    assert choose_title(head_title, og, h1, site) == expected
+
+
+def test_masthead_heading_in_the_body_is_not_the_title_nor_a_unit() -> None:
+    html = ("<html><head><title>Ferry saved for winter | Coast Blog</title>"
+            "<meta property='og:site_name' content='Coast Blog'></head><body><div class=post>"
+            "<h1>Coast Blog</h1>" + "".join(f"<p>{p} {q}</p>" for p in (P1, P2, P3)
+                                            for q in ("One.", "Two."))
+            + "</div></body></html>")
+    (d,) = parse_html(html)
+    assert d.title == "Ferry saved for winter"
+    assert all(t != "Coast Blog" for _, t in d.parts)
+
+
 def test_html_title_drops_site_suffix_and_is_not_a_unit_twice() -> None:
     (d,) = parse_html(page("Ferry saved for winter | Coast News Politics",
                            h1="Ferry saved for winter"))
