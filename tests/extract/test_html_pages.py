@@ -295,3 +295,22 @@ def test_links_under_a_heading_inside_the_body_are_dropped_but_not_a_link_in_a_s
     got = _body(parse_html(html))
     assert not any("Storm news" in t or t == "Read next" for t in got)
     assert got[-2:] == ["What happens now", f"{P1} See the timetable for the new crossings."]
+
+
+def test_mismatched_charset_declarations_are_read_as_the_bytes_are_and_logged(
+        caplog: pytest.LogCaptureFixture) -> None:
+    text = "Les habitants de la c\u00f4te ont appris mardi que le bateau continuerait \u00e0 circuler."
+    doc = f"<html><head><meta charset=windows-1252></head><body><p>{text}</p></body></html>"
+    with caplog.at_level("WARNING"):
+        # Declared windows-1252, saved as UTF-8: read as declared, "côte" would be "cÃ´te".
+        assert decode_html(doc.encode("utf-8"), "stale.html") == doc
+        # Declared UTF-8, saved as windows-1252: every accent a U+FFFD if read as declared.
+        utf8_doc = doc.replace("windows-1252", "utf-8")
+        assert decode_html(utf8_doc.encode("cp1252"), "legacy.html") == utf8_doc
+        # A byte-order mark outranks the declaration (WHATWG).
+        assert decode_html(b"\xef\xbb\xbf" + doc.encode("utf-8"), "bom.html") == doc
+    messages = [r.getMessage() for r in caplog.records]
+    assert any(m.startswith("stale.html: declared windows-1252 but the bytes are UTF-8")
+               for m in messages)
+    assert any(m.startswith("legacy.html: declared utf-8 but not valid utf-8") for m in messages)
+    assert not any(m.startswith("bom.html") for m in messages)
