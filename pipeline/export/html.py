@@ -171,17 +171,27 @@ class HtmlExporter(Exporter):
     def _num(self, n: int) -> str:
         return languages.localize_digits(str(n), self.edition.lang)
 
+    #: The index pages, the tag pages, the category pages, the feeds and sitemaps.
+    parts = ("index", "tags", "categories", "feeds")
+
     def edition_files(self, entries: Sequence[IndexEntry], *, today: dt.date,
-                      ) -> Iterator[tuple[str, bytes]]:
+                      part: str | None = None) -> Iterator[tuple[str, bytes]]:
         ed = self.edition
-        yield from self._listing("index", str(self._t["latest_articles"]), entries)
+        if part in (None, "index"):
+            yield from self._listing("index", str(self._t["latest_articles"]), entries)
         source = Markup('<bdi lang="{}">{}</bdi>')
-        for kind, groups in (("tags", listings.by_tag(entries)),
-                             ("categories", listings.by_category(entries))):
-            for label, members in groups:
+        for kind, group in (("tags", listings.by_tag), ("categories", listings.by_category)):
+            if part not in (None, kind):
+                continue
+            for label, members in group(entries):
                 name = source.format(ed.source, label.name)
                 heading = (self._tagged(name) if kind == "tags" else self._in_category(name))
                 yield from self._listing(f"{kind}/{label.slug}", Markup(heading), members)
+        if part in (None, "feeds"):
+            yield from self._feeds(entries, today)
+
+    def _feeds(self, entries: Sequence[IndexEntry], today: dt.date) -> Iterator[tuple[str, bytes]]:
+        ed = self.edition
         base = f"{ed.base_url}{ed.lang}/" if ed.base_url else None
         info = feeds.FeedInfo(
             lang=ed.lang, title=self.site_name or str(self._t["latest_articles"]),

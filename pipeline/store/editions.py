@@ -196,19 +196,28 @@ def _flags(raw: str | None) -> tuple[str, ...]:
 
 
 def iter_contents(
-    store: Store, metas: Sequence[ArticleMeta], langs: Sequence[str]
+    store: Store, metas: Sequence[ArticleMeta], langs: Sequence[str], *, span: bool = False,
 ) -> Iterator[ArticleContent]:
     """The contents of `metas`, one article at a time (memory stays flat), in slug order.
 
     One query streams every live unit with its translations and notes: a query per article cost
-    more than the rows themselves (10,000 round trips for 10,000 articles).
+    more than the rows themselves (10,000 round trips for 10,000 articles). With `span`, it reads
+    only the slugs from the first to the last of `metas` (through the units_article index): the
+    share of one worker process of an export.
     Correction notes come apart from the units, oldest first, in `notes`.
     """
     wanted = {m.slug: m for m in metas}
     if not wanted:
         return
     marks = ",".join("?" for _ in langs) or "NULL"
-    where, params = ("u.article_id = ?", (metas[0].slug,)) if len(wanted) == 1 else ("1", ())
+    where: str
+    params: tuple[str, ...]
+    if len(wanted) == 1:
+        where, params = "u.article_id = ?", (metas[0].slug,)
+    elif span:
+        where, params = "u.article_id BETWEEN ? AND ?", (min(wanted), max(wanted))
+    else:
+        where, params = "1", ()
     rows = store.conn.execute(
         f"SELECT u.id, u.kind, u.source_text, u.position, {_TR_COLS},"
         " u.created_at > a.created_at, n.label, n.at, u.article_id"
