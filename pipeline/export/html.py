@@ -34,11 +34,6 @@ class HtmlExporter(Exporter):
         strings = vars(env.get_template("strings.html").module)
         self._tagged, self._in_category, self._page_of = (
             strings["tagged"], strings["in_category"], strings["page_of"])
-        # "By %(name)s" and the credits, translated once per edition and filled in per page with
-        # Markup's % (which escapes what it inserts): gettext per page was a tenth of the time.
-        self._fmt = {key: Markup(strings[key](Markup(f"%({arg})s")))
-                     for key, arg in (("by", "name"), ("translated_by", "names"),
-                                      ("reviewed_by", "names"))}
         self._t: dict[str, Markup] = env.globals["t"]  # type: ignore[assignment]
         self._source_attrs = str(Markup(' lang="{}" dir="{}"').format(
             edition.source, languages.direction(edition.source)))
@@ -66,7 +61,7 @@ class HtmlExporter(Exporter):
             site_name=self.site_name, logo=edition.site.logo,
             frame=frame_parts(env.get_template("article.html"), self._common("x.html")),
             t=self._t, strings=strings, placeholder_notices=self._chrome(0)["placeholder_notices"],
-            links=self._links, href=self._href, present=self.present, fmt=self._fmt,
+            links=self._links, href=self._href, present=self.present,
             names=self._names)
 
     def assets(self) -> list[tuple[str, bytes]]:
