@@ -17,6 +17,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,8 +50,11 @@ def default_jobs() -> int:
 
 
 def can_fork() -> bool:
-    """Whether worker processes can be forked here (not on Windows; macOS forks badly)."""
-    return "fork" in multiprocessing.get_all_start_methods() and os.uname().sysname != "Darwin"
+    """Whether worker processes can be forked here: a system that forks well (not Windows, not
+    macOS) and a process with no other thread (a thread holding a lock at the fork, in SQLite
+    or logging, would leave it held forever in the child: the web server builds in-process)."""
+    return ("fork" in multiprocessing.get_all_start_methods() and os.uname().sysname != "Darwin"
+            and threading.active_count() == 1)
 
 
 @dataclass

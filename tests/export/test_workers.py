@@ -105,6 +105,31 @@ def test_a_worker_that_dies_fails_in_one_line_and_leaves_every_file_old(
     assert _children() == []
 
 
+def test_a_process_with_other_threads_builds_in_process(big_newsroom: Newsroom, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from pipeline.export import html
+
+    real = html.HtmlExporter.render_article
+    pids: set[int] = set()
+
+    def spy(self: html.HtmlExporter, page: object) -> bytes:
+        pids.add(os.getpid())  # in a forked worker this set is the worker's copy
+        return real(self, page)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(html.HtmlExporter, "render_article", spy)
+    stop = threading.Event()
+    server = threading.Thread(target=stop.wait)  # as the web server's request threads
+    server.start()
+    try:
+        big_newsroom.export(langs=["fa"], jobs=2)
+    finally:
+        stop.set()
+        server.join()
+    assert pids == {os.getpid()} and (big_newsroom.out / "fa" / "story-001.html").is_file()
+
+
 def _children() -> list[int]:
     import multiprocessing
 
