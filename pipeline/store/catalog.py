@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from pipeline.store import Store
 
@@ -111,28 +111,40 @@ _TARGETS = (
 )
 
 
-def import_targets(store: Store, lang: str, unit_ids: list[str]) -> dict[str, ImportTarget]:
+def import_targets(store: Store, lang: str, unit_ids: list[str],
+                   sources: Mapping[str, str] | None = None) -> dict[str, ImportTarget]:
     """The units named by a PO file's msgctxts (missing ids are simply absent).
 
     A file that names at least half of the units is matched in one scan of the units (about
     twice as fast as looking 100k ids up by key); a smaller one by key, a chunk at a time.
+    `sources` (unit -> the source text the caller holds, such as the file's msgid): a unit's
+    source equal to it is held as that same string, so a big file's sources are in memory once.
     """
     out: dict[str, ImportTarget] = {}
+    same = (sources or {}).get
+    make = ImportTarget._make
+    for row in _target_rows(store, lang, unit_ids):
+        held = same(row[0])
+        if held is not None and held == row[1]:
+            row = (row[0], held, *row[2:])
+        out[row[0]] = make(row)
+    return out
+
+
+def _target_rows(store: Store, lang: str, unit_ids: list[str]) -> Iterator[tuple[Any, ...]]:
     total = store.conn.execute("SELECT count(*) FROM units").fetchone()[0]
     if unit_ids and 2 * len(unit_ids) >= total:
         wanted = set(unit_ids)
         for row in store.conn.execute(_TARGETS, (lang,)):
             if row[0] in wanted:
-                out[row[0]] = ImportTarget._make(row)
-        return out
+                yield row
+        return
     chunk = 900  # stays under SQLite's default limit of bound parameters
     for i in range(0, len(unit_ids), chunk):
         ids = unit_ids[i:i + chunk]
         marks = ",".join("?" * len(ids))
-        rows = store.conn.execute(f"{_TARGETS} WHERE u.id IN ({marks})", (lang, *ids))
-        for row in rows:
-            out[row[0]] = ImportTarget._make(row)
-    return out
+        yield from store.conn.execute(f"{_TARGETS} WHERE u.id IN ({marks})", (lang, *ids))
+
 
 #: Page cache for a bulk write, in MiB (SQLite's default is 2 MiB). Only a ceiling: the cache
 #: grows as pages are touched and is given back when the write ends. Tuned on a 20k-entry PO

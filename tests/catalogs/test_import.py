@@ -251,6 +251,15 @@ def test_import_targets_scan_and_key_lookup_agree(store: Store) -> None:
     assert import_targets(store, "fa", []) == {}
 
 
+def test_import_targets_hold_a_source_equal_to_the_callers_as_that_same_string(
+        store: Store) -> None:
+    ids = seed(store)
+    mine = "".join(["Peace talks ", "resume"])  # equal to unit 0's source, another object
+    for unit_ids in (list(ids), [ids[0]]):  # the scan, and the lookup by key
+        found = import_targets(store, "fa", unit_ids, sources={ids[0]: mine})
+        assert found[ids[0]].source_text is mine
+
+
 def test_reimporting_an_unchanged_file_after_a_rejection_keeps_it_rejected(
         store: Store, workspace: Settings) -> None:
     from pipeline.review import actions
