@@ -221,7 +221,8 @@ def _apply(store: Store, path: Path, header: dict[str, str], entries: list[Entry
                 continue
             revision, writer = target.revision, target.translated_by
             # The row as read in this transaction: change_many need not read it again.
-            read: tr.Read | None = tr.Read(status, target.text, revision, target.by_person)
+            read: tr.Read | None = tr.Read(
+                status, target.text, revision, target.by_person, target.rowid)
             if edit:
                 yield tr.Change(target.unit_id, lang, Action.EDIT, who, text, revision, None,
                                 None, edit_fields, edit_detail(e.line), read)
@@ -239,13 +240,17 @@ def _apply(store: Store, path: Path, header: dict[str, str], entries: list[Entry
     with bulk_cache(store), store.transaction():
         # The file's msgids, so the units' sources equal to them are held once, not twice.
         sources = {e.msgctxt: e.msgid for e in entries if e.msgctxt}
-        found = import_targets(store, lang, list(sources), sources=sources)
+        found = import_targets(store, lang, list(sources), sources=sources, given_in=FORMAT)
         missing = [t.unit_id for t in found.values() if t.status is None and not t.obsolete]
         if missing:
             tr.ensure_rows(store, [lang], missing)
-            found.update(import_targets(store, lang, missing, sources=sources))
+            found.update(import_targets(store, lang, missing, sources=sources,
+                                        given_in=FORMAT))
         del sources
         live: list[tuple[Entry, ImportTarget]] = []
+        bases: dict[str, Given | None] = {}
+        rest: list[Named] = []  # entries whose base the export records must tell
+        rest_text: dict[str, str | None] = {}  # their database text
         for e in entries:
             if e.obsolete:
                 counts["skipped"] += 1
@@ -257,12 +262,19 @@ def _apply(store: Store, path: Path, header: dict[str, str], entries: list[Entry
                 continue
             assert target is not None
             live.append((e, target))
+            named = _exported_revision(e)
+            if named is not None and named == target.revision and target.given is not None:
+                bases[target.unit_id] = target.given  # what `resolve_bases` would find
+            else:
+                rest.append(Named(target.unit_id, named, e.msgstr[0]))
+                rest_text[target.unit_id] = target.text
         entries.clear()
         del found
-        # Most bases are the database's text: `current` has them held once, not twice.
-        bases = resolve_bases(store, FORMAT, lang, [
-            Named(t.unit_id, _exported_revision(e), e.msgstr[0]) for e, t in live],
-            header.get(AS_OF_HEADER), {t.unit_id: t.text for _e, t in live})
+        if rest:
+            # Most bases are the database's text: `rest_text` has them held once, not twice.
+            bases.update(resolve_bases(store, FORMAT, lang, rest, header.get(AS_OF_HEADER),
+                                       rest_text))
+        del rest, rest_text
         # The store's compare-and-set write, with events, fed as the entries are decided.
         tr.change_many(store, plan(live, bases))
         clear_claims(store, lang, finished, who)
