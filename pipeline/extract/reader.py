@@ -213,7 +213,10 @@ def decode_html(data: bytes, path: Path | str) -> str:
                 text = _utf8_with_stray_bytes(data, path, exc)
             else:  # declared UTF-8 (or nothing) without one UTF-8 character in it
                 text = _detect(data, path, exc, declared)
-    text = text.lstrip("\ufeff")
+    # A browser shows U+FEFF as nothing (a zero-width no-break space, deprecated as such): pages
+    # assembled from included files carry stray ones mid-text, so the page is read as shown
+    # (a text or Markdown file keeps the stricter rule: a BOM after its start is refused).
+    text = text.replace("\ufeff", "")
     if not text.strip():
         raise InputError("empty file: nothing to extract", path=path)
     return text

@@ -362,6 +362,22 @@ def test_a_byte_order_mark_in_the_middle_of_an_input_is_refused_with_its_place(
                                     (f"%{BOM}%",)).fetchone()[0]
 
 
+def test_stray_byte_order_marks_in_an_html_page_are_read_as_a_browser_shows_them(
+    seeded: Settings, tmp_path: Path
+) -> None:
+    # Pages assembled from included files carry raw U+FEFF bytes mid-page; a browser shows none.
+    path = tmp_path / "included.html"
+    path.write_bytes(b"<!doctype html><html><head><title>T</title></head><body><article>"
+                     b"<h1>Ferry\xef\xbb\xbf news</h1><p>The ferry\xef\xbb\xbf sails on time from the"
+                     b" north pier every morning this week.</p></article></body></html>")
+    result = CliRunner().invoke(app, ["extract", str(path), "-w", str(seeded.root)])
+    assert result.exit_code == 0, result.stderr
+    with open_store(seeded.database) as store:
+        texts = [r[0] for r in store.db.execute("SELECT source_text FROM units")]
+    assert any("The ferry sails on time" in t for t in texts), texts
+    assert not any(BOM in t for t in texts)
+
+
 def test_a_byte_order_mark_at_the_start_of_a_file_is_still_read(seeded: Settings,
                                                                  tmp_path: Path) -> None:
     path = tmp_path / "bom.txt"
