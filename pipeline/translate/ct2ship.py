@@ -107,7 +107,7 @@ def worker_has(ref: ModelRef) -> bool:
 
 def worker_install(ref: ModelRef, data: bytes) -> str | None:
     """On a worker: unpack a shipped model into the cache after checking it; None, or why not."""
-    from pipeline.staging import staging_dir, sweep
+    from pipeline.staging_dirs import staging_dir, sweep
 
     root = cache_dir()
     try:

@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 
 from pipeline.errors import InputError, ModelError, NotFound
 from pipeline.inputfile import check_regular, load_json, read_bytes
-from pipeline.staging import staging_dir, sweep
+from pipeline.staging_dirs import staging_dir, sweep
 
 log = logging.getLogger(__name__)
 

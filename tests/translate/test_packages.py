@@ -428,7 +428,7 @@ def test_a_package_moved_aside_by_a_killed_install_is_put_back(argos_dir: Path,
                                                                model_files: dict) -> None:
     # What kill -9 leaves between the two renames of the swap: the old en-fa package inside the
     # dead install's staging directory, and no en-fa package installed.
-    from pipeline.staging import staging_dir
+    from pipeline.staging_dirs import staging_dir
 
     old = packages.find("en", "fa", argos_dir)
     assert old is not None
