@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_left
 from collections import Counter
 
 from pipeline.extract import chrome as ch
 from pipeline.extract.chromescan import BULLET_START, FOOTER_RULES, HARD_RULES, PageScan
-from pipeline.extract.dates import find_date
+from pipeline.extract.dates import YEAR_HINT, find_date
 from pipeline.extract.draft import Draft
 from pipeline.extract.headline import echoed_headline, title_above, title_shaped
 from pipeline.extract.postbody import INDENTED as _INDENTED
@@ -70,6 +71,8 @@ class _Page:
         self.text_end: int | None = None  # an article page: where its paragraph text ends
         self.dropped: set[int] = set()  # boxes inside the article's region (job ads, paywall)
         self.seg_start = 0  # an article page: where its piece starts, above the text's region
+        # The lines that may hold a date (all others fail find_date, header_meta, date_only).
+        self.year_lines = list(scan.candidates(YEAR_HINT, in_keys=False))
         self.crumb_tail = next(
             (t for i in scan.candidates(ch.ANY_SEP) if ch.is_breadcrumb(texts[i])
              and (t := ch.breadcrumb_tail(texts[i]))), None,
@@ -193,7 +196,8 @@ def _dateline_split(page: _Page, s: int, e: int) -> list[_Seg]:
     """
     lines = page.lines
     starts: list[int] = []
-    for i in range(s + 1, e):
+    years = page.year_lines  # (only a line with a year can be a dateline)
+    for i in years[bisect_left(years, s + 1):bisect_left(years, e)]:
         t = i - 1
         if (header_meta(lines[i].text) and ch.is_short(lines[t].text)
                 and not (page.bullet[i] or page.bullet[t] or page.hard[t]
