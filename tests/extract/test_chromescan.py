@@ -1,4 +1,5 @@
-"""The page-wide chrome scan gives the per-line tests' answers on every line, hostile ones too."""
+"""The page-wide chrome scan gives the per-line tests' answers on every line, hostile ones too
+(and the one search for dated lines finds every line find_date finds a date in)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import pytest
 
 from pipeline.extract import chrome as ch
 from pipeline.extract.chromescan import BULLET_START, FOOTER_RULES, HARD_RULES, PageScan, Rule
+from pipeline.extract.dates import YEAR_HINT, find_date
 
 #: Letters that match ASCII ones under re.I or case folding without being them.
 _ODD = {"i": ("ı", "İ"), "s": ("ſ",), "k": ("\u212a",), "st": ("ﬆ", "ﬅ"), "fi": ("ﬁ",),
@@ -78,3 +80,14 @@ def test_bullet_lines_start_with_a_bullet_the_scan_finds() -> None:
     found = set(PageScan(texts).candidates(BULLET_START))
     assert {i for i, r in enumerate(raws) if ch.is_bullet(r)} <= found
     assert any(ch.is_bullet(r) for r in raws) and 9 not in found
+
+
+def test_every_line_with_a_date_matches_the_year_hint() -> None:
+    lines = ["August 8, 2018 0 comments", "Posted 3rd March 2024 by Ann", "25/12/2023",
+             "2023/03/14", "Tuesday, 14 March, 2023 at 9:40 a.m.", "1.3.1999", "x 2019-01-02",
+             "١٢ May ٢٠٢٤", "12 May 20٢٤", "May 1, 2024x", "no date 12 3 20 19", "in 2030s"]
+    dated = [t for t in lines if find_date(t) is not None]
+    assert len(dated) >= 7
+    assert all(YEAR_HINT.search(t) for t in dated)
+    found = set(PageScan(lines).candidates(YEAR_HINT, in_keys=False))
+    assert {i for i, t in enumerate(lines) if find_date(t)} <= found
