@@ -66,15 +66,16 @@ class _Page:
         self.template = ch.template_lines(texts, [ln.block for ln in self.lines], ctx, self.hard,
                                           keys=self.keys)
         self.bullet = [False] * len(texts)
-        for i in scan.candidates(BULLET_START):
+        for i in scan.matching_texts(BULLET_START):
             self.bullet[i] = ch.is_bullet(self.lines[i].raw)
         self.text_end: int | None = None  # an article page: where its paragraph text ends
         self.dropped: set[int] = set()  # boxes inside the article's region (job ads, paywall)
         self.seg_start = 0  # an article page: where its piece starts, above the text's region
         # The lines that may hold a date (all others fail find_date, header_meta, date_only).
-        self.year_lines = list(scan.candidates(YEAR_HINT, in_keys=False))
+        self.year_lines = list(scan.matching_texts(YEAR_HINT))
         self.crumb_tail = next(
-            (t for i in scan.candidates(ch.ANY_SEP) if ch.is_breadcrumb(texts[i])
+            (t for i in sorted([*scan.candidates(ch.ANY_SEP), *scan.long])
+             if ch.is_breadcrumb(texts[i])
              and (t := ch.breadcrumb_tail(texts[i]))), None,
         )
 
