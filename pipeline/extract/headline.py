@@ -16,6 +16,7 @@ class HeadlinePage(HeadPage, Protocol):
     """What the headline rules read of a page besides its lines and flags."""
 
     template: set[int]
+    text_start: int | None  # where the page's main run of text starts
     seg_start: int  # where the article's piece starts, above the text's region
 
     def nav(self, i: int) -> bool: ...
@@ -81,19 +82,29 @@ def title_above(page: HeadlinePage, idx: list[int]) -> int | None:
 
 def echoed_headline(page: HeadlinePage, idx: list[int], title_i: int) -> int:
     """The headline of an article page whose post lines are `idx`: the header rules' choice
-    `title_i`, unless a title-shaped line above the text shares clearly more words with the lead."""
+    `title_i`, unless a title-shaped line above the text shares clearly more words with the lead.
+
+    The text is the post's first paragraph; when that echoes no title-shaped line (a notice or
+    teaser over the headline), the page's main run of text.
+    """
     lines = page.lines
-    first_text = next((i for i in idx if texty(lines[i].text)), None)
-    if first_text is None:
-        return title_i
-    lead = lead_words(lines, [i for i in idx if i >= first_text and texty(lines[i].text)])
-    own = echo(lines[title_i].text, lead) if title_i < first_text and title_shaped(page, title_i) \
-        else 0.0
-    found = _best_echo(lines, page.seg_start, first_text, lead,
-                       lambda i: i not in page.template and title_shaped(page, i))
-    if found is None or found[1] < MIN_ECHO or found[1] < own + ECHO_MARGIN:
-        return title_i
-    return found[0]
+    firsts = [next((i for i in idx if texty(lines[i].text)), None)]
+    if page.text_start is not None:
+        firsts.append(next((i for i in idx if i >= page.text_start and texty(lines[i].text)), None))
+    for first_text in firsts:
+        if first_text is None:
+            continue
+        lead = lead_words(lines, [i for i in idx if i >= first_text and texty(lines[i].text)])
+        own = echo(lines[title_i].text, lead) \
+            if title_i < first_text and title_shaped(page, title_i) else 0.0
+        found = _best_echo(lines, page.seg_start, first_text, lead,
+                           lambda i: i not in page.template and title_shaped(page, i))
+        if found is not None and found[1] >= MIN_ECHO and found[1] >= own + ECHO_MARGIN \
+                and lines[found[0]].text != lines[title_i].text:  # (not a copy of the same)
+            return found[0]
+        if own >= MIN_ECHO:
+            break
+    return title_i
 
 
 def _words(text: str) -> set[str]:

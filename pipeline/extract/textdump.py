@@ -68,7 +68,8 @@ class _Page:
         self.bullet = [False] * len(texts)
         for i in scan.matching_texts(BULLET_START):
             self.bullet[i] = ch.is_bullet(self.lines[i].raw)
-        self.text_end: int | None = None  # an article page: where its paragraph text ends
+        self.text_start: int | None = None  # an article page: where its paragraph text starts
+        self.text_end: int | None = None  # ... and where it ends
         self.dropped: set[int] = set()  # boxes inside the article's region (job ads, paywall)
         self.seg_start = 0  # an article page: where its piece starts, above the text's region
         # The lines that may hold a date (all others fail find_date, header_meta, date_only).
@@ -316,7 +317,9 @@ def _post(
     # and the paragraphs stay body text either way.
     lead_in: list[int] = []
     if not listing:
-        lead_in = [i for i in idx if i < title_i and texty(lines[i].text)]
+        # (Not a notice above the page's menus: only text after the last menu or chrome line.)
+        menu = max((i for i in range(s, title_i) if page.hard[i] or page.bullet[i]), default=-1)
+        lead_in = [i for i in idx if menu < i < title_i and texty(lines[i].text)]
         if lead_in:
             above = title_above(page, idx)
             if above is not None and above < lead_in[0]:

@@ -15,6 +15,7 @@ class RegionPage(Protocol):
     lines: list[Line]
     hard: list[bool]
     bullet: list[bool]
+    text_start: int | None
     text_end: int | None
     dropped: set[int]
 
@@ -76,7 +77,8 @@ def windows(page: RegionPage, s: int, e: int) -> list[Window]:
 def text_region(page: RegionPage, s: int, e: int) -> tuple[int, int]:
     """The part of [s, e) around the page's main run of paragraph text.
 
-    Records on the page where that text ends (`text_end`) and the boxes inside it (`dropped`).
+    Records on the page where that text starts and ends (`text_start`, `text_end`) and the boxes
+    inside it (`dropped`).
     """
     wins = windows(page, s, e)
     if not wins:
@@ -112,7 +114,7 @@ def text_region(page: RegionPage, s: int, e: int) -> tuple[int, int]:
                 acc += HARD_COST if page.hard[i] else SHORT_COST
             if acc > GAP_COST:
                 break
-    page.text_end = b
+    page.text_start, page.text_end = a, b
     return max(s, a - HEAD_LINES), min(e, b + TAIL_LINES)
 
 

@@ -149,3 +149,12 @@ def test_a_date_in_another_language_is_not_the_title(dateline: str) -> None:
             + "\n\n".join([lead, *BODY]))
     (d,) = split_page(page)
     assert d.title == "Pier rebuilt after the winter"
+
+
+def test_headline_under_a_notice_and_a_crumb_menu_is_found_by_its_lead() -> None:
+    page = ("The harbour pages use cookies so that the timetables and the webcam work for you.\n"
+            "(BUTTON) OK\n\n  * Home\n  * News\n  * Pier rebuilt after the winter\n\n"
+            "Pier rebuilt after the winter\n" + "\n\n".join([LEAD, *BODY]) + "\n")
+    (d,) = split_page(page)
+    assert d.title == "Pier rebuilt after the winter"
+    assert [t for _, t in d.parts][0] == LEAD
