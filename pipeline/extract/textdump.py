@@ -15,6 +15,7 @@ from collections import Counter
 
 from pipeline.extract import chrome as ch
 from pipeline.extract.chromescan import BULLET_START, FOOTER_RULES, HARD_RULES, PageScan
+from pipeline.extract.comments import comment_thread
 from pipeline.extract.dates import YEAR_HINT, find_date
 from pipeline.extract.draft import Draft
 from pipeline.extract.headline import echoed_headline, title_above, title_shaped
@@ -134,6 +135,17 @@ def split_page(text: str, ctx: ch.RunContext | None = None) -> list[Draft]:
             continue
         carry = None
         merged.append((s, e, g))
+    kept = _without_comments(page, merged)
+    drafts = _drafts(page, kept)
+    if not drafts and len(kept) < len(merged):  # (a thread under a paywall's teaser: keep all)
+        page.dropped.clear()
+        page.text_start = page.text_end = None
+        drafts = _drafts(page, merged)
+    return drafts
+
+
+def _drafts(page: _Page, merged: list[_Seg]) -> list[Draft]:
+    """The posts of the page's pieces: one article when one piece is left or dominates."""
     merged = _dominant(page, merged)
     if len(merged) == 1:
         s, e, g = merged[0]
@@ -188,6 +200,23 @@ def _dominant(page: _Page, segs: list[_Seg]) -> list[_Seg]:
     if any(teaser(k) and (post_footer(k) or best_teaser) for k in range(len(segs)) if k != best):
         return segs
     return [segs[best]]
+
+
+#: A piece under this much paragraph text (characters) is no article that comments could
+#: follow (a header or teaser cut off by a share row). Same as textregion.MIN_LEAD.
+_ARTICLE_TEXT = 150
+
+
+def _without_comments(page: _Page, segs: list[_Seg]) -> list[_Seg]:
+    """The pieces but the comment threads that follow a piece of text (they are no posts)."""
+    out: list[_Seg] = []
+    text = 0
+    for s, e, g in segs:
+        if text >= _ARTICLE_TEXT and comment_thread(page, s, e):
+            continue
+        out.append((s, e, g))
+        text += sum(len(page.lines[i].text) for i in range(s, e) if texty(page.lines[i].text))
+    return out
 
 
 def _dateline_split(page: _Page, s: int, e: int) -> list[_Seg]:
