@@ -33,7 +33,8 @@ class CommentPage(Protocol):
 
 def dated_header(text: str) -> bool:
     """A short line with a date or a time and few other words: `Ann Lee 3. Mai 2024 um 10:15`."""
-    return (len(text) <= 80 and len(text.split()) <= 10 and not texty(text)
+    return (len(text) <= 80 and any(c.isdigit() for c in text) and len(text.split()) <= 10
+            and not texty(text)
             and (bool(_TIME.search(text)) or bool(_NUM_DATE.search(text)) or dateline(text)
                  or header_meta(text)))
 
