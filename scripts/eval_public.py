@@ -19,7 +19,8 @@ as a ratio measured in the same run.
 
     python scripts/eval_public.py DIR [--limit N] [--dumps] [--dump-cache DIR] [-v]
 
-The HTML figures are also given for two fixed halves of the pages (by a hash of the file name):
+The HTML figures, and the dump figures for pages whose dump keeps the text, are also given for
+two fixed halves of the pages (by a hash of the file name):
 a rule that helps only on the half it was found on is fitting those pages, not the web.
 """
 
@@ -372,6 +373,7 @@ def main() -> int:
                 print(f"({tool} not installed: skipped)")
                 continue
             all_, kept = Score(), Score()
+            kept_half = {h: Score() for h in ("dev", "check")}
             titles_ok = titles_n = 0
             for page in pages:
                 if page.name not in texts:
@@ -381,11 +383,14 @@ def main() -> int:
                 all_.add(page, got, n)
                 if dump_keeps_text(page, dump):
                     kept.add(page, got, n)
+                    kept_half[half(page.name)].add(page, got, n)
                 if page.name in html_titles and norm(html_titles[page.name]) in norm(dump):
                     titles_n += 1
                     titles_ok += norm(title).casefold() == norm(html_titles[page.name]).casefold()
             rows[f"dump {tool} (all)"] = all_
             rows[f"dump {tool} (dump keeps text)"] = kept
+            for h, sc in kept_half.items():
+                rows[f"  {h} half: dump {tool} (keeps text)"] = sc
             print(f"dump {tool}: title equal to the HTML path's title on {titles_ok}/{titles_n} "
                   "pages (those whose dump prints that title)")
     if args.json:

@@ -3,9 +3,9 @@ each test can hold on, and only those lines are tested (the same answers, a frac
 
 Each rule pairs a test with a prefilter, a pattern that matches in every line the test holds on
 (a necessary condition, so skipping the other lines changes no answer). The prefilters search the
-page's case-folded lines, each after a newline (`\\n` + line + ... + `\\n`), so a pattern that
-must start a line begins with the newline and the regex engine jumps between newlines instead of
-trying every character. Why case-folded keys serve every test:
+page's case-folded lines up to SHORT_MAX long, each after a newline (`\\n` + line + ... + `\\n`),
+so a pattern that must start a line begins with the newline and the regex engine jumps between
+newlines instead of trying every character. Why case-folded keys serve every test:
 
 - tests that case-fold (`is_widget`, `is_teaser_end`) see the same characters;
 - tests that lower-case (`is_share`, `is_copyright`) too: a character whose lower case holds an
@@ -41,6 +41,13 @@ class Rule(NamedTuple):
     prefilter: re.Pattern[str]
     test: Callable[[str], bool]
     dotted_i: bool = False  # the test uses re.I: run it on every line of a page with ı or İ
+    long_lines: bool = False  # the test can hold on a line over SHORT_MAX: run it on those too
+
+
+#: The longest line any rule but `long_lines` ones can hold on (is_share, is_control: 160).
+#: Only lines up to this long are searched: paragraphs are most of a page's text, and a search
+#: through them costs more than testing them directly with the two rules that need it.
+SHORT_MAX = 160
 
 
 _STRIP = _chars(ch._PHRASE_STRIP)
@@ -58,8 +65,8 @@ FOOTER_RULES: tuple[Rule, ...] = (
          ch.is_teaser_end),
 )
 HARD_RULES: tuple[Rule, ...] = (
-    Rule(re.compile(r"©|\(c\)|copyright|rights reserved"), ch.is_copyright),
-    Rule(ch.ANY_SEP, ch.is_breadcrumb),
+    Rule(re.compile(r"©|\(c\)|copyright|rights reserved"), ch.is_copyright, long_lines=True),
+    Rule(ch.ANY_SEP, ch.is_breadcrumb, long_lines=True),
     # A widget phrase where the line starts, or where a part of a `a | b` row starts.
     Rule(re.compile(rf"\n[{_STRIP}]*(?:{_words(ch.WIDGET_PHRASES)})"), ch.is_widget),
     Rule(re.compile(rf"[|·•] [{_STRIP}]*(?:{_words(ch.WIDGET_PHRASES)})"), ch.is_widget),
@@ -82,26 +89,27 @@ class PageScan:
         joined = "\n" + "\n".join(texts) + "\n"
         # Case folding is per character and never makes a newline: one call for the page.
         self._joined = joined
-        self._keys = joined.casefold()
-        self.keys: list[str] = self._keys[1:-1].split("\n") if texts else []
-        # Where each line's leading newline is, in each joined string (and the closing one).
+        self.keys: list[str] = joined.casefold()[1:-1].split("\n") if texts else []
+        # The lines up to SHORT_MAX long (`short`), their keys joined, and where each one's
+        # leading newline is (and the closing one's).
+        self.short = [i for i, t in enumerate(texts) if len(t) <= SHORT_MAX]
+        self.long = [i for i, t in enumerate(texts) if len(t) > SHORT_MAX]
+        short_keys = [self.keys[i] for i in self.short]
+        self._short_keys = "\n" + "\n".join(short_keys) + "\n"
+        self._short_starts = list(accumulate((len(k) + 1 for k in short_keys), initial=0))
         self._starts = list(accumulate((len(t) + 1 for t in texts), initial=0))
-        self._key_starts = list(accumulate((len(k) + 1 for k in self.keys), initial=0))
         self._dotted_i = "ı" in joined or "İ" in joined
 
-    def candidates(self, pattern: re.Pattern[str], *, in_keys: bool = True) -> Iterator[int]:
-        """Indices of the lines where `pattern` matches (in the keys, else in the texts), in
+    def candidates(self, pattern: re.Pattern[str]) -> Iterator[int]:
+        """Indices of the lines up to SHORT_MAX long where `pattern` matches in their keys, in
         order, each once."""
-        joined, starts = (self._keys, self._key_starts) if in_keys else (self._joined,
-                                                                         self._starts)
-        n = len(self.texts)
-        pos = 0
-        while (m := pattern.search(joined, pos)) is not None:
-            k = bisect_right(starts, m.start()) - 1
-            if k >= n:  # (the closing newline)
-                return
-            yield k
-            pos = starts[k + 1]  # on to the next line: one match a line is enough
+        short = self.short
+        for k in _matching(pattern, self._short_keys, self._short_starts):
+            yield short[k]
+
+    def matching_texts(self, pattern: re.Pattern[str]) -> Iterator[int]:
+        """Indices of all lines where `pattern` matches in their texts, in order, each once."""
+        return _matching(pattern, self._joined, self._starts)
 
     def flags(self, rules: Iterable[Rule], into: list[bool] | None = None) -> list[bool]:
         """Per line: does any rule's test hold (tested only where its prefilter matches)."""
@@ -114,4 +122,21 @@ class PageScan:
             for k in lines:
                 if not out[k] and test(texts[k]):
                     out[k] = True
+            if rule.long_lines:
+                for k in self.long:
+                    if not out[k] and test(texts[k]):
+                        out[k] = True
         return out
+
+
+def _matching(pattern: re.Pattern[str], joined: str, starts: list[int]) -> Iterator[int]:
+    """Indices of the lines of `joined` (each after a newline, at `starts`) where `pattern`
+    matches."""
+    n = len(starts) - 1
+    pos = 0
+    while (m := pattern.search(joined, pos)) is not None:
+        k = bisect_right(starts, m.start()) - 1
+        if k >= n:  # (the closing newline)
+            return
+        yield k
+        pos = starts[k + 1]  # on to the next line: one match a line is enough

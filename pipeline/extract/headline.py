@@ -51,7 +51,19 @@ def title_shaped(page: HeadlinePage, i: int) -> bool:
     t = page.lines[i].text
     return (heading_like(page, i) and len(t.split()) >= 2 and not person(t)
             and not credit_or_date(t) and not _PLACEHOLDER.match(t) and not texty(t)
-            and not page.nav(i) and not ch.is_widget(t) and not dateline(t))
+            and not page.nav(i) and not ch.is_widget(t) and not dateline(t) and not doubled(t))
+
+
+def doubled(text: str) -> bool:
+    """The same words twice over (`Harbour at dusk Harbour at dusk`): an image's alt text and
+    caption printed side by side, not a headline.
+
+    >>> doubled("Harbour at dusk Harbour at dusk"), doubled("New York, New York")
+    (True, False)
+    """
+    words = text.split()
+    half = len(words) // 2
+    return len(words) >= 2 and len(words) % 2 == 0 and words[:half] == words[half:]
 
 
 def dateline(text: str) -> bool:

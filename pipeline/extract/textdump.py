@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_left
 from collections import Counter
 
 from pipeline.extract import chrome as ch
 from pipeline.extract.chromescan import BULLET_START, FOOTER_RULES, HARD_RULES, PageScan
-from pipeline.extract.dates import find_date
+from pipeline.extract.comments import comment_thread
+from pipeline.extract.dates import YEAR_HINT, find_date
 from pipeline.extract.draft import Draft
 from pipeline.extract.headline import echoed_headline, title_above, title_shaped
 from pipeline.extract.postbody import INDENTED as _INDENTED
@@ -65,14 +67,17 @@ class _Page:
         self.template = ch.template_lines(texts, [ln.block for ln in self.lines], ctx, self.hard,
                                           keys=self.keys)
         self.bullet = [False] * len(texts)
-        for i in scan.candidates(BULLET_START):
+        for i in scan.matching_texts(BULLET_START):
             self.bullet[i] = ch.is_bullet(self.lines[i].raw)
         self.text_start: int | None = None  # an article page: where its paragraph text starts
         self.text_end: int | None = None  # ... and where it ends
         self.dropped: set[int] = set()  # boxes inside the article's region (job ads, paywall)
         self.seg_start = 0  # an article page: where its piece starts, above the text's region
+        # The lines that may hold a date (all others fail find_date, header_meta, date_only).
+        self.year_lines = list(scan.matching_texts(YEAR_HINT))
         self.crumb_tail = next(
-            (t for i in scan.candidates(ch.ANY_SEP) if ch.is_breadcrumb(texts[i])
+            (t for i in sorted([*scan.candidates(ch.ANY_SEP), *scan.long])
+             if ch.is_breadcrumb(texts[i])
              and (t := ch.breadcrumb_tail(texts[i]))), None,
         )
 
@@ -130,6 +135,17 @@ def split_page(text: str, ctx: ch.RunContext | None = None) -> list[Draft]:
             continue
         carry = None
         merged.append((s, e, g))
+    kept = _without_comments(page, merged)
+    drafts = _drafts(page, kept)
+    if not drafts and len(kept) < len(merged):  # (a thread under a paywall's teaser: keep all)
+        page.dropped.clear()
+        page.text_start = page.text_end = None
+        drafts = _drafts(page, merged)
+    return drafts
+
+
+def _drafts(page: _Page, merged: list[_Seg]) -> list[Draft]:
+    """The posts of the page's pieces: one article when one piece is left or dominates."""
     merged = _dominant(page, merged)
     if len(merged) == 1:
         s, e, g = merged[0]
@@ -186,6 +202,23 @@ def _dominant(page: _Page, segs: list[_Seg]) -> list[_Seg]:
     return [segs[best]]
 
 
+#: A piece under this much paragraph text (characters) is no article that comments could
+#: follow (a header or teaser cut off by a share row). Same as textregion.MIN_LEAD.
+_ARTICLE_TEXT = 150
+
+
+def _without_comments(page: _Page, segs: list[_Seg]) -> list[_Seg]:
+    """The pieces but the comment threads that follow a piece of text (they are no posts)."""
+    out: list[_Seg] = []
+    text = 0
+    for s, e, g in segs:
+        if text >= _ARTICLE_TEXT and comment_thread(page, s, e):
+            continue
+        out.append((s, e, g))
+        text += sum(len(page.lines[i].text) for i in range(s, e) if texty(page.lines[i].text))
+    return out
+
+
 def _dateline_split(page: _Page, s: int, e: int) -> list[_Seg]:
     """A page without post footers: split before each title that has a dateline under it.
 
@@ -194,7 +227,8 @@ def _dateline_split(page: _Page, s: int, e: int) -> list[_Seg]:
     """
     lines = page.lines
     starts: list[int] = []
-    for i in range(s + 1, e):
+    years = page.year_lines  # (only a line with a year can be a dateline)
+    for i in years[bisect_left(years, s + 1):bisect_left(years, e)]:
         t = i - 1
         if (header_meta(lines[i].text) and ch.is_short(lines[t].text)
                 and not (page.bullet[i] or page.bullet[t] or page.hard[t]

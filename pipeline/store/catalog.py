@@ -191,6 +191,9 @@ def bulk_cache(store: Store, mib: int = BULK_CACHE_MIB) -> Iterator[None]:
     changes no durability guarantee (WAL and synchronous stay as they are).
     """
     old = store.conn.execute("PRAGMA cache_size").fetchone()[0]
+    if old < 0 and -old >= mib * 1024:  # already as large (the store's CACHE_MIB): never shrink
+        yield
+        return
     store.conn.execute(f"PRAGMA cache_size = {-int(mib) * 1024}")
     try:
         yield

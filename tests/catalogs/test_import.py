@@ -12,7 +12,7 @@ from pipeline.catalogs.export import catalog_path, export_catalogs, template_pat
 from pipeline.catalogs.importer import import_files
 from pipeline.errors import InputError, UsageError
 from pipeline.states import Action
-from pipeline.store import Store, events
+from pipeline.store import CACHE_MIB, Store, events
 from pipeline.store import translations as tr
 from pipeline.store.catalog import bulk_cache, import_targets
 from pipeline.workspace import Settings
@@ -184,8 +184,17 @@ def test_error_midway_rolls_back_the_whole_file(store: Store, workspace: Setting
 
 def test_bulk_cache_is_raised_during_the_write_only(store: Store) -> None:
     before = store.conn.execute("PRAGMA cache_size").fetchone()[0]
-    with bulk_cache(store, mib=64):
-        assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == -64 * 1024
+    mib = 2 * CACHE_MIB  # above the store's own ceiling
+    with bulk_cache(store, mib=mib):
+        assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == -mib * 1024
+    assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == before
+
+
+def test_bulk_cache_never_shrinks_the_stores_cache(store: Store) -> None:
+    before = store.conn.execute("PRAGMA cache_size").fetchone()[0]
+    assert before == -CACHE_MIB * 1024  # every connection opens with the store's ceiling
+    with bulk_cache(store, mib=1):
+        assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == before
     assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == before
 
 

@@ -1,11 +1,20 @@
-"""The page-wide chrome scan gives the per-line tests' answers on every line, hostile ones too."""
+"""The page-wide chrome scan gives the per-line tests' answers on every line, hostile ones too
+(and the one search for dated lines finds every line find_date finds a date in)."""
 
 from __future__ import annotations
 
 import pytest
 
 from pipeline.extract import chrome as ch
-from pipeline.extract.chromescan import BULLET_START, FOOTER_RULES, HARD_RULES, PageScan, Rule
+from pipeline.extract.chromescan import (
+    BULLET_START,
+    FOOTER_RULES,
+    HARD_RULES,
+    SHORT_MAX,
+    PageScan,
+    Rule,
+)
+from pipeline.extract.dates import YEAR_HINT, find_date
 
 #: Letters that match ASCII ones under re.I or case folding without being them.
 _ODD = {"i": ("ı", "İ"), "s": ("ſ",), "k": ("\u212a",), "st": ("ﬆ", "ﬅ"), "fi": ("ﬁ",),
@@ -24,6 +33,9 @@ _FIXED = [
     "Tags: one, two", "News · Sport · Weather", "Older Posts", "the word comments in a sentence.",
     "An ordinary paragraph of body text that is long enough to be a paragraph and says nothing "
     "about chrome at all, with a date 12 May 2024 and a (parenthesis).",
+    # Over SHORT_MAX: only the copyright and breadcrumb tests can hold.
+    "Home » " + "A very long breadcrumb trail segment » " * 5 + "Title",
+    "© 2025 Hilltop Gazette. " + "All of this text is the site's own and may not be copied. " * 3,
 ]
 
 
@@ -52,6 +64,8 @@ def test_scan_flags_what_the_line_tests_flag(rules: tuple[Rule, ...]) -> None:
     texts = _lines()
     expected = _expected(rules, texts)
     assert sum(expected) > 50  # the table reaches the tests
+    assert any(e and len(t) > SHORT_MAX for t, e in zip(texts, expected, strict=True)) \
+        or rules is FOOTER_RULES
     assert PageScan(texts).flags(rules) == expected
     # Each line alone too: a page without ı or İ relies on the prefilters only.
     for t, want in zip(texts, expected, strict=True):
@@ -72,9 +86,21 @@ def test_scan_keys_are_the_lines_keys() -> None:
 
 
 def test_bullet_lines_start_with_a_bullet_the_scan_finds() -> None:
-    raws = ["  • Home", "\t* Sport", "  + Weather", "   - Town", "\u00a0 ▪ x", "• x", "-x", "*",
+    raws = ["  • " + "A long item of a bulleted list that runs on for more words " * 4,
+            "  • Home", "\t* Sport", "  + Weather", "   - Town", "\u00a0 ▪ x", "• x", "-x", "*",
             " -- rule", "Plain line", "  1. Numbered"]
     texts = [" ".join(r.split()) for r in raws]
-    found = set(PageScan(texts).candidates(BULLET_START))
+    found = set(PageScan(texts).matching_texts(BULLET_START))
     assert {i for i, r in enumerate(raws) if ch.is_bullet(r)} <= found
-    assert any(ch.is_bullet(r) for r in raws) and 9 not in found
+    assert 0 in found and 10 not in found
+
+
+def test_every_line_with_a_date_matches_the_year_hint() -> None:
+    lines = ["August 8, 2018 0 comments", "Posted 3rd March 2024 by Ann", "25/12/2023",
+             "2023/03/14", "Tuesday, 14 March, 2023 at 9:40 a.m.", "1.3.1999", "x 2019-01-02",
+             "١٢ May ٢٠٢٤", "12 May 20٢٤", "May 1, 2024x", "no date 12 3 20 19", "in 2030s"]
+    dated = [t for t in lines if find_date(t) is not None]
+    assert len(dated) >= 7
+    assert all(YEAR_HINT.search(t) for t in dated)
+    found = set(PageScan(lines).matching_texts(YEAR_HINT))
+    assert {i for i, t in enumerate(lines) if find_date(t)} <= found

@@ -158,3 +158,16 @@ def test_headline_under_a_notice_and_a_crumb_menu_is_found_by_its_lead() -> None
     (d,) = split_page(page)
     assert d.title == "Pier rebuilt after the winter"
     assert [t for _, t in d.parts][0] == LEAD
+
+
+def test_comments_under_a_comment_counter_are_no_second_article() -> None:
+    replies = "".join(
+        f"\n\n{name} says:\n{day}. März 2024 um 10:{day}5 Uhr\nThank you for the report, I have "
+        f"moored at that pier for {day} years and it was about time somebody repaired it.\n"
+        for name, day in (("Ann", 1), ("Bob", 2), ("Cleo", 3)))
+    page = (MENU + "North pier to be rebuilt\nMarch 4, 2024\n\n" + "\n\n".join([LEAD, *BODY])
+            + "\n\n3 Comments" + replies)
+    drafts = split_page(page)
+    assert [d.title for d in drafts] == ["North pier to be rebuilt"]
+    texts = [t for _, t in drafts[0].parts]
+    assert texts[:4] == [LEAD, *BODY] and not any("moored" in t for t in texts)
