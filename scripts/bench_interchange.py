@@ -228,6 +228,8 @@ def xliff_steps(root: Path, fresh: Path, work: Path, version: str, args: Any,
                         'state="translated"').replace('state="initial" subState='
                                                       '"pipeline:machine"', 'state="translated"')
     edited.write_text(data, encoding="utf-8")
+    # Not kept: every forked child would count this copy of the file's text in its peak.
+    del data
 
     def x_in() -> None:
         with open_store(work) as s:
