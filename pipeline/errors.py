@@ -112,3 +112,7 @@ class AuthError(PipelineError):
 
 class RateLimited(AuthError):
     """Too many failed sign-ins for a name or a client address; wait and try again."""
+
+
+class WorkerFailed(PipelineError):
+    """A worker process stopped without finishing its share of a run (killed, out of memory)."""

@@ -6,6 +6,10 @@ pages (title and paragraphs, autoescaped, into memory): the floor any templating
 Each measurement runs in its own child process so its peak memory (ru_maxrss) is its own.
 
     PYTHONPATH=. python scripts/bench_export.py [--articles 10000] [--units 6] [--keep DIR]
+                                                [--jobs N]
+
+The export runs with --jobs N worker processes (default: one per core) and, as a second row,
+with one process; CPU seconds count the workers' too, peak memory is the largest process's.
 """
 
 from __future__ import annotations
@@ -39,12 +43,14 @@ t = time.perf_counter()
 # With a base URL, so the run also writes every sitemap, the news sitemap and robots.txt.
 r = publish(s, ExportOptions(out=Path(sys.argv[2]), langs=("fa", "ar", "sq"),
                              formats=tuple(sys.argv[3].split(",")), include_machine=True,
-                             base_url="https://news.example.org/editions/"))
+                             base_url="https://news.example.org/editions/", jobs=int(sys.argv[4])))
 dt = time.perf_counter() - t
 pages = sum(len(x.published) for x in r.languages.values())
 u = resource.getrusage(resource.RUSAGE_SELF)
+w = resource.getrusage(resource.RUSAGE_CHILDREN)  # the worker processes, once they are joined
 print(json.dumps({"seconds": dt, "pages": pages, "written": len(r.written),
-                  "cpu": u.ru_utime + u.ru_stime - cpu0, "maxrss_kb": u.ru_maxrss}))
+                  "cpu": u.ru_utime + u.ru_stime - cpu0 + w.ru_utime + w.ru_stime,
+                  "maxrss_kb": max(u.ru_maxrss, w.ru_maxrss)}))
 """
 
 BASELINE_CHILD = """
@@ -127,7 +133,13 @@ def main() -> None:
     ap.add_argument("--format", default="html", help="formats to export, comma separated")
     ap.add_argument("--repeat", type=int, default=3,
                     help="runs of each measurement; the median counts (the machine is shared)")
+    ap.add_argument("--jobs", type=int, default=None,
+                    help="worker processes of the export (default: one per core)")
     args = ap.parse_args()
+    sys.path.insert(0, str(ROOT))
+    from pipeline.export.workers import default_jobs
+
+    jobs = args.jobs or default_jobs()
 
     tmp = tempfile.TemporaryDirectory(prefix="bench-export-")
     ws = args.keep or Path(tmp.name) / "ws"
@@ -137,26 +149,31 @@ def main() -> None:
         build(ws, args.articles, args.units)
     out = Path(tmp.name) / "editions"
 
-    runs: dict[str, list[dict[str, float]]] = {"base": [], "cold": [], "warm": []}
+    runs: dict[str, list[dict[str, float]]] = {"base": [], "cold": [], "warm": [], "one": []}
     for i in range(args.repeat):
         # Interleaved, so a burst of load on the shared machine hits every kind alike.
         shutil.rmtree(out, ignore_errors=True)
         runs["base"].append(child(BASELINE_CHILD, str(ws)))
-        runs["cold"].append(child(EXPORT_CHILD, str(ws), str(out), args.format))
-        runs["warm"].append(child(EXPORT_CHILD, str(ws), str(out), args.format))
+        runs["cold"].append(child(EXPORT_CHILD, str(ws), str(out), args.format, str(jobs)))
+        runs["warm"].append(child(EXPORT_CHILD, str(ws), str(out), args.format, str(jobs)))
+        shutil.rmtree(out, ignore_errors=True)
+        if jobs > 1:
+            runs["one"].append(child(EXPORT_CHILD, str(ws), str(out), args.format, "1"))
         print(f"  run {i + 1}/{args.repeat} done", file=sys.stderr)
     # Medians, wall and CPU each on its own: one lucky or unlucky run moves neither.
-    base, cold, warm = ({key: statistics.median(r[key] for r in runs[k]) for key in runs[k][0]}
-                        for k in ("base", "cold", "warm"))
+    base, cold, warm, *one = ({key: statistics.median(r[key] for r in runs[k]) for key in runs[k][0]}
+                              for k in ("base", "cold", "warm", "one") if runs[k])
 
     n = args.articles
-    print(f"export of {n} articles x {len(LANGS)} languages ({args.format}, 1 process = 1 core, "
-          f"medians of {args.repeat})")
+    print(f"export of {n} articles x {len(LANGS)} languages ({args.format}, --jobs {jobs}; the "
+          f"baseline is 1 process; medians of {args.repeat})")
     # CPU seconds too: on a shared machine wall time also counts the other processes' turns.
     print(f"{'':34}{'seconds':>9}{'cpu s':>8}{'articles/s':>12}{'per cpu s':>11}{'pages/s':>10}"
           f"{'peak MB':>9}{'x baseline':>12}")
-    for name, r in (("baseline: bare Jinja2 render", base), ("export, cold (writes all)", cold),
-                    ("export, re-run (nothing changed)", warm)):
+    rows = [("baseline: bare Jinja2 render", base), ("export, cold (writes all)", cold),
+            ("export, re-run (nothing changed)", warm)]
+    rows += [("export, cold, --jobs 1", r) for r in one]
+    for name, r in rows:
         print(f"{name:34}{r['seconds']:9.2f}{r['cpu']:8.2f}{n / r['seconds']:12.0f}"
               f"{n / r['cpu']:11.0f}{r['pages'] / r['seconds']:10.0f}"
               f"{r['maxrss_kb'] / 1024:9.0f}{r['seconds'] / base['seconds']:12.2f}")

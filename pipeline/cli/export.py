@@ -49,6 +49,10 @@ def export(
         help="Where the editions will be published, e.g. https://example.org/editions/: makes "
              "hreflang and canonical links absolute and writes sitemap.xml, the news sitemap and "
              "robots.txt (default: export.base_url).")] = None,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", metavar="N", min=1,
+        help="Worker processes that build and write the pages (default: one per core; 1 "
+             "builds everything in this process).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Write the language editions: only what the publishing policy allows, and say why not."""
@@ -72,7 +76,7 @@ def export(
             raise UsageError(f"--base-url {base_url!r} {exc}") from None
     options = ExportOptions(out=out or s.editions, langs=langs, formats=names,
                             include_machine=True if include == "machine" else None,
-                            base_url=base_url)
+                            base_url=base_url, jobs=jobs)
     report = _run(s, options, show_progress=not as_json and sys.stderr.isatty())
     if as_json:
         print_json(report.to_dict())
@@ -90,9 +94,15 @@ def _run(s: Settings, options: ExportOptions, *, show_progress: bool) -> ExportR
         return publish(s, options)
     from rich.progress import Progress
 
-    with Progress(transient=True) as bar:
+    # No refresh thread: the export forks its workers, and a fork should not copy a thread.
+    with Progress(transient=True, auto_refresh=False) as bar:
         task = bar.add_task("exporting", total=None)
-        return publish(s, options, progress=lambda n: bar.advance(task, n))
+
+        def advance(n: int) -> None:
+            bar.advance(task, n)
+            bar.refresh()
+
+        return publish(s, options, progress=advance)
 
 
 def _print(report: ExportReport) -> None:

@@ -129,9 +129,13 @@ class Exporter:
     def render_index(self, entries: Sequence[IndexEntry]) -> bytes:
         raise NotImplementedError
 
+    #: Groups of edition_files that can be built apart (by worker processes), in order.
+    parts: ClassVar[tuple[str, ...]] = ("index",)
+
     def edition_files(self, entries: Sequence[IndexEntry], *, today: dt.date,
-                      ) -> Iterator[tuple[str, bytes]]:
-        """Every file of the edition besides its article pages: (path under --out, bytes)."""
+                      part: str | None = None) -> Iterator[tuple[str, bytes]]:
+        """Every file of the edition besides its article pages: (path under --out, bytes);
+        with `part` (one of `parts`), only that group's files."""
         yield self.index_path(), self.render_index(entries)
 
     def site_files(self, present: Sequence[str]) -> list[tuple[str, bytes]]:

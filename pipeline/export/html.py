@@ -34,11 +34,6 @@ class HtmlExporter(Exporter):
         strings = vars(env.get_template("strings.html").module)
         self._tagged, self._in_category, self._page_of = (
             strings["tagged"], strings["in_category"], strings["page_of"])
-        # "By %(name)s" and the credits, translated once per edition and filled in per page with
-        # Markup's % (which escapes what it inserts): gettext per page was a tenth of the time.
-        self._fmt = {key: Markup(strings[key](Markup(f"%({arg})s")))
-                     for key, arg in (("by", "name"), ("translated_by", "names"),
-                                      ("reviewed_by", "names"))}
         self._t: dict[str, Markup] = env.globals["t"]  # type: ignore[assignment]
         self._source_attrs = str(Markup(' lang="{}" dir="{}"').format(
             edition.source, languages.direction(edition.source)))
@@ -66,7 +61,7 @@ class HtmlExporter(Exporter):
             site_name=self.site_name, logo=edition.site.logo,
             frame=frame_parts(env.get_template("article.html"), self._common("x.html")),
             t=self._t, strings=strings, placeholder_notices=self._chrome(0)["placeholder_notices"],
-            links=self._links, href=self._href, present=self.present, fmt=self._fmt,
+            links=self._links, href=self._href, present=self.present,
             names=self._names)
 
     def assets(self) -> list[tuple[str, bytes]]:
@@ -171,17 +166,27 @@ class HtmlExporter(Exporter):
     def _num(self, n: int) -> str:
         return languages.localize_digits(str(n), self.edition.lang)
 
+    #: The index pages, the tag pages, the category pages, the feeds and sitemaps.
+    parts = ("index", "tags", "categories", "feeds")
+
     def edition_files(self, entries: Sequence[IndexEntry], *, today: dt.date,
-                      ) -> Iterator[tuple[str, bytes]]:
+                      part: str | None = None) -> Iterator[tuple[str, bytes]]:
         ed = self.edition
-        yield from self._listing("index", str(self._t["latest_articles"]), entries)
+        if part in (None, "index"):
+            yield from self._listing("index", str(self._t["latest_articles"]), entries)
         source = Markup('<bdi lang="{}">{}</bdi>')
-        for kind, groups in (("tags", listings.by_tag(entries)),
-                             ("categories", listings.by_category(entries))):
-            for label, members in groups:
+        for kind, group in (("tags", listings.by_tag), ("categories", listings.by_category)):
+            if part not in (None, kind):
+                continue
+            for label, members in group(entries):
                 name = source.format(ed.source, label.name)
                 heading = (self._tagged(name) if kind == "tags" else self._in_category(name))
                 yield from self._listing(f"{kind}/{label.slug}", Markup(heading), members)
+        if part in (None, "feeds"):
+            yield from self._feeds(entries, today)
+
+    def _feeds(self, entries: Sequence[IndexEntry], today: dt.date) -> Iterator[tuple[str, bytes]]:
+        ed = self.edition
         base = f"{ed.base_url}{ed.lang}/" if ed.base_url else None
         info = feeds.FeedInfo(
             lang=ed.lang, title=self.site_name or str(self._t["latest_articles"]),

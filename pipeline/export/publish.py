@@ -11,15 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import InputError, UsageError
-from pipeline.export import formats, i18n
+from pipeline.export import formats, i18n, workers
 from pipeline.export.base import Exporter
-from pipeline.export.pages import ArticlePage, Edition, IndexEntry, Site, article_page, index_entry
+from pipeline.export.pages import Edition, IndexEntry, Site
 from pipeline.export.policy import CORRECTION_PENDING, Decision, Policy, decide, decide_source
 from pipeline.export.sitemaps import SITEMAP
 from pipeline.export.writer import MANIFEST, EditionWriter
 from pipeline.store import editions as rows
 from pipeline.store import open_store
-from pipeline.store.editions import Credit
 from pipeline.store.revisions import source_changed_at
 from pipeline.workspace import Settings
 
@@ -38,6 +37,7 @@ class ExportOptions:
     include_machine: bool | None = None  # None: pipeline.toml decides
     base_url: str | None = None  # None: pipeline.toml decides
     today: dt.date | None = None  # for the news sitemap's "last two days"; None: today (UTC)
+    jobs: int | None = None  # worker processes building pages; None: one per core
 
 
 @dataclass
@@ -142,6 +142,8 @@ def publish(
     if unknown or not langs:
         raise UsageError(f"--lang {','.join(unknown) or '(none)'} is not a language of this "
                          f"workspace ({','.join(all_langs)})")
+    if options.jobs is not None and options.jobs < 1:
+        raise UsageError(f"--jobs {options.jobs} is not a number of processes (1 or more)")
     exporter_classes = [formats.get(name) for name in dict.fromkeys(options.formats)]
     if not exporter_classes:
         raise UsageError("no edition format given (use --format html, markdown or json)")
@@ -177,11 +179,20 @@ def publish(
     entries: dict[str, dict[str, IndexEntry]] = {lang: {} for lang in langs}
     today = options.today or dt.datetime.now(dt.UTC).date()
 
-    with open_store(settings.database) as store, writer.batch():
+    jobs = options.jobs or workers.default_jobs()
+    with writer.batch():
         for lang in langs:
             writer.stage(lang)  # a language new to --out is built aside and renamed in at the end
-        metas = rows.articles(store)
-        decided = decisions(settings, metas, rows.tallies(store, settings.targets), policy)
+        content_langs = tuple(lang for lang in langs if lang != settings.source)
+        with open_store(settings.database) as store:
+            metas = rows.articles(store)
+            decided = decisions(settings, metas, rows.tallies(store, settings.targets), policy)
+            credits = (rows.credits(store, content_langs, policy.publishable)
+                       if site.credit_translators else {})
+            when = rows.article_dates(store, settings.source, content_langs)
+            source_changed = source_changed_at(store)
+        # Closed before workers fork: each opens its own connection (a connection must not
+        # cross a fork).
         wanted = []
         for meta in metas:
             for lang in langs:
@@ -190,34 +201,23 @@ def publish(
                  else report.languages[lang].held_back).append(d)
             if any(decided[meta.slug][lang].published for lang in langs):
                 wanted.append(meta)
-        content_langs = [lang for lang in langs if lang != settings.source]
-        credits = (rows.credits(store, content_langs, policy.publishable)
-                   if site.credit_translators else {})
-        when = rows.article_dates(store, settings.source, content_langs)
-        source_changed = source_changed_at(store)
-        for content in rows.iter_contents(store, wanted, content_langs):
-            slug = content.meta.slug
-            alternates = tuple(lang for lang in all_langs if decided[slug][lang].published)
-            credit = credits.get(slug, {})
-            for lang in langs:
-                d = decided[slug][lang]
-                if not d.published:
-                    continue
-                page = article_page(content, d, editions[lang], policy, alternates,
-                                    credit.get(lang, Credit()),
-                                    article_dates=when.get(slug, {}).get(lang),
-                                    source_changed=source_changed.get(slug))
-                entries[lang][slug] = index_entry(page)
-                _write_page(writer, exporters[lang], page, manifest)
-            if progress:
-                progress(1)
+        job = workers.Job(database=settings.database, langs=langs, all_langs=all_langs,
+                          content_langs=content_langs, editions=editions, exporters=exporters,
+                          policy=policy, decided=decided, credits=credits, dates=when,
+                          source_changed=source_changed, writer=writer, today=today)
 
-        for lang in langs:
-            listed = [entries[lang][m.slug] for m in metas if m.slug in entries[lang]]
-            for exp in exporters[lang]:
-                for path, data in exp.edition_files(listed, today=today):
-                    writer.write(path, data)
-                    manifest[exp.name][lang].append(path)
+        def pages_done(out: workers.Output) -> None:
+            workers.merge_files(manifest, out.files)
+            for lang, done in out.entries.items():
+                entries[lang].update(done)
+            if progress:
+                progress(out.articles)
+
+        workers.run(job, workers.chunks(wanted, jobs), workers.article_pages, jobs, pages_done)
+        job.listed = {lang: [entries[lang][m.slug] for m in metas if m.slug in entries[lang]]
+                      for lang in langs}
+        workers.run(job, workers.file_tasks(job), workers.edition_files, jobs,
+                    lambda out: workers.merge_files(manifest, out.files))
         for exp in exporters[langs[0]]:  # shared files: once per format, not per language
             present = [p for files in manifest[exp.name].values() for p in files]
             present += exp.existing
@@ -264,14 +264,6 @@ def _others(per_lang: dict[str, list[str]], langs: Sequence[str]) -> list[str]:
     """Files an earlier run wrote for the languages this run leaves alone."""
     return [p for lang, files in per_lang.items() if lang not in langs and lang != SHARED
             for p in files]
-
-
-def _write_page(writer: EditionWriter, exporters: list[Exporter], page: ArticlePage,
-                manifest: dict[str, dict[str, list[str]]]) -> None:
-    for exp in exporters:
-        path = exp.article_path(page.slug)
-        writer.write(path, exp.render_article(page))
-        manifest[exp.name][page.lang].append(path)
 
 
 def _withdraw(writer: EditionWriter, old: dict[str, dict[str, list[str]]],

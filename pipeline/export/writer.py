@@ -27,6 +27,8 @@ _STAGING = re.compile(r"^\.([A-Za-z0-9][A-Za-z0-9_-]*)\.(\d+)\.staging$")
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
 #: The manifest lists file names only: 64 MiB is millions of pages.
 MAX_MANIFEST_BYTES = 64 * 2**20
+#: The mode of every edition file, as pipeline.atomicfile writes them, whatever the umask.
+_MODE = 0o644
 #: Temporary files of an interrupted write: .<name>.<hex>.tmp (pipeline.atomicfile.temp_name)
 _TEMP = re.compile(r"^\.[A-Za-z0-9][A-Za-z0-9_.-]*\.[0-9a-f]+\.tmp$")
 
@@ -57,6 +59,9 @@ class EditionWriter:
         self._pending: list[tuple[Path, Path]] | None = None  # (temp, target) in a batch
         self._stages: dict[str, Path] = {}  # top directory -> its staging directory
         self._staged_dirs: set[Path] = set()
+        # os.open's mode is already 0o644 when the umask clears none of its bits: then the
+        # fchmod per file (a syscall per page) changes nothing and is left out.
+        self._fchmod = _umask() & _MODE != 0
 
     def path_for(self, rel: str) -> Path:
         """The absolute path of an edition file; UsageError for anything that could escape."""
@@ -92,7 +97,10 @@ class EditionWriter:
             if len(parts) > 2:
                 self._write_staged(staging, rel)
             # A string path, not a Path: this runs once per page of a first export.
-            self._create(os.path.join(staging, *parts[1:]), data)
+            try:
+                self._create(os.path.join(staging, *parts[1:]), data, self._fchmod)
+            except OSError as exc:
+                raise atomicfile.fail(exc, self.root / rel) from None
             self.counts.written.append(rel)
             return True
         return self._write(self.path_for(rel), rel, data)
@@ -129,11 +137,12 @@ class EditionWriter:
                 self._staged_dirs.add(d)
 
     @staticmethod
-    def _create(path: Path | str, data: bytes) -> None:
-        fd = os.open(path, _CREATE, 0o644)
+    def _create(path: Path | str, data: bytes, fchmod: bool = True) -> None:
+        fd = os.open(path, _CREATE, _MODE)
         try:
             try:
-                os.fchmod(fd, 0o644)  # as pipeline.atomicfile writes: whatever the umask
+                if fchmod:
+                    os.fchmod(fd, _MODE)  # as pipeline.atomicfile writes: whatever the umask
                 view = memoryview(data)
                 while view:  # os.write, not a file object: fewer syscalls, no buffer per page
                     view = view[os.write(fd, view):]
@@ -172,6 +181,24 @@ class EditionWriter:
         for tmp, path in pending:
             os.replace(tmp, path)
 
+    def detach(self) -> tuple[WriteCounts, list[tuple[Path, Path]]]:
+        """What this writer did since the last call, handed over and forgotten here: a worker
+        process writes a share of a batch, and the writer of the batch `absorb`s it."""
+        counts, pending = self.counts, self._pending
+        self.counts = WriteCounts()
+        if pending is not None:
+            self._pending = []
+        return counts, pending or []
+
+    def absorb(self, counts: WriteCounts, pending: list[tuple[Path, Path]]) -> None:
+        """Take over a share of this batch another process wrote (see `detach`)."""
+        if self._pending is None:
+            raise RuntimeError("absorb() works inside batch()")
+        self.counts.written += counts.written
+        self.counts.unchanged += counts.unchanged
+        self.counts.removed += counts.removed
+        self._pending += pending
+
     def _discard(self) -> None:
         for tmp, _ in self._pending or ():
             tmp.unlink(missing_ok=True)
@@ -209,13 +236,12 @@ class EditionWriter:
         self.counts.written.append(rel)
         return True
 
-    @staticmethod
-    def _temp(path: Path, data: bytes) -> Path:
+    def _temp(self, path: Path, data: bytes) -> Path:
         """atomicfile's temporary file without its fsync: a batch syncs once for all of them."""
         for _ in range(16):
             tmp = atomicfile.temp_name(path)
             try:
-                EditionWriter._create(tmp, data)
+                EditionWriter._create(tmp, data, self._fchmod)
                 return tmp
             except FileExistsError:
                 continue
@@ -282,6 +308,19 @@ class EditionWriter:
         text = json.dumps(ordered, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
         self._write(self.root / MANIFEST, MANIFEST, text.encode("utf-8"))
 
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it (os.umask would, for every thread);
+    0o777 where it cannot be read, so every file gets its fchmod."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0o777
 
 
 def _alive(pid: int) -> bool:

@@ -22,7 +22,7 @@ from pipeline.errors import StoreError
 from pipeline.store import retry
 from pipeline.store.schema import SCHEMA_VERSION, migrate
 
-__all__ = ["Store", "open_store", "now", "SCHEMA_VERSION"]
+__all__ = ["Store", "open_store", "open_reader", "now", "SCHEMA_VERSION"]
 
 #: What one attempt waits in SQLite's busy handler; store.retry retries up to the lock timeout.
 BUSY_TIMEOUT_MS = retry.BUSY_STEP_MS
@@ -67,7 +67,7 @@ class Store:
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.DatabaseError as exc:
-            raise retry.translate(exc, self.path) or StoreError(
+            raise retry.translate(exc, self.path, opening=True) or StoreError(
                 f"cannot open the database: {exc}", path=self.path) from None
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
@@ -76,7 +76,7 @@ class Store:
                 migrate(self.db, begin=self._begin)
             except sqlite3.DatabaseError as exc:
                 conn.close()
-                raise retry.translate(exc, self.path) or StoreError(
+                raise retry.translate(exc, self.path, opening=True) or StoreError(
                     f"not a pipeline database: {exc}", path=self.path) from None
             except BaseException:
                 conn.close()
@@ -129,6 +129,14 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def open_reader(path: Path) -> Store:
+    """Open an existing database to read only (no migration; any write fails): a worker
+    process's own connection, beside the one its parent opened with `open_store`."""
+    store = Store(path, migrate_schema=False)
+    store.conn.execute("PRAGMA query_only = ON")
+    return store
 
 
 def open_store(path: Path) -> Store:

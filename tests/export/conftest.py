@@ -61,10 +61,10 @@ class Newsroom:
 
     def export(self, langs: Sequence[str] | None = None, formats: Sequence[str] = ("html",),
                include_machine: bool | None = None, base_url: str | None = None,
-               today: dt.date | None = None) -> ExportReport:
+               today: dt.date | None = None, jobs: int | None = None) -> ExportReport:
         return publish(self.settings, ExportOptions(
             out=self.out, langs=tuple(langs or self.settings.languages), formats=tuple(formats),
-            include_machine=include_machine, base_url=base_url, today=today))
+            include_machine=include_machine, base_url=base_url, today=today, jobs=jobs))
 
     def read(self, rel: str) -> str:
         return (self.out / rel).read_text(encoding="utf-8")

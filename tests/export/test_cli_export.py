@@ -51,6 +51,7 @@ def test_json_report(runner: CliRunner, newsroom: Newsroom) -> None:
     (["--lang", "de"], "de"),
     (["--format", "pdf"], "pdf"),
     (["--include", "everything"], "machine"),
+    (["--jobs", "0"], "--jobs"),
 ])
 def test_bad_options_are_usage_errors(runner: CliRunner, newsroom: Newsroom, args: list[str],
                                       message: str) -> None:
@@ -65,3 +66,14 @@ def test_repeated_languages_and_formats_count_once(runner: CliRunner, newsroom: 
     data = json.loads(result.stdout)
     assert list(data["languages"]) == ["fa"] and data["formats"] == ["html"]
     assert [d["slug"] for d in data["languages"]["fa"]["published"]] == ["budget-vote"]
+
+
+def test_jobs_one_and_two_publish_the_same(runner: CliRunner, newsroom: Newsroom) -> None:
+    one = _run(runner, newsroom, "--jobs", "1", "--json")
+    assert one.exit_code == 0, one.output
+    files = {p: p.read_bytes() for p in newsroom.out.rglob("*") if p.is_file()}
+    two = _run(runner, newsroom, "-j", "2", "--json")
+    assert two.exit_code == 0, two.output
+    assert json.loads(two.output)["files"]["written"] == 0  # same bytes: nothing rewritten
+    assert {p: p.read_bytes() for p in newsroom.out.rglob("*") if p.is_file()} == files
+    assert "--jobs" in runner.invoke(app, ["export", "--help"]).output

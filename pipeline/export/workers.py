@@ -1,0 +1,274 @@
+"""Building and writing an export's pages in worker processes over the cores, or in this one.
+
+A run is cut into tasks: article pages by contiguous chunks of slugs (each content row is read
+once, for every language, by the one process that builds the chunk), then every edition's
+listings, feeds and sitemaps by language and part. Workers are forked from the run's process, so
+they start with its templates, decisions and credits already built; each opens its own
+read-only connection to the store and writes into the same staging directories and batch as
+its parent (files it creates are handed back, to be renamed in or removed with the batch).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import WorkerFailed
+from pipeline.export.base import Exporter
+from pipeline.export.pages import Edition, IndexEntry, article_page, index_entry
+from pipeline.export.policy import Decision, Policy
+from pipeline.export.writer import EditionWriter, WriteCounts
+from pipeline.store import editions as rows
+from pipeline.store import open_reader
+from pipeline.store.editions import ArticleDates, Credit
+
+log = logging.getLogger(__name__)
+
+#: Fewest articles a chunk holds: below that a task costs more to hand out than to do.
+MIN_CHUNK = 25
+#: Chunks per worker: enough that one slow chunk (a long article, a busy core) does not leave
+#: the other workers idle at the end, few enough that each task's overhead stays small.
+CHUNKS_PER_JOB = 6
+
+
+def default_jobs() -> int:
+    """The cores this process may run on (what `--jobs` is when not given)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # no sched_getaffinity (macOS)
+        return max(1, os.cpu_count() or 1)
+
+
+def can_fork() -> bool:
+    """Whether worker processes can be forked here: a system that forks well (not Windows, not
+    macOS) and a process with no other thread (a thread holding a lock at the fork, in SQLite
+    or logging, would leave it held forever in the child: the web server builds in-process)."""
+    return ("fork" in multiprocessing.get_all_start_methods() and os.uname().sysname != "Darwin"
+            and threading.active_count() == 1)
+
+
+@dataclass
+class Job:
+    """Everything the tasks of one run share; forked workers inherit it as it is."""
+
+    database: Path
+    langs: tuple[str, ...]  # the editions this run writes
+    all_langs: tuple[str, ...]  # every edition of the workspace (hreflang, switcher)
+    content_langs: tuple[str, ...]  # the written editions that have translations
+    editions: dict[str, Edition]
+    exporters: dict[str, list[Exporter]]
+    policy: Policy
+    decided: dict[str, dict[str, Decision]]
+    credits: dict[str, dict[str, Credit]]
+    dates: dict[str, dict[str, ArticleDates]]
+    source_changed: dict[str, str]
+    writer: EditionWriter
+    today: dt.date  # for the news sitemap's "last two days"
+    listed: dict[str, list[IndexEntry]] = field(default_factory=dict)  # for the edition files
+
+
+@dataclass
+class Output:
+    """What one task did: its files (format -> language -> paths), its index entries and the
+    writer's share of the batch (files written, unchanged, and temporaries to rename in)."""
+
+    files: dict[str, dict[str, list[str]]]
+    entries: dict[str, list[tuple[str, IndexEntry]]]
+    counts: WriteCounts
+    pending: list[tuple[Path, Path]]
+    articles: int = 0
+
+
+#: The run a task works on: set before the workers fork (they inherit it) or run in-process.
+_job: Job | None = None
+
+
+def chunks(metas: Sequence[rows.ArticleMeta], jobs: int) -> list[list[rows.ArticleMeta]]:
+    """`metas` in slug order cut into contiguous chunks for `jobs` workers."""
+    ordered = sorted(metas, key=lambda m: m.slug)
+    size = max(MIN_CHUNK, math.ceil(len(ordered) / (jobs * CHUNKS_PER_JOB)))
+    return [ordered[i:i + size] for i in range(0, len(ordered), size)]
+
+
+def article_pages(chunk: list[rows.ArticleMeta]) -> Output:
+    """Build and write the pages of one chunk of articles in every language of the run."""
+    job = _current()
+    files: dict[str, dict[str, list[str]]] = {}
+    entries: dict[str, list[tuple[str, IndexEntry]]] = {lang: [] for lang in job.langs}
+    n = 0
+    with open_reader(job.database) as store:
+        for content in rows.iter_contents(store, chunk, job.content_langs, span=True):
+            slug = content.meta.slug
+            decided = job.decided[slug]
+            alternates = tuple(lang for lang in job.all_langs if decided[lang].published)
+            credit = job.credits.get(slug, {})
+            dates = job.dates.get(slug, {})
+            for lang in job.langs:
+                d = decided[lang]
+                if not d.published:
+                    continue
+                page = article_page(content, d, job.editions[lang], job.policy, alternates,
+                                    credit.get(lang, Credit()), article_dates=dates.get(lang),
+                                    source_changed=job.source_changed.get(slug))
+                entries[lang].append((slug, index_entry(page)))
+                for exp in job.exporters[lang]:
+                    path = exp.article_path(slug)
+                    job.writer.write(path, exp.render_article(page))
+                    files.setdefault(exp.name, {}).setdefault(lang, []).append(path)
+            n += 1
+    counts, pending = job.writer.detach()
+    return Output(files, entries, counts, pending, n)
+
+
+def edition_files(task: tuple[str, int, str]) -> Output:
+    """Write one part of one edition's files (listings, feeds, sitemaps) of one format."""
+    job = _current()
+    lang, index, part = task
+    exp = job.exporters[lang][index]
+    paths = []
+    for path, data in exp.edition_files(job.listed[lang], today=job.today, part=part):
+        job.writer.write(path, data)
+        paths.append(path)
+    counts, pending = job.writer.detach()
+    return Output({exp.name: {lang: paths}}, {}, counts, pending)
+
+
+def file_tasks(job: Job) -> list[tuple[str, int, str]]:
+    """(language, exporter index, part) of every edition file task."""
+    return [(lang, i, part) for lang in job.langs
+            for i, exp in enumerate(job.exporters[lang]) for part in exp.parts]
+
+
+def run(job: Job, tasks: Iterable[Any], work: Callable[[Any], Output], jobs: int,
+        progress: Callable[[Output], None]) -> None:
+    """Do `work` on every task, with `jobs` forked workers or in this process when jobs is 1.
+
+    `progress` gets each task's Output in task order, in this process. A task's exception (a
+    PipelineError, Ctrl-C) is raised here; on any error the workers are stopped first, so nothing
+    keeps writing into a batch that is being discarded.
+    """
+    global _job
+    tasks = list(tasks)
+    jobs = min(jobs, len(tasks))
+    _job = job
+    try:
+        if jobs <= 1 or not can_fork():
+            for task in tasks:
+                _deliver(job, work(task), progress)
+            return
+        _fork(job, tasks, work, jobs, progress)
+    finally:
+        _job = None
+
+
+def _fork(job: Job, tasks: list[Any], work: Callable[[Any], Output], jobs: int,
+          progress: Callable[[Output], None]) -> None:
+    ctx = multiprocessing.get_context("fork")
+    claimed = ctx.Value("i", 0)  # the next task index: each worker claims one when it is free
+    procs, conns = [], []
+    try:
+        for _ in range(jobs):
+            receive, send = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_serve, args=(tasks, work, claimed, send), daemon=True)
+            proc.start()
+            send.close()  # the child's end: EOF here when the child is gone
+            procs.append(proc)
+            conns.append(receive)
+        done: dict[int, Output] = {}
+        delivered = 0
+        live = list(conns)
+        while live:
+            for ready in multiprocessing.connection.wait(live):
+                conn = live[[id(c) for c in live].index(id(ready))]
+                try:
+                    message: tuple[int, Any] = conn.recv()
+                except EOFError:
+                    proc = procs[conns.index(conn)]
+                    proc.join()
+                    raise WorkerFailed(f"an export worker process died (exit status "
+                                       f"{proc.exitcode}); nothing was published, run it again"
+                                       ) from None
+                index, result = message
+                if index == _FINISHED:
+                    live.remove(conn)
+                elif index == _FAILED:
+                    raise result
+                else:
+                    done[index] = result
+            while delivered in done:
+                _deliver(job, done.pop(delivered), progress)
+                delivered += 1
+    except BaseException:
+        for proc in procs:
+            proc.terminate()  # nothing may write into the batch once it is being discarded
+        for proc in procs:
+            proc.join()
+        for lang in job.langs:
+            job.writer.sweep_temporaries(lang)  # what a stopped worker had begun
+        raise
+    finally:
+        for conn in conns:
+            conn.close()
+    for proc in procs:
+        proc.join()
+
+
+def _deliver(job: Job, out: Output, progress: Callable[[Output], None]) -> None:
+    job.writer.absorb(out.counts, out.pending)
+    progress(out)
+
+
+#: What a worker sends besides (task index, Output): it is done, or a task raised.
+_FINISHED = -1
+_FAILED = -2
+
+
+def _serve(tasks: list[Any], work: Callable[[Any], Output], claimed: Any,
+           conn: multiprocessing.connection.Connection) -> None:
+    """A worker: claim the next task, do it, send its Output, until no task is left."""
+    # Ctrl-C reaches the whole process group: the parent stops the workers and cleans up, so a
+    # worker must not die on its own with a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # What the parent had written before the fork is the parent's to report, not this worker's.
+    _current().writer.detach()
+    try:
+        while True:
+            with claimed.get_lock():
+                index = claimed.value
+                claimed.value += 1
+            if index >= len(tasks):
+                break
+            conn.send((index, work(tasks[index])))
+        conn.send((_FINISHED, None))
+    except BaseException as exc:  # to the parent, which raises it (Ctrl-C, a PipelineError)
+        try:
+            conn.send((_FAILED, exc))
+        except Exception:  # an exception that cannot be pickled: its message, at least
+            conn.send((_FAILED, WorkerFailed(f"an export worker failed: {exc}")))
+    finally:
+        conn.close()
+
+
+def _current() -> Job:
+    if _job is None:
+        raise RuntimeError("an export task runs only inside workers.run()")
+    return _job
+
+
+def merge_files(into: dict[str, dict[str, list[str]]], files: dict[str, dict[str, list[str]]],
+                ) -> None:
+    """Add a task's files to the run's manifest (format -> language -> paths)."""
+    for name, per_lang in files.items():
+        for lang, paths in per_lang.items():
+            into[name][lang] += paths
+
