@@ -51,7 +51,12 @@ def lead_blocks(tree: Any, title: str, first_body: str, known: set[str]) -> list
     if not title or not first_body:
         return []
     key = _cmp(title)
-    h1 = next((h for h in tree.iter("h1") if _cmp(squash(h.text_content())) == key), None)
+    h1s = [(h, _cmp(squash(h.text_content()))) for h in tree.iter("h1")]
+    # The <h1> that is the title, else one holding it (a kicker run into the headline:
+    # "BerlinNew rules for ..."), else the page's only one.
+    h1 = next((h for h, k in h1s if k == key), None)  # (an element with no children is falsy)
+    if h1 is None:
+        h1 = next((h for h, k in h1s if key in k), h1s[0][0] if len(h1s) == 1 else None)
     if h1 is None:
         return []
     start = _cmp(first_body)[:60]

@@ -245,11 +245,11 @@ LEAD = ("Night boats will keep crossing to the islands until March, after a late
         "won a narrow vote in the council chamber.")
 
 
-def _lead_page(lead_html: str) -> str:
+def _lead_page(lead_html: str, h1: str = "Ferry saved for winter") -> str:
     body = "".join(f"<p>{p} {q}</p>" for p in (P1, P2, P3) for q in ("One.", "Two."))
     return ("<html><head><title>Ferry saved for winter | Coast News</title></head><body>"
             "<nav><a href='/'>Home</a></nav><div class='page'>"
-            f"<div class='article-header'><h1>Ferry saved for winter</h1>{lead_html}"
+            f"<div class='article-header'><h1>{h1}</h1>{lead_html}"
             "<div class='byline'>By Ann Lee, 3 March 2024</div>"
             "<div class='share'><a href='/s'>Share</a> <a href='/t'>Tweet</a></div>"
             "<div class='hero'><img src='a.jpg'><span>The night ferry leaves the north pier "
@@ -265,6 +265,11 @@ def test_standfirst_between_headline_and_body_is_kept_once_before_the_body() -> 
     assert got.count(LEAD) == 1
     assert got.index(LEAD) < got.index(f"{P1} One.")
     assert not any("Ann Lee" in t or "Photo:" in t or "Tweet" in t for t in got)
+
+
+def test_standfirst_under_a_headline_with_a_kicker_run_into_it() -> None:
+    (d,) = parse_html(_lead_page(f"<p>{LEAD}</p>", h1="<span>Coast</span>Ferry saved for winter"))
+    assert LEAD in _body([d])
 
 
 def test_links_to_other_stories_between_headline_and_body_are_no_standfirst() -> None:
