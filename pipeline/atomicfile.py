@@ -5,13 +5,20 @@ planted, file or symlink, makes the create fail instead of writing elsewhere; a 
 tried), written, fsynced, renamed over the target (rename replaces a symlink at the target
 itself, never the file it points to), and the directory is fsynced so the rename survives a
 power cut. On any error the temporary file is removed and the old file stays as it was.
+A temporary file is flocked while it is written, so the first write into a directory can sweep
+those a killed process (kill -9, a power cut) left there: unlocked and over a minute old.
 """
 
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
+import re
 import secrets
+import stat
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,14 +36,72 @@ def temp_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
 
 
+#: temp_name's pattern, and the age after which an unlocked one is taken as abandoned (a live
+#: writer locks its file the moment it creates it; the age only covers that instant).
+_TEMP = re.compile(r"\A\..+\.[0-9a-f]{12}\.tmp\Z", re.S)
+STALE_S = 60.0
+_swept: set[str] = set()
+_swept_lock = threading.Lock()
+
+
+def sweep_temp_files(directory: Path) -> list[str]:
+    """Remove the temporary files of writes killed midway in `directory`; their names.
+
+    Only files of temp_name's pattern that no process holds locked and that are older than
+    STALE_S; anything else (a symlink, a directory, a live write) is left alone.
+    """
+    removed: list[str] = []
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return removed
+    cutoff = time.time() - STALE_S
+    for name in names:
+        if not _TEMP.match(name):
+            continue
+        path = directory / name
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        except OSError:
+            continue
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or st.st_mtime > cutoff:
+                continue
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if os.path.samestat(st, os.lstat(path)):
+                os.unlink(path)
+                removed.append(name)
+        except OSError:
+            continue
+        finally:
+            os.close(fd)
+    return removed
+
+
+def _sweep_once(directory: Path) -> None:
+    key = os.path.abspath(directory)
+    with _swept_lock:
+        if key in _swept:
+            return
+        _swept.add(key)
+    sweep_temp_files(directory)
+
+
 def _create(path: Path, mode: int) -> tuple[int, Path]:
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    _sweep_once(path.parent)
     for _ in range(_ATTEMPTS):
         tmp = temp_name(path)
         try:
-            return os.open(tmp, flags, mode), tmp
+            fd = os.open(tmp, flags, mode)
         except FileExistsError:
             continue
+        try:  # held until the file is renamed or removed: a sweep never takes a live write
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            pass
+        return fd, tmp
     raise InputError("cannot create a temporary file beside it (every name tried was taken)",
                      path=path)
 

@@ -14,6 +14,7 @@ import errno
 import fcntl
 import json
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -255,6 +256,36 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return obj
 
 
+def _no_constant(name: str) -> Any:
+    # Python's json reads NaN, Infinity and -Infinity, which JSON does not have: a revision or
+    # a threshold of NaN compares false with everything.
+    raise _NotJsonConstant(name)
+
+
+class _NotJsonConstant(Exception):
+    pass
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONE = re.compile("[\ud800-\udfff]")
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    """Whether any string (key or value) in a parsed JSON value holds a lone surrogate."""
+    todo = [value]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, str):
+            if _LONE.search(item):
+                return True
+        elif isinstance(item, dict):
+            todo.extend(item.keys())
+            todo.extend(item.values())
+        elif isinstance(item, list):
+            todo.extend(item)
+    return False
+
+
 def load_json(data: bytes | str, path: str | Path, *, line: int | None = None,
               what: str = "JSON") -> Any:
     """The JSON value of untrusted bytes or text; every way it can fail is one InputError.
@@ -267,10 +298,18 @@ def load_json(data: bytes | str, path: str | Path, *, line: int | None = None,
     text = data if isinstance(data, str) else decode_text(data, path, what=what)
     first = line or 1
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates)
+        value = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+        # Only a \uD800-\uDFFF escape can make one (decoded bytes never hold a surrogate).
+        if _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(value):
+            raise InputError(f"the {what} holds a lone surrogate (a \\uD800-\\uDFFF escape "
+                             "without its pair), which is no character", path=path, line=line)
+        return value
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid {what} ({exc.msg}, column {exc.colno})", path=path,
                          line=first + exc.lineno - 1) from None
+    except _NotJsonConstant as exc:
+        raise InputError(f"not valid {what} ({exc} is not a JSON number)", path=path,
+                         line=line) from None
     except _DuplicateKey as exc:
         raise InputError(f"the {what} names the key {exc.key!r} twice; keep one", path=path,
                          line=line) from None

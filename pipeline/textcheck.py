@@ -3,6 +3,9 @@
 NUL bytes, the other C0 control characters except tab, line feed and carriage return, lone
 surrogates and the non-characters U+FFFE/U+FFFF are refused at the boundary (extract, glossary,
 review edits and batches, PO import), so nothing stored can later make an export unreadable.
+So is a byte order mark (U+FEFF) after the start of a text: the decoders drop one at the start
+of a file, and one further on is left over from joining files (or an invisible paste) that would
+ride along, unseen, into every translation and edition.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from pathlib import Path
 from pipeline.errors import InputError
 
 #: What XML 1.0 cannot hold at all (PO could escape some C0s, but XLIFF/TMX/HTML could not).
-_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufeff\ufffe\uffff]")
 
 
 #: What str.splitlines() and editors take as a line break; a one-line field (a glossary term)
@@ -27,6 +30,11 @@ def line_break_in(text: str) -> bool:
     return not LINE_BREAKS.isdisjoint(text)
 
 
+_BOM_NAME = "a byte order mark"
+_BOM_WHY = ("in the middle of the text (were two files joined?); remove it, or write U+2060 "
+            "WORD JOINER if a no-break is meant")
+
+
 def _name(ch: str) -> str:
     code = ord(ch)
     if code == 0:
@@ -35,6 +43,8 @@ def _name(ch: str) -> str:
         return f"a lone surrogate (U+{code:04X})"
     if code < 0x20:
         return f"the control character U+{code:04X}"
+    if code == 0xFEFF:
+        return "a byte order mark (U+FEFF)"
     return f"the non-character U+{code:04X} ({unicodedata.name(ch, 'unassigned')})"
 
 
@@ -55,6 +65,9 @@ def check_text(text: str, *, what: str = "the text", path: str | Path | None = N
     bad = find_bad(text)
     if bad is not None:
         offset, name = bad
+        if name.startswith(_BOM_NAME):
+            raise InputError(f"{what} contains {name} at character {offset + 1}, {_BOM_WHY}",
+                             path=path, line=line)
         raise InputError(f"{what} contains {name} at character {offset + 1}, which cannot be "
                          "stored or exported; remove it", path=path, line=line)
     return text
@@ -70,6 +83,10 @@ def check_decoded(text: str, data: bytes, *, path: str | Path, start: int = 0) -
     if bad is None:
         return
     offset, name = bad
+    if name.startswith(_BOM_NAME):
+        byte = len(text[:offset].encode("utf-8", "surrogatepass"))
+        raise InputError(f"{name} at byte offset {byte + start}, {_BOM_WHY}", path=path,
+                         line=text.count("\n", 0, offset) + 1)
     if name.startswith("a NUL"):
         byte = data.find(b"\x00")
     else:

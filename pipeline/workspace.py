@@ -362,6 +362,10 @@ def parse_config(data: Mapping[str, Any], root: Path, *, path: Path | None = Non
     settings = Settings(root=root, **values)
     if settings.source in settings.targets:
         raise ConfigError("languages.targets must not include the source language", path=where)
+    twice = sorted({lang for lang in settings.targets if settings.targets.count(lang) > 1})
+    if twice:  # every per-language loop would do its work twice, and count it twice
+        raise ConfigError(f"languages.targets names {', '.join(twice)} twice; keep one",
+                          path=where)
     return replace(
         settings,
         database=_under(root, settings.database),
@@ -402,6 +406,9 @@ def load(root: Path) -> Settings:
         raise ConfigError(exc.message, path=path, line=exc.line) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"not valid TOML: {exc}", path=path) from None
+    except ValueError:  # tomllib's int() of a number over sys.get_int_max_str_digits()
+        raise ConfigError("not valid TOML: a number is too long (over 4300 digits)",
+                          path=path) from None
     except RecursionError:
         raise ConfigError("not valid TOML: nested too deeply", path=path) from None
     return parse_config(data, root.resolve(), path=path)

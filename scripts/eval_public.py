@@ -245,6 +245,67 @@ def browser_text(html_text: str) -> str:
     return "\n".join(out)
 
 
+@dataclass
+class Titles:
+    """How our titles (and trafilatura's metadata title, as a baseline) agree with the page."""
+
+    pages: int = 0
+    with_site: int = 0  # pages that name the site (og:site_name or a repeated <title> segment)
+    ours_site: int = 0  # ... whose title from us still holds that name
+    base_site: int = 0  # ... whose title from trafilatura.extract_metadata still holds it
+    ours_agree: int = 0  # our title equals og:title or a main <h1> (case, spaces ignored)
+    base_agree: int = 0
+    agree_pages: int = 0  # pages with an og:title or <h1> at all
+
+    def add(self, page: Page, html_text: str, ours: str) -> None:
+        import trafilatura
+        from lxml import html as lhtml
+
+        from pipeline.extract.htmlmeta import read_meta, squash
+
+        try:
+            tree = lhtml.document_fromstring(_CONTROL.sub("", html_text))
+        except Exception:  # noqa: BLE001 - an unparsable page has no fields to compare
+            return
+        meta = trafilatura.extract_metadata(tree)
+        base = squash(getattr(meta, "title", None) or "")
+        self.pages += 1
+        og = next((squash(m.get("content")) for m in tree.iter("meta")
+                   if (m.get("property") or m.get("name") or "").lower() == "og:title"), "")
+        site = next((squash(m.get("content")) for m in tree.iter("meta")
+                     if (m.get("property") or "").lower() == "og:site_name"), "")
+        h1 = read_meta(tree).h1
+        if site and len(site) >= 3:
+            key = site.casefold()
+            self.with_site += 1
+            self.ours_site += _names_site(ours, key)
+            self.base_site += _names_site(base, key)
+        wanted = {x.casefold() for x in (og, *h1[:2]) if x}
+        if wanted:
+            self.agree_pages += 1
+            self.ours_agree += ours.casefold() in wanted
+            self.base_agree += base.casefold() in wanted
+
+    def lines(self) -> list[str]:
+        return [
+            f"titles: {self.pages} single-article pages; {self.with_site} name the site in og:site_name",
+            f"  title still holds the site's name: ours {self.ours_site}/{self.with_site}, "
+            f"trafilatura metadata {self.base_site}/{self.with_site}",
+            f"  title equals og:title or a main <h1>: ours {self.ours_agree}/{self.agree_pages}, "
+            f"trafilatura metadata {self.base_agree}/{self.agree_pages}",
+        ]
+
+
+
+def _names_site(title: str, site: str) -> bool:
+    """The title carries the site's name as a part of its own ("X | Site", "Site: X", "Site")."""
+    t = title.casefold().strip()
+    if t == site:
+        return True
+    return any(t.startswith(site + sep) or t.endswith(sep + site)
+               for sep in (" | ", " - ", " – ", " — ", ": ", " · ", " » ", "|", " :: "))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("dir", type=Path, help="pages: evaldata.json + HTML, or NAME.html + NAME.txt")
@@ -254,6 +315,8 @@ def main() -> int:
     ap.add_argument("--tools", default="lynx,w3m,browser", help="dumpers to use (with --dumps)")
     ap.add_argument("-v", "--verbose", action="store_true", help="list pages that lose snippets")
     ap.add_argument("--json", action="store_true", help="print the scores as JSON")
+    ap.add_argument("--titles", action="store_true",
+                    help="also compare titles with og:title, <h1> and og:site_name")
     args = ap.parse_args()
     pages = load_pages(args.dir, args.limit)
     if not pages:
@@ -264,6 +327,7 @@ def main() -> int:
     halves = {(h, k): Score() for h in ("dev", "check") for k in ("ours", "nocap", "base")}
     t_ours = t_base = 0.0
     texts: dict[str, str] = {}
+    titles = Titles()
     html_titles: dict[str, str] = {}
     for page in pages:
         t = time.process_time()
@@ -293,6 +357,8 @@ def main() -> int:
             texts[page.name] = decode_html(page.html, page.name)
         except Exception:  # noqa: BLE001 - an undecodable page has no dump
             pass
+        if args.titles and page.name in texts and page.name in html_titles:
+            titles.add(page, texts[page.name], html_titles[page.name])
     mb = sum(len(p.html) for p in pages) / 1e6
     rows = {"html ours": ours, "html ours, captions left out": nocap,
             "html trafilatura.extract": base}
@@ -332,6 +398,8 @@ def main() -> int:
     print(f"{'':40}{'pages':>6}{'P':>8}{'R':>8}{'F1':>8}{'split':>7}{'failed':>7}")
     for label, s in rows.items():
         print(s.line(label))
+    if args.titles:
+        print("\n".join(titles.lines()))
     print(f"HTML CPU time: ours {t_ours:.1f} s, trafilatura.extract {t_base:.1f} s (interleaved per page), "
           f"ratio {t_ours / t_base:.2f} (target <= 1.5)")
     return 0

@@ -133,9 +133,14 @@ def import_files(
     with cycle_collector_paused():
         checked = [_checked_texts(check_po(p)) for p in paths]
         langs = [file_language(c, targets) for c in checked]
-        return [_apply(store, c, lang, who=who, approve=approve, four_eyes=four_eyes,
-                       confirm_placeholder=confirm_placeholder, progress=progress)
-                for c, lang in zip(checked, langs, strict=True)]
+        # Each file's entries as a list `_apply` empties while it writes them; the CheckedPo
+        # (which holds them too) is let go first, so a written entry is freed at once.
+        files = [(c.path, c.header, list(c.entries[1:])) for c in checked]
+        del checked
+        return [_apply(store, path, header, entries, lang, who=who, approve=approve,
+                       four_eyes=four_eyes, confirm_placeholder=confirm_placeholder,
+                       progress=progress)
+                for (path, header, entries), lang in zip(files, langs, strict=True)]
 
 
 def _checked_texts(checked: CheckedPo) -> CheckedPo:
@@ -150,10 +155,15 @@ def _checked_texts(checked: CheckedPo) -> CheckedPo:
     return replace(checked, text="")
 
 
-def _apply(store: Store, checked: CheckedPo, lang: str, *, who: str | None, approve: bool,
-           four_eyes: bool, confirm_placeholder: bool,
+def _apply(store: Store, path: Path, header: dict[str, str], entries: list[Entry], lang: str,
+           *, who: str | None, approve: bool, four_eyes: bool, confirm_placeholder: bool,
            progress: Callable[[int], None] | None) -> ImportResult:
-    entries = checked.entries[1:]
+    """Decide and write one file's entries (header excluded) in one transaction.
+
+    `entries` is emptied, and each entry let go once its write is made: SQLite keeps a UTF-8
+    copy inside every string it is given, so the texts of written entries held to the end
+    would cost a third more memory on a big catalog.
+    """
     counts = {"imported": 0, "approved": 0, "skipped": 0}
     conflicts: list[Conflict] = []
     held: list[Conflict] = []
@@ -162,21 +172,28 @@ def _apply(store: Store, checked: CheckedPo, lang: str, *, who: str | None, appr
     finished: list[str] = []  # units whose claim by `who` the import ends
     edit_fields = {"origin": "po", "translated_by": who}
     approve_fields = {"reviewed_by": who}
-    edit_detail = LineDetail(display_path(checked.path.name), edit_fields)
-    approve_detail = LineDetail(display_path(checked.path.name), approve_fields)
+    edit_detail = LineDetail(display_path(path.name), edit_fields)
+    approve_detail = LineDetail(display_path(path.name), approve_fields)
     ts = now()
 
     def plan(live: list[tuple[Entry, ImportTarget]],
              bases: dict[str, Given | None]) -> Iterator[tr.Change]:
-        """The writes, made as they are decided (so 100k of them are never held at once)."""
-        for n, (e, target) in enumerate(live, 1):
+        """The writes, made as they are decided (so 100k of them are never held at once).
+
+        Entries and their bases are popped: once written, nothing here holds them.
+        """
+        live.reverse()
+        n = 0
+        while live:
+            e, target = live.pop()
+            n += 1
             if progress and n % 1000 == 0:
                 progress(1000)
             assert target.status is not None
             text = e.msgstr[0]
             status = target.status  # a str; Status is a StrEnum, so members compare equal
             verdict, reason, base_is_current = decide(
-                bases.get(target.unit_id), Current(target.revision, target.text, status),
+                bases.pop(target.unit_id, None), Current(target.revision, target.text, status),
                 Incoming(text, not e.fuzzy))
             if verdict is Verdict.CONFLICT:
                 conflicts.append(Conflict(e.line, target.unit_id, reason))
@@ -204,7 +221,8 @@ def _apply(store: Store, checked: CheckedPo, lang: str, *, who: str | None, appr
                 continue
             revision, writer = target.revision, target.translated_by
             # The row as read in this transaction: change_many need not read it again.
-            read: tr.Read | None = tr.Read(status, target.text, revision, target.by_person)
+            read: tr.Read | None = tr.Read(
+                status, target.text, revision, target.by_person, target.rowid)
             if edit:
                 yield tr.Change(target.unit_id, lang, Action.EDIT, who, text, revision, None,
                                 None, edit_fields, edit_detail(e.line), read)
@@ -220,12 +238,19 @@ def _apply(store: Store, checked: CheckedPo, lang: str, *, who: str | None, appr
                 counts["approved"] += 1
 
     with bulk_cache(store), store.transaction():
-        found = import_targets(store, lang, [e.msgctxt for e in entries if e.msgctxt])
+        # The file's msgids, so the units' sources equal to them are held once, not twice.
+        sources = {e.msgctxt: e.msgid for e in entries if e.msgctxt}
+        found = import_targets(store, lang, list(sources), sources=sources, given_in=FORMAT)
         missing = [t.unit_id for t in found.values() if t.status is None and not t.obsolete]
         if missing:
             tr.ensure_rows(store, [lang], missing)
-            found.update(import_targets(store, lang, missing))
+            found.update(import_targets(store, lang, missing, sources=sources,
+                                        given_in=FORMAT))
+        del sources
         live: list[tuple[Entry, ImportTarget]] = []
+        bases: dict[str, Given | None] = {}
+        rest: list[Named] = []  # entries whose base the export records must tell
+        rest_text: dict[str, str | None] = {}  # their database text
         for e in entries:
             if e.obsolete:
                 counts["skipped"] += 1
@@ -237,16 +262,24 @@ def _apply(store: Store, checked: CheckedPo, lang: str, *, who: str | None, appr
                 continue
             assert target is not None
             live.append((e, target))
+            named = _exported_revision(e)
+            if named is not None and named == target.revision and target.given is not None:
+                bases[target.unit_id] = target.given  # what `resolve_bases` would find
+            else:
+                rest.append(Named(target.unit_id, named, e.msgstr[0]))
+                rest_text[target.unit_id] = target.text
+        entries.clear()
         del found
-        # Most bases are the database's text: `current` has them held once, not twice.
-        bases = resolve_bases(store, FORMAT, lang, [
-            Named(t.unit_id, _exported_revision(e), e.msgstr[0]) for e, t in live],
-            checked.header.get(AS_OF_HEADER), {t.unit_id: t.text for _e, t in live})
+        if rest:
+            # Most bases are the database's text: `rest_text` has them held once, not twice.
+            bases.update(resolve_bases(store, FORMAT, lang, rest, header.get(AS_OF_HEADER),
+                                       rest_text))
+        del rest, rest_text
         # The store's compare-and-set write, with events, fed as the entries are decided.
         tr.change_many(store, plan(live, bases))
         clear_claims(store, lang, finished, who)
     imported, approved, skipped = counts["imported"], counts["approved"], counts["skipped"]
-    log.info("imported %s: %d edits, %d approved, %d skipped, %d conflicts", checked.path,
+    log.info("imported %s: %d edits, %d approved, %d skipped, %d conflicts", path,
              imported, approved, skipped, len(conflicts))
-    return ImportResult(checked.path, lang, imported, approved, skipped, tuple(conflicts),
+    return ImportResult(path, lang, imported, approved, skipped, tuple(conflicts),
                         tuple(held), tuple(unfinished), tuple(placeholder))

@@ -65,6 +65,9 @@ class Named(NamedTuple):
 _MACHINE_SIDE = frozenset({Status.UNTRANSLATED, Status.MACHINE})
 _DONE = frozenset({Status.TRANSLATED, Status.APPROVED})
 
+#: Up to this many entries, `resolve_bases` looks their snapshot records up by unit.
+_FEW = 2000
+
 UNFINISHED_REASON = "changed but still fuzzy: not imported; clear the fuzzy flag to import it"
 
 
@@ -128,7 +131,9 @@ def resolve_bases(store: Store, fmt: str, lang: str, entries: Sequence[Named],
         bases.update(given_at_revisions(store, fmt, lang, named, current))
     rest = [e for e in entries if e.unit_id not in bases]
     if rest and as_of and known_snapshot(store, fmt, lang, as_of):
-        snap = given_as_of(store, fmt, lang, as_of, current)
+        # A few entries (an import's chunk): only theirs; many: one pass over the snapshot.
+        few = [e.unit_id for e in rest] if len(rest) <= _FEW else None
+        snap = given_as_of(store, fmt, lang, as_of, current, few)
         for e in rest:
             if e.unit_id in snap:
                 bases[e.unit_id] = snap[e.unit_id]

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
-from pipeline.extract.textlines import true_runs
+from pipeline.extract.textlines import squash_all, true_runs
 
 BULLET = re.compile(r"^\s*[•◦▪▫●○■□‣⁃∙·*]\s*\S|^\s+[+\-]\s+\S")
 #: A list item that is only a link (a text browser's numbered link list): never article text.
@@ -29,7 +29,7 @@ URL = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 REFERENCE = re.compile(r"^\[\d{1,3}\]\s*\S")
 CAMEL_RUN = re.compile(r"^(?:[A-Z][a-z]+|[A-Z]{2,}(?=[A-Z][a-z]|$)){3,}$")
 _SEPARATORS = ("»", "›", ">", "→", "|", "/", "::", "•", "·")
-_ANY_SEP = re.compile("|".join(re.escape(x) for x in _SEPARATORS))
+ANY_SEP = re.compile("|".join(re.escape(x) for x in _SEPARATORS))
 _HOME_CRUMB = re.compile(r"^(?:home|start|front page)\s*(?:»|›|>|→|/|\|)\s*\S", re.I)
 #: Counters and tools printed around articles: reading time, views, print/font buttons.
 _TOOLS = re.compile(
@@ -93,7 +93,7 @@ def is_bullet(raw: str) -> bool:
 @lru_cache(maxsize=16384)  # asked for every line by several rules (chrome, nav, header)
 def is_breadcrumb(text: str) -> bool:
     """`Home » Section » Title`: two or more of the same separator between short segments."""
-    if not _ANY_SEP.search(text):
+    if not ANY_SEP.search(text):
         return False
     if _HOME_CRUMB.match(text):
         return True
@@ -171,8 +171,20 @@ def is_closing(text: str) -> bool:
     low = text.casefold().strip(_PHRASE_STRIP)
     if len(text) <= 60 and text.count(" ") < 6 and _CLOSING_RE.match(low):
         return True
+    return _labelled_link(low)
+
+
+def is_link_label(text: str) -> bool:
+    """A labelled link to another story: `Read more: <headline>`, `See also: <headline>`.
+
+    Under an article it closes it; between two paragraphs it is an inline pointer to elsewhere.
+    """
+    return is_short(text) and _labelled_link(text.casefold().strip(_PHRASE_STRIP))
+
+
+def _labelled_link(low: str) -> bool:
     label, colon, rest = low.partition(":")
-    return (bool(colon) and bool(rest.strip()) and is_short(text) and not ends_sentence(text)
+    return (bool(colon) and bool(rest.strip()) and not ends_sentence(low)
             and label.strip() in _LINK_LABELS)
 
 
@@ -218,6 +230,11 @@ def is_control(text: str) -> bool:
     return n > 0 and len(rest.split()) <= 3
 
 
+def is_tool(text: str) -> bool:
+    """A reading-time or view counter, or a print/font/listen button (`5 min read`)."""
+    return len(text) <= 40 and bool(_TOOLS.match(text))
+
+
 def is_hard_chrome(raw: str, text: str, *, footer_checked: bool = False) -> bool:
     """Chrome whatever its position: copyright, share rows, comment counters, breadcrumbs, widgets.
 
@@ -225,8 +242,7 @@ def is_hard_chrome(raw: str, text: str, *, footer_checked: bool = False) -> bool
     """
     return (
         is_copyright(text) or is_breadcrumb(text) or is_widget(text) or is_control(text)
-        or (len(text) <= 40 and bool(_TOOLS.match(text)))
-        or (not footer_checked and (is_share(text) or is_meta(text)))
+        or is_tool(text) or (not footer_checked and (is_share(text) or is_meta(text)))
     )
 
 
@@ -254,8 +270,13 @@ class RunContext:
             return
         self._page_hashes.add(page_hash)
         self.pages += 1
-        self.counts.update({_hash(s) for line in text.splitlines() if (s := line.strip())
-                            and is_short(s)})
+        shorts = squash_all(list(filter(is_short, filter(None, map(str.strip,
+                                                                   text.splitlines())))))
+        if shorts:
+            # key() of every short line, case folding them all in one call (it works per
+            # character and never makes a newline).
+            keys = "\n".join(shorts).casefold().split("\n")
+            self.counts.update(set(map(zlib.crc32, map(str.encode, keys))))
         if len(self.counts) > self.max_entries:
             for h in [h for h, n in self.counts.items() if n < 2]:
                 del self.counts[h]
@@ -267,7 +288,7 @@ class RunContext:
 
 def template_lines(
     texts: list[str], blocks: list[int], ctx: RunContext | None,
-    breakers: list[bool] | None = None,
+    breakers: list[bool] | None = None, *, keys: list[str] | None = None,
 ) -> set[int]:
     """Indices (into the non-blank lines `texts`, in blocks `blocks`) of the site template.
 
@@ -279,7 +300,11 @@ def template_lines(
         return set()
     # Lines already known as chrome (`breakers`: share rows, counters) end a run, so a post's
     # header right after a footer is judged on its own lines.
-    flags = [is_short(t) and ctx.shared(t) and not (breakers and breakers[k])
+    # (`keys`: the texts' ch.key, when the caller has them, so no line is folded twice.)
+    counts = ctx.counts
+    crc = zlib.crc32
+    flags = [is_short(t) and not (breakers and breakers[k])
+             and counts.get(crc((keys[k] if keys is not None else key(t)).encode("utf-8")), 0) >= 2
              for k, t in enumerate(texts)]
     out: set[int] = set()
     for i, j in true_runs(flags):

@@ -33,6 +33,9 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
     return mdy, dmy, iso, num
 
 
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
 @lru_cache(maxsize=16384)  # the same line is asked about by several rules of a page
 def find_date(text: str) -> tuple[str, str | None] | None:
     """The first date printed in `text` as (printed text, ISO date or None).
@@ -48,6 +51,10 @@ def find_date(text: str) -> tuple[str, str | None] | None:
     >>> find_date("2023/03/14"), find_date("Tuesday, 14 March, 2023 at 9:40 a.m.")
     (('2023/03/14', '2023-03-14'), ('14 March, 2023', '2023-03-14'))
     """
+    # Every pattern holds a year between word boundaries: most lines have none (cheap tests
+    # first, the four patterns only on lines that pass).
+    if ("19" not in text and "20" not in text) or not _YEAR.search(text):
+        return None
     best: tuple[int, str, str | None] | None = None
     for pat in _patterns():
         m = pat.search(text)

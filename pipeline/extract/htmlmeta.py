@@ -14,7 +14,7 @@ from pipeline.extract.dates import find_date, parse_iso
 #: What separates a headline from the site's name in `<title>`: `Headline | Site`, `Headline -
 #: Site`, `Site » Headline`. A hyphen or dash counts only with spaces around it; a colon never
 #: (`Budget: what changes` is one headline).
-_TITLE_SEP = re.compile(r"\s+[|–—·•»«›‹~-]\s+|\s*(?:\||::|»|·)\s*")
+_TITLE_SEP = re.compile(r"\s+[|–—·•»«›‹~:-]\s+|\s*(?:\||::|»|·|\u01c0)\s*")
 _CHROME = ("nav", "footer", "aside", "form", "header")
 _DATE_META = ("article:published_time", "og:published_time", "datepublished", "pubdate",
               "publishdate", "date", "dc.date", "dc.date.issued", "dcterms.created",
@@ -37,6 +37,7 @@ class PageMeta:
     tags: tuple[str, ...]
     category: str | None
     h1: tuple[str, ...]
+    site: str = ""
 
 
 def squash(text: str | None) -> str:
@@ -92,48 +93,64 @@ def read_meta(tree: Any) -> PageMeta:
                                      ).split(",") if t.strip())
     category = next((metas[k] for k in _SECTION_META if k in metas), None) \
         or (squash(str(ld["articleSection"])) if isinstance(ld.get("articleSection"), str) else None)
-    return PageMeta(title or None, date_text, date_iso, author, tags, category or None, h1)
+    return PageMeta(title or None, date_text, date_iso, author, tags, category or None, h1, site)
 
 
 def choose_title(head_title: str, og_title: str, h1: tuple[str, ...], site: str = "") -> str:
-    """The headline: agreement of `<title>`, og:title and the main `<h1>`, site suffix dropped.
+    """The headline: agreement of `<title>`, og:title and the main `<h1>`, site's name dropped.
 
-    In order: the `<h1>` that og:title is (the page's own headline, as shown); the `<h1>` that is
-    the longest part of `<title>` (the site's name is the shorter part, usually also an `<h1>`
-    in the masthead); the part `<title>` and og:title share; either without the site's name;
-    og:title; the longest part of `<title>`.
+    An `<h1>` that other fields confirm wins, as the page shows it: the one og:title is, the
+    longest part of `<title>`, a part of og:title, the first part of `<title>` (headline-first
+    is the common order; an `<h1>` matching a later part is the site's masthead), or what is left
+    of og:title or `<title>` once the site's name (og:site_name) is cut off. Else: the part
+    `<title>` and og:title share, either without the site's name, og:title, the longest part of
+    `<title>`. The site's name itself is never chosen while anything else is there.
     """
+    site_key = headline_key(site) if site else ""
+
+    def masthead(text: str) -> bool:
+        return bool(site_key) and headline_key(text) == site_key
+
+    heads = {headline_key(h): h for h in reversed(h1) if not masthead(h)}
+
+    def as_h1(text: str) -> str | None:
+        return heads.get(headline_key(text)) if text else None
+
     segs = _segments(head_title)
-    if og_title:
-        ok = _cmp(og_title)
-        match = next((h for h in h1 if _cmp(h) == ok), None)
-        if match:
+    og_segs = _segments(og_title)
+    confirmed = (
+        [og_title]
+        + ([max(segs, key=len)] if len(segs) >= 2 else [])
+        + (og_segs if len(og_segs) >= 2 else [])
+        + segs[:1]
+        + [strip_site(t, site) for t in (og_title, head_title) if t]
+    )
+    for text in confirmed:
+        if (match := as_h1(text)) is not None:
             return match
-    if len(segs) >= 2:
-        longest = _cmp(max(segs, key=len))
-        match = next((h for h in h1 if _cmp(h) == longest), None)
-        if match:
-            return match
-    if og_title and head_title and _cmp(og_title) != _cmp(head_title):
+    if og_title and head_title and headline_key(og_title) != headline_key(head_title):
         common = _common_part(og_title, head_title)
-        if common:
+        if common and not masthead(common):
             return common
     for t in (og_title, head_title):
         if t and (stripped := strip_site(t, site)) != t:
-            return stripped
-    if og_title:
+            parts = _segments(stripped)  # what is left may still hold a section: `X - Politics`
+            return max(parts, key=len) if len(parts) > 1 else stripped
+    if og_title and not masthead(og_title):
         return og_title
-    if len(segs) >= 2:
-        return max(segs, key=len)
-    return head_title or (h1[0] if h1 else "")
+    rest = [s for s in segs if not masthead(s)]
+    if len(segs) >= 2 and rest:
+        return max(rest, key=len)
+    return head_title or og_title or (h1[0] if h1 else "")
 
 
-def _cmp(text: str) -> str:
-    """Comparison key of a headline: case, white space, ellipsis and quote styles ignored."""
+def headline_key(text: str) -> str:
+    """Comparison key of a headline: case, white space, dashes, ellipsis and quote styles ignored."""
     return " ".join(text.replace("…", "...").translate(_QUOTES).split()).casefold()
 
 
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "′": "'", "“": '"', "”": '"', "„": '"', "«": '"',
+                         "»": '"', "–": "-", "—": "-", "\u2011": "-"})
 
 
 def _segments(title: str) -> list[str]:
@@ -142,23 +159,43 @@ def _segments(title: str) -> list[str]:
 
 def _common_part(a: str, b: str) -> str:
     """The headline two titles share: one whole, or the segments both start (or end) with."""
-    if b.casefold().startswith(a.casefold()) or b.casefold().endswith(a.casefold()):
+    ka, kb = headline_key(a), headline_key(b)
+    if kb.startswith(ka) or kb.endswith(ka):
         return a
-    if a.casefold().startswith(b.casefold()) or a.casefold().endswith(b.casefold()):
+    if ka.startswith(kb) or ka.endswith(kb):
         return b
     sa, sb = _segments(a), _segments(b)
-    shared = [s for s in sa if s.casefold() in {x.casefold() for x in sb}]
+    keys = {headline_key(x) for x in sb}
+    shared = [s for s in sa if headline_key(s) in keys]
     return max(shared, key=len) if shared and len(sa) > 1 else ""
 
 
 def strip_site(title: str, site: str) -> str:
-    """`title` without a leading or trailing segment naming the site."""
+    """`title` without a leading or trailing part naming the site (`Headline | Site`,
+    `Site: Headline`; the site's name may itself hold a separator, `Ann Lee - Lady Blog`)."""
     if not site:
         return title
+    ks = headline_key(site)
+    low, sl = title.casefold(), site.casefold()
+    if len(low) > len(sl) and low.endswith(sl):
+        head = title[: len(title) - len(site)]
+        if _SEP_BEFORE.search(head) and (cut := _SEP_BEFORE.sub("", head)):
+            return cut
+    if len(low) > len(sl) and low.startswith(sl):
+        tail = title[len(site):]
+        if _SEP_AFTER.match(tail) and (cut := _SEP_AFTER.sub("", tail, count=1)):
+            return cut
     segs = _segments(title)
-    sk = site.casefold()
-    keep = [s for s in segs if s.casefold() != sk and not (sk in s.casefold() and len(s) <= len(site) + 12)]
+    keep = [s for s in segs
+            if headline_key(s) != ks and not (ks in headline_key(s) and len(s) <= len(site) + 12)]
     return max(keep, key=len) if keep and len(keep) < len(segs) else title
+
+
+#: What stands between a headline and the site's name cut off it: a separator of _TITLE_SEP, or
+#: a colon (`Site: Headline`, since the site's name is known); never a hyphen inside a word
+#: (`Privatkredit-Zinsen` with the site `Privatkredit`).
+_SEP_BEFORE = re.compile(r"(?:\s*[|–—·•»«›‹~:\u01c0]|\s+-)\s*$")
+_SEP_AFTER = re.compile(r"^(?:\s*[|–—·•»«›‹~:\u01c0]|\s+-\s)\s*")
 
 
 def _json_ld(tree: Any) -> dict[str, Any]:

@@ -160,10 +160,11 @@ def decode_html(data: bytes, path: Path | str) -> str:
     """An HTML page as text, in the charset it declares.
 
     Order: byte-order mark, then the XML declaration or `<meta charset>` (http-equiv too), then
-    strict UTF-8, then charset-normalizer as the last resort. A page declared (or clearly) UTF-8
-    with a few bytes that are not is read as browsers read it, those bytes as U+FFFD, with a
-    warning naming the file, byte offset and line; bytes that fit no charset are an InputError
-    naming the offset.
+    strict UTF-8, then charset-normalizer as the last resort. A UTF-8 page with a few bytes that
+    are not is read as browsers read it, those bytes as U+FFFD, with a warning naming the file,
+    byte offset and line; a page declared in a legacy charset whose bytes are all UTF-8, or
+    declared UTF-8 without one UTF-8 character, is read as its bytes are, with a warning; bytes
+    that fit no charset are an InputError naming the offset.
     """
     declared = declared_charset(data)
     has_bom = False
@@ -185,7 +186,17 @@ def decode_html(data: bytes, path: Path | str) -> str:
         if nul >= 0:
             raise InputError(f"binary file (NUL byte at offset {nul}); expected text", path=path)
     text: str | None = None
-    if name is not None:
+    if name is not None and not name.startswith("utf") and _UTF8_MULTIBYTE.search(data):
+        # Declared a legacy charset, but the bytes are UTF-8 throughout (with non-ASCII text
+        # in it): the declaration is stale (a template copied over, a re-saved file). Read as
+        # declared, every accented letter would be two wrong ones; read as UTF-8, logged.
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            log.warning("%s: declared %s but the bytes are UTF-8; read as UTF-8", path, declared)
+    if text is None and name is not None:
         try:
             text = data.decode(name)
         except UnicodeDecodeError as exc:
@@ -198,10 +209,10 @@ def decode_html(data: bytes, path: Path | str) -> str:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            if name == "utf-8" or _UTF8_MULTIBYTE.search(data):
+            if _UTF8_MULTIBYTE.search(data):
                 text = _utf8_with_stray_bytes(data, path, exc)
-            else:
-                text = _detect(data, path, exc)
+            else:  # declared UTF-8 (or nothing) without one UTF-8 character in it
+                text = _detect(data, path, exc, declared)
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise InputError("empty file: nothing to extract", path=path)
@@ -224,16 +235,31 @@ def _utf8_with_stray_bytes(data: bytes, path: Path | str, err: UnicodeDecodeErro
     return text
 
 
-def _detect(data: bytes, path: Path | str, err: UnicodeDecodeError) -> str:
-    """Text in the charset charset-normalizer finds (no UTF-8 in it), or InputError if none fits."""
+def _detect(data: bytes, path: Path | str, err: UnicodeDecodeError, declared: str | None = None,
+            ) -> str:
+    """Text in the charset charset-normalizer finds (no UTF-8 in it), or InputError if none fits.
+
+    A page declared UTF-8 whose bytes hold no UTF-8 character at all is in some legacy charset
+    (every é a U+FFFD otherwise): detected, with a warning naming the charset used.
+    """
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    found = from_bytes(data)
+    best = found.best()
+    if best is not None:
+        # Equal scores (short text, the accents in both): windows-1252, which browsers fall back
+        # to for most locales, rather than whichever Central European code page sorted first.
+        ties = [m for m in found if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
+        best = next((m for m in ties if "cp1252" in m.could_be_from_charset), best)
     if best is None or best.encoding is None:
         line = data.count(b"\n", 0, err.start) + 1
         raise InputError(
             f"no charset declared and not UTF-8 (byte 0x{data[err.start]:02x} at offset "
             f"{err.start}); add <meta charset=...> or save the file as UTF-8", path=path, line=line,
         )
-    log.info("%s: no charset declared; decoded as %s (detected)", path, best.encoding)
+    if declared:
+        log.warning("%s: declared %s but not valid %s (byte offset %d); decoded as %s (detected)",
+                    path, declared, declared, err.start, best.encoding)
+    else:
+        log.info("%s: no charset declared; decoded as %s (detected)", path, best.encoding)
     return str(best)

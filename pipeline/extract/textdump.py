@@ -13,8 +13,10 @@ import re
 from collections import Counter
 
 from pipeline.extract import chrome as ch
+from pipeline.extract.chromescan import BULLET_START, FOOTER_RULES, HARD_RULES, PageScan
 from pipeline.extract.dates import find_date
 from pipeline.extract.draft import Draft
+from pipeline.extract.headline import echoed_headline, title_above, title_shaped
 from pipeline.extract.postbody import INDENTED as _INDENTED
 from pipeline.extract.postbody import byline as _byline
 from pipeline.extract.postbody import classify as _classify
@@ -53,19 +55,25 @@ class _Page:
     def __init__(self, text: str, ctx: ch.RunContext | None) -> None:
         self.lines = read_lines(text)
         texts = [ln.text for ln in self.lines]
-        self.keys = [t.casefold() for t in texts]  # = ch.key(t): texts are squashed already
+        # Each chrome test runs only on the lines its prefilter finds in one pass over the page.
+        scan = PageScan(texts)
+        self.keys = scan.keys  # = ch.key(t): texts are squashed already
         self.count = Counter(self.keys)
-        self.is_footer = [ch.is_meta(ln.text) or ch.is_share(ln.text) or ch.is_teaser_end(ln.text)
-                          for ln in self.lines]
-        self.hard = [f or ch.is_hard_chrome(ln.raw, ln.text, footer_checked=True)
-                     for f, ln in zip(self.is_footer, self.lines, strict=True)]
-        self.template = ch.template_lines(texts, [ln.block for ln in self.lines], ctx, self.hard)
-        self.bullet = [ch.is_bullet(ln.raw) for ln in self.lines]
-        self.text_end: int | None = None  # an article page: where its paragraph text ends
+        # Footers: is_meta, is_share, is_teaser_end; hard chrome: footers and is_hard_chrome.
+        self.is_footer = scan.flags(FOOTER_RULES)
+        self.hard = scan.flags(HARD_RULES, into=list(self.is_footer))
+        self.template = ch.template_lines(texts, [ln.block for ln in self.lines], ctx, self.hard,
+                                          keys=self.keys)
+        self.bullet = [False] * len(texts)
+        for i in scan.candidates(BULLET_START):
+            self.bullet[i] = ch.is_bullet(self.lines[i].raw)
+        self.text_start: int | None = None  # an article page: where its paragraph text starts
+        self.text_end: int | None = None  # ... and where it ends
         self.dropped: set[int] = set()  # boxes inside the article's region (job ads, paywall)
+        self.seg_start = 0  # an article page: where its piece starts, above the text's region
         self.crumb_tail = next(
-            (t for ln in self.lines if ch.is_breadcrumb(ln.text)
-             and (t := ch.breadcrumb_tail(ln.text))), None,
+            (t for i in scan.candidates(ch.ANY_SEP) if ch.is_breadcrumb(texts[i])
+             and (t := ch.breadcrumb_tail(texts[i]))), None,
         )
 
     def footer(self, i: int) -> bool:
@@ -125,6 +133,7 @@ def split_page(text: str, ctx: ch.RunContext | None = None) -> list[Draft]:
     merged = _dominant(page, merged)
     if len(merged) == 1:
         s, e, g = merged[0]
+        page.seg_start = s
         merged = [(*text_region(page, s, e), g)]
     listing = len(merged) > 1  # one post with a counter under it is an article page
     categories: set[str] = set()
@@ -235,7 +244,15 @@ def _post(
                 s += 1
     # A closing widget after the first paragraph ends the post ("Share this:", "Related").
     first_long = next((i for i in range(s, e) if texty(lines[i].text)), e)
-    e = next((i for i in range(first_long, e) if ch.is_closing(lines[i].text)), e)
+    inline: set[int] = set()
+    for i in range(first_long, e):
+        if not ch.is_closing(lines[i].text):
+            continue
+        if not listing and ch.is_link_label(lines[i].text) and _text_follows(page, i, e):
+            inline.add(i)  # `Read more: <headline>` between paragraphs: the text goes on
+            continue
+        e = i
+        break
     # Trailing chrome of a page without footers: widgets, menus, repeats after the body.
     if group is None:
         while e > s and (page.chromeish(e - 1) or ch.is_widget(lines[e - 1].text)):
@@ -245,7 +262,7 @@ def _post(
     links = {i for i in range(s, e) if ch.LINK_ITEM.match(lines[i].raw)
              and (page.bullet[i] or ch.NUMBERED.match(lines[i].raw))}
     idx = [i for i in range(s, e) if not (page.hard[i] or i in page.template or i in links
-                                          or i in page.dropped)]
+                                          or i in page.dropped or i in inline)]
     # A widget box inside the article (`Sign up for ... / Email address / Subscribe`): a block of
     # three or more short non-sentence lines with a widget line among them.
     text_from = next((i for i in range(s, e) if texty(lines[i].text)), e)
@@ -274,28 +291,38 @@ def _post(
         category = anchor[0] if anchor[0] in idx else None
     else:
         caption, category, title_i = _header(page, idx, listing=listing)
-    if not listing and title_i is not None and not _title_shaped(page, title_i):
+    if not listing and title_i is not None and not title_shaped(page, title_i):
         # The header rules found no real headline (a date, a name, an image placeholder,
         # a menu line): the headline is the nearest title-shaped line above the text.
-        above = _title_above(page, idx)
+        above = title_above(page, idx)
         if above is not None:
             caption, category, title_i = None, None, above
     if title_i is None:
         return None
+    body_from, old_title = title_i + 1, title_i
+    if not listing:
+        title_i = echoed_headline(page, idx, title_i)
+        if title_i != old_title:
+            # The body starts under the headline (an old choice below it stays body text when
+            # it is text; a dateline there is taken as such below).
+            caption = category = None
+            body_from = title_i + 1
     # The headline comes before the text: paragraphs above the chosen line mean it is a
     # subheading (or a caption); the headline is the title-shaped line above the first one,
     # and the paragraphs stay body text either way.
     lead_in: list[int] = []
     if not listing:
-        lead_in = [i for i in idx if i < title_i and texty(lines[i].text)]
+        # (Not a notice above the page's menus: only text after the last menu or chrome line.)
+        menu = max((i for i in range(s, title_i) if page.hard[i] or page.bullet[i]), default=-1)
+        lead_in = [i for i in idx if menu < i < title_i and texty(lines[i].text)]
         if lead_in:
-            above = _title_above(page, idx)
+            above = title_above(page, idx)
             if above is not None and above < lead_in[0]:
                 caption, category, title_i = None, None, above
                 lead_in = []
             else:
                 lead_in = [i for i in idx if lead_in[0] <= i < title_i]
-    body = lead_in + [i for i in idx if i > title_i]
+    body = lead_in + [i for i in idx if i >= body_from and (i != old_title or texty(lines[i].text))]
     if caption is not None and body and page.keys[body[0]] == page.keys[caption]:
         body.pop(0)  # the caption's second copy, under the title
     tags: tuple[str, ...] = ()
@@ -398,37 +425,18 @@ def _post(
     )
 
 
+def _text_follows(page: _Page, i: int, e: int) -> bool:
+    """Line i is a paragraph of its own and more paragraphs of the page's main text follow it
+    (a heading may come between); a teaser's summary would sit in the link's own block."""
+    lines = page.lines
+    end = min(e, page.text_end) if page.text_end is not None else e
+    alone = (i == 0 or lines[i - 1].block != lines[i].block) \
+        and (i + 1 >= len(lines) or lines[i + 1].block != lines[i].block)
+    return alone and any(texty(lines[j].text) for j in range(i + 1, min(end, i + 3)))
+
+
 def _item(page: _Page, i: int) -> bool:
     return page.bullet[i] or bool(ch.NUMBERED.match(page.lines[i].raw))
-
-
-_PLACEHOLDER = re.compile(r"^\[[^\]]*\]$|^\W*$")  # `[photo.jpg]`, `*`, `-`
-
-
-def _title_shaped(page: _Page, i: int) -> bool:
-    """Could be a headline: heading-like, two words or more, not a name, date or placeholder."""
-    t = page.lines[i].text
-    return (heading_like(page, i) and len(t.split()) >= 2 and not person(t)
-            and not credit_or_date(t) and not _PLACEHOLDER.match(t) and not texty(t)
-            and not page.nav(i) and not ch.is_widget(t))
-
-
-#: How far above the first paragraph a headline may sit when the lines between are a byline,
-#: dates, share buttons and tag lists (seen up to ~20 lines in lynx dumps of news pages).
-TITLE_LOOKBACK = 25
-
-
-def _title_above(page: _Page, idx: list[int]) -> int | None:
-    """The nearest title-shaped line above the first paragraph, past bylines, dates, buttons."""
-    first = next((i for i in idx if texty(page.lines[i].text)), None)
-    if first is None:
-        return None
-    for i in range(first - 1, max(-1, first - TITLE_LOOKBACK), -1):
-        if texty(page.lines[i].text):
-            return None  # another text above: this is no header
-        if i not in page.template and _title_shaped(page, i):
-            return i
-    return None
 
 
 def _header(page: _Page, idx: list[int], *, listing: bool) -> tuple[int | None, int | None, int | None]:

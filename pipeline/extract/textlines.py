@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 #: A credit line: "By ...", "Translated by ...".
 BY = re.compile(r"^(?:(?:written|translated|reported|words|text|story|report|posted) )?by\s+\S"
@@ -17,13 +17,37 @@ CREDIT_TAIL = re.compile(
     re.I)
 
 
-@dataclass(frozen=True)
-class Line:
-    """One non-blank line: raw text, squashed text, and the block (blank-separated run) it is in."""
+class Line(NamedTuple):
+    """One non-blank line: raw text, squashed text, and the block (blank-separated run) it is in.
+
+    (A named tuple, not a dataclass: one is made for every line of every page, and a frozen
+    dataclass costs five times as much to make.)
+    """
 
     raw: str
     text: str
     block: int
+
+
+#: Makes a Line without the named tuple's Python-level __new__ (half the cost, same object).
+_new_line = tuple.__new__
+
+
+def squash_all(lines: list[str]) -> list[str]:
+    """`" ".join(line.split())` of each line (white space squashed, ends stripped), in one
+    split and join over all of them: the lines are stripped and joined by NUL, which is no
+    white space, so no run of white space crosses a line (lines holding NUL are squashed one
+    by one).
+
+    >>> squash_all(["  a \u00a0 b ", "", "\tc"])
+    ['a b', '', 'c']
+    """
+    if not lines:
+        return []
+    joined = "\0".join(map(str.strip, lines))
+    if joined.count("\0") != len(lines) - 1:  # a line holds NUL itself
+        return [" ".join(x.split()) for x in lines]
+    return " ".join(joined.split()).split("\0")
 
 
 def read_lines(text: str) -> list[Line]:
@@ -33,25 +57,43 @@ def read_lines(text: str) -> list[Line]:
     its wrapped lines joined back into one line per paragraph first (see `wrap_width`).
     """
     raws = text.splitlines()
-    width = wrap_width(raws)
-    # (raw pieces, text pieces, block) of each line; joined once at the end, so a paragraph
-    # wrapped over many lines costs linear time.
-    parts: list[tuple[list[str], list[str], int]] = []
+    lens = list(map(len, map(str.rstrip, raws)))
+    width = _wrap_width(raws, lens)
+    out: list[Line] = []
     block = 0
+    texts = squash_all(raws)  # str.split() splits on NBSP and the other spaces too
+    if not width:
+        for raw, t in zip(raws, texts, strict=True):
+            if t:
+                out.append(_new_line(Line, (raw, t, block)))
+            else:
+                block += 1
+        return out
+    # Pieces of the line being joined: appended to, joined once when it ends, so a paragraph
+    # wrapped over many lines costs linear time.
+    raw_parts: list[str] = []
+    text_parts: list[str] = []
+    line_block = 0
     prev_raw = ""
-    for raw in raws:
-        t = " ".join(raw.split())  # str.split() splits on NBSP and the other spaces too
+    prev_len = 0
+    for raw, t, n in zip(raws, texts, lens, strict=True):
         if not t:
             block += 1
             prev_raw = ""
             continue
-        if width and prev_raw and _continues(prev_raw, raw, t, width):
-            parts[-1][0].append(t)
-            parts[-1][1].append(t)
+        sp = t.find(" ")  # the first word's length: it would not have fitted on the line above
+        if prev_raw and prev_len + 1 + (sp if sp >= 0 else len(t)) > width \
+                and _continues(prev_raw, raw, t):
+            raw_parts.append(t)
+            text_parts.append(t)
         else:
-            parts.append(([raw], [t], block))
-        prev_raw = raw
-    return [Line(" ".join(r), " ".join(x), b) for r, x, b in parts]
+            if text_parts:
+                out.append(_new_line(Line, (" ".join(raw_parts), " ".join(text_parts), line_block)))
+            raw_parts, text_parts, line_block = [raw], [t], block
+        prev_raw, prev_len = raw, n
+    if text_parts:
+        out.append(_new_line(Line, (" ".join(raw_parts), " ".join(text_parts), line_block)))
+    return out
 
 
 #: The share of long lines that end near the longest common length, with text on the next
@@ -72,15 +114,21 @@ def wrap_width(raws: list[str]) -> int:
     lines reach and that is followed by more text in the same paragraph (the next line is not
     blank), where a page of one-line paragraphs has a blank line after its long lines.
     """
-    lengths = [n for r in raws if (n := len(r.rstrip())) >= 40]
+    return _wrap_width(raws, list(map(len, map(str.rstrip, raws))))
+
+
+def _wrap_width(raws: list[str], lens: list[int]) -> int:
+    """wrap_width, given each line's length without trailing white space."""
+    lengths = [n for n in lens if n >= 40]
     if len(lengths) < 5:
         return 0
     lengths.sort()
     width = lengths[int(len(lengths) * 0.95)]  # the common right edge, a few overlong lines aside
     if width > 200:
         return 0
-    wrapped = sum(1 for r, nxt in zip(raws, raws[1:], strict=False)
-                  if width - WRAP_SLACK <= len(r.rstrip()) <= width and nxt.strip())
+    low = width - WRAP_SLACK
+    wrapped = sum(1 for n, nxt in zip(lens, raws[1:], strict=False)
+                  if low <= n <= width and nxt.strip())
     return width if wrapped >= max(WRAP_MIN_LINES, WRAP_SHARE * len(lengths)) else 0
 
 
@@ -91,18 +139,20 @@ def _indent(raw: str) -> int:
 _ITEM_START = re.compile(r"^\s*(?:[•◦▪▫●○■□‣⁃∙·*+\-–—]|\d{1,3}[.)]|\[\d+\])\s")
 
 
-def _continues(prev_raw: str, raw: str, text: str, width: int) -> bool:
-    """`raw` is the wrapped rest of `prev_raw`: the previous line ran to the right edge (this
-    line's first word would not have fitted on it), and this line starts no list item and sits
-    at the indentation of the previous line's text."""
-    prev = prev_raw.rstrip()
-    first_word = text.split(" ", 1)[0]
-    if (len(prev) + 1 + len(first_word) <= width or _ITEM_START.match(raw)
-            or not any(c.isalnum() for c in first_word)):  # a rule line (`_____`) is not text
-        return False
+def _continues(prev_raw: str, raw: str, text: str) -> bool:
+    """`raw` is the wrapped rest of `prev_raw`, given that the previous line ran to the right
+    edge (this line's first word would not have fitted on it; the caller checks): this line
+    starts no list item and sits at the indentation of the previous line's text."""
+    sp = text.find(" ")
+    if _ITEM_START.match(raw) or not _ALNUM.search(text if sp < 0 else text[:sp]):
+        return False  # (a rule line, `_____`, is not text)
     m = _ITEM_START.match(prev_raw)
     text_col = m.end() if m else _indent(prev_raw)
     return _indent(raw) in (text_col, _indent(prev_raw))
+
+
+#: A letter or digit: `[^\W_]` is exactly the characters for which str.isalnum() is true.
+_ALNUM = re.compile(r"[^\W_]")
 
 
 def blocks_of(lines: list[Line], idx: list[int]) -> list[list[int]]:

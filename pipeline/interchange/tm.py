@@ -89,6 +89,7 @@ class TmImportResult:
 def _entries(path: Path, result: TmImportResult, *, source: str, targets: Sequence[str],
              per_lang: Mapping[str, Masker]) -> Iterator[TmEntry]:
     header: list[TmxHeader] = []
+    name = display_path(path.name)
     for tu in read_tmx(path, header.append):
         if result.tool is None and header:
             result.tool = header[0].tool
@@ -111,7 +112,7 @@ def _entries(path: Path, result: TmImportResult, *, source: str, targets: Sequen
                 result.refused.append(Refusal(v.line, why))
                 continue
             result.by_lang[lang] += 1
-            yield TmEntry(lang, key, src.text, v.text, display_path(path.name), result.tool, tu.tuid,
+            yield TmEntry(lang, key, src.text, v.text, name, result.tool, tu.tuid,
                           v.changed_at or tu.changed_at, v.changed_by or tu.changed_by)
 
 

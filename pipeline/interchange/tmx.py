@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 from lxml import etree
 
@@ -23,7 +23,7 @@ from pipeline.interchange import xmltext as x
 from pipeline.interchange.files import atomic_writer
 from pipeline.interchange.inline import Code, Piece, split
 from pipeline.interchange.langtags import match, tag_for
-from pipeline.interchange.xmlsafe import iterparse, local, release
+from pipeline.interchange.xmlsafe import Releaser, iterparse, local
 from pipeline.store.interchange import TmTarget, TmUnit
 from pipeline.translate.masking import Masker
 
@@ -188,9 +188,11 @@ class TmxHeader:
     tool: str | None  # creationtool and creationtoolversion
 
 
-@dataclass(frozen=True)
-class TmxVariant:
-    """One `<tuv>`: its language tag, the segment's text, and where it is."""
+class TmxVariant(NamedTuple):
+    """One `<tuv>`: its language tag, the segment's text, and where it is.
+
+    A named tuple (immutable like the frozen dataclasses): an import builds several per tu.
+    """
 
     tag: str
     text: str
@@ -199,8 +201,7 @@ class TmxVariant:
     changed_at: str | None
 
 
-@dataclass(frozen=True)
-class TmxUnit:
+class TmxUnit(NamedTuple):
     """One `<tu>` as read."""
 
     line: int
@@ -217,49 +218,45 @@ def seg_text(elem: Any) -> str:
 
 def read_tmx(path: Path, on_header: Callable[[TmxHeader], None]) -> Iterator[TmxUnit]:
     """The tus of a TMX file, streamed; `on_header` gets the header before the first tu."""
-    seen_root = seen_header = False
-    for event, elem in iterparse(path, ["tmx", "header", "tu", "{*}xliff"],
-                                 events=("start", "end")):
-        name = local(elem.tag)
-        if not seen_root:
-            if name != "tmx" or elem.getparent() is not None:
-                raise InputError(f"not a TMX file (the root element is <{name}>)", path=path,
-                                 line=elem.sourceline)
-            version = elem.get("version") or ""
-            if not version.startswith("1."):
-                raise InputError(f"TMX version {version or '(none)'} is not supported (1.x is)",
-                                 path=path, line=elem.sourceline)
-            seen_root = True
-            continue
-        if event != "end":
-            continue
-        if name == "header" and not seen_header:
-            tool = " ".join(v for v in (elem.get("creationtool"),
-                                        elem.get("creationtoolversion")) if v) or None
-            on_header(TmxHeader(elem.get("srclang"), tool))
-            seen_header = True
-            continue
-        if name != "tu":
+    seen_header = False
+    elements = iterparse(path, ["header", "tu"])
+    root = next(elements)
+    name = local(root.tag)
+    if name != "tmx":
+        raise InputError(f"not a TMX file (the root element is <{name}>)", path=path,
+                         line=root.sourceline)
+    version = root.get("version") or ""
+    if not version.startswith("1."):
+        raise InputError(f"TMX version {version or '(none)'} is not supported (1.x is)",
+                         path=path, line=root.sourceline)
+    release = Releaser()
+    for elem in elements:
+        if elem.tag == "header":
+            if not seen_header:
+                tool = " ".join(v for v in (elem.get("creationtool"),
+                                            elem.get("creationtoolversion")) if v) or None
+                on_header(TmxHeader(elem.get("srclang"), tool))
+                seen_header = True
             continue
         if not seen_header:
             raise InputError("a <tu> before the <header>; not a TMX file", path=path,
                              line=elem.sourceline)
         variants = []
+        get = elem.get
         for tuv in elem.iterchildren("tuv"):
             s = next(tuv.iterchildren("seg"), None)
-            tag = tuv.get(XML_LANG) or tuv.get("lang")
+            at = tuv.get
+            tag = at(XML_LANG) or at("lang")
             if s is None or not tag:
                 raise InputError("a <tuv> without xml:lang or <seg>", path=path,
                                  line=tuv.sourceline)
             variants.append(TmxVariant(tag, seg_text(s), tuv.sourceline or 0,
-                                       tuv.get("changeid") or tuv.get("creationid"),
-                                       tuv.get("changedate") or tuv.get("creationdate")))
-        yield TmxUnit(elem.sourceline or 0, elem.get("tuid"), tuple(variants),
-                      elem.get("changedate") or elem.get("creationdate"),
-                      elem.get("changeid") or elem.get("creationid"))
+                                       at("changeid") or at("creationid"),
+                                       at("changedate") or at("creationdate")))
+        yield TmxUnit(elem.sourceline or 0, get("tuid"), tuple(variants),
+                      get("changedate") or get("creationdate"),
+                      get("changeid") or get("creationid"))
         release(elem)
-    if not seen_root:
-        raise InputError("not a TMX file (no <tmx> element)", path=path)
 
 
 def languages_of(unit: TmxUnit, source: str, targets: Sequence[str]

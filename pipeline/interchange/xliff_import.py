@@ -13,6 +13,7 @@ import json
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from pipeline.catalogs.bulk import LineDetail, cycle_collector_paused
@@ -26,17 +27,18 @@ from pipeline.catalogs.threeway import (
     decide,
     resolve_bases,
 )
-from pipeline.errors import UsageError
+from pipeline.errors import InputError, UsageError
 from pipeline.inputfile import display_path
 from pipeline.interchange.inline import masks_lost
-from pipeline.interchange.xliff_read import XliffEntry, XliffFile, read_xliff
+from pipeline.interchange.xliff_read import XliffFile, scan_xliff
 from pipeline.interchange.xliff_write import FORMAT
 from pipeline.states import Action, Status
 from pipeline.store import Store, now
 from pipeline.store import translations as tr
-from pipeline.store.catalog import ImportTarget, bulk_cache, import_targets
+from pipeline.store.catalog import ImportTarget, bulk_cache
 from pipeline.store.editions import is_placeholder
 from pipeline.store.review import claim_refusal, clear_claims
+from pipeline.store.staging import Duplicate, Stage, StagedEntry, staging, staging_writes
 from pipeline.translate.masking import Masker
 
 log = logging.getLogger(__name__)
@@ -66,7 +68,7 @@ class XliffImportResult:
         return len(self.conflicts) + len(self.refused)
 
 
-def _conflict(entry: XliffEntry, target: ImportTarget | None) -> str | None:
+def _conflict(entry: StagedEntry, target: ImportTarget | None) -> str | None:
     if target is None:
         return f"unit {entry.unit_id} is not in the database (was the file exported by pipeline?)"
     if target.obsolete:
@@ -96,15 +98,26 @@ def import_xliff(
     if approve and not who:
         raise UsageError("--approve needs a reviewer name: pass --reviewer NAME or set "
                          "PIPELINE_REVIEWER")
-    with cycle_collector_paused():
-        files = [read_xliff(p) for p in paths]
+    with cycle_collector_paused(), staging(store) as stage:
+        # Every file read and checked (its entries staged, not held) before any is applied.
+        files = []
+        with staging_writes(stage):
+            for n, p in enumerate(paths):
+                try:
+                    files.append(scan_xliff(p, partial(stage.add, n)))
+                    stage.flush()
+                except Duplicate as dup:
+                    raise InputError(f"unit id {dup.unit_id!r} appears twice (first on line "
+                                     f"{dup.first})", path=Path(p), line=dup.line) from None
         langs = [f.language(targets, lang) for f in files]
-        return [_apply(store, f, code, who=who, masker=maskers[code], approve=approve,
-                       four_eyes=four_eyes, confirm_placeholder=confirm_placeholder,
-                       progress=progress) for f, code in zip(files, langs, strict=True)]
+        return [_apply(store, stage, n, f, code, who=who, masker=maskers[code],
+                       approve=approve, four_eyes=four_eyes,
+                       confirm_placeholder=confirm_placeholder, progress=progress)
+                for n, (f, code) in enumerate(zip(files, langs, strict=True))]
 
 
-def _apply(store: Store, xf: XliffFile, lang: str, *, who: str | None, masker: Masker,
+def _apply(store: Store, stage: Stage, file: int, xf: XliffFile, lang: str, *,
+           who: str | None, masker: Masker,
            approve: bool, four_eyes: bool, confirm_placeholder: bool,
            progress: Callable[[int], None] | None) -> XliffImportResult:
     counts = {"imported": 0, "approved": 0, "skipped": 0}
@@ -120,17 +133,41 @@ def _apply(store: Store, xf: XliffFile, lang: str, *, who: str | None, masker: M
     approve_detail = LineDetail(display_path(xf.path.name), approve_fields)
     ts = now()
 
-    def plan(live: list[tuple[XliffEntry, ImportTarget, str]],
-             bases: dict[str, Given | None]) -> Iterator[tr.Change]:
+    def live() -> Iterator[tuple[StagedEntry, ImportTarget, str, Given | None]]:
+        """The entries that can change something, with their bases, a chunk at a time."""
+        for chunk in stage.read(file, lang, FORMAT):
+            ok: list[tuple[StagedEntry, ImportTarget, str, Given | None]] = []
+            unknown: list[Named] = []
+            for e, target, base in chunk:
+                why = _conflict(e, target)
+                if why is not None:
+                    conflicts.append(Conflict(e.line, e.unit_id, why))
+                    continue
+                assert target is not None
+                if e.target is None:
+                    counts["skipped"] += 1
+                    continue
+                ok.append((e, target, e.target, base))
+                if base is None:
+                    unknown.append(Named(e.unit_id, e.revision, e.target))
+            if not unknown:
+                yield from ok
+                continue
+            # Entries whose named revision our records do not hold (or that name none, as
+            # files converted by other tools have): the other ways of knowing what was given.
+            found = resolve_bases(store, FORMAT, lang, unknown, xf.as_of)
+            for e, target, text, base in ok:
+                yield e, target, text, base if base is not None else found.get(e.unit_id)
+
+    def plan() -> Iterator[tr.Change]:
         """The writes, made as they are decided (so 100k of them are never held at once)."""
-        for n, (e, target, text) in enumerate(live, 1):
+        for n, (e, target, text, base) in enumerate(live(), 1):
             if progress and n % 1000 == 0:
                 progress(1000)
             assert target.status is not None
             status = target.status
             verdict, reason, base_is_current = decide(
-                bases.get(target.unit_id), Current(target.revision, target.text, status),
-                Incoming(text, e.checked))
+                base, Current(target.revision, target.text, status), Incoming(text, e.checked))
             if verdict is Verdict.CONFLICT:
                 conflicts.append(Conflict(e.line, target.unit_id, reason))
                 continue
@@ -162,11 +199,14 @@ def _apply(store: Store, xf: XliffFile, lang: str, *, who: str | None, masker: M
             if target.claimed_by is not None and target.claimed_by == who:
                 finished.append(target.unit_id)
             revision, writer = target.revision, target.translated_by
+            # The row as read in this transaction: change_many need not read it again.
+            read: tr.Read | None = tr.Read(status, target.text, revision,
+                                           bool(target.by_person))
             if edit:
                 yield tr.Change(target.unit_id, lang, Action.EDIT, who=who, text=text,
                                 expected_revision=revision, fields=edit_fields,
-                                detail_encoded=edit_detail(e.line))
-                revision, writer = revision + 1, who
+                                detail_encoded=edit_detail(e.line), read=read)
+                revision, writer, read = revision + 1, who, None
                 counts["imported"] += 1
             if approving:
                 if four_eyes and writer == who:
@@ -175,38 +215,20 @@ def _apply(store: Store, xf: XliffFile, lang: str, *, who: str | None, masker: M
                     continue
                 yield tr.Change(target.unit_id, lang, Action.APPROVE, who=who,
                                 expected_revision=revision, fields=approve_fields,
-                                detail_encoded=approve_detail(e.line))
+                                detail_encoded=approve_detail(e.line), read=read)
                 counts["approved"] += 1
 
     with bulk_cache(store), store.transaction():
-        found = import_targets(store, lang, [e.unit_id for e in xf.entries])
-        missing = [t.unit_id for t in found.values() if t.status is None and not t.obsolete]
+        missing = stage.missing_rows(file, lang)
         if missing:
             tr.ensure_rows(store, [lang], missing)
-            found.update(import_targets(store, lang, missing))
-        live: list[tuple[XliffEntry, ImportTarget, str]] = []
-        for e in xf.entries:
-            target = found.get(e.unit_id)
-            why = _conflict(e, target)
-            if why is not None:
-                conflicts.append(Conflict(e.line, e.unit_id, why))
-                continue
-            assert target is not None
-            if e.target is None:
-                counts["skipped"] += 1
-                continue
-            live.append((e, target, e.target))
-        del found
-        bases = resolve_bases(store, FORMAT, lang,
-                              [Named(t.unit_id, e.revision, text) for e, t, text in live],
-                              xf.as_of)
-        for _e, t, _text in live:  # most bases are the database's text: hold that string once
-            base = bases.get(t.unit_id)
-            if base is not None and base.text == t.text and base.text is not t.text:
-                bases[t.unit_id] = Given(t.unit_id, base.revision, t.text, base.fuzzy)
         # The store's compare-and-set write, with events, fed as the entries are decided.
-        tr.change_many(store, plan(live, bases))
+        tr.change_many(store, plan())
         clear_claims(store, lang, finished, who)
+    # Reported in file order (entries without a base known from the records are decided
+    # with their chunk, so the lists are built in order already; sorted to be sure).
+    for found_list in (conflicts, refused, held, unfinished, placeholder):
+        found_list.sort(key=lambda c: c.line)
     imported, approved, skipped = counts["imported"], counts["approved"], counts["skipped"]
     log.info("imported %s: %d edits, %d approved, %d skipped, %d conflicts, %d refused",
              xf.path, imported, approved, skipped, len(conflicts), len(refused))

@@ -8,7 +8,7 @@ segments gets them joined again. Structure errors name the file and line.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,7 +19,7 @@ from lxml import etree
 from pipeline.errors import InputError
 from pipeline.interchange.langtags import match
 from pipeline.interchange.xliff_write import NS, PL_NS
-from pipeline.interchange.xmlsafe import iterparse, local, release
+from pipeline.interchange.xmlsafe import Releaser, iterparse, local
 from pipeline.states import xliff_checked
 from pipeline.textcheck import check_text
 
@@ -81,21 +81,25 @@ def _text12(elem: Any) -> str:
     return str(etree.tostring(elem, method="text", encoding="unicode", with_tail=False))
 
 
+#: What each inline element of a 2.0 segment stands for, by its name without namespace.
+_KIND20 = {"ph": "code", "sc": "code", "ec": "code", "pc": "pc", "mrk": "mrk", "cp": "cp"}
+
+
 def _text20(elem: Any, data: dict[str, str], path: Path) -> str:
     if not len(elem):
         return elem.text or ""  # no codes: the common case of a plain segment
     out: list[str] = [elem.text or ""]
     for child in elem:
-        name = local(child.tag)
-        if name in ("ph", "sc", "ec"):
+        kind = _KIND20.get(local(child.tag))
+        if kind == "code":
             out.append(_data(child, "dataRef", data, path))
-        elif name == "pc":
+        elif kind == "pc":
             out.append(_data(child, "dataRefStart", data, path))
             out.append(_text20(child, data, path))
             out.append(_data(child, "dataRefEnd", data, path))
-        elif name == "mrk":
+        elif kind == "mrk":
             out.append(_text20(child, data, path))
-        elif name == "cp":
+        elif kind == "cp":
             hexa = child.get("hex") or ""
             try:  # XLIFF 2.0: hex digits only (int() would take " 41", "0x41", "4_1")
                 if not _HEX.fullmatch(hexa):
@@ -126,58 +130,68 @@ def _revision(elem: Any) -> int | None:
 
 
 def read_xliff(path: Path) -> XliffFile:
-    """Read and check a whole XLIFF file (streamed; only the compact entries are kept)."""
-    path = Path(path)
-    version: str | None = None
-    ns = ""
-    source_tag = target_tag = as_of = None
+    """Read and check a whole XLIFF file, its entries kept in memory (for small files and tests;
+    an import streams them with `scan_xliff` instead)."""
     entries: list[XliffEntry] = []
     seen: dict[str, int] = {}
-    tags = ["{*}xliff", "{*}file", "{*}trans-unit", "{*}unit", "tmx"]
-    for event, elem in iterparse(path, tags, events=("start", "end")):
-        name = local(elem.tag)
-        if version is None:
-            ns = elem.tag[1:].split("}")[0] if elem.tag.startswith("{") else ""
-            if name != "xliff" or elem.getparent() is not None:
-                raise InputError(f"not an XLIFF file (the root element is <{name}>)", path=path,
-                                 line=elem.sourceline)
-            version = _VERSION_OF.get(ns)
-            said = elem.get("version")
-            if version is not None and said and said.split(".")[0] != version.split(".")[0]:
-                version = None  # version="3.0" in the 2.0 namespace (2.1 and 2.2 share it)
-            if version is None:
-                raise InputError(f"XLIFF version {elem.get('version') or ns or '(none)'} is not "
-                                 "supported (1.2 and 2.0 are)", path=path, line=elem.sourceline)
-            if version == "2.0":
-                source_tag, target_tag = elem.get("srcLang"), elem.get("trgLang")
-            as_of = elem.get(_AS_OF)
-            continue
-        if elem.tag.rsplit("}", 1)[0].lstrip("{") != ns:
-            continue  # a foreign element that happens to share the name
-        if name == "file":
-            if event == "start" and version == "1.2":
-                if target_tag is not None and elem.get("target-language") != target_tag:
-                    raise InputError("the <file> elements are for different languages",
-                                     path=path, line=elem.sourceline)
-                source_tag = elem.get("source-language")
-                target_tag = elem.get("target-language")
-                as_of = elem.get(_AS_OF) or as_of
-            continue
-        if event != "end" or name not in ("trans-unit", "unit"):
-            continue
-        entry = _unit12(elem, path, ns) if version == "1.2" else _unit20(elem, path, ns)
-        if entry is None:
-            release(elem)
-            continue
+
+    def keep(entry: XliffEntry) -> None:
         if entry.unit_id in seen:
             raise InputError(f"unit id {entry.unit_id!r} appears twice (first on line "
                              f"{seen[entry.unit_id]})", path=path, line=entry.line)
         seen[entry.unit_id] = entry.line
         entries.append(entry)
-        release(elem)
+
+    xf = scan_xliff(path, keep)
+    return XliffFile(xf.path, xf.version, xf.source_tag, xf.target_tag, xf.as_of,
+                     tuple(entries))
+
+
+def scan_xliff(path: Path, sink: Callable[[XliffEntry], None]) -> XliffFile:
+    """Read and check an XLIFF file streamed, handing each entry to `sink` as it is read.
+
+    The file returned holds no entries; `sink` refuses a unit id seen twice.
+    """
+    path = Path(path)
+    source_tag = target_tag = None
+    elements = iterparse(path, ["{*}file", "{*}trans-unit", "{*}unit"])
+    root = next(elements)
+    name = local(root.tag)
+    ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
+    if name != "xliff":
+        raise InputError(f"not an XLIFF file (the root element is <{name}>)", path=path,
+                         line=root.sourceline)
+    version = _VERSION_OF.get(ns)
+    said = root.get("version")
+    if version is not None and said and said.split(".")[0] != version.split(".")[0]:
+        version = None  # version="3.0" in the 2.0 namespace (2.1 and 2.2 share it)
     if version is None:
-        raise InputError("not an XLIFF file (no <xliff> element)", path=path)
-    return XliffFile(path, version, source_tag, target_tag, as_of, tuple(entries))
+        raise InputError(f"XLIFF version {root.get('version') or ns or '(none)'} is not "
+                         "supported (1.2 and 2.0 are)", path=path, line=root.sourceline)
+    if version == "2.0":
+        source_tag, target_tag = root.get("srcLang"), root.get("trgLang")
+    as_of = root.get(_AS_OF)
+    q_file = f"{{{ns}}}file"
+    q_unit = f"{{{ns}}}trans-unit" if version == "1.2" else f"{{{ns}}}unit"
+    read_unit = _unit12 if version == "1.2" else _unit20
+    release = Releaser()
+    for elem in elements:
+        tag = elem.tag
+        if tag == q_unit:
+            entry = read_unit(elem, path, ns)
+            if entry is not None:
+                sink(entry)
+            release(elem)
+        elif tag == q_file and version == "1.2":
+            # Read as the file ends (its attributes are all there then; no start events).
+            if target_tag is not None and elem.get("target-language") != target_tag:
+                raise InputError("the <file> elements are for different languages",
+                                 path=path, line=elem.sourceline)
+            source_tag = elem.get("source-language")
+            target_tag = elem.get("target-language")
+            as_of = elem.get(_AS_OF) or as_of
+        # anything else: a foreign element that happens to share a name
+    return XliffFile(path, version, source_tag, target_tag, as_of, ())
 
 
 def _id(elem: Any, path: Path) -> str:
@@ -231,35 +245,45 @@ def _unit12(elem: Any, path: Path, ns: str) -> XliffEntry | None:
     return XliffEntry(line, uid, _revision(elem), _text12(source), text, checked)
 
 
-def _first(elem: Any, tag: str) -> Any:
-    """The first child with this qualified name, or None (what find() gives, faster)."""
-    for child in elem:
-        if child.tag == tag:
-            return child
-    return None
-
-
 def _unit20(elem: Any, path: Path, ns: str) -> XliffEntry:
     line = elem.sourceline or 0
-    q_source, q_target, _, _, q_original, q_data, _, _ = _names(ns)
+    q_source, q_target, _, _, q_original, q_data, q_segment, q_ignorable = _names(ns)
     data: dict[str, str] = {}
-    original = _first(elem, q_original)
+    original = None
+    parts: list[tuple[Any, bool]] = []  # (segment or ignorable, is a segment)
+    # One walk over the children (ElementPath's find() costs more than the rest of the unit).
+    for child in elem:
+        tag = child.tag
+        if tag == q_segment:
+            parts.append((child, True))
+        elif tag == q_ignorable:
+            parts.append((child, False))
+        elif tag == q_original:
+            if original is None:
+                original = child
+        elif local(tag) in ("segment", "ignorable"):
+            parts.append((child, local(tag) == "segment"))
     if original is not None:
         for d in original.iterchildren(q_data):
             data[d.get("id") or ""] = _text20(d, {}, path)
+    if not parts:
+        raise InputError("<unit> without <segment>", path=path, line=line)
     sources: list[str] = []
     targets: list[str] = []
     has_target = False
     checked = True
-    parts = [c for c in elem if local(c.tag) in ("segment", "ignorable")]
-    if not parts:
-        raise InputError("<unit> without <segment>", path=path, line=line)
-    for part in parts:
-        source = _first(part, q_source)
+    for part, segment in parts:
+        source = target = None
+        for child in part:
+            tag = child.tag
+            if tag == q_source:
+                if source is None:
+                    source = child
+            elif tag == q_target and target is None:
+                target = child
         if source is None:
             raise InputError(f"<{local(part.tag)}> without <source>", path=path,
                              line=part.sourceline)
-        target = _first(part, q_target)
         src = _text20(source, data, path)
         sources.append(src)
         if target is not None:
@@ -267,8 +291,8 @@ def _unit20(elem: Any, path: Path, ns: str) -> XliffEntry:
             targets.append(_text20(target, data, path))
         else:
             # An ignorable part (white space between segments) stands for itself.
-            targets.append(src if local(part.tag) == "ignorable" else "")
-        if local(part.tag) == "segment":
+            targets.append("" if segment else src)
+        if segment:
             checked = checked and xliff_checked("2.0", part.get("state") or "initial")
     text = _checked_text("".join(targets), path, line) if has_target else None
     return XliffEntry(line, _id(elem, path), _revision(elem), "".join(sources), text,

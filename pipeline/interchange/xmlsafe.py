@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from lxml import etree
 
@@ -36,15 +36,14 @@ def check_file(path: Path, *, max_bytes: int | None = None) -> int:
     return size
 
 
-def _prolog(head: bytes) -> tuple[str, int]:
-    """The text before the root element, and the line the root starts on."""
+def _prolog(head: bytes) -> tuple[str, bool]:
+    """The text before the root element, and whether the root starts within `head`."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = head.decode("utf-16", errors="replace")
     else:
         text = head.decode("utf-8", errors="replace")
     m = _ROOT.search(text)
-    before = text[: m.start()] if m else text
-    return before, before.count("\n") + 1
+    return (text[: m.start()], True) if m else (text, False)
 
 
 def refuse_entities(path: Path, head: bytes) -> None:
@@ -62,9 +61,45 @@ def refuse_entities(path: Path, head: bytes) -> None:
                          path=path, line=prolog.count("\n", 0, at) + 1)
 
 
-def iterparse(path: Path, tags: Sequence[str], *, events: Sequence[str] = ("end",),
-              max_bytes: int | None = None) -> Iterator[tuple[str, Any]]:
-    """(event, element) for the named tags, streamed; the caller releases what it has used."""
+def _options() -> dict[str, Any]:
+    return dict(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                huge_tree=False, remove_comments=True, remove_pis=True, recover=False)
+
+
+def _syntax_error(exc: etree.XMLSyntaxError, path: Path, last: Any) -> InputError:
+    message = _LINE.sub("", str(exc.msg or exc)).strip()
+    if not exc.lineno and message == "no element found":
+        message = "an undefined entity or a truncated file"
+    return InputError(f"not well-formed XML: {message}", path=path,
+                      line=exc.lineno or (last.sourceline if last is not None else None))
+
+
+def _root(fh: BinaryIO, path: Path) -> Any:
+    """The root element (its name, attributes and line), read from the start of the file.
+
+    A small pull parse that stops at the first start tag, so the streamed parse after it needs
+    no start events (one event per unit instead of two).
+    """
+    parser = etree.XMLPullParser(events=("start",), **_options())
+    try:
+        while chunk := fh.read(_PROLOG_BYTES):
+            parser.feed(chunk)
+            for _, elem in parser.read_events():
+                return elem
+        parser.close()
+    except etree.XMLSyntaxError as exc:
+        raise _syntax_error(exc, path, None) from None
+    raise InputError("not an XML file (no root element)", path=path)
+
+
+def iterparse(path: Path, tags: Sequence[str], *,
+              max_bytes: int | None = None) -> Iterator[Any]:
+    """The root element first, then each element named in `tags` as it ends, streamed.
+
+    The root comes from a look at the file's start (attributes and line, no children); the
+    elements after it are the parse's end events. The caller frees what it has used
+    (`Releaser`).
+    """
     # The shared safe opener: checked on the open descriptor, so a FIFO never blocks.
     fh = open_regular(path, max_bytes=MAX_BYTES if max_bytes is None else max_bytes,
                       what="TMX or XLIFF")
@@ -72,25 +107,24 @@ def iterparse(path: Path, tags: Sequence[str], *, events: Sequence[str] = ("end"
         fh.close()
         raise InputError("the file is empty", path=path)
     try:
-        refuse_entities(path, fh.read(_PROLOG_BYTES))
+        head = fh.read(_PROLOG_BYTES)
+        refuse_entities(path, head)
+        # Without a DOCTYPE libxml2 refuses an undefined entity itself; only with one does it
+        # keep `&nbsp;` as a reference node that must be looked for.
+        prolog, rooted = _prolog(head)
+        references = "<!DOCTYPE" in prolog or not rooted
         fh.seek(0)
-        parser = etree.iterparse(
-            fh, events=tuple(events), tag=list(tags), resolve_entities=False, no_network=True,
-            load_dtd=False, dtd_validation=False, huge_tree=False, remove_comments=True,
-            remove_pis=True, recover=False,
-        )
-        last: Any = None  # libxml2 reports some errors (an undefined entity) without a line
+        yield _root(fh, path)
+        fh.seek(0)
+        parser = etree.iterparse(fh, events=("end",), tag=list(tags), **_options())
+        elem: Any = None  # libxml2 reports some errors (an undefined entity) without a line
         try:
-            for last in parser:
-                if last[0] == "end":
-                    _no_entity_references(last[1], path)
-                yield last
+            for _, elem in parser:
+                if references:
+                    _no_entity_references(elem, path)
+                yield elem
         except etree.XMLSyntaxError as exc:
-            message = _LINE.sub("", str(exc.msg or exc)).strip()
-            if not exc.lineno and message == "no element found":
-                message = "an undefined entity or a truncated file"
-            raise InputError(f"not well-formed XML: {message}", path=path,
-                             line=exc.lineno or (last[1].sourceline if last else None)) from None
+            raise _syntax_error(exc, path, elem) from None
     finally:
         fh.close()
 
@@ -105,13 +139,28 @@ def _no_entity_references(elem: Any, path: Path) -> None:
                          elem.sourceline)
 
 
-def release(elem: Any) -> None:
-    """Free a processed element and the siblings before it, so memory stays flat."""
-    elem.clear(keep_tail=True)
-    parent = elem.getparent()
-    if parent is not None:
-        while elem.getprevious() is not None:
-            del parent[0]
+class Releaser:
+    """Frees processed elements so memory stays flat: each is cleared at once, and every 256th
+    also removes the cleared ones before it (and before its ancestors) from the tree.
+
+    Removing in batches costs a fraction of unlinking every element as it is done.
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, elem: Any) -> None:
+        elem.clear(keep_tail=True)
+        self.count += 1
+        if self.count & 255:
+            return
+        node = elem
+        parent = node.getparent()
+        while parent is not None:
+            at = parent.index(node)
+            if at:
+                del parent[:at]
+            node, parent = parent, parent.getparent()
 
 
 _LOCAL: dict[str, str] = {}

@@ -67,7 +67,7 @@ class Store:
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.DatabaseError as exc:
-            raise retry.translate(exc, self.path) or StoreError(
+            raise retry.translate(exc, self.path, opening=True) or StoreError(
                 f"cannot open the database: {exc}", path=self.path) from None
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
@@ -76,7 +76,7 @@ class Store:
                 migrate(self.db, begin=self._begin)
             except sqlite3.DatabaseError as exc:
                 conn.close()
-                raise retry.translate(exc, self.path) or StoreError(
+                raise retry.translate(exc, self.path, opening=True) or StoreError(
                     f"not a pipeline database: {exc}", path=self.path) from None
             except BaseException:
                 conn.close()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from pipeline.store import Store
+from pipeline.store.exports import Given
 
 
 @dataclass(frozen=True)
@@ -101,38 +102,78 @@ class ImportTarget(NamedTuple):
     claimed_by: str | None = None
     claim_expires: str | None = None
     by_person: bool = False  # a person wrote or approved the text (translations.Read.by_person)
+    rowid: int | None = None  # of the translation row (translations.Read.rowid)
+    #: What an export gave out at the row's revision now (`import_targets(given_in=...)`).
+    given: Given | None = None
 
 
 _TARGETS = (
     "SELECT u.id, u.source_text, u.obsolete, t.text, t.status, coalesce(t.revision, 0),"
     " t.translated_by, t.origin, coalesce(t.flags, '[]'), t.claimed_by, t.claim_expires,"
-    " t.translated_by IS NOT NULL OR t.published_text IS NOT NULL"
+    " t.translated_by IS NOT NULL OR t.published_text IS NOT NULL, t.rowid"
     " FROM units u LEFT JOIN translations t ON t.unit_id = u.id AND t.lang = ?"
+)
+#: With `given_in`: the export record at the row's revision, its text only where it differs.
+_GIVEN = (
+    ", x.revision IS NOT NULL, x.text IS t.text, CASE WHEN x.text IS t.text THEN NULL ELSE"
+    " x.text END, x.fuzzy"
+)
+_GIVEN_JOIN = (
+    " LEFT JOIN exported x ON x.format = ? AND x.lang = t.lang AND x.unit_id = u.id"
+    " AND x.revision = t.revision"
 )
 
 
-def import_targets(store: Store, lang: str, unit_ids: list[str]) -> dict[str, ImportTarget]:
+def import_targets(store: Store, lang: str, unit_ids: list[str],
+                   sources: Mapping[str, str] | None = None,
+                   given_in: str | None = None) -> dict[str, ImportTarget]:
     """The units named by a PO file's msgctxts (missing ids are simply absent).
 
     A file that names at least half of the units is matched in one scan of the units (about
     twice as fast as looking 100k ids up by key); a smaller one by key, a chunk at a time.
+    `sources` (unit -> the source text the caller holds, such as the file's msgid): a unit's
+    source equal to it is held as that same string, so a big file's sources are in memory once.
+    `given_in` (an export format): each target also carries what an export of that format gave
+    out at the row's current revision, the base of every entry of a file exported since the
+    row last changed (in the same scan: a second pass over the export records costs more).
     """
     out: dict[str, ImportTarget] = {}
+    same = (sources or {}).get
+    make = ImportTarget._make
+    width = 13  # the columns of _TARGETS
+    for row in _target_rows(store, lang, unit_ids, given_in):
+        uid, source = row[0], row[1]
+        held = same(uid)
+        if held is not None and held == source:
+            source = held
+        given = None
+        if given_in is not None and row[width]:
+            text = row[3] if row[width + 1] else row[width + 2]
+            given = Given(uid, row[5], text, bool(row[width + 3]))
+        out[uid] = make((uid, source, *row[2:width], given))
+    return out
+
+
+def _target_rows(store: Store, lang: str, unit_ids: list[str],
+                 given_in: str | None) -> Iterator[tuple[Any, ...]]:
+    args: tuple[str, ...] = (lang,)
+    select = _TARGETS
+    if given_in is not None:
+        head, tail = _TARGETS.split(" FROM ", 1)
+        select, args = f"{head}{_GIVEN} FROM {tail}{_GIVEN_JOIN}", (lang, given_in)
     total = store.conn.execute("SELECT count(*) FROM units").fetchone()[0]
     if unit_ids and 2 * len(unit_ids) >= total:
         wanted = set(unit_ids)
-        for row in store.conn.execute(_TARGETS, (lang,)):
+        for row in store.conn.execute(select, args):
             if row[0] in wanted:
-                out[row[0]] = ImportTarget._make(row)
-        return out
+                yield row
+        return
     chunk = 900  # stays under SQLite's default limit of bound parameters
     for i in range(0, len(unit_ids), chunk):
         ids = unit_ids[i:i + chunk]
         marks = ",".join("?" * len(ids))
-        rows = store.conn.execute(f"{_TARGETS} WHERE u.id IN ({marks})", (lang, *ids))
-        for row in rows:
-            out[row[0]] = ImportTarget._make(row)
-    return out
+        yield from store.conn.execute(f"{select} WHERE u.id IN ({marks})", (*args, *ids))
+
 
 #: Page cache for a bulk write, in MiB (SQLite's default is 2 MiB). Only a ceiling: the cache
 #: grows as pages are touched and is given back when the write ends. Tuned on a 20k-entry PO

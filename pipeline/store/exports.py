@@ -76,22 +76,30 @@ def known_snapshot(store: Store, fmt: str, lang: str, as_of: str) -> bool:
 
 
 def given_as_of(store: Store, fmt: str, lang: str, as_of: str,
-                share: Mapping[str, str | None] | None = None) -> dict[str, Given]:
+                share: Mapping[str, str | None] | None = None,
+                unit_ids: Sequence[str] | None = None) -> dict[str, Given]:
     """What the export at snapshot `as_of` gave out, per unit (call `known_snapshot` first).
 
     Per unit, the newest revision given out whose change is not newer than the snapshot: that
     is the revision the translation had when the file was made. `share` as in
-    `given_at_revisions`.
+    `given_at_revisions`; `unit_ids`: only these units (a few hundred at a time, as an import
+    that reads its entries in chunks asks), instead of every unit of the snapshot.
     """
     out: dict[str, Given] = {}
     same = (share or {}).get
     # SQLite returns the bare columns of the row holding max(revision).
-    rows = store.conn.execute(
-        "SELECT unit_id, max(revision), text, fuzzy FROM exported WHERE format = ? AND lang = ?"
-        " AND changed_at <= ? GROUP BY unit_id", (fmt, lang, as_of))
-    for unit_id, revision, text, fuzzy in rows:
-        held = same(unit_id)
-        out[unit_id] = Given(unit_id, revision, held if held == text else text, bool(fuzzy))
+    sql = ("SELECT unit_id, max(revision), text, fuzzy FROM exported WHERE format = ? AND"
+           " lang = ? AND changed_at <= ?")
+    if unit_ids is None:
+        chunks: Iterable[Sequence[str]] = [()]
+    else:
+        chunks = (unit_ids[i:i + 900] for i in range(0, len(unit_ids), 900))
+    for chunk in chunks:
+        where = f" AND unit_id IN ({','.join('?' * len(chunk))})" if chunk else ""
+        rows = store.conn.execute(f"{sql}{where} GROUP BY unit_id", (fmt, lang, as_of, *chunk))
+        for unit_id, revision, text, fuzzy in rows:
+            held = same(unit_id)
+            out[unit_id] = Given(unit_id, revision, held if held == text else text, bool(fuzzy))
     return out
 
 

@@ -66,7 +66,16 @@ def busy_error(path: Path, waited: float) -> DatabaseBusy:
                         path=path)
 
 
-def full_error(path: Path) -> DiskFull:
+def full_error(path: Path, *, opening: bool = False) -> DiskFull:
+    """DiskFull in words that fit what happened: a write rolled back, or an open that failed.
+
+    Opening needs room too, even for a command that only reads: SQLite creates the WAL's
+    -wal and -shm files beside the database when no other process has it open.
+    """
+    if opening:
+        return DiskFull(f"disk full: cannot open the database {path}: SQLite needs some free "
+                        "space beside it (for its -wal and -shm files) even to read; nothing "
+                        "was changed: free some space and run the command again")
     return DiskFull(f"disk full: the database {path} cannot grow; nothing was written (the "
                     "transaction was rolled back): free some space and run the command again")
 
@@ -84,10 +93,14 @@ def _out_of_space(path: Path) -> bool:
     return st.f_bavail * st.f_frsize < _NEARLY_FULL
 
 
-def translate(exc: sqlite3.Error, path: Path, waited: float = 0.0) -> Exception | None:
-    """The one-line error for a busy or full database, or None for any other sqlite error."""
+def translate(exc: sqlite3.Error, path: Path, waited: float = 0.0, *,
+              opening: bool = False) -> Exception | None:
+    """The one-line error for a busy or full database, or None for any other sqlite error.
+
+    `opening`: the failure came while opening the database, before any transaction.
+    """
     if is_full(exc) or ("disk i/o error" in str(exc).lower() and _out_of_space(path)):
-        return full_error(path)
+        return full_error(path, opening=opening)
     if isinstance(exc, sqlite3.OperationalError) and is_busy(exc):
         return busy_error(path, waited)
     return None

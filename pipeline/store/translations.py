@@ -75,6 +75,7 @@ class Read(NamedTuple):
     text: str | None
     revision: int
     by_person: bool  # translated_by or published_text is set (machine text may not replace it)
+    rowid: int | None = None  # where the row is: the write finds it in one B-tree search
 
 
 class Change(NamedTuple):
@@ -160,8 +161,8 @@ def _apply(store: Store, batch: list[Change]) -> int:
     (transitions, column lists, event detail JSON) is computed once per chunk and reused, and
     rows the caller already read (`Change.read`) are not read again.
     """
-    # (status, text, revision, by a person) per row, as this chunk leaves it.
-    current: dict[tuple[str, str], tuple[str, str | None, int, bool]] = {}
+    # (status, text, revision, by a person, rowid) per row, as this chunk leaves it.
+    current: dict[tuple[str, str], tuple[str, str | None, int, bool, int | None]] = {}
     langs: dict[str, list[str]] = {}
     for c in batch:
         if c.read is None:
@@ -170,13 +171,13 @@ def _apply(store: Store, batch: list[Change]) -> int:
         uniq = list(dict.fromkeys(ids))
         rows = store.conn.execute(
             "SELECT unit_id, status, text, revision, translated_by IS NOT NULL"
-            " OR published_text IS NOT NULL FROM translations WHERE lang = ? AND"
+            " OR published_text IS NOT NULL, rowid FROM translations WHERE lang = ? AND"
             f" unit_id IN ({','.join('?' * len(uniq))})", (lang, *uniq),
         )
-        for unit_id, status, text, revision, by_person in rows:
-            current[(unit_id, lang)] = (status, text, revision, bool(by_person))
+        for unit_id, status, text, revision, by_person, rowid in rows:
+            current[(unit_id, lang)] = (status, text, revision, bool(by_person), rowid)
     ts = now()
-    updates: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+    updates: dict[tuple[tuple[str, ...], bool], list[tuple[Any, ...]]] = {}
     event_rows: list[tuple[Any, ...]] = []
     pending: set[tuple[str, str]] = set()
     steps: dict[tuple[str, Action | str], tuple[str, str, bool, bool]] = {}
@@ -196,8 +197,8 @@ def _apply(store: Store, batch: list[Change]) -> int:
             read = c.read
             if read is None:
                 raise NotFound(f"no translation of unit {c.unit_id} in {c.lang}")
-            cur = (read.status, read.text, read.revision, read.by_person)
-        status, old_text, revision, by_person = cur
+            cur = (read.status, read.text, read.revision, read.by_person, read.rowid)
+        status, old_text, revision, by_person, rowid = cur
         if c.expected_revision is not None and revision != c.expected_revision:
             raise ConflictError(
                 f"unit {c.unit_id} ({c.lang}) changed since you read it (revision {revision}, "
@@ -245,10 +246,12 @@ def _apply(store: Store, batch: list[Change]) -> int:
             params += (None, None)
         if new_status == Status.APPROVED:
             approved.append(key)
-        rows_of = updates.get(columns)
+        by_rowid = rowid is not None
+        rows_of = updates.get((columns, by_rowid))
         if rows_of is None:
-            rows_of = updates[columns] = []
-        rows_of.append((*params, c.unit_id, c.lang, revision))
+            rows_of = updates[(columns, by_rowid)] = []
+        rows_of.append((*params, rowid, c.unit_id, c.lang, revision) if by_rowid
+                       else (*params, c.unit_id, c.lang, revision))
         detail: str | None
         if c.detail_encoded is not None:
             detail = c.detail_encoded
@@ -263,7 +266,8 @@ def _apply(store: Store, batch: list[Change]) -> int:
             detail = _detail(c)
         event_rows.append((c.unit_id, c.lang, ts, c.who, action, status, new_status,
                            old_text, new_text, revision + 1, detail))
-        current[key] = (new_status, new_text, revision + 1, by_person or action in _BY_PERSON)
+        current[key] = (new_status, new_text, revision + 1, by_person or action in _BY_PERSON,
+                        rowid)
         pending.add(key)
     _write(store, updates, event_rows, approved)
     return len(batch)
@@ -296,14 +300,17 @@ _PUBLISH = (
 )
 
 
-def _write(store: Store, updates: dict[tuple[str, ...], list[tuple[Any, ...]]],
+def _write(store: Store, updates: dict[tuple[tuple[str, ...], bool], list[tuple[Any, ...]]],
            event_rows: list[tuple[Any, ...]], approved: list[tuple[str, str]]) -> None:
-    for columns, params in updates.items():
+    for (columns, by_rowid), params in updates.items():
         assignments = ", ".join(f"{k} = ?" for k in columns)
         # Compare-and-set in SQL too: each row must still have the revision it was read at
-        # (a caller's `Change.read` included), or the whole transaction is undone.
-        cur = store.conn.executemany(f"UPDATE translations SET {assignments}"
-                                     " WHERE unit_id = ? AND lang = ? AND revision = ?", params)
+        # (a caller's `Change.read` included), or the whole transaction is undone. The rowid
+        # read with the row only finds it faster (a tenth of a bulk write's SQLite time): the
+        # key and the revision are checked all the same.
+        where = "rowid = ? AND " if by_rowid else ""
+        cur = store.conn.executemany(f"UPDATE translations SET {assignments} WHERE {where}"
+                                     "unit_id = ? AND lang = ? AND revision = ?", params)
         if cur.rowcount != len(params):
             raise ConflictError("a translation changed while it was being written (its "
                                 "revision is not the one it was read at); nothing was "

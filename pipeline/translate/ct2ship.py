@@ -12,8 +12,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import shutil
-import tempfile
 import threading
 import zipfile
 from dataclasses import dataclass, replace
@@ -109,14 +107,25 @@ def worker_has(ref: ModelRef) -> bool:
 
 def worker_install(ref: ModelRef, data: bytes) -> str | None:
     """On a worker: unpack a shipped model into the cache after checking it; None, or why not."""
-    from pipeline.translate.packages import _check_entries, _extract
+    from pipeline.staging import staging_dir, sweep
 
     root = cache_dir()
     try:
         root.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".ct2-staging-", dir=root))
+        sweep(root, _STAGING)  # what a worker killed mid-copy left (nothing to keep from it)
+        with staging_dir(root, _STAGING) as staging:
+            return _unpack_into(ref, data, root, staging)
     except OSError as exc:
         return f"{exc.strerror or exc} ({root})"
+
+
+#: The cache's staging directories (hidden: a digest never starts with a dot).
+_STAGING = ".ct2-staging-"
+
+
+def _unpack_into(ref: ModelRef, data: bytes, root: Path, staging: Path) -> str | None:
+    from pipeline.translate.packages import _check_entries, _extract
+
     try:
         archive = staging / "shipped.zip"
         archive.write_bytes(data)
@@ -135,8 +144,6 @@ def worker_install(ref: ModelRef, data: bytes) -> str | None:
         return str(exc)
     except (OSError, zipfile.BadZipFile) as exc:
         return f"{getattr(exc, 'strerror', None) or exc} ({root})"
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return None
 
 

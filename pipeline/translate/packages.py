@@ -13,7 +13,6 @@ import json
 import logging
 import os
 import re
-import shutil
 import stat
 import tempfile
 import zipfile
@@ -25,6 +24,7 @@ from typing import Any, ClassVar
 
 from pipeline.errors import InputError, ModelError, NotFound
 from pipeline.inputfile import check_regular, load_json, read_bytes
+from pipeline.staging import staging_dir, sweep
 
 log = logging.getLogger(__name__)
 
@@ -244,6 +244,35 @@ def _extract(archive: Path, zf: zipfile.ZipFile, dest: Path, max_bytes: int) -> 
                 out.write(chunk)
 
 
+#: Where an install keeps the package it replaces until the new one is in place (a dot: no
+#: archive's top directory can have this name).
+_RETIRED = ".replaced"
+
+
+def _staging_prefix(root: Path, kind: str = "staging") -> str:
+    return f".{root.name}-{kind}-"
+
+
+def _sweep(root: Path) -> None:
+    """Clear what a killed install or remove left beside `root`, putting back a package that an
+    install had moved aside when it died before the new one was in place."""
+    def recover(staging: Path) -> None:
+        for old in sorted((staging / _RETIRED).glob("*")):
+            try:
+                meta = check_package_dir(old)
+            except ModelError:
+                continue
+            if find(meta["from_code"], meta["to_code"], root) is None and \
+                    not (root / old.name).exists():
+                old.rename(root / old.name)
+                log.warning("put back %s, which an interrupted install had moved aside",
+                            old.name)
+
+    with _exclusive(root):
+        for kind in ("staging", "removing"):
+            sweep(root.parent, _staging_prefix(root, kind), recover)
+
+
 @contextmanager
 def _exclusive(root: Path) -> Iterator[None]:
     """The package directory's swap lock, across processes (flock on a hidden file in it,
@@ -274,10 +303,10 @@ def install_file(
     if not zipfile.is_zipfile(archive):
         raise ModelError("not an Argos package (not a zip archive)", path=archive)
     root.mkdir(parents=True, exist_ok=True)
+    _sweep(root)
     # Staging beside the package directory: same file system, so the final rename is atomic,
     # and not inside it, so a crash never leaves a half package where Argos would read it.
-    staging = Path(tempfile.mkdtemp(prefix=f".{root.name}-staging-", dir=root.parent))
-    try:
+    with staging_dir(root.parent, _staging_prefix(root)) as staging:
         try:
             with zipfile.ZipFile(archive) as zf:
                 top = _check_entries(archive, zf, max_bytes)
@@ -302,8 +331,11 @@ def install_file(
                 if final.exists() and (old is None or old.path != final):
                     raise ModelError(f"{final} exists and is not a package for this pair; "
                                      "remove it", path=archive)
-            retired = staging / "previous"
+            # The old package waits in staging under its own name until the new one is in
+            # place: a kill -9 in between leaves it there, and the next run's sweep puts it back.
+            retired = staging / _RETIRED / (old.path.name if old is not None else "none")
             if old is not None:
+                retired.parent.mkdir()
                 old.path.rename(retired)
             try:
                 unpacked.rename(final)
@@ -313,23 +345,21 @@ def install_file(
                 raise
         log.info("installed %s from %s", final.name, archive)
         return _info(final, meta)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
 
 
 def remove(from_code: str, to_code: str, directory: Path | None = None) -> PackageInfo:
     """Uninstall the package for a pair; NotFound if there is none."""
     root = directory or packages_dir()
+    if root.is_dir():
+        _sweep(root)
     # Rename first (atomic), then delete: the package disappears whole or not at all.
-    trash = Path(tempfile.mkdtemp(prefix=f".{root.name}-removing-", dir=root.parent))
-    with _exclusive(root):
-        pkg = find(from_code, to_code, root)
-        if pkg is None:
-            trash.rmdir()
-            raise NotFound(f"no installed package for {from_code}-{to_code} (see `pipeline "
-                           "models list`)")
-        pkg.path.rename(trash / pkg.name)
-    shutil.rmtree(trash, ignore_errors=True)
+    with staging_dir(root.parent, _staging_prefix(root, "removing")) as trash:
+        with _exclusive(root):
+            pkg = find(from_code, to_code, root)
+            if pkg is None:
+                raise NotFound(f"no installed package for {from_code}-{to_code} (see `pipeline "
+                               "models list`)")
+            pkg.path.rename(trash / pkg.name)
     return pkg
 
 

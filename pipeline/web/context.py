@@ -11,6 +11,7 @@ Route modules (pipeline/web/routes/*.py) import from here and stay thin:
 from __future__ import annotations
 
 import html
+import re
 import sqlite3
 import threading
 from typing import Any
@@ -144,6 +145,28 @@ def json_body(request: Request) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise UsageError("the request body must be a JSON object")
     return data
+
+
+#: Largest id or revision a request may name: SQLite's INTEGER (a bigger one is no row anyway).
+MAX_ID = 2**63 - 1
+_WHOLE = re.compile(r"[0-9]{1,19}")
+
+
+def whole_number(value: object, what: str) -> int:
+    """`value` (a form field's text, or a JSON number) as a row id or revision; UsageError if not.
+
+    Only ASCII digits (str.isdigit also takes "²" and "١٢", which int() refuses or reads),
+    never a bool, and within SQLite's INTEGER, so no 5000-digit field reaches int() or SQL.
+    """
+    if isinstance(value, str) and _WHOLE.fullmatch(value.strip()):
+        number = int(value.strip())
+    elif isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    else:
+        raise UsageError(f"{what} must be a whole number")
+    if not 0 <= number <= MAX_ID:
+        raise UsageError(f"{what} must be a whole number from 0 to {MAX_ID}")
+    return number
 
 
 def require_lang(request: Request, lang: str) -> str:

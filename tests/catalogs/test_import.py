@@ -251,6 +251,33 @@ def test_import_targets_scan_and_key_lookup_agree(store: Store) -> None:
     assert import_targets(store, "fa", []) == {}
 
 
+def test_import_targets_hold_a_source_equal_to_the_callers_as_that_same_string(
+        store: Store) -> None:
+    ids = seed(store)
+    mine = "".join(["Peace talks ", "resume"])  # equal to unit 0's source, another object
+    for unit_ids in (list(ids), [ids[0]]):  # the scan, and the lookup by key
+        found = import_targets(store, "fa", unit_ids, sources={ids[0]: mine})
+        assert found[ids[0]].source_text is mine
+
+
+def test_import_targets_carry_what_an_export_gave_out_at_the_rows_revision(
+        store: Store, workspace: Settings) -> None:
+    from pipeline.store.exports import given_at_revisions
+    ids = seed(store)
+    exported(store, workspace)
+    tr.change(store, ids[3], "fa", Action.EDIT, who="sara", text="بعد از خروجی")  # since then
+    for unit_ids in (list(ids), [ids[0]]):  # the scan, and the lookup by key
+        found = import_targets(store, "fa", unit_ids, given_in="po")
+        for uid, target in found.items():
+            recorded = given_at_revisions(store, "po", "fa", {uid: target.revision})
+            assert target.given == recorded.get(uid) or uid == ids[3]
+    assert found[ids[0]].given is not None and found[ids[0]].given.fuzzy
+    scanned = import_targets(store, "fa", list(ids), given_in="po")
+    assert scanned[ids[3]].given is None  # its revision now was never given out
+    assert scanned[ids[1]].given is not None and scanned[ids[1]].given.text == scanned[ids[1]].text
+    assert import_targets(store, "fa", list(ids))[ids[0]].given is None  # not asked for
+
+
 def test_reimporting_an_unchanged_file_after_a_rejection_keeps_it_rejected(
         store: Store, workspace: Settings) -> None:
     from pipeline.review import actions

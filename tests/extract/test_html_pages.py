@@ -52,6 +52,57 @@ def test_title_is_the_headline_without_the_site_suffix(
     assert choose_title(head_title, og, h1) == expected
 
 
+@pytest.mark.parametrize(
+    ("head_title", "og", "h1", "site", "expected"),
+    [
+        # The suffix names a section of the site, not just the site.
+        ("Ferry saved for winter | Coast News Politics", "Ferry saved for winter", (),
+         "Coast News", "Ferry saved for winter"),
+        ("Ferry saved for winter - Help Desk Weekly", "", (), "Help Desk Weekly",
+         "Ferry saved for winter"),
+        # Prefix forms, a colon included once the site's name is known.
+        ("Coast News: Ferry saved for winter", "", (), "Coast News", "Ferry saved for winter"),
+        ("Coast News | Ferry saved for winter", "Coast News | Ferry saved for winter", (),
+         "Coast News", "Ferry saved for winter"),
+        # The site's name holds a separator itself; the <h1> confirms the rest, as shown.
+        ("Ferry saved - night boats stay - Ann Lee - Coast Blog", "", ("Ferry saved – night boats stay",),
+         "Ann Lee - Coast Blog", "Ferry saved – night boats stay"),
+        # A masthead <h1> that is the site's name is never the title.
+        ("Ferry saved for winter | Coast Blog", "Ferry saved for winter", ("Coast Blog",),
+         "Coast Blog", "Ferry saved for winter"),
+        ("Ferry saved for winter | Coast Blog", "", ("Coast Blog",), "Coast Blog",
+         "Ferry saved for winter"),
+        # The headline first, a longer site name after it, the <h1> confirming the first part.
+        ("Ferry saved | Regional Centre for Civic Education of the Coast", "", ("Ferry saved",), "",
+         "Ferry saved"),
+        # og:title and <title> differ only in quote and dash styles.
+        ("Coast\u2032s \u201cnight\u201d ferry saved | Coast News | 19.01.2020",
+         "Coast's \"night\" ferry saved | Coast News | 19.01.2020", ("Coast's \"night\" ferry saved",),
+         "COAST.NEWS", "Coast's \"night\" ferry saved"),
+        # A hyphen inside a word is no separator, even where the site's name ends.
+        ("Ferry-Tickets: what they cost | Ferry", "", (), "Ferry", "Ferry-Tickets: what they cost"),
+        # Spaced colons and the Latin dental click (U+01C0) some sites use as a bar.
+        ("Ferry saved for winter : Coast News \u01c0 Coast Region", "", ("Ferry saved for winter",), "",
+         "Ferry saved for winter"),
+    ],
+)
+def test_title_drops_the_site_name_given_by_og_site_name(
+    head_title: str, og: str, h1: tuple[str, ...], site: str, expected: str,
+) -> None:
+    assert choose_title(head_title, og, h1, site) == expected
+
+
+def test_masthead_heading_in_the_body_is_not_the_title_nor_a_unit() -> None:
+    html = ("<html><head><title>Ferry saved for winter | Coast Blog</title>"
+            "<meta property='og:site_name' content='Coast Blog'></head><body><div class=post>"
+            "<h1>Coast Blog</h1>" + "".join(f"<p>{p} {q}</p>" for p in (P1, P2, P3)
+                                            for q in ("One.", "Two."))
+            + "</div></body></html>")
+    (d,) = parse_html(html)
+    assert d.title == "Ferry saved for winter"
+    assert all(t != "Coast Blog" for _, t in d.parts)
+
+
 def test_html_title_drops_site_suffix_and_is_not_a_unit_twice() -> None:
     (d,) = parse_html(page("Ferry saved for winter | Coast News Politics",
                            h1="Ferry saved for winter"))
@@ -188,3 +239,78 @@ def test_dialog_articles_outside_main_are_no_listing() -> None:
     drafts = parse_html(html)
     assert [d.title for d in drafts] == ["Ferry saved for winter"]
     assert P1 in _body(drafts)
+
+
+LEAD = ("Night boats will keep crossing to the islands until March, after a late rescue plan "
+        "won a narrow vote in the council chamber.")
+
+
+def _lead_page(lead_html: str) -> str:
+    body = "".join(f"<p>{p} {q}</p>" for p in (P1, P2, P3) for q in ("One.", "Two."))
+    return ("<html><head><title>Ferry saved for winter | Coast News</title></head><body>"
+            "<nav><a href='/'>Home</a></nav><div class='page'>"
+            f"<div class='article-header'><h1>Ferry saved for winter</h1>{lead_html}"
+            "<div class='byline'>By Ann Lee, 3 March 2024</div>"
+            "<div class='share'><a href='/s'>Share</a> <a href='/t'>Tweet</a></div>"
+            "<div class='hero'><img src='a.jpg'><span>The night ferry leaves the north pier "
+            "at dusk on its last run of the day (Photo: Coast Agency)</span></div></div>"
+            f"<div class='article-body'>{body}</div>"
+            "<aside><h3>Most read</h3><p>Lamps replaced on the pier after the storm.</p></aside>"
+            "</div><footer>About us</footer></body></html>")
+
+
+def test_standfirst_between_headline_and_body_is_kept_once_before_the_body() -> None:
+    (d,) = parse_html(_lead_page(f"<p class='standfirst'>{LEAD}</p>"))
+    got = _body([d])
+    assert got.count(LEAD) == 1
+    assert got.index(LEAD) < got.index(f"{P1} One.")
+    assert not any("Ann Lee" in t or "Photo:" in t or "Tweet" in t for t in got)
+
+
+def test_links_to_other_stories_between_headline_and_body_are_no_standfirst() -> None:
+    teasers = "".join(f"<p><a href='/{i}'>{LEAD} ({i})</a></p>" for i in range(2))
+    (d,) = parse_html(_lead_page(teasers))
+    assert not any(LEAD in t for t in _body([d]))
+
+
+def test_related_links_after_the_body_are_not_article_text() -> None:
+    story = "".join(f"<p>{p} {q}</p>" for p in (P1, P2, P3) for q in ("One.", "Two."))
+    related = ("<h2>More from the coast</h2><p><a href='/a'>Lamps replaced on the pier</a></p>"
+               "<p><a href='/b'>Choir wins the regional prize</a></p>")
+    cited = "<p>Read it at <a href='https://example.org/report'>example.org/report</a></p>"
+    html = (f"<html><body><article><h1>Ferry saved for winter</h1>{story}"
+            f"<p>The full council report is online:</p>{cited}{related}</article></body></html>")
+    got = _body(parse_html(html))
+    assert got[-2:] == ["The full council report is online:", "Read it at example.org/report"]
+    assert not any("Lamps" in t or "Choir" in t or "More from" in t for t in got)
+
+
+def test_links_under_a_heading_inside_the_body_are_dropped_but_not_a_link_in_a_sentence() -> None:
+    story = "".join(f"<p>{p} {q}</p>" for p in (P1, P2, P3) for q in ("One.", "Two."))
+    links = "<ul>" + "".join(f"<li><a href='/{i}'>Storm news {i}: the pier lamps are back on the north "
+                              "side</a></li>" for i in range(3)) + "</ul>"
+    html = (f"<html><body><article><h1>Ferry saved for winter</h1>{story}<h2>Read next</h2>"
+            f"{links}<h2>What happens now</h2><p>{P1} See <a href='/t'>the timetable</a> for "
+            "the new crossings.</p></article></body></html>")
+    got = _body(parse_html(html))
+    assert not any("Storm news" in t or t == "Read next" for t in got)
+    assert got[-2:] == ["What happens now", f"{P1} See the timetable for the new crossings."]
+
+
+def test_mismatched_charset_declarations_are_read_as_the_bytes_are_and_logged(
+        caplog: pytest.LogCaptureFixture) -> None:
+    text = "Les habitants de la c\u00f4te ont appris mardi que le bateau continuerait \u00e0 circuler."
+    doc = f"<html><head><meta charset=windows-1252></head><body><p>{text}</p></body></html>"
+    with caplog.at_level("WARNING"):
+        # Declared windows-1252, saved as UTF-8: read as declared, "côte" would be "cÃ´te".
+        assert decode_html(doc.encode("utf-8"), "stale.html") == doc
+        # Declared UTF-8, saved as windows-1252: every accent a U+FFFD if read as declared.
+        utf8_doc = doc.replace("windows-1252", "utf-8")
+        assert decode_html(utf8_doc.encode("cp1252"), "legacy.html") == utf8_doc
+        # A byte-order mark outranks the declaration (WHATWG).
+        assert decode_html(b"\xef\xbb\xbf" + doc.encode("utf-8"), "bom.html") == doc
+    messages = [r.getMessage() for r in caplog.records]
+    assert any(m.startswith("stale.html: declared windows-1252 but the bytes are UTF-8")
+               for m in messages)
+    assert any(m.startswith("legacy.html: declared utf-8 but not valid utf-8") for m in messages)
+    assert not any(m.startswith("bom.html") for m in messages)

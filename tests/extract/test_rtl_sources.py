@@ -92,3 +92,26 @@ def test_workspace_with_persian_source_extracts_and_reextracts(
     assert row["added"] == 3  # title and two paragraphs
     again = runner.invoke(app, args)
     assert json.loads(again.stdout)[0]["unchanged"] is True
+
+
+AR_SITE = "أخبار المدينة"
+AR_LEAD = "مجلسا البلدتين يفتتحان خطًا نهريًا جديدًا للركاب بعد أربعين عامًا من الانتظار الطويل."
+
+
+def test_arabic_html_in_windows_1256_with_site_name_and_standfirst(tmp_path: Path) -> None:
+    body = "".join(f"<p>{p}</p>" for p in (AR_P1, AR_P2, AR_P1 + " 1", AR_P2 + " 2"))
+    html = (f'<html lang="ar" dir="rtl"><head><meta charset="windows-1256">'
+            f"<title>{AR_SITE}: {AR_TITLE}</title>"
+            f'<meta property="og:site_name" content="{AR_SITE}"></head><body>'
+            f'<nav><a href="/">الرئيسية</a></nav><div class="head"><h1>{AR_TITLE}</h1>'
+            f'<p class="deck">{AR_LEAD}</p><span>بقلم سارة</span></div>'
+            f'<div class="story">{body}</div><footer>{AR_SITE}</footer></body></html>')
+    path = tmp_path / "ar.html"
+    path.write_bytes(html.encode("cp1256"))  # the legacy Arabic code page, as declared
+    (a,) = extract_paths([path], lang="ar")
+    assert a.title == AR_TITLE  # the site's name before the colon is cut off
+    texts = [u.text for u in a.units]
+    assert texts.index(AR_LEAD) < texts.index(AR_P1)  # the standfirst, before the body
+    p1 = next(u for u in a.units if u.text == AR_P1)
+    assert [p1.text[x:y][-1] for x, y in p1.sentences] == [".", "؟", "."]
+    assert p1.id == unit_id(a.slug, AR_P1, 0)

@@ -84,3 +84,77 @@ def test_event_list_under_a_footerless_article_is_not_a_listing() -> None:
 ])
 def test_form_controls_and_frames_are_chrome(line: str, control: bool) -> None:
     assert is_control(line) is control
+
+
+def test_read_more_link_between_paragraphs_is_dropped_and_the_text_goes_on() -> None:
+    page = (MENU + "North pier to be rebuilt\nMarch 4, 2024\n\n" + LEAD + "\n\n" + BODY[0]
+            + "\n\nRead more: Storm damage along the coast\n\nWhat the fishermen say\n\n"
+            + "\n\n".join(BODY[1:]))
+    texts = _texts(page)
+    assert texts == [LEAD, BODY[0], "What the fishermen say", *BODY[1:]]
+
+
+def test_read_more_link_under_the_last_paragraph_ends_the_article() -> None:
+    page = (MENU + "North pier to be rebuilt\nMarch 4, 2024\n\n" + "\n\n".join([LEAD, *BODY])
+            + "\n\nRead more: Storm damage along the coast\nA look back at the winter storms "
+            "that closed the pier, with pictures from readers and the harbour board's own.\n")
+    assert _texts(page) == [LEAD, *BODY]
+
+
+def test_long_text_below_a_comment_form_does_not_replace_a_short_article() -> None:
+    form = ("Leave a reply\nName ____________________\nEmail ____________________\n"
+            "Website ____________________\n[ ] Notify me of new posts\n(BUTTON) Post comment\n")
+    about = ("This blog is written by a retired harbour master who has spent forty years on the "
+             "quays of the north coast, and who still rows out to the pier every morning. ") * 4
+    # (No dateline under the headline: nothing but the form tells the two texts apart.)
+    page = (MENU + "North pier to be rebuilt\n\n" + LEAD + "\n\n" + BODY[0]
+            + "\n\n" + form + "\nAbout this blog\n\n" + about + "\n\n" + about + "\n")
+    (d,) = split_page(page)
+    assert d.title == "North pier to be rebuilt"
+    assert [t for _, t in d.parts] == [LEAD, BODY[0]]
+
+
+def _headline_far_above(kicker: str) -> str:
+    """A lynx-like article page: the headline, then share buttons, a byline, category links and
+    counters, and a dateline above the text (the header rules alone see only the dateline)."""
+    shares = "     *\n" * 9
+    return ("We use cookies to improve your visit to our harbour pages.\n\n" + MENU
+            + "Pier rebuilt: harbour board agrees repairs\n\n" + shares
+            + "\nPublished by Staff at March 4, 2024\nCategories\n  * Harbour\n  * Town\n  * Boats\n"
+            "  * Fishing\n  * Weather\n"
+            "Tags\nViews: 184\n\n" + kicker + "\n\n" + "\n\n".join([LEAD, *BODY]) + "\n")
+
+
+@pytest.mark.parametrize("kicker", ["Posted: Monday, March 4, 2024.", "Morning briefing from the editors"])
+def test_headline_is_the_line_above_the_text_its_lead_echoes(kicker: str) -> None:
+    (d,) = split_page(_headline_far_above(kicker))
+    assert d.title == "Pier rebuilt: harbour board agrees repairs"
+    texts = [t for _, t in d.parts]
+    assert texts[0] == LEAD and texts[-1] == BODY[-1]
+    assert kicker not in texts
+
+
+def test_a_heading_the_lead_does_not_echo_stays_the_title() -> None:
+    page = (MENU + "Weather warnings for the coast\n\nQuay works this spring\nMarch 4, 2024\n\n"
+            + "\n\n".join([LEAD, *BODY]) + "\n")
+    (d,) = split_page(page)
+    assert d.title == "Quay works this spring"
+
+
+@pytest.mark.parametrize("dateline", ["4. März 2024", "4 de marzo, 2024", "von Ann Lee · 4. März 2024"])
+def test_a_date_in_another_language_is_not_the_title(dateline: str) -> None:
+    # (The lead opens with the same date, so its words echo the date line as much as the title.)
+    lead = "Harbour, 4 März 2024. " + LEAD
+    page = (MENU + "\n" + dateline + "\nPier rebuilt after the winter\n\n"
+            + "\n\n".join([lead, *BODY]))
+    (d,) = split_page(page)
+    assert d.title == "Pier rebuilt after the winter"
+
+
+def test_headline_under_a_notice_and_a_crumb_menu_is_found_by_its_lead() -> None:
+    page = ("The harbour pages use cookies so that the timetables and the webcam work for you.\n"
+            "(BUTTON) OK\n\n  * Home\n  * News\n  * Pier rebuilt after the winter\n\n"
+            "Pier rebuilt after the winter\n" + "\n\n".join([LEAD, *BODY]) + "\n")
+    (d,) = split_page(page)
+    assert d.title == "Pier rebuilt after the winter"
+    assert [t for _, t in d.parts][0] == LEAD

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import errno
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -106,3 +108,52 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(
         atomicfile.write_atomic(target, b"new")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["articles.po"]
+
+
+_WRITER = """
+import sys, time
+from pipeline import atomicfile
+with atomicfile.open_atomic(sys.argv[1]) as fh:
+    fh.write(b"half a file")
+    fh.flush()
+    print("writing", flush=True)
+    time.sleep(600)
+"""
+
+
+def _writer_mid_write(target: Path) -> subprocess.Popen[str]:
+    proc = subprocess.Popen([sys.executable, "-c", _WRITER, str(target)], text=True,
+                            stdout=subprocess.PIPE,
+                            env={**os.environ, "PYTHONPATH": str(EXAMPLES.parent)})
+    assert proc.stdout is not None and proc.stdout.readline() == "writing\n"
+    return proc
+
+
+def _temporaries(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.iterdir() if p.name.endswith(".tmp"))
+
+
+def _age(path: Path) -> None:
+    old = path.stat().st_mtime - 2 * atomicfile.STALE_S
+    os.utime(path, (old, old))
+
+
+def test_a_write_killed_midway_leaves_a_temporary_that_the_next_write_removes(
+    seeded: Settings, run: Run
+) -> None:
+    target = seeded.root / "terms.csv"
+    writer = _writer_mid_write(target)
+    writer.kill()  # kill -9: no cleanup
+    writer.wait(timeout=30)
+    (left,) = _temporaries(seeded.root)
+    _age(left)
+    live = _writer_mid_write(seeded.root / "other.csv")  # a write still at work, as old
+    try:
+        (held,) = [p for p in _temporaries(seeded.root) if p != left]
+        _age(held)
+        assert run("glossary", "export", target, "-w", seeded.root).returncode == 0
+        assert _temporaries(seeded.root) == [held]  # the dead one swept, the live one kept
+    finally:
+        live.kill()
+        live.wait(timeout=30)
+    assert target.read_text(encoding="utf-8").startswith("term")

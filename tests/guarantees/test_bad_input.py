@@ -185,7 +185,9 @@ def test_every_numeric_setting_has_a_range(setting: str, key: str, seeded: Setti
 
 
 @pytest.mark.parametrize("body", [b"\x00\x01binary", "[languages]\nsource = 'en'\n".encode(
-    "utf-16-le"), b"[languages\n", b"a = " + b"[" * 100_000])
+    "utf-16-le"), b"[languages\n", b"a = " + b"[" * 100_000,
+    b"[review]\nclaim_minutes = " + b"9" * 5000 + b"\n",  # int() refuses 4300+ digits
+    b"[languages]\nsource = 'en'\ntargets = ['fa', 'ar', 'fa']\n"])
 def test_a_broken_pipeline_toml_is_one_line(body: bytes, seeded: Settings, run: Run) -> None:
     seeded.config_path.write_bytes(body)
     proc = run("status", "-w", seeded.root)

@@ -129,3 +129,20 @@ def test_translate_on_a_full_disk_says_disk_full_and_keeps_the_database(
     assert one_error_line(proc).startswith("error: disk full"), proc.stderr
     filler.unlink()
     _intact(ws.database)
+
+
+@pytest.mark.parametrize("command", [
+    ("status",), ("check",), ("review", "queue", "--lang", "fa"), ("glossary", "list"),
+    ("users", "list"), ("suppress", "--list"),
+])
+def test_a_read_only_command_on_a_full_disk_says_it_could_not_open_not_rolled_back(
+    small_disk: Path, run: Run, command: tuple[str, ...]
+) -> None:
+    ws = _workspace_on(small_disk)
+    filler = fill(small_disk)
+    line = one_error_line(run(*command, "-w", ws.root))
+    # Nothing was written or rolled back: the message must say what did happen.
+    assert line.startswith("error: disk full: cannot open the database"), line
+    assert "rolled back" not in line
+    filler.unlink()
+    assert run(*command, "-w", ws.root).returncode in (0, 1)  # with space it runs (check: 1)

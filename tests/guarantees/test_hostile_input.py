@@ -96,6 +96,21 @@ def test_a_review_batch_line_naming_a_key_twice_is_refused(seeded: Settings,
     assert _units(seeded) == before
 
 
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity"])
+def test_a_review_batch_line_with_a_number_json_has_not_is_refused(
+    value: str, seeded: Settings, tmp_path: Path
+) -> None:
+    # Python's json reads NaN and Infinity; the line was then judged on a None action.
+    with open_store(seeded.database) as store:
+        uid = store.db.execute("SELECT id FROM units ORDER BY id LIMIT 1").fetchone()[0]
+    batch = tmp_path / "decisions.jsonl"
+    batch.write_text(f'{{"unit": "{uid}", "action": "edit", "text": "a", "revision": {value}}}\n')
+    before = _units(seeded)
+    line = _refused(["review", "apply", "--lang", "fa", "--reviewer", "ana"], batch, seeded.root)
+    assert f"{batch}:1: not valid JSON ({value} is not a JSON number)" in line
+    assert _units(seeded) == before
+
+
 def _exported(ws: Settings, tmp_path: Path, version: str) -> tuple[Path, str, str]:
     """An XLIFF file of the workspace (fa), the first unit's id and its <source> element."""
     out = tmp_path / f"x{version}"
@@ -314,3 +329,69 @@ def test_file_names_that_are_not_utf8_are_read_stored_and_printed_escaped(
     po.write_text(text[:at] + 'msgstr "قایق"' + text[at + 9:], encoding="utf-8")
     proc = run_pipeline("po", "import", po, "-w", seeded.root, timeout=120)
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+
+
+BOM = "\ufeff"
+
+
+@pytest.mark.parametrize(("name", "body"), [
+    ("joined.txt", (BOM + "Ferry news\n\nThe ferry sails.\n" + BOM + "Bus news\n\nBuses run.\n")),
+    ("page.html", "<html><body><h1>Ferry news</h1><p>The ferry\ufeff sails.</p></body></html>"),
+    ("article.html", "<!doctype html><html><head><title>T</title></head><body><article><h1>Ferry"
+     " news</h1><p>The ferry&#xFEFF; sails on time.</p></article></body></html>"),
+    ("post.md", "---\ntitle: Ferry\ufeff news\n---\n\nThe ferry sails.\n"),
+])
+def test_a_byte_order_mark_in_the_middle_of_an_input_is_refused_with_its_place(
+    name: str, body: str, seeded: Settings, tmp_path: Path
+) -> None:
+    # A BOM at the very start is read and dropped; one further on (files joined with `cat`, an
+    # invisible paste) would ride along unseen into every translation and edition.
+    path = tmp_path / name
+    path.write_text(body, encoding="utf-8")
+    before = _units(seeded)
+    result = CliRunner().invoke(app, ["extract", str(path), "-w", str(seeded.root)])
+    if result.exit_code == 0:  # HTML that drops it as browsers show it (nothing) is fine too
+        assert name.endswith(".html"), result.output
+    else:
+        assert "byte order mark (U+FEFF)" in _refused(["extract"], path, seeded.root)
+        assert _units(seeded) == before
+    with open_store(seeded.database) as store:
+        assert not store.db.execute("SELECT count(*) FROM units WHERE source_text LIKE ?",
+                                    (f"%{BOM}%",)).fetchone()[0]
+        assert not store.db.execute("SELECT count(*) FROM articles WHERE title LIKE ?",
+                                    (f"%{BOM}%",)).fetchone()[0]
+
+
+def test_a_byte_order_mark_at_the_start_of_a_file_is_still_read(seeded: Settings,
+                                                                 tmp_path: Path) -> None:
+    path = tmp_path / "bom.txt"
+    path.write_text(BOM + "Ferry news\n\nThe ferry sails.\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["extract", str(path), "-w", str(seeded.root)])
+    assert result.exit_code == 0, result.stderr
+    with open_store(seeded.database) as store:
+        assert not store.db.execute("SELECT count(*) FROM units WHERE source_text LIKE ?",
+                                    (f"%{BOM}%",)).fetchone()[0]
+
+
+def test_a_byte_order_mark_inside_an_edit_a_glossary_or_a_po_entry_is_refused(
+    seeded: Settings, tmp_path: Path
+) -> None:
+    with open_store(seeded.database) as store:
+        unit = store.db.execute("SELECT id FROM units ORDER BY id LIMIT 1").fetchone()[0]
+    edit = CliRunner().invoke(app, ["review", "edit", unit, "--lang", "fa", "--text",
+                                    f"متن{BOM}تازه", "--reviewer", "ana", "-w", str(seeded.root)])
+    assert edit.exit_code in (1, 2) and "byte order mark (U+FEFF)" in edit.stderr, edit.stderr
+    glossary = tmp_path / "g.csv"
+    glossary.write_text(f"term,lang,translation\nferry,fa,کشتی{BOM}\n", encoding="utf-8")
+    assert f"{glossary}:2:" in _refused(["glossary", "import"], glossary, seeded.root)
+    out = tmp_path / "locales"
+    CliRunner().invoke(app, ["po", "export", "--out", str(out), "-w", str(seeded.root)])
+    po = out / "fa" / "LC_MESSAGES" / "articles.po"
+    text = po.read_text(encoding="utf-8")
+    at = text.index('msgstr ""', text.index("msgctxt"))
+    po.write_text(text[:at] + f'msgstr "کشتی{BOM}"' + text[at + 9:], encoding="utf-8")
+    before = _units(seeded)
+    assert "byte order mark (U+FEFF)" in _refused(["po", "import"], po, seeded.root)
+    assert _units(seeded) == before
+    with open_store(seeded.database) as store:
+        assert not store.db["glossary"].count

@@ -278,3 +278,54 @@ def test_reexport_of_an_unchanged_workspace_is_byte_identical(store: Store, tmp_
     seed(store)
     first = _export(store, tmp_path, "2.0").read_bytes()
     assert _export(store, tmp_path, "2.0").read_bytes() == first
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_unit_id_twice_is_refused_with_both_lines_and_nothing_applied(
+    store: Store, tmp_path: Path, version: str
+) -> None:
+    ids = seed(store)
+    path = _export(store, tmp_path, version)
+    _retarget(path, version, ids[3], "Riverside Courier [1] خوب", DONE[version])
+    text = path.read_text(encoding="utf-8")
+    # The second unit's element gets the first unit's id (resname too, which 1.2 reads first).
+    text = text.replace(f'id="{ids[1]}"', f'id="{ids[0]}"').replace(
+        f'resname="{ids[1]}"', f'resname="{ids[0]}"').replace(
+        f"u-{ids[1]}", f"u-{ids[0]}").replace(f">{ids[1]}</context>", f">{ids[0]}</context>")
+    path.write_text(text, encoding="utf-8")
+    lines = [n for n, line in enumerate(text.splitlines(), 1) if f'id="{ids[0]}"' in line]
+    with pytest.raises(InputError) as err:
+        _import(store, path)
+    assert err.value.line == lines[1] and f"first on line {lines[0]}" in err.value.message
+    assert tr.get(store, ids[3], "fa").text == FA[3]
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_entries_read_back_a_few_at_a_time_decide_as_all_at_once(
+    store: Store, tmp_path: Path, version: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The staged entries come back in chunks; decisions and their order do not depend on it."""
+    from pipeline.store import staging
+
+    monkeypatch.setattr(staging, "CHUNK", 2)
+    ids = seed(store)
+    path = _export(store, tmp_path, version)
+    tr.change(store, ids[1], "fa", Action.EDIT, who="sara", text="ویرایش تازه‌تر", origin="human")
+    _retarget(path, version, ids[1], "نسخهٔ فایل", DONE[version])
+    _retarget(path, version, ids[3], "Riverside Courier [1] خوب", DONE[version])
+    [r] = _import(store, path)
+    assert r.imported == 1 and [c.unit_id for c in r.conflicts] == [ids[1]]
+    assert tr.get(store, ids[3], "fa").text == "Riverside Courier [1] خوب"
+    assert tr.get(store, ids[1], "fa").text == "ویرایش تازه‌تر"
+
+
+def test_an_undefined_entity_without_a_doctype_is_refused(store: Store, tmp_path: Path) -> None:
+    ids = seed(store)
+    path = _export(store, tmp_path, "1.2")
+    _retarget(path, "1.2", ids[3], "a &nbsp; Riverside Courier [1]", DONE["1.2"])
+    with pytest.raises(InputError) as err:
+        _import(store, path)
+    # libxml2 itself refuses it (the walk for kept references runs only with a DOCTYPE).
+    assert err.value.path == str(path) and "undefined entity" in err.value.message
+    assert err.value.line
+    assert tr.get(store, ids[3], "fa").text == FA[3]

@@ -80,3 +80,27 @@ def test_a_stale_row_handed_over_is_a_conflict_and_writes_nothing(store: Store) 
     t = tr.get(store, uid, "fa")
     assert (t.text, t.revision) == ("ماشین", 1)
     assert store.conn.execute("SELECT count(*) FROM events").fetchone()[0] == 1
+
+
+def test_a_row_handed_over_with_its_rowid_is_found_by_it(store: Store) -> None:
+    uid = _units(store, 1)[0]
+    tr.change(store, uid, "fa", Action.MACHINE, who=None, text="ماشین", origin="mt")
+    rowid = store.conn.execute("SELECT rowid FROM translations WHERE unit_id = ? AND lang = 'fa'",
+                               (uid,)).fetchone()[0]
+    read = tr.Read("machine", "ماشین", 1, False, rowid)
+    tr.change_many(store, [Change(uid, "fa", Action.EDIT, who="ana", text="انسان", read=read)])
+    assert (tr.get(store, uid, "fa").text, tr.get(store, uid, "fa").revision) == ("انسان", 2)
+
+
+def test_a_wrong_rowid_handed_over_writes_no_other_row(store: Store) -> None:
+    """The rowid only finds the row: the key and the revision are still checked."""
+    a, b = _units(store, 2)
+    for uid in (a, b):
+        tr.change(store, uid, "fa", Action.MACHINE, who=None, text="ماشین", origin="mt")
+    rowid_b = store.conn.execute("SELECT rowid FROM translations WHERE unit_id = ? AND lang = 'fa'",
+                                 (b,)).fetchone()[0]
+    wrong = tr.Read("machine", "ماشین", 1, False, rowid_b)  # unit a's change, b's row
+    with pytest.raises(ConflictError):
+        tr.change_many(store, [Change(a, "fa", Action.EDIT, who="ana", text="x", read=wrong)])
+    assert [tr.get(store, u, "fa").text for u in (a, b)] == ["ماشین", "ماشین"]
+    assert store.conn.execute("SELECT count(*) FROM events").fetchone()[0] == 2

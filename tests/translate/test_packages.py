@@ -380,3 +380,70 @@ def test_concurrent_installs_of_one_pair_leave_one_working_package(argos_dir: Pa
 
     check_loads(pkg.path)
     assert sorted(p.name for p in argos_dir.parent.iterdir()) == [argos_dir.name]
+
+
+def _leftovers(packages_dir: Path) -> list[str]:
+    return sorted(p.name for p in packages_dir.parent.iterdir() if p.name != packages_dir.name)
+
+
+def test_an_install_killed_mid_unpack_leaves_staging_that_the_next_run_clears(
+        argos_dir: Path, model_files: dict) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+           "ARGOS_PACKAGES_DIR": str(argos_dir)}
+    killed = False
+    for _ in range(5):  # the unpack is quick: try again if the whole install beat the kill
+        proc = subprocess.Popen([sys.executable, "-m", "pipeline", "models", "install",
+                                 "--from-file", str(model_files[("en", "fa")])], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline:
+            if any("-staging-" in name for name in _leftovers(argos_dir)):
+                proc.send_signal(signal.SIGKILL)
+                killed = True
+                break
+            time.sleep(0.002)
+        proc.wait(timeout=60)
+        if killed:
+            break
+    if not killed:
+        pytest.skip("the install finished before it could be killed (machine too fast)")
+    assert _leftovers(argos_dir), "kill -9 left no staging directory: nothing was tested"
+    again = run_cli("models", "install", "--from-file", str(model_files[("en", "ar")]),
+                    packages=argos_dir)
+    assert again.returncode == 0
+    assert _leftovers(argos_dir) == []
+    from pipeline.translate.engine import check_loads
+
+    for pkg in packages.installed(argos_dir):
+        check_loads(pkg.path)
+    assert {"en-fa", "en-ar"} <= {p.pair for p in packages.installed(argos_dir)}
+
+
+def test_a_package_moved_aside_by_a_killed_install_is_put_back(argos_dir: Path,
+                                                               model_files: dict) -> None:
+    # What kill -9 leaves between the two renames of the swap: the old en-fa package inside the
+    # dead install's staging directory, and no en-fa package installed.
+    from pipeline.staging import staging_dir
+
+    old = packages.find("en", "fa", argos_dir)
+    assert old is not None
+    dead = argos_dir.parent / f".{argos_dir.name}-staging-dead1234"
+    (dead / packages._RETIRED).mkdir(parents=True)
+    old.path.rename(dead / packages._RETIRED / old.path.name)
+    assert packages.find("en", "fa", argos_dir) is None
+    with staging_dir(argos_dir.parent, f".{argos_dir.name}-staging-") as busy:
+        # Another install still at work: its staging directory is held and left alone.
+        run_cli("models", "remove", "en-sq", packages=argos_dir)
+        assert busy.is_dir()
+    back = packages.find("en", "fa", argos_dir)
+    assert back is not None and back.path == old.path
+    from pipeline.translate.engine import check_loads
+
+    check_loads(back.path)
+    assert packages.find("en", "sq", argos_dir) is None
+    assert _leftovers(argos_dir) == []

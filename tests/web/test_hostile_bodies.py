@@ -17,6 +17,8 @@ BODIES = {
     "latin-1 bytes": '{"text": "caf\u00e9"}'.encode("latin-1"),
     "UTF-16 without a BOM": '{"text": "x"}'.encode("utf-16-le"),
     "a NUL byte": b'{"text": "a\x00b"}',
+    "NaN, which JSON has not": b'{"text": "x", "revision": NaN}',
+    "-Infinity": b'{"text": "x", "revision": -Infinity}',
 }
 
 

@@ -27,6 +27,7 @@ from pipeline.web.context import (
     require_lang,
     settings,
     store,
+    whole_number,
 )
 
 #: Most units one queue call returns.
@@ -48,9 +49,9 @@ def _revision(body: dict[str, Any]) -> int | None:
     value = body.get("revision")
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int):
+    if isinstance(value, str):
         raise UsageError("revision must be a whole number (the revision you read)")
-    return value
+    return whole_number(value, "revision (the revision you read)")
 
 
 def _text(body: dict[str, Any], key: str) -> str:
@@ -91,8 +92,11 @@ def claim_next(request: Request) -> Response:
     lang = require_lang(request, request.path_params["lang"])
     user = require(request, Action.EDIT, lang)
     body = json_body(request)
-    statuses = queue.parse_statuses(body.get("status") if isinstance(body.get("status"), list)
-                                    else None)
+    wanted = body.get("status")
+    if wanted is not None and (not isinstance(wanted, list)
+                               or not all(isinstance(x, str) for x in wanted)):
+        raise UsageError("status must be a list of statuses, such as [\"machine\"]")
+    statuses = queue.parse_statuses(wanted)
     article = body.get("article")
     if article is not None and not isinstance(article, str):
         raise UsageError("article must be an article's slug")
@@ -148,8 +152,9 @@ def revert(request: Request) -> Response:
     user = require(request, Action.REVERT, lang)
     body = json_body(request)
     event = body.get("event")
-    if isinstance(event, bool) or not isinstance(event, int):
+    if isinstance(event, str):
         raise UsageError("event must be the id of a history event (a whole number)")
+    event = whole_number(event, "event (the id of a history event)")
     out = actions.revert(store(request), unit_id, lang, event, who=user.name,
                          revision=_revision(body))
     return JSONResponse(_translation(out))

@@ -41,6 +41,7 @@ from pipeline.web.context import (
     settings,
     status_of,
     store,
+    whole_number,
 )
 
 #: Flag filters a person can pick, by their name in the URL.
@@ -232,9 +233,9 @@ def _form_text(form: FormData, name: str) -> str:
 
 def _revision(form: FormData) -> int:
     raw = _form_text(form, "revision")
-    if not raw.isdigit():
+    if not raw.strip():
         raise UsageError("the form is missing the revision it was based on; reload the page")
-    return int(raw)
+    return whole_number(raw, "the form's revision")
 
 
 async def save(request: Request) -> Response:
@@ -353,11 +354,11 @@ async def reject(request: Request) -> Response:
 
 async def revert(request: Request) -> Response:
     def run(a: _Act) -> Response:
-        event = a.field("event")
-        if not event.isdigit():
+        if not a.field("event").strip():
             raise UsageError("pick the event whose text to restore")
+        event = whole_number(a.field("event"), "the event to restore")
         try:
-            actions.revert(store(request), a.unit_id, a.lang, int(event), who=a.who,
+            actions.revert(store(request), a.unit_id, a.lang, event, who=a.who,
                            revision=_revision(a.form))
         except (ConflictError, TransitionError) as exc:
             return a.unit(status=409, error=exc.message)
@@ -414,8 +415,8 @@ async def bulk_approve(request: Request) -> Response:
         picks = []
         for raw in form.getlist("pick"):
             uid, _, rev = str(raw).partition(":")
-            if uid and rev.isdigit():
-                picks.append((uid, int(rev)))
+            if uid and rev:
+                picks.append((uid, whole_number(rev, "a selected unit's revision")))
         if not picks:
             raise UsageError("nothing was selected to approve")
         result = rq.approve_selection(store(request), lang, picks, who=user.name,

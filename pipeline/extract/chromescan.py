@@ -1,0 +1,117 @@
+"""The chrome tests of chrome.py over a whole page at once: one regex pass finds the few lines
+each test can hold on, and only those lines are tested (the same answers, a fraction of the cost).
+
+Each rule pairs a test with a prefilter, a pattern that matches in every line the test holds on
+(a necessary condition, so skipping the other lines changes no answer). The prefilters search the
+page's case-folded lines, each after a newline (`\\n` + line + ... + `\\n`), so a pattern that
+must start a line begins with the newline and the regex engine jumps between newlines instead of
+trying every character. Why case-folded keys serve every test:
+
+- tests that case-fold (`is_widget`, `is_teaser_end`) see the same characters;
+- tests that lower-case (`is_share`, `is_copyright`) too: a character whose lower case holds an
+  ASCII letter (or `©`, `(`) has that same case folding;
+- tests with `re.I` (`is_meta`, `is_tool`) match `ı` and `İ` as `i`, which case folding keeps
+  apart: on a page holding either, those tests run on every line (`Rule.dotted_i`).
+
+tests/extract/test_chromescan.py holds every test against its prefilter on hostile lines.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import accumulate
+from typing import NamedTuple
+
+from pipeline.extract import chrome as ch
+
+
+def _words(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def _chars(chars: str) -> str:
+    return "".join(re.escape(c) for c in chars)
+
+
+class Rule(NamedTuple):
+    """A line test and the prefilter every line it holds on matches (in the case-folded keys)."""
+
+    prefilter: re.Pattern[str]
+    test: Callable[[str], bool]
+    dotted_i: bool = False  # the test uses re.I: run it on every line of a page with ı or İ
+
+
+_STRIP = _chars(ch._PHRASE_STRIP)
+_TEASER_STRIP = _chars(ch._PHRASE_STRIP + "…→.")
+
+FOOTER_RULES: tuple[Rule, ...] = (
+    # Every alternative of COUNTER names comments, responses, replies or reactions.
+    Rule(re.compile(r"comment|respons|repl|reaction"), ch.is_meta, dotted_i=True),
+    # A share row starts with a share word (past `:|·•,`), or is one or two words of ASCII
+    # letters run together (`FacebookTwitterEmail`).
+    Rule(re.compile(rf"\n[:|·•,]*(?:{_words(ch.SHARE_WORDS)})|\n[a-z]+(?: [a-z]+)?(?=\n)"),
+         ch.is_share),
+    # The whole line is a teaser link once the strip characters are gone.
+    Rule(re.compile(rf"\n[{_TEASER_STRIP}]*(?:{_words(ch._TEASER_SET)})[{_TEASER_STRIP}]*\n"),
+         ch.is_teaser_end),
+)
+HARD_RULES: tuple[Rule, ...] = (
+    Rule(re.compile(r"©|\(c\)|copyright|rights reserved"), ch.is_copyright),
+    Rule(ch.ANY_SEP, ch.is_breadcrumb),
+    # A widget phrase where the line starts, or where a part of a `a | b` row starts.
+    Rule(re.compile(rf"\n[{_STRIP}]*(?:{_words(ch.WIDGET_PHRASES)})"), ch.is_widget),
+    Rule(re.compile(rf"[|·•] [{_STRIP}]*(?:{_words(ch.WIDGET_PHRASES)})"), ch.is_widget),
+    # What _CONTROL matches, case-folded.
+    Rule(re.compile(r"\(button\)|\[[ x]?\]|____|\niframe:|\[ins:"), ch.is_control),
+    # How each alternative of _TOOLS starts (the whole line must match it).
+    Rule(re.compile(r"\n(?:[\d,.]|view|read|print|font|a ?a ?a\n|listen)"), ch.is_tool,
+         dotted_i=True),
+)
+#: A bullet line's squashed text starts with its bullet (BULLET allows only space before it).
+BULLET_START = re.compile(r"\n[•◦▪▫●○■□‣⁃∙·*+\-]")
+
+
+class PageScan:
+    """A page's squashed texts and their case-folded keys (ch.key), joined once for the
+    prefilters."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.texts = texts
+        joined = "\n" + "\n".join(texts) + "\n"
+        # Case folding is per character and never makes a newline: one call for the page.
+        self._joined = joined
+        self._keys = joined.casefold()
+        self.keys: list[str] = self._keys[1:-1].split("\n") if texts else []
+        # Where each line's leading newline is, in each joined string (and the closing one).
+        self._starts = list(accumulate((len(t) + 1 for t in texts), initial=0))
+        self._key_starts = list(accumulate((len(k) + 1 for k in self.keys), initial=0))
+        self._dotted_i = "ı" in joined or "İ" in joined
+
+    def candidates(self, pattern: re.Pattern[str], *, in_keys: bool = True) -> Iterator[int]:
+        """Indices of the lines where `pattern` matches (in the keys, else in the texts), in
+        order, each once."""
+        joined, starts = (self._keys, self._key_starts) if in_keys else (self._joined,
+                                                                         self._starts)
+        n = len(self.texts)
+        pos = 0
+        while (m := pattern.search(joined, pos)) is not None:
+            k = bisect_right(starts, m.start()) - 1
+            if k >= n:  # (the closing newline)
+                return
+            yield k
+            pos = starts[k + 1]  # on to the next line: one match a line is enough
+
+    def flags(self, rules: Iterable[Rule], into: list[bool] | None = None) -> list[bool]:
+        """Per line: does any rule's test hold (tested only where its prefilter matches)."""
+        out = into if into is not None else [False] * len(self.texts)
+        texts = self.texts
+        for rule in rules:
+            lines: Iterable[int] = (range(len(texts)) if rule.dotted_i and self._dotted_i
+                                    else self.candidates(rule.prefilter))
+            test = rule.test
+            for k in lines:
+                if not out[k] and test(texts[k]):
+                    out[k] = True
+        return out

@@ -1,0 +1,149 @@
+"""The headline of a text-dump article page: a title-shaped line above the text, preferably the
+one its lead paragraphs echo (a headline and its lead share key words; menus and notices do not)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from pipeline.extract import chrome as ch
+from pipeline.extract.posthead import HeadPage, credit_or_date, heading_like, person, texty
+from pipeline.extract.textlines import Line
+
+
+class HeadlinePage(HeadPage, Protocol):
+    """What the headline rules read of a page besides its lines and flags."""
+
+    template: set[int]
+    text_start: int | None  # where the page's main run of text starts
+    seg_start: int  # where the article's piece starts, above the text's region
+
+    def nav(self, i: int) -> bool: ...
+
+
+_WORD = re.compile(r"\w{3,}")
+_PLACEHOLDER = re.compile(r"^\[[^\]]*\]$|^\W*$")  # `[photo.jpg]`, `*`, `-`
+#: A printed date in any language: day, month word, year (`29. November 2022`, `10 mayo, 2022`)
+#: or month word, day, year; dates.find_date knows English month names only.
+_ANY_DATE = re.compile(r"\b[0-3]?\d\.?\s+\w+\.?,?\s+(?:19|20)\d\d\b|\b\w+\.?\s+[0-3]?\d,?\s+(?:19|20)\d\d\b")
+
+#: How far above the first paragraph a headline may sit when the lines between are a byline,
+#: dates, share buttons and tag lists (seen up to ~20 lines in lynx dumps of news pages).
+TITLE_LOOKBACK = 25
+#: How far above the first paragraph an echoed headline is looked for: past share rows,
+#: category lists, bylines and view counters (up to ~35 lines in lynx dumps of news pages).
+ECHO_LOOKBACK = 40
+#: How much of the text (characters of its first paragraphs) a headline is compared with.
+LEAD_CHARS = 1200
+#: The lead's echo of a headline (the share of its words the first paragraphs use) at which a
+#: title-shaped line above the text replaces the header rules' choice, and by how much it must
+#: beat that choice's own echo. Tuned on the dev half of trafilatura's evaluation pages (titles
+#: equal to the HTML path's, lynx/w3m/browser, of ~430 each): 138/132/121 before; 0.3 and 0.2
+#: give 188/183/171 (0.5 or margin 0.35: 177-185 lynx, 157-179 others; words of four letters or
+#: more: no better), body F1 within +-.001; the check half goes 137/133/136 -> 184/177/181.
+MIN_ECHO = 0.3
+ECHO_MARGIN = 0.2
+
+
+def title_shaped(page: HeadlinePage, i: int) -> bool:
+    """Could be a headline: heading-like, two words or more, not a name, date or placeholder."""
+    t = page.lines[i].text
+    return (heading_like(page, i) and len(t.split()) >= 2 and not person(t)
+            and not credit_or_date(t) and not _PLACEHOLDER.match(t) and not texty(t)
+            and not page.nav(i) and not ch.is_widget(t) and not dateline(t))
+
+
+def dateline(text: str) -> bool:
+    """A date with at most four other words (`29. November 2022`, `von Ann Lee, 3. Mai 2024`).
+
+    >>> dateline("Do 24. Mai 2018, 08:30"), dateline("Ten ferries for the islands in 2024")
+    (True, False)
+    """
+    m = _ANY_DATE.search(text)
+    if m is None:
+        return False
+    rest = text[:m.start()] + " " + text[m.end():]
+    return sum(1 for w in rest.split() if any(c.isalpha() for c in w)) <= 4
+
+
+def title_above(page: HeadlinePage, idx: list[int]) -> int | None:
+    """The nearest title-shaped line above the first paragraph, past bylines, dates, buttons."""
+    first = next((i for i in idx if texty(page.lines[i].text)), None)
+    if first is None:
+        return None
+    for i in range(first - 1, max(-1, first - TITLE_LOOKBACK), -1):
+        if texty(page.lines[i].text):
+            return None  # another text above: this is no header
+        if i not in page.template and title_shaped(page, i):
+            return i
+    return None
+
+
+def echoed_headline(page: HeadlinePage, idx: list[int], title_i: int) -> int:
+    """The headline of an article page whose post lines are `idx`: the header rules' choice
+    `title_i`, unless a title-shaped line above the text shares clearly more words with the lead.
+
+    The text is the post's first paragraph; when that echoes no title-shaped line (a notice or
+    teaser over the headline), the page's main run of text.
+    """
+    lines = page.lines
+    firsts = [next((i for i in idx if texty(lines[i].text)), None)]
+    if page.text_start is not None:
+        firsts.append(next((i for i in idx if i >= page.text_start and texty(lines[i].text)), None))
+    for first_text in firsts:
+        if first_text is None:
+            continue
+        lead = lead_words(lines, [i for i in idx if i >= first_text and texty(lines[i].text)])
+        own = echo(lines[title_i].text, lead) \
+            if title_i < first_text and title_shaped(page, title_i) else 0.0
+        found = _best_echo(lines, page.seg_start, first_text, lead,
+                           lambda i: i not in page.template and title_shaped(page, i))
+        if found is not None and found[1] >= MIN_ECHO and found[1] >= own + ECHO_MARGIN \
+                and lines[found[0]].text != lines[title_i].text:  # (not a copy of the same)
+            return found[0]
+        if own >= MIN_ECHO:
+            break
+    return title_i
+
+
+def _words(text: str) -> set[str]:
+    return {w.casefold() for w in _WORD.findall(text) if not w.isdigit()}
+
+
+def echo(title: str, lead: set[str]) -> float:
+    """The share of the title's words (three letters or more, not numbers) the lead uses too.
+
+    >>> echo("Pier rebuilt after storms", {"pier", "storms", "harbour"})
+    0.5
+    """
+    words = _words(title)
+    return len(words & lead) / len(words) if words else 0.0
+
+
+def lead_words(lines: Sequence[Line], body: Sequence[int]) -> set[str]:
+    """The words of the first LEAD_CHARS characters of the body's lines."""
+    out: set[str] = set()
+    size = 0
+    for i in body:
+        out |= _words(lines[i].text)
+        size += len(lines[i].text)
+        if size >= LEAD_CHARS:
+            break
+    return out
+
+
+def _best_echo(
+    lines: Sequence[Line], lo: int, first_text: int, lead: set[str],
+    shaped: Callable[[int], bool],
+) -> tuple[int, float] | None:
+    """(index, echo) of the shaped line in [first_text - ECHO_LOOKBACK, first_text) whose words
+    the lead echoes most (the nearest of equals), or None when no such line has any echo."""
+    best: tuple[int, float] | None = None
+    for i in range(first_text - 1, max(lo, first_text - ECHO_LOOKBACK) - 1, -1):
+        if not shaped(i):
+            continue
+        score = echo(lines[i].text, lead)
+        if score > 0 and (best is None or score > best[1]):
+            best = (i, score)
+    return best

@@ -1,0 +1,80 @@
+"""The page-wide chrome scan gives the per-line tests' answers on every line, hostile ones too."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract import chrome as ch
+from pipeline.extract.chromescan import BULLET_START, FOOTER_RULES, HARD_RULES, PageScan, Rule
+
+#: Letters that match ASCII ones under re.I or case folding without being them.
+_ODD = {"i": ("ı", "İ"), "s": ("ſ",), "k": ("\u212a",), "st": ("ﬆ", "ﬅ"), "fi": ("ﬁ",),
+        "ff": ("ﬀ",), "ss": ("ß",)}
+
+_FIXED = [
+    "3 comments", "No Responses", "Comments (4)", "comments are closed", "12 Replies",
+    "August 8, 2018 0 comments", "2 reactions", "5 min read", "Views: 1,234", "2.3k shares",
+    "Print this", "Font size", "A A A", "AAA", "Listen to this article", "(BUTTON) Search",
+    "[ ] Remember me", "[X]", "IFRAME: https://example.org/embed", "[INS: :INS]", "Name ____",
+    "© 2025 Hilltop Gazette", "(c) 2024 Site", "Copyright 2020 Site", "All Rights Reserved",
+    "Home » News » Title", "Home / News / Title", "Start › Town", "a | b | c", "x :: y :: z",
+    "FacebookTwitterEmail", "BoatsQuayCranes", "Boats QuayCranes", "Share Tweet Email",
+    "Share: Facebook | Twitter", "X Facebook",
+    "Read more »", "[…]", "Continue Reading →", "— Full story …", "Posted in News | Leave a comment",
+    "Tags: one, two", "News · Sport · Weather", "Older Posts", "the word comments in a sentence.",
+    "An ordinary paragraph of body text that is long enough to be a paragraph and says nothing "
+    "about chrome at all, with a date 12 May 2024 and a (parenthesis).",
+]
+
+
+def _variants(phrase: str) -> list[str]:
+    out = [phrase, phrase.title(), phrase.upper(), f"{phrase}:", f"» {phrase} (3)",
+           f"1 {phrase}", f"News | {phrase}", f"— {phrase} …", f"{phrase} and more words here"]
+    for plain, odd in _ODD.items():
+        for o in odd:
+            out += [v.replace(plain, o) for v in out[:3] if plain in v]
+    return out
+
+
+def _lines() -> list[str]:
+    phrases = [*ch.WIDGET_PHRASES, *ch.CLOSING_PHRASES, *ch.TEASER_PHRASES, *ch.SHARE_WORDS,
+               *_FIXED]
+    lines = [v for p in phrases for v in _variants(p)]
+    return list(dict.fromkeys(" ".join(t.split()) for t in lines))  # squashed, as pages hold
+
+
+def _expected(rules: tuple[Rule, ...], texts: list[str]) -> list[bool]:
+    return [any(r.test(t) for r in rules) for t in texts]
+
+
+@pytest.mark.parametrize("rules", [FOOTER_RULES, HARD_RULES], ids=["footer", "hard"])
+def test_scan_flags_what_the_line_tests_flag(rules: tuple[Rule, ...]) -> None:
+    texts = _lines()
+    expected = _expected(rules, texts)
+    assert sum(expected) > 50  # the table reaches the tests
+    assert PageScan(texts).flags(rules) == expected
+    # Each line alone too: a page without ı or İ relies on the prefilters only.
+    for t, want in zip(texts, expected, strict=True):
+        assert PageScan([t]).flags(rules) == [want], t
+
+
+def test_dotless_i_page_runs_the_re_i_tests_on_every_line() -> None:
+    texts = ["Lead paragraph", "3 replıes", "5 mın read"]  # re.I takes ı for i
+    assert ch.is_meta(texts[1]) and ch.is_tool(texts[2])
+    assert PageScan(texts).flags(FOOTER_RULES) == [False, True, False]
+    assert PageScan(texts).flags(HARD_RULES) == [False, False, True]
+
+
+def test_scan_keys_are_the_lines_keys() -> None:
+    texts = _lines() + ["Straße ﬆory", "İstanbul", "ΑΣ ΑΣ"]
+    assert PageScan(texts).keys == [ch.key(t) for t in texts]
+    assert PageScan([]).keys == [] and PageScan([]).flags(HARD_RULES) == []
+
+
+def test_bullet_lines_start_with_a_bullet_the_scan_finds() -> None:
+    raws = ["  • Home", "\t* Sport", "  + Weather", "   - Town", "\u00a0 ▪ x", "• x", "-x", "*",
+            " -- rule", "Plain line", "  1. Numbered"]
+    texts = [" ".join(r.split()) for r in raws]
+    found = set(PageScan(texts).candidates(BULLET_START))
+    assert {i for i, r in enumerate(raws) if ch.is_bullet(r)} <= found
+    assert any(ch.is_bullet(r) for r in raws) and 9 not in found
