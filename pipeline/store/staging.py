@@ -101,20 +101,20 @@ class Stage:
             " u.id, u.source_text, u.obsolete, t.text, t.status, coalesce(t.revision, 0),"
             " t.translated_by, t.origin, coalesce(t.flags, '[]'), t.claimed_by,"
             " t.claim_expires, t.translated_by IS NOT NULL OR t.published_text IS NOT NULL,"
-            " e.revision, e.text, e.fuzzy"
+            " t.rowid, e.revision, e.text, e.fuzzy"
             f" FROM {_TABLE} s LEFT JOIN units u ON u.id = s.unit_id"
             " LEFT JOIN translations t ON t.unit_id = s.unit_id AND t.lang = ?"
             " LEFT JOIN exported e ON e.format = ? AND e.lang = ? AND e.unit_id = s.unit_id"
             "  AND e.revision = s.revision"
             " WHERE s.rowid BETWEEN ? AND ? AND +s.file = ? ORDER BY s.rowid")
         first, last = bounds
-        entry, target, given = StagedEntry._make, ImportTarget._make, Given
+        entry, target, given = StagedEntry._make, ImportTarget, Given
         for low in range(first, last + 1, CHUNK):
             rows = self.conn.execute(sql, (lang, fmt, lang, low, min(low + CHUNK - 1, last),
                                            file)).fetchall()
             yield [(entry((r[0], r[1], r[2], r[3], r[4], bool(r[5]))),
-                    None if r[6] is None else target(r[6:18]),
-                    None if r[18] is None else given(r[1], r[18], r[19], bool(r[20])))
+                    None if r[6] is None else target(*r[6:19]),
+                    None if r[19] is None else given(r[1], r[19], r[20], bool(r[21])))
                    for r in rows]
 
 
