@@ -166,22 +166,22 @@ class HtmlExporter(Exporter):
     def _num(self, n: int) -> str:
         return languages.localize_digits(str(n), self.edition.lang)
 
-    #: The index pages, the tag pages, the category pages, the feeds and sitemaps.
-    parts = ("index", "tags", "categories", "feeds")
+    #: The index, tag and category pages (together: they share each article's line), then the
+    #: feeds and sitemaps.
+    parts = ("listings", "feeds")
 
     def edition_files(self, entries: Sequence[IndexEntry], *, today: dt.date,
                       part: str | None = None) -> Iterator[tuple[str, bytes]]:
         ed = self.edition
-        if part in (None, "index"):
+        if part in (None, "listings"):
             yield from self._listing("index", str(self._t["latest_articles"]), entries)
-        source = Markup('<bdi lang="{}">{}</bdi>')
-        for kind, group in (("tags", listings.by_tag), ("categories", listings.by_category)):
-            if part not in (None, kind):
-                continue
-            for label, members in group(entries):
-                name = source.format(ed.source, label.name)
-                heading = (self._tagged(name) if kind == "tags" else self._in_category(name))
-                yield from self._listing(f"{kind}/{label.slug}", Markup(heading), members)
+            source = Markup('<bdi lang="{}">{}</bdi>')
+            for kind, groups in (("tags", listings.by_tag(entries)),
+                                 ("categories", listings.by_category(entries))):
+                for label, members in groups:
+                    name = source.format(ed.source, label.name)
+                    heading = (self._tagged(name) if kind == "tags" else self._in_category(name))
+                    yield from self._listing(f"{kind}/{label.slug}", Markup(heading), members)
         if part in (None, "feeds"):
             yield from self._feeds(entries, today)
 

@@ -11,6 +11,7 @@ its parent (files it creates are handed back, to be renamed in or removed with t
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import math
 import multiprocessing
@@ -173,6 +174,18 @@ def run(job: Job, tasks: Iterable[Any], work: Callable[[Any], Output], jobs: int
 
 def _fork(job: Job, tasks: list[Any], work: Callable[[Any], Output], jobs: int,
           progress: Callable[[Output], None]) -> None:
+    # Everything alive now is left out of the workers' garbage collections: a collection writes
+    # to every object it visits, which would copy the parent's memory page by page into each
+    # worker (Python's own advice for forking servers).
+    gc.freeze()
+    try:
+        _fork_frozen(job, tasks, work, jobs, progress)
+    finally:
+        gc.unfreeze()
+
+
+def _fork_frozen(job: Job, tasks: list[Any], work: Callable[[Any], Output], jobs: int,
+                 progress: Callable[[Output], None]) -> None:
     ctx = multiprocessing.get_context("fork")
     claimed = ctx.Value("i", 0)  # the next task index: each worker claims one when it is free
     procs, conns = [], []

@@ -164,13 +164,15 @@ class EditionWriter:
         self._pending = []
         try:
             yield
+            if self._pending or self._stages:
+                # One flush for the whole run: fsync per file costs ~2 ms each. Inside the try:
+                # a Ctrl-C during the flush (seconds on a busy disk) still discards everything.
+                os.sync()
         except BaseException:
             self._discard()
             raise
         pending, stages = self._pending, self._stages
         self._pending, self._stages = None, {}
-        if pending or stages:
-            os.sync()  # one flush for the whole run: fsync per file costs ~2 ms each
         for top, staging in stages.items():
             target = self.root / top
             try:
