@@ -43,14 +43,13 @@ class XliffEntry(NamedTuple):
 
 @dataclass(frozen=True)
 class XliffFile:
-    """A read XLIFF file: its version, languages, the snapshot it names, and its units."""
+    """A read XLIFF file: its version, languages and the snapshot it names (units go to a sink)."""
 
     path: Path
     version: str
     source_tag: str | None
     target_tag: str | None
     as_of: str | None
-    entries: tuple[XliffEntry, ...]
 
     def language(self, targets: Sequence[str], default: str | None = None) -> str:
         """The workspace target language the file is for (fa-IR and fa both mean fa).
@@ -129,28 +128,10 @@ def _revision(elem: Any) -> int | None:
     return int(value)
 
 
-def read_xliff(path: Path) -> XliffFile:
-    """Read and check a whole XLIFF file, its entries kept in memory (for small files and tests;
-    an import streams them with `scan_xliff` instead)."""
-    entries: list[XliffEntry] = []
-    seen: dict[str, int] = {}
-
-    def keep(entry: XliffEntry) -> None:
-        if entry.unit_id in seen:
-            raise InputError(f"unit id {entry.unit_id!r} appears twice (first on line "
-                             f"{seen[entry.unit_id]})", path=path, line=entry.line)
-        seen[entry.unit_id] = entry.line
-        entries.append(entry)
-
-    xf = scan_xliff(path, keep)
-    return XliffFile(xf.path, xf.version, xf.source_tag, xf.target_tag, xf.as_of,
-                     tuple(entries))
-
-
 def scan_xliff(path: Path, sink: Callable[[XliffEntry], None]) -> XliffFile:
     """Read and check an XLIFF file streamed, handing each entry to `sink` as it is read.
 
-    The file returned holds no entries; `sink` refuses a unit id seen twice.
+    `sink` refuses a unit id seen twice.
     """
     path = Path(path)
     source_tag = target_tag = None
@@ -191,7 +172,7 @@ def scan_xliff(path: Path, sink: Callable[[XliffEntry], None]) -> XliffFile:
             target_tag = elem.get("target-language")
             as_of = elem.get(_AS_OF) or as_of
         # anything else: a foreign element that happens to share a name
-    return XliffFile(path, version, source_tag, target_tag, as_of, ())
+    return XliffFile(path, version, source_tag, target_tag, as_of)
 
 
 def _id(elem: Any, path: Path) -> str:

@@ -70,8 +70,9 @@ def _extract(name: str) -> Callable[[Path], Any]:
 
 
 def _xliff(path: Path) -> Any:
-    from pipeline.interchange.xliff_read import read_xliff
-    return read_xliff(path)
+    from pipeline.interchange.xliff_read import scan_xliff
+    entries: list[Any] = []
+    return scan_xliff(path, entries.append), entries
 
 
 def _tmx(path: Path) -> Any:
