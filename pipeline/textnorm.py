@@ -35,12 +35,27 @@ def fold(text: str) -> str:
     True
     """
     if text.isascii():  # most English text: nothing to normalise or translate (same result)
-        return " ".join(text.split()).casefold()
+        return squash(text).casefold()
     text = unicodedata.normalize("NFKC", text)
     if _FOLD_CHARS.search(text):
         text = text.translate(_FOLD_TABLE)
+    return squash(text).casefold()
+
+
+def squash(text: str) -> str:
+    """`" ".join(text.split())`: white space runs made one space, ends stripped.
+
+    Text that needs none (single inner spaces only, as extracted units are) is returned as it
+    is, found without splitting it: every white space character but the space is unprintable.
+
+    >>> squash(" a \u00a0 b\t"), squash("a b")
+    ('a b', 'a b')
+    """
+    if text.isprintable() and "  " not in text and not text.startswith(" ") \
+            and not text.endswith(" "):
+        return text
     # str.split() splits on exactly the characters \s matches; join is faster than re.sub.
-    return " ".join(text.split()).casefold()
+    return " ".join(text.split())
 
 
 def squash_space(text: str) -> str:

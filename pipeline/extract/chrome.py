@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from pipeline.extract.textlines import true_runs
+from pipeline.textnorm import squash
 
 BULLET = re.compile(r"^\s*[•◦▪▫●○■□‣⁃∙·*]\s*\S|^\s+[+\-]\s+\S")
 #: A list item that is only a link (a text browser's numbered link list): never article text.
@@ -74,7 +75,7 @@ MAX_SHORT_CHARS = 140
 
 def key(line: str) -> str:
     """Matching key of a line: white space squashed, case folded (cheap: called on every line)."""
-    return " ".join(line.split()).casefold()
+    return squash(line).casefold()
 
 
 def is_short(text: str) -> bool:
@@ -274,18 +275,20 @@ class RunContext:
         shorts = [t for t in map(str.strip, text.splitlines())
                   if t and len(t) <= MAX_SHORT_CHARS and t.count(" ") < MAX_SHORT_WORDS]
         if shorts:
-            # key() of every short line: squashed and case folded in one call each over the
-            # lines joined by NUL (no white space, kept by case folding; lines holding NUL are
-            # folded one by one).
-            joined = "\0".join(shorts)
-            if joined.count("\0") == len(shorts) - 1:
-                keys = " ".join(joined.split()).casefold().split("\0")
+            # key() of every short line, case folded in one call over the lines joined by NUL
+            # (no white space, kept by case folding), squashed first only when one needs it
+            # (see textnorm.squash; a line holding NUL is unprintable, and keyed on its own).
+            whole = "".join(shorts)
+            if whole.isprintable() and "  " not in whole:
+                keys = "\0".join(shorts).casefold().split("\0")
+            elif "\0" not in whole:
+                keys = " ".join("\0".join(shorts).split()).casefold().split("\0")
             else:
                 keys = list(map(key, shorts))
             self.counts.update(set(map(zlib.crc32, map(str.encode, set(keys)))))
         if len(self.counts) > self.max_entries:
-            for h in [h for h, n in self.counts.items() if n < 2]:
-                del self.counts[h]
+            # (Rebuilt, not deleted from: Counter's __delitem__ is Python code per entry.)
+            self.counts = Counter({h: n for h, n in self.counts.items() if n >= 2})
 
     def shared(self, text: str) -> bool:
         """The line occurs on at least two distinct pages of the run."""

@@ -4,7 +4,7 @@ one its lead paragraphs echo (a headline and its lead share key words; menus and
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
 from pipeline.extract import chrome as ch
@@ -106,7 +106,8 @@ def echoed_headline(page: HeadlinePage, idx: list[int], title_i: int) -> int:
     for first_text in firsts:
         if first_text is None:
             continue
-        lead = lead_words(lines, [i for i in idx if i >= first_text and texty(lines[i].text)])
+        # (Lazily: only the first LEAD_CHARS characters of the text are read.)
+        lead = lead_words(lines, (i for i in idx if i >= first_text and texty(lines[i].text)))
         own = echo(lines[title_i].text, lead) \
             if title_i < first_text and title_shaped(page, title_i) else 0.0
         found = _best_echo(lines, page.seg_start, first_text, lead,
@@ -133,7 +134,7 @@ def echo(title: str, lead: set[str]) -> float:
     return len(words & lead) / len(words) if words else 0.0
 
 
-def lead_words(lines: Sequence[Line], body: Sequence[int]) -> set[str]:
+def lead_words(lines: Sequence[Line], body: Iterable[int]) -> set[str]:
     """The words of the first LEAD_CHARS characters of the body's lines."""
     out: set[str] = set()
     size = 0

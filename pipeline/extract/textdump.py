@@ -67,6 +67,8 @@ class _Page:
         self.template = ch.template_lines(texts, [ln.block for ln in self.lines], ctx, self.hard,
                                           keys=self.keys)
         self.bullet = [False] * len(texts)
+        # Per line: its length if it is paragraph text (texty), else 0; piece sizes are sums.
+        self.text_chars = [len(t) if texty(t) else 0 for t in texts]
         for i in scan.matching_texts(BULLET_START):
             self.bullet[i] = ch.is_bullet(self.lines[i].raw)
         self.text_start: int | None = None  # an article page: where its paragraph text starts
@@ -129,7 +131,7 @@ def split_page(text: str, ctx: ch.RunContext | None = None) -> list[Draft]:
     carry: int | None = None
     for s, e, g in segments:
         s = carry if carry is not None else s
-        has_text = any(texty(page.lines[i].text) for i in range(s, e))
+        has_text = any(page.text_chars[s:e])
         if not has_text and (s, e, g) != segments[-1] and _has_title(page, s, e):
             carry = s
             continue
@@ -176,8 +178,7 @@ DOMINANT_SHARE = 2 / 3
 def _dominant(page: _Page, segs: list[_Seg]) -> list[_Seg]:
     if len(segs) < 2:
         return segs
-    sizes = [sum(len(page.lines[i].text) for i in range(s, e) if texty(page.lines[i].text))
-             for s, e, _ in segs]
+    sizes = [sum(page.text_chars[s:e]) for s, e, _ in segs]
     total = sum(sizes)
     best = max(range(len(segs)), key=lambda k: sizes[k])
     if not total or sizes[best] <= DOMINANT_SHARE * total:
@@ -215,7 +216,7 @@ def _without_comments(page: _Page, segs: list[_Seg]) -> list[_Seg]:
         if text >= _ARTICLE_TEXT and comment_thread(page, s, e):
             continue
         out.append((s, e, g))
-        text += sum(len(page.lines[i].text) for i in range(s, e) if texty(page.lines[i].text))
+        text += sum(page.text_chars[s:e])
     return out
 
 

@@ -9,6 +9,8 @@ from itertools import accumulate, compress, repeat
 from operator import not_
 from typing import NamedTuple
 
+from pipeline.textnorm import squash
+
 #: A credit line: "By ...", "Translated by ...".
 BY = re.compile(r"^(?:(?:written|translated|reported|words|text|story|report|posted) )?by\s+\S"
                 r"|\b(?:translated|written|reporting|editing) by\b", re.I)
@@ -37,20 +39,18 @@ _new_line = tuple.__new__
 
 
 def squash_all(lines: list[str]) -> list[str]:
-    """`" ".join(line.split())` of each line (white space squashed, ends stripped), in one
-    split and join over all of them: the lines are stripped and joined by NUL, which is no
-    white space, so no run of white space crosses a line (lines holding NUL are squashed one
-    by one).
+    """`" ".join(line.split())` of each line (white space squashed, ends stripped): the lines
+    stripped, and the few that hold other white space than single spaces squashed (found with
+    one test of the whole page: the stripped lines run together keep every such run).
 
     >>> squash_all(["  a \u00a0 b ", "", "\tc"])
     ['a b', '', 'c']
     """
-    if not lines:
-        return []
-    joined = "\0".join(map(str.strip, lines))
-    if joined.count("\0") != len(lines) - 1:  # a line holds NUL itself
-        return [" ".join(x.split()) for x in lines]
-    return " ".join(joined.split()).split("\0")
+    stripped = list(map(str.strip, lines))
+    whole = "".join(stripped)  # (stripped lines cannot make a double space where they meet)
+    if whole.isprintable() and "  " not in whole:  # every white space but " " is unprintable
+        return stripped
+    return list(map(squash, stripped))
 
 
 def read_lines(text: str) -> list[Line]:
