@@ -277,7 +277,11 @@ def _post(
                     and not label_over_title(page, s, first_long):
                 s += 1
     # A closing widget after the first paragraph ends the post ("Share this:", "Related").
+    # (On an article page, after the first paragraph of its main text: a `Share:` row under a
+    # long byline line is above the text, not under it.)
     first_long = next((i for i in range(s, e) if texty(lines[i].text)), e)
+    if not listing and page.text_start is not None:
+        first_long = max(first_long, min(page.text_start, e))
     inline: set[int] = set()
     for i in range(first_long, e):
         if not ch.is_closing(lines[i].text):

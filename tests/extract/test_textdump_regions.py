@@ -171,3 +171,15 @@ def test_comments_under_a_comment_counter_are_no_second_article() -> None:
     assert [d.title for d in drafts] == ["North pier to be rebuilt"]
     texts = [t for _, t in drafts[0].parts]
     assert texts[:4] == [LEAD, *BODY] and not any("moored" in t for t in texts)
+
+
+def test_share_row_under_a_long_byline_line_does_not_end_the_article() -> None:
+    # The byline line is as long as a paragraph; the share row under it is above the text.
+    page = (MENU + "North pier to be rebuilt\n\n"
+            "Photo of the author, by Ann Lee, harbour reporter since the spring of 2019 | "
+            "March 4, 2024 | 6:03 pm\n\nShare:\n\n  • Share on Facebook\n  • Share by email\n\n"
+            + "\n\n".join([LEAD, *BODY]))
+    (d,) = split_page(page)
+    assert d.title == "North pier to be rebuilt"
+    texts = [t for _, t in d.parts]
+    assert LEAD in texts and texts[-3:] == BODY
