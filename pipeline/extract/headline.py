@@ -4,6 +4,7 @@ one its lead paragraphs echo (a headline and its lead share key words; menus and
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
@@ -17,6 +18,7 @@ class HeadlinePage(HeadPage, Protocol):
 
     template: set[int]
     text_start: int | None  # where the page's main run of text starts
+    text_end: int | None  # ... and where it ends
     seg_start: int  # where the article's piece starts, above the text's region
 
     def nav(self, i: int) -> bool: ...
@@ -147,15 +149,45 @@ def lead_words(lines: Sequence[Line], body: Sequence[int]) -> set[str]:
 
 def _best_echo(
     lines: Sequence[Line], lo: int, first_text: int, lead: set[str],
-    shaped: Callable[[int], bool],
+    shaped: Callable[[int], bool], *, nearest: bool = False,
 ) -> tuple[int, float] | None:
     """(index, echo) of the shaped line in [first_text - ECHO_LOOKBACK, first_text) whose words
-    the lead echoes most (the nearest of equals), or None when no such line has any echo."""
+    the lead echoes most (the nearest of equals), or None when no such line has any echo
+    (with `nearest`, the nearest shaped line then)."""
     best: tuple[int, float] | None = None
     for i in range(first_text - 1, max(lo, first_text - ECHO_LOOKBACK) - 1, -1):
         if not shaped(i):
             continue
         score = echo(lines[i].text, lead)
-        if score > 0 and (best is None or score > best[1]):
+        if (score > 0 or nearest) and (best is None or score > best[1]):
             best = (i, score)
     return best
+
+
+def _indent(raw: str) -> int:
+    return len(raw) - len(raw.lstrip())
+
+
+def outdented_headline(page: HeadlinePage, title_i: int) -> int:
+    """The headline of an article page whose paragraphs are indented (`lynx -dump` prints
+    headings at the left margin, text three columns in): when the choice `title_i` is indented
+    like the text, the title-shaped line above the text printed left of it that the lead echoes
+    most (the nearest of equals), else `title_i`.
+
+    (Menus are indented list items there; a kicker, a caption or a teaser line indented like the
+    text is no headline.)
+    """
+    lines = page.lines
+    if page.text_start is None or page.text_end is None:
+        return title_i
+    text = [i for i in range(page.text_start, page.text_end) if texty(lines[i].text)]
+    if not text:
+        return title_i
+    margin = Counter(_indent(lines[i].raw) for i in text).most_common(1)[0][0]
+    if margin == 0 or (title_i < text[0] and _indent(lines[title_i].raw) < margin):
+        return title_i
+    lead = lead_words(lines, text)
+    found = _best_echo(lines, page.seg_start, text[0], lead,
+                       lambda i: i not in page.template and _indent(lines[i].raw) < margin
+                       and title_shaped(page, i), nearest=True)
+    return title_i if found is None else found[0]

@@ -18,7 +18,12 @@ from pipeline.extract.chromescan import BULLET_START, FOOTER_RULES, HARD_RULES, 
 from pipeline.extract.comments import comment_thread
 from pipeline.extract.dates import YEAR_HINT, find_date
 from pipeline.extract.draft import Draft
-from pipeline.extract.headline import echoed_headline, title_above, title_shaped
+from pipeline.extract.headline import (
+    echoed_headline,
+    outdented_headline,
+    title_above,
+    title_shaped,
+)
 from pipeline.extract.postbody import INDENTED as _INDENTED
 from pipeline.extract.postbody import byline as _byline
 from pipeline.extract.postbody import classify as _classify
@@ -339,7 +344,7 @@ def _post(
         return None
     body_from, old_title = title_i + 1, title_i
     if not listing:
-        title_i = echoed_headline(page, idx, title_i)
+        title_i = outdented_headline(page, echoed_headline(page, idx, title_i))
         if title_i != old_title:
             # The body starts under the headline (an old choice below it stays body text when
             # it is text; a dateline there is taken as such below).

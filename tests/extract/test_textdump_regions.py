@@ -183,3 +183,18 @@ def test_share_row_under_a_long_byline_line_does_not_end_the_article() -> None:
     assert d.title == "North pier to be rebuilt"
     texts = [t for _, t in d.parts]
     assert LEAD in texts and texts[-3:] == BODY
+
+
+def test_headline_at_the_left_margin_of_an_indented_dump_is_the_title() -> None:
+    # As `lynx -dump` prints a page: headings at the left margin, menus and text indented.
+    indented = "\n\n".join("   " + p for p in [LEAD, *BODY])
+    page = ("     * Home\n     * News\n     * Sport\n\n"
+            "Rebuilding plan agreed after a long winter\n\n"
+            "   Watch the video report\n\n   From our harbour desk\n   March 4, 2024\n\n" + indented
+            + "\n")
+    (d,) = split_page(page)
+    assert d.title == "Rebuilding plan agreed after a long winter"
+    assert [t for _, t in d.parts][-4:] == [LEAD, *BODY]
+    # Printed without the indentation, the nearest heading-shaped line stays the choice.
+    (flat,) = split_page("\n".join(ln.strip() for ln in page.splitlines()))
+    assert flat.title != d.title
