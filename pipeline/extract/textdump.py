@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 _TAGS = re.compile(r"^(?:tags?|tagged|keywords|topics|filed under|posted in)\s*:\s*(.+)$", re.I)
 _TAG_HEAD = re.compile(r"^(?:tags?|tagged|keywords|topics)\s*:?$", re.I)
 _TRUNCATED_END = ("…", "...", "[…]", "[...]")
+_LINK_RELS = re.compile(r"^\s*#[^\s#]")
 
 
 _Seg = tuple[int, int, "tuple[int, int] | None"]
@@ -69,6 +70,13 @@ class _Page:
         # Footers: is_meta, is_share, is_teaser_end; hard chrome: footers and is_hard_chrome.
         self.is_footer = scan.flags(FOOTER_RULES)
         self.hard = scan.flags(HARD_RULES, into=list(self.is_footer))
+        # `lynx -dump` prints the page's <link> elements first, as a block starting `#alternate`
+        # or `#RSS 2.0 ...` (no space after the `#`, which a Markdown-style heading has).
+        if self.lines and _LINK_RELS.match(self.lines[0].raw):
+            for i in range(len(self.lines)):
+                if self.lines[i].block != self.lines[0].block:
+                    break
+                self.hard[i] = True
         self.template = ch.template_lines(texts, [ln.block for ln in self.lines], ctx, self.hard,
                                           keys=self.keys)
         self.bullet = [False] * len(texts)

@@ -198,3 +198,23 @@ def test_headline_at_the_left_margin_of_an_indented_dump_is_the_title() -> None:
     # Printed without the indentation, the nearest heading-shaped line stays the choice.
     (flat,) = split_page("\n".join(ln.strip() for ln in page.splitlines()))
     assert flat.title != d.title
+
+
+def test_a_title_case_headline_the_lead_echoes_is_the_title_not_the_kicker_under_it() -> None:
+    # Every word capitalised, as a name is: the lead's echo of its words makes it the headline.
+    page = (MENU + "Harbour Board Rebuilds North Pier\n\nLocal news desk\n\n"
+            + "\n\n".join([LEAD, *BODY]))
+    (d,) = split_page(page)
+    assert d.title == "Harbour Board Rebuilds North Pier"
+    assert [t for _, t in d.parts][-4:] == [LEAD, *BODY]
+
+
+def test_lynx_link_elements_block_is_chrome() -> None:
+    # It names the story (a comments feed) but is no headline.
+    rels = "   #alternate Harbour Times » North pier to be rebuilt Comments Feed\n\n"
+    (d,) = split_page(rels + "Harbour Times\n\n" + "\n\n".join([LEAD, *BODY]))
+    assert "#alternate" not in d.title
+    assert [t for _, t in d.parts] == [LEAD, *BODY]
+    # A Markdown-style heading (`# ` with a space) is no such block.
+    (md,) = split_page("# North pier to be rebuilt\n\n" + "\n\n".join([LEAD, *BODY]))
+    assert md.title == "# North pier to be rebuilt"
