@@ -184,6 +184,10 @@ def _drafts(page: _Page, merged: list[_Seg]) -> list[Draft]:
 #: page's paragraph text, it is the article and the rest is chrome. Same rule and share as
 #: htmllisting.DOMINANT_SHARE (tuned there); the corpus listings' posts hold 1/n each.
 DOMINANT_SHARE = 2 / 3
+#: ... or more than this many times the text of the next largest piece (a read-next list of
+#: many short teasers, each with its dateline, under one article). Same rule and ratio as
+#: htmllisting.TEASER_RATIO (tuned there).
+TEASER_RATIO = 5
 
 
 def _dominant(page: _Page, segs: list[_Seg]) -> list[_Seg]:
@@ -193,7 +197,9 @@ def _dominant(page: _Page, segs: list[_Seg]) -> list[_Seg]:
              for s, e, _ in segs]
     total = sum(sizes)
     best = max(range(len(segs)), key=lambda k: sizes[k])
-    if not total or sizes[best] <= DOMINANT_SHARE * total:
+    second = max((sizes[k] for k in range(len(segs)) if k != best), default=0)
+    if not total or (sizes[best] <= DOMINANT_SHARE * total
+                     and sizes[best] <= TEASER_RATIO * second):
         return segs
     # A teaser with its `Continue reading` link is a post of a listing, however short, when the
     # large piece is a teaser too or the teaser has a post's footer (counter, share row); under
@@ -252,6 +258,17 @@ def _dateline_split(page: _Page, s: int, e: int) -> list[_Seg]:
                     and not ch.ends_sentence(lines[t - 1].text) and not page.nav(t - 1)):
                 start = t - 1
             starts.append(start)
+    # Comments under the article (`Ann says:` over its date, over the comment) are no posts:
+    # the titles from the first one on start none (the thread stays with the piece above it,
+    # whose text region leaves it out).
+    text = sum(len(lines[i].text) for i in range(s, starts[0]) if texty(lines[i].text)) \
+        if starts else 0
+    for k, a in enumerate(starts):
+        if k and text >= _ARTICLE_TEXT and comment_thread(page, a, e):
+            starts = starts[:k]
+            break
+        b = starts[k + 1] if k + 1 < len(starts) else e
+        text += sum(len(lines[i].text) for i in range(a, b) if texty(lines[i].text))
     if len(starts) < 2:
         return [(s, e, None)]
     bounds = [*starts, e]

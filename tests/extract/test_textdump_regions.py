@@ -218,3 +218,27 @@ def test_lynx_link_elements_block_is_chrome() -> None:
     # A Markdown-style heading (`# ` with a space) is no such block.
     (md,) = split_page("# North pier to be rebuilt\n\n" + "\n\n".join([LEAD, *BODY]))
     assert md.title == "# North pier to be rebuilt"
+
+
+def _comment(name: str, day: int) -> str:
+    return (f"\n\n{name} says:\nMarch {day}, 2024\nI walked past the pier this morning and the "
+            f"builders were already there with their cranes and boats, comment number {day}.\n")
+
+
+def test_dated_comments_under_a_footerless_article_are_no_posts() -> None:
+    page = (MENU + "North pier to be rebuilt\nMarch 4, 2024\n\n" + "\n\n".join([LEAD, *BODY])
+            + "\n\nComments" + "".join(_comment(n, d) for n, d in
+                                       (("Ann Lee", 5), ("Bo Park", 6), ("Cy Dunn", 7))))
+    drafts = split_page(page)
+    assert [d.title for d in drafts] == ["North pier to be rebuilt"]
+    assert [t for _, t in drafts[0].parts][:4] == [LEAD, *BODY]
+
+
+def test_read_next_teasers_with_datelines_under_an_article_are_no_posts() -> None:
+    # Together they hold nearly as much text as the article, each a small part of it.
+    teasers = "".join(f"\n\nHarbour story number {d}\nMarch {d}, 2024\nA short summary of this "
+                      f"other story from the harbour, number {d} of the list.\n" for d in range(1, 9))
+    page = (MENU + "North pier to be rebuilt\nMarch 4, 2024\n\n" + "\n\n".join([LEAD, *BODY])
+            + "\n\nMore stories" + teasers)
+    drafts = split_page(page)
+    assert [d.title for d in drafts] == ["North pier to be rebuilt"]
