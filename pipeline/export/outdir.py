@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline.errors import UsageError
 
 MANIFEST = ".pipeline-export.json"
+_CLAIM = b"{}\n"
 #: A staging directory or a temporary file of an export that was killed: .<name>.<id>.<kind>
 _LEFTOVER = re.compile(r"\A\.[^/]+\.[0-9a-f]+\.(staging|tmp)\Z")
 #: Directories of the system an edition never goes into (an edition below them is fine).
@@ -54,6 +57,32 @@ def check_edition_dir(out: Path, workspace: Path | None = None) -> None:
         raise UsageError(f"refusing to write editions into {shown}: it holds other files and "
                          f"no {MANIFEST} (no export wrote it); choose an empty directory, or "
                          f"write {{}} into {shown}/{MANIFEST} to make it the edition's")
+
+
+@contextmanager
+def claimed(root: Path) -> Iterator[None]:
+    """Mark a new edition directory as the edition's (an empty manifest) before anything is
+    written there, so a first export killed midway leaves a directory the next one accepts.
+
+    A run that fails or is interrupted (Ctrl-C) takes its claim back when it left nothing
+    else: the directory is as it was.
+    """
+    manifest = root / MANIFEST
+    if os.path.lexists(manifest):
+        yield
+        return
+    from pipeline import atomicfile
+
+    atomicfile.write_atomic(manifest, _CLAIM)
+    try:
+        yield
+    except BaseException:
+        try:
+            if os.listdir(root) == [MANIFEST] and manifest.read_bytes() == _CLAIM:
+                manifest.unlink()
+        except OSError:
+            pass
+        raise
 
 
 def _forbidden(real: Path, workspace: Path | None) -> str | None:

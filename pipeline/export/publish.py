@@ -12,9 +12,8 @@ from typing import Any
 
 from pipeline import atomicfile
 from pipeline.errors import InputError, UsageError
-from pipeline.export import formats, i18n, workers
+from pipeline.export import formats, i18n, outdir, workers
 from pipeline.export.base import Exporter
-from pipeline.export.outdir import check_edition_dir
 from pipeline.export.pages import Edition, IndexEntry, Site
 from pipeline.export.policy import CORRECTION_PENDING, Decision, Policy, decide, decide_source
 from pipeline.export.sitemaps import SITEMAP
@@ -135,10 +134,11 @@ def publish(
     """Export the editions `options` asks for, as `_publish` says, one export at a time per
     output directory (a second waits for the first: its sweep of leftover temporaries would
     take the first's files), and only into a directory the editions may own (`outdir`)."""
-    check_edition_dir(options.out, settings.root)
+    outdir.check_edition_dir(options.out, settings.root)
     writer = EditionWriter(options.out)
     with atomicfile.directory_lock(writer.root, what="another export"):
-        return _publish(settings, options, writer, progress=progress)
+        with outdir.claimed(writer.root):
+            return _publish(settings, options, writer, progress=progress)
 
 
 def _publish(
