@@ -16,7 +16,9 @@ from functools import lru_cache
 from pipeline.extract.textlines import true_runs
 from pipeline.textnorm import squash
 
-BULLET = re.compile(r"^\s*[•◦▪▫●○■□‣⁃∙·*]\s*\S|^\s+[+\-]\s+\S")
+#: A list item's bullet; `o`, `#` and `@` are lynx's bullets of nested lists (three levels down
+#: and more, so indented four columns at least: a paragraph is indented three).
+BULLET = re.compile(r"^\s*[•◦▪▫●○■□‣⁃∙·*]\s*\S|^\s+[+\-]\s+\S|^\s{4,}[o#@]\s+\S")
 #: A list item that is only a link (a text browser's numbered link list): never article text.
 LINK_ITEM = re.compile(r"^\s*(?:\d{1,4}[.)]|[•◦▪·*+\-])?\s*(?:https?://|www\.)\S+$", re.I)
 NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+\S")
