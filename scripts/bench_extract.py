@@ -7,6 +7,11 @@ memory (max RSS) of runs over a quarter, half and all of the pages, each in a fr
 show memory stays flat as the corpus grows.
 
     python scripts/bench_extract.py [--pages 2000] [--corpus ../shared/corpus]
+
+With `--dumps DIR` (a directory of dump kinds, e.g. `lynx/`, `w3m/`, `browser/`, each of
+`*.txt` pages, as `scripts/eval_public.py --dump-cache` leaves them) it instead prints, per kind,
+the MB of input per CPU second of extraction and of the reading baseline, medians of `--runs`
+runs interleaved (baseline, extract, baseline, ...).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import _project_env  # noqa: F401  # isort: skip  (runs the script in .venv)
 
 import argparse
 import json
+import logging
 import os
 import random
 import resource
@@ -71,6 +77,36 @@ def extract(paths: list[Path]) -> tuple[float, float, int]:
     return time.perf_counter() - t, time.process_time() - c, articles
 
 
+def dump_kinds(root: Path, runs: int) -> None:
+    """MB per CPU second of extracting each kind of dump under `root`, against plain reading."""
+    from statistics import median
+
+    print(f"{'dumps':10}{'pages':>7}{'MB':>7}{'read MB/cpu-s':>15}{'extract MB/cpu-s':>18}"
+          f"{'ratio':>8}")
+    for kind in sorted(p for p in root.iterdir() if p.is_dir()):
+        paths = sorted(kind.glob("*.txt"))
+        if not paths:
+            continue
+        mb = sum(p.stat().st_size for p in paths) / 1e6
+        base, cpu = [], []
+        for _ in range(runs):  # interleaved: the machine is shared, its load drifts
+            base.append(baseline(paths)[1])
+            cpu.append(_extract_all(paths))
+        b, c = median(base), median(cpu)
+        print(f"{kind.name:10}{len(paths):7d}{mb:7.1f}{mb / b:15.1f}{mb / c:18.2f}{c / b:8.0f}x")
+    print("(CPU seconds of this process, medians; ratio = extract time / read time)")
+
+
+def _extract_all(paths: list[Path]) -> float:
+    """CPU seconds to extract every page (a page that fails, as real dumps can, counts too)."""
+    from pipeline.extract.api import iter_files
+
+    c = time.process_time()
+    for _ in iter_files(paths, fmt="text"):
+        pass
+    return time.process_time() - c
+
+
 def child(list_file: str) -> None:
     """Run extraction over the listed pages and print the peak RSS in MB (a fresh process)."""
     paths = [Path(p) for p in Path(list_file).read_text("utf-8").splitlines()]
@@ -83,12 +119,18 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pages", type=int, default=2000)
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    ap.add_argument("--dumps", type=Path, help="a directory of dump kinds (lynx/, w3m/, ...)")
+    ap.add_argument("--runs", type=int, default=3, help="runs per kind with --dumps (median)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         child(args.child)
         return 0
     sys.path.insert(0, str(ROOT))
+    if args.dumps:
+        logging.disable(logging.WARNING)  # real dumps carry stray bytes: one warning each
+        dump_kinds(args.dumps, args.runs)
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         paths = make_pages(args.corpus, out, args.pages)
