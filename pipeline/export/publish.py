@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline import atomicfile
 from pipeline.errors import InputError, UsageError
-from pipeline.export import formats, i18n, workers
+from pipeline.export import formats, i18n, outdir, workers
 from pipeline.export.base import Exporter
 from pipeline.export.pages import Edition, IndexEntry, Site
 from pipeline.export.policy import CORRECTION_PENDING, Decision, Policy
@@ -115,6 +116,20 @@ class ExportReport:
 def publish(
     settings: Settings, options: ExportOptions, *, progress: Callable[[int], None] | None = None,
 ) -> ExportReport:
+    """Export the editions `options` asks for, as `_publish` says, one export at a time per
+    output directory (a second waits for the first: its sweep of leftover temporaries would
+    take the first's files), and only into a directory the editions may own (`outdir`)."""
+    outdir.check_edition_dir(options.out, settings.root)
+    writer = EditionWriter(options.out)
+    with atomicfile.directory_lock(writer.root, what="another export"):
+        with outdir.claimed(writer.root):
+            return _publish(settings, options, writer, progress=progress)
+
+
+def _publish(
+    settings: Settings, options: ExportOptions, writer: EditionWriter, *,
+    progress: Callable[[int], None] | None = None,
+) -> ExportReport:
     """Export the editions `options` asks for; files change only where the content changed.
 
     Every language's decisions are computed, so hreflang links and the language switcher point
@@ -134,7 +149,6 @@ def publish(
         raise UsageError("no edition format given (use --format html, markdown or json)")
     policy = Policy.from_settings(settings, include_machine=options.include_machine)
     site = site_of(settings)
-    writer = EditionWriter(options.out)
     old_manifest = writer.read_manifest()
     for lang in langs:
         writer.sweep_temporaries(lang)
