@@ -79,7 +79,8 @@ def card_run(text: str) -> bool:
     n = len(words) - CARD_GRAM + 1
     if n < 2 * CARD_GRAM:
         return False
-    grams = list(zip(*(words[k:] for k in range(CARD_GRAM))))  # (built in C, not word by word)
+    # (built in C, not word by word; the shifted lists end early, so the zip stops at the last)
+    grams = list(zip(*(words[k:] for k in range(CARD_GRAM)), strict=False))
     return len(grams) - len(set(grams)) >= CARD_SHARE * n
 
 
