@@ -269,3 +269,20 @@ def test_a_translate_killed_between_batches_resumes_to_the_same_translations(
     proc = run(*args, "-w", seeded.root, env=env, timeout=600)
     assert proc.returncode == 0, proc.stderr
     assert db_state(seeded) == db_state(ref)
+
+
+def test_a_po_compile_killed_midway_keeps_the_old_mo_and_leaves_no_litter(
+    seeded: Settings, run: Run, tmp_path: Path
+) -> None:
+    units = _queue(seeded, run, 10000)
+    _edit(seeded, run, tmp_path, units[:5], "اول", approve=True)
+    mo = seeded.locales / "fa" / "LC_MESSAGES" / "articles.mo"
+    for args in (("po", "export", "--lang", "fa"), ("po", "compile", "--lang", "fa")):
+        assert run(*args, "-w", seeded.root).returncode == 0
+    old = mo.read_bytes()
+    _edit(seeded, run, tmp_path, units[:10], "دوم", approve=True)
+    assert run("po", "export", "--lang", "fa", "-w", seeded.root).returncode == 0
+    killed("os:fsync", "po", "compile", "--lang", "fa", "-w", seeded.root)  # written, not renamed
+    assert mo.read_bytes() == old and temporaries(mo.parent)
+    assert run("po", "compile", "--lang", "fa", "-w", seeded.root).returncode == 0
+    assert mo.read_bytes() != old and not temporaries(mo.parent)
