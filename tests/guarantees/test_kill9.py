@@ -26,7 +26,7 @@ from tests.translate.conftest import installed_dir, model_files  # noqa: F401 - 
 #: its Nth call (ATTR may be Class.method).
 _KILLER = """
 import importlib, os, signal, sys
-spec, n = sys.argv[1], int(sys.argv[2])
+spec, n, sig = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 mod, attr = spec.split(":")
 owner = importlib.import_module(mod)
 *path, name = attr.split(".")
@@ -35,23 +35,26 @@ for part in path:
 real, calls = getattr(owner, name), [0]
 def killer(*args, **kwargs):
     calls[0] += 1
-    if calls[0] >= n:
-        os.kill(os.getpid(), signal.SIGKILL)
+    if calls[0] == n:
+        os.kill(os.getpid(), sig)
     return real(*args, **kwargs)
 setattr(owner, name, killer)
-sys.argv = ["pipeline", *sys.argv[3:]]
+sys.argv = ["pipeline", *sys.argv[4:]]
 from pipeline.cli import main
 main()
 """
 
 
-def killed(at: str, *args: str | Path, nth: int = 1, env: dict[str, str] | None = None) -> None:
-    """Run `pipeline ARGS` and SIGKILL it at the `nth` call of `at`; it must die there."""
+def killed(at: str, *args: str | Path, nth: int = 1, env: dict[str, str] | None = None,
+           sig: int = signal.SIGKILL) -> subprocess.CompletedProcess[str]:
+    """Run `pipeline ARGS` and send it `sig` at the `nth` call of `at`; SIGKILL must kill it."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PIPELINE_REVIEWER": "ana", **(env or {})}
     env.pop("PIPELINE_WORKSPACE", None)
-    proc = subprocess.run([sys.executable, "-c", _KILLER, at, str(nth), *map(str, args)],
-                          capture_output=True, text=True, env=env, timeout=300)
-    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    proc = subprocess.run([sys.executable, "-c", _KILLER, at, str(nth), str(int(sig)),
+                           *map(str, args)], capture_output=True, text=True, env=env, timeout=300)
+    if sig == signal.SIGKILL:
+        assert proc.returncode == -signal.SIGKILL, proc.stderr
+    return proc
 
 
 def tree(root: Path) -> dict[str, str]:
@@ -140,6 +143,26 @@ def test_an_export_killed_while_renaming_its_pages_finishes_on_the_next_run(
     assert run(*args, "-w", seeded.root).returncode == 0
     final = tree(out)
     assert [k for k in final.keys() | after.keys() if final.get(k) != after.get(k)] == []
+    assert not temporaries(out)
+
+
+def test_ctrl_c_while_an_export_renames_its_pages_leaves_no_temporary(
+    seeded: Settings, run: Run, tmp_path: Path
+) -> None:
+    out = seeded.root / "editions"
+    args = ("export", "-j", "1")
+    units = _queue(seeded, run, 10000)
+    _edit(seeded, run, tmp_path, units, "متن", approve=True)
+    assert run(*args, "-w", seeded.root).returncode == 0
+    before = tree(out)
+    _edit(seeded, run, tmp_path, units[::3], "متن دیگر", approve=True)
+    proc = killed("os:replace", *args, "-w", seeded.root, nth=2, sig=signal.SIGINT)
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert not temporaries(out)
+    changed = [k for k, v in tree(out).items() if before.get(k) != v]
+    assert len(changed) == 1  # the one page renamed in before the Ctrl-C, whole
+    assert run(*args, "-w", seeded.root).returncode == 0
+    assert len([k for k, v in tree(out).items() if before.get(k) != v]) > 1
     assert not temporaries(out)
 
 
