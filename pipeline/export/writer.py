@@ -180,8 +180,15 @@ class EditionWriter:
             except OSError:
                 # Another run created it meanwhile: move file by file, each atomically.
                 self._merge(staging, target)
-        for tmp, path in pending:
-            os.replace(tmp, path)
+        done = 0
+        try:
+            for tmp, path in pending:
+                os.replace(tmp, path)
+                done += 1
+        except BaseException:  # Ctrl-C between two renames: no temporary is left behind
+            for tmp, _ in pending[done:]:
+                tmp.unlink(missing_ok=True)
+            raise
 
     def detach(self) -> tuple[WriteCounts, list[tuple[Path, Path]]]:
         """What this writer did since the last call, handed over and forgotten here: a worker
