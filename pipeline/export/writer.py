@@ -190,9 +190,16 @@ class EditionWriter:
             except OSError:
                 # Another run created it meanwhile: move file by file, each atomically.
                 renamed.update(dict.fromkeys(self._merge(staging, target)))
-        for tmp, path in pending:
-            os.replace(tmp, path)
-            renamed[os.path.dirname(path)] = None
+        done = 0
+        try:
+            for tmp, path in pending:
+                os.replace(tmp, path)
+                renamed[os.path.dirname(path)] = None
+                done += 1
+        except BaseException:  # Ctrl-C between two renames: no temporary is left behind
+            for tmp, _ in pending[done:]:
+                tmp.unlink(missing_ok=True)
+            raise
         for directory in self._with_parents(renamed):
             atomicfile.fsync_dir(directory)
 
