@@ -298,6 +298,19 @@ class Titles:
 
 
 
+def _print_dump_loss(tool: str, page: Page, got: str | None, n: int, title: str,
+                     base: str | None) -> None:
+    """One line for a dump that loses snippets trafilatura finds in the HTML, leaks snippets it
+    leaves out, or is split: the classes of loss to look at (with -v)."""
+    g, b = norm(got or ""), norm(base or "")
+    lost = [w for w in page.with_ if norm(w) not in g and norm(w) in b]
+    leaked = [w for w in page.without if norm(w) in g and norm(w) not in b]
+    if lost or leaked or n > 1:
+        print(f"  dump {tool} {page.name} [{half(page.name)}]: articles {n} title {title[:50]!r} "
+              f"lost {len(lost)}/{len(page.with_)} {[w[:30] for w in lost[:2]]} "
+              f"leaked {[w[:30] for w in leaked[:2]]}")
+
+
 def _names_site(title: str, site: str) -> bool:
     """The title carries the site's name as a part of its own ("X | Site", "Site: X", "Site")."""
     t = title.casefold().strip()
@@ -314,7 +327,8 @@ def main() -> int:
     ap.add_argument("--dumps", action="store_true", help="also score text dumps of the pages")
     ap.add_argument("--dump-cache", type=Path, help="keep the dumps made here in this directory")
     ap.add_argument("--tools", default="lynx,w3m,browser", help="dumpers to use (with --dumps)")
-    ap.add_argument("-v", "--verbose", action="store_true", help="list pages that lose snippets")
+    ap.add_argument("-v", "--verbose", action="store_true",
+                    help="list pages that lose snippets (HTML and, with --dumps, each dump)")
     ap.add_argument("--json", action="store_true", help="print the scores as JSON")
     ap.add_argument("--titles", action="store_true",
                     help="also compare titles with og:title, <h1> and og:site_name")
@@ -330,6 +344,7 @@ def main() -> int:
     texts: dict[str, str] = {}
     titles = Titles()
     html_titles: dict[str, str] = {}
+    base_texts: dict[str, str | None] = {}
     for page in pages:
         t = time.process_time()
         drafts, n = ours_html(page)
@@ -341,6 +356,7 @@ def main() -> int:
         t = time.process_time()
         ref = trafilatura_html(page)
         t_base += time.process_time() - t
+        base_texts[page.name] = ref
         ours.add(page, got, n)
         base.add(page, ref)
         h = half(page.name)
@@ -381,6 +397,8 @@ def main() -> int:
                 dump = make_dump(tool, texts[page.name], args.dump_cache, page.name)
                 got, n, title = ours_text(page, dump)
                 all_.add(page, got, n)
+                if args.verbose and page.reference is None:
+                    _print_dump_loss(tool, page, got, n, title, base_texts.get(page.name))
                 if dump_keeps_text(page, dump):
                     kept.add(page, got, n)
                     kept_half[half(page.name)].add(page, got, n)

@@ -6,11 +6,9 @@ lists per entry); ours sorts once and writes each table in one pass.
 
 from __future__ import annotations
 
-import os
 import shutil
 import struct
 import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,31 +107,18 @@ def compile_catalog(po: Path, mo: Path, *, use_msgfmt: bool = True) -> CompileRe
         data = mo_bytes(checked)
         write_atomic(mo, data)  # its write and fsync fail loudly on a full disk
         return CompileResult(po, mo, count, "pipeline")
-    try:
-        mo.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=mo.parent, prefix=f".{mo.name}.", suffix=".tmp",
-                                         delete=False) as tmp:
-            tmp_path = Path(tmp.name)
-    except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror or exc}", path=mo) from None
-    try:
-        run = subprocess.run([msgfmt, "--check", "-o", str(tmp_path), str(po)],
-                             capture_output=True, text=True, check=False)
-        if run.returncode != 0:
-            first = next((ln for ln in run.stderr.splitlines() if "warning" not in ln),
-                         run.stderr.strip())
-            raise InputError(f"msgfmt failed: {first}", path=po)
-        with tmp_path.open("rb+") as fh:
-            problem = mo_problem(fh.read(), count)
-            if problem is None:
-                os.fsync(fh.fileno())
-        if problem is not None:
-            raise InputError(f"msgfmt wrote an incomplete file ({problem}; is the disk full?); "
-                             "the previous .mo is kept", path=mo)
-        tmp_path.chmod(0o644)
-        tmp_path.replace(mo)
-    except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror or exc}", path=mo) from None
-    finally:
-        tmp_path.unlink(missing_ok=True)
+    # msgfmt writes to a pipe, and the one atomic writer puts its output in place: its
+    # temporary file is locked, so one a kill -9 left is swept by the next write (a file
+    # msgfmt wrote by name would be litter no sweep recognises).
+    run = subprocess.run([msgfmt, "--check", "-o", "-", str(po)], capture_output=True,
+                         check=False)
+    if run.returncode != 0:
+        err = run.stderr.decode("utf-8", "replace")
+        first = next((ln for ln in err.splitlines() if "warning" not in ln), err.strip())
+        raise InputError(f"msgfmt failed: {first}", path=po)
+    problem = mo_problem(run.stdout, count)
+    if problem is not None:
+        raise InputError(f"msgfmt wrote an incomplete file ({problem}); the previous .mo is "
+                         "kept", path=mo)
+    write_atomic(mo, run.stdout)
     return CompileResult(po, mo, count, "msgfmt")

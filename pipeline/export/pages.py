@@ -6,7 +6,7 @@ import gettext
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from pipeline import languages
@@ -134,7 +134,9 @@ class ArticlePage:
     date_display: str | None
     status: str
     blocks: tuple[Block, ...]
-    units: tuple[UnitView, ...]
+    #: UnitView's fields of every unit, in order: `units` builds the views when asked (only the
+    #: JSON edition asks; 180,000 objects nobody reads in an HTML export of 10,000 articles).
+    unit_rows: tuple[tuple[Any, ...], ...]
     alternates: tuple[str, ...]  # languages that publish this article, in edition order
     machine: int = 0  # units of unreviewed machine text
     unreviewed: int = 0  # units nobody reviewed (machine or human)
@@ -159,6 +161,11 @@ class ArticlePage:
     @property
     def correction_pending(self) -> bool:
         return self.status == CORRECTION_PENDING
+
+    @cached_property
+    def units(self) -> tuple[UnitView, ...]:
+        """Every unit with everything a publishing system may want (the JSON edition)."""
+        return tuple(UnitView(*row) for row in self.unit_rows)
 
 
 @dataclass(frozen=True)
@@ -327,14 +334,14 @@ def article_page(
     meta = content.meta
     facts = _facts(content)
     rows = content.translations.get(edition.lang, {})
-    views: list[UnitView] = []
+    views: list[tuple[Any, ...]] = []  # UnitView's fields (ArticlePage.unit_rows)
     machine = unreviewed = fallback = changed = 0
     test_model = False
     pending = decision.status == CORRECTION_PENDING
     shown_statuses = policy.shown_statuses
     for unit, kind in facts.units:
         if edition.is_source:
-            views.append(UnitView(unit.id, kind, unit.text, unit.text, ORIGINAL, False, None))
+            views.append((unit.id, kind, unit.text, unit.text, ORIGINAL, False, None, False))
             continue
         tr = rows.get(unit.id)
         # _shown, inlined: this loop runs for every unit of every page.
@@ -348,13 +355,12 @@ def article_page(
                 if how == "machine":
                     machine += 1
                     unreviewed += 1
-                views.append(UnitView(unit.id, kind, unit.text, text, tr.status, False, tr,
-                                      changed=True))
+                views.append((unit.id, kind, unit.text, text, tr.status, False, tr, True))
                 continue
             fallback += 1
-            views.append(UnitView(unit.id, kind, unit.text, unit.text,
-                                  tr.status if tr else _UNTRANSLATED, True, None,
-                                  changed=pending and unit.id in content.added))
+            views.append((unit.id, kind, unit.text, unit.text,
+                          tr.status if tr else _UNTRANSLATED, True, None,
+                          pending and unit.id in content.added))
             continue
         status = tr.status
         if status == _MACHINE:
@@ -363,19 +369,19 @@ def article_page(
             unreviewed += 1
         if tr.flags and is_placeholder(tr.flags, tr.origin):
             test_model = True
-        views.append(UnitView(unit.id, kind, unit.text, tr.text, status, False, tr))
-    title_view = next((v for v in views if v.kind == _TITLE), None)
-    blocks = tuple(Block(v.id, v.kind, v.text, v.fallback, v.changed)
-                   for v in views if v is not title_view)
+        views.append((unit.id, kind, unit.text, tr.text, status, False, tr, False))
+    # (id, kind, source, text, status, fallback, translation, changed)
+    title_view = next((v for v in views if v[1] == _TITLE), None)
+    blocks = tuple(Block(v[0], v[1], v[3], v[5], v[7]) for v in views if v is not title_view)
     notes = tuple(_note(n, rows.get(n.unit_id), edition, policy) for n in content.notes)
     updated = article_dates.updated if article_dates else None
     first = next((b.text for b in blocks if b.kind == _PARAGRAPH), "")
     return ArticlePage(
         slug=meta.slug, lang=edition.lang,
-        title=title_view.text if title_view else meta.title,
-        title_fallback=title_view.fallback if title_view else not edition.is_source,
+        title=title_view[3] if title_view else meta.title,
+        title_fallback=title_view[5] if title_view else not edition.is_source,
         date_iso=meta.date_iso, date_display=display_date(meta, edition), status=decision.status,
-        blocks=blocks, units=tuple(views), alternates=alternates, machine=machine,
+        blocks=blocks, unit_rows=tuple(views), alternates=alternates, machine=machine,
         unreviewed=unreviewed, fallback=fallback, test_model=test_model, changed=changed,
         source_updated_iso=source_changed if pending else None,
         source_updated_display=stamp_display(source_changed, edition) if pending else None,

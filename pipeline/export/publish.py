@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import atomicfile
-from pipeline.errors import InputError, UsageError
+from pipeline.errors import UsageError
 from pipeline.export import formats, i18n, outdir, workers
 from pipeline.export.base import Exporter
 from pipeline.export.pages import Edition, IndexEntry, Site
@@ -239,15 +239,10 @@ def site_of(settings: Settings) -> Site:
     """The site settings the editions share; the logo is read here (one error naming it)."""
     logo = data = None
     if settings.logo is not None:
-        try:
-            size = settings.logo.stat().st_size
-            if not settings.logo.is_file() or size > MAX_LOGO_BYTES:
-                raise InputError(f"site.logo must be an image file of at most "
-                                 f"{MAX_LOGO_BYTES // 1024 // 1024} MB", path=settings.logo)
-            data = settings.logo.read_bytes()
-        except OSError as exc:
-            raise InputError(f"cannot read site.logo: {exc.strerror or exc}",
-                             path=settings.logo) from None
+        from pipeline import inputfile
+
+        # The one safe reader: a FIFO put there never blocks the export, whatever the moment.
+        data = inputfile.read_bytes(settings.logo, max_bytes=MAX_LOGO_BYTES, what="site.logo")
         logo = f"assets/logo{settings.logo.suffix.lower()}"
     return Site(name=settings.site_name, name_by_lang=dict(settings.site_name_by_lang),
                 logo=logo, logo_bytes=data, credit_translators=settings.credit_translators,

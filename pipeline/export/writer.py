@@ -158,8 +158,9 @@ class EditionWriter:
 
         Changed files go to temporary files beside their targets; at the end everything is
         synced to disk once, staged directories are renamed into place, then each temporary
-        file replaces its target (each rename atomic). On an error nothing is renamed: every
-        file stays as it was, and the temporaries and staging directories are removed.
+        file replaces its target (each rename atomic), and each directory that received a
+        rename is fsynced once. On an error nothing is renamed: every file stays as it was,
+        and the temporaries and staging directories are removed.
         """
         self._pending = []
         try:
@@ -171,17 +172,47 @@ class EditionWriter:
         except BaseException:
             self._discard()
             raise
+        # Why one sync and then one fsync per directory keeps the crash guarantee: until the
+        # sync returns, no new file has a name a reader knows (temporaries, staging), so a crash
+        # leaves the previous edition. After it every new byte is on disk, and only then does
+        # a rename point a name at them: a crash after a rename finds the whole new file,
+        # never an empty or half one (the reason atomicfile fsyncs before renaming, here paid
+        # once for the run instead of once per page). The renames themselves are made durable
+        # by fsyncing the directories that hold them, once each, before the run reports.
         pending, stages = self._pending, self._stages
         self._pending, self._stages = None, {}
+        renamed: dict[str, None] = {}
         for top, staging in stages.items():
             target = self.root / top
             try:
                 os.rename(staging, target)
+                renamed[str(self.root)] = None
             except OSError:
                 # Another run created it meanwhile: move file by file, each atomically.
-                self._merge(staging, target)
-        for tmp, path in pending:
-            os.replace(tmp, path)
+                renamed.update(dict.fromkeys(self._merge(staging, target)))
+        done = 0
+        try:
+            for tmp, path in pending:
+                os.replace(tmp, path)
+                renamed[os.path.dirname(path)] = None
+                done += 1
+        except BaseException:  # Ctrl-C between two renames: no temporary is left behind
+            for tmp, _ in pending[done:]:
+                tmp.unlink(missing_ok=True)
+            raise
+        for directory in self._with_parents(renamed):
+            atomicfile.fsync_dir(directory)
+
+    def _with_parents(self, directories: dict[str, None]) -> list[Path]:
+        """The directories and every directory between them and the root (a run may have
+        created them: their names must be durable too), deepest first, each once."""
+        out: dict[Path, None] = {}
+        for d in directories:
+            path = Path(d)
+            while path.is_relative_to(self.root) and path not in out:
+                out[path] = None
+                path = path.parent
+        return sorted(out, key=lambda p: len(p.parts), reverse=True)
 
     def detach(self) -> tuple[WriteCounts, list[tuple[Path, Path]]]:
         """What this writer did since the last call, handed over and forgotten here: a worker
@@ -209,7 +240,9 @@ class EditionWriter:
         self._pending, self._stages = None, {}
         self._staged_dirs.clear()
 
-    def _merge(self, staging: Path, target: Path) -> None:
+    def _merge(self, staging: Path, target: Path) -> list[str]:
+        """Move a staging directory's files into `target` one by one; the directories moved into."""
+        into: dict[str, None] = {}
         for src in sorted(staging.rglob("*")):
             if src.is_file() and not src.is_symlink():
                 rel = f"{target.name}/{src.relative_to(staging).as_posix()}"
@@ -217,7 +250,9 @@ class EditionWriter:
                 dst.parent.mkdir(parents=True, exist_ok=True)
                 self._check_dir(dst.parent, rel)
                 os.replace(src, dst)
+                into[str(dst.parent)] = None
         shutil.rmtree(staging, ignore_errors=True)
+        return list(into)
 
     def _write(self, path: Path, rel: str, data: bytes) -> bool:
         if _same_bytes(path, data):

@@ -20,7 +20,11 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
     any error, so readers see the old file or the new one, never half of one.
     """
     path = Path(path)
-    if path.is_dir():
+    try:
+        is_dir = path.is_dir()
+    except OSError as exc:  # a name too long for the file system, a loop of links
+        raise atomicfile.fail(exc, path) from None
+    if is_dir:
         raise UsageError(f"--out {path} is a directory; name a file")
     with atomicfile.open_atomic(path) as fh:  # the product's one atomic writer
         yield fh

@@ -203,3 +203,30 @@ def test_a_planted_symlink_at_the_temp_name_is_not_followed(tmp_path: Path) -> N
     writer.write("fa/page.html", b"new")
     assert victim.read_text() == "keep me"
     assert (tmp_path / "out" / "fa" / "page.html").read_bytes() == b"new"
+
+
+def test_every_renamed_file_is_durable_before_the_run_reports(newsroom: Newsroom,
+                                                              monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    # One sync for all the files, then each directory holding a rename fsynced once, after
+    # the renames (an fsync before them would leave the new names to the next writeback).
+    from pipeline import atomicfile
+
+    newsroom.export(langs=["fa"])
+    unit = load_article(newsroom.store, "budget-vote").units[1]
+    tr.change(newsroom.store, unit.id, "fa", Action.EDIT, who="mina", text="متن تازه")
+    tr.change(newsroom.store, unit.id, "fa", Action.APPROVE, who="reza")
+    synced: list[tuple[Path, bool]] = []
+    real = atomicfile.fsync_dir
+
+    def spy(directory: Path) -> None:
+        page = newsroom.out / "fa" / "budget-vote.html"
+        synced.append((Path(directory), "متن تازه" in page.read_text(encoding="utf-8")))
+        real(directory)
+
+    monkeypatch.setattr(atomicfile, "fsync_dir", spy)
+    newsroom.export(langs=["fa", "en"])  # fa: pages replaced; en: a new directory renamed in
+    root = newsroom.out.resolve()
+    # Once each, deepest first; then the manifest's own atomic write fsyncs the root again.
+    assert [d for d, _ in synced] == [root / "fa", root, root]
+    assert all(renamed for _, renamed in synced)  # after the renames, not before

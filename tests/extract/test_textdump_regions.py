@@ -242,3 +242,16 @@ def test_read_next_teasers_with_datelines_under_an_article_are_no_posts() -> Non
             + "\n\nMore stories" + teasers)
     drafts = split_page(page)
     assert [d.title for d in drafts] == ["North pier to be rebuilt"]
+
+
+def test_teaser_cards_run_together_into_one_long_line_are_not_the_article() -> None:
+    # A text browser prints each card's headline twice (link and title) with its date.
+    cards = " ".join(f"Ferry news: timetable number {k} changes for winter Ferry news: timetable "
+                     f"number {k} changes for winter 0{k}.01.2024 more" for k in range(1, 9))
+    # (above the menu over the article, and holding more characters than the article)
+    page = (cards + "\n\n" + MENU + "North pier to be rebuilt\n\n" + "\n\n".join([LEAD, *BODY])
+            + "\n")
+    (d,) = split_page(page)
+    assert d.title == "North pier to be rebuilt"
+    texts = [t for _, t in d.parts]
+    assert texts[:4] == [LEAD, *BODY] and cards not in texts

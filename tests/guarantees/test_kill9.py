@@ -20,12 +20,13 @@ from pathlib import Path
 
 from pipeline.workspace import Settings
 from tests.guarantees.conftest import ROOT, Run
+from tests.translate.conftest import installed_dir, model_files  # noqa: F401 - fixtures
 
 #: Runs `pipeline ARGS` with `MODULE:ATTR` replaced by a function that SIGKILLs the process at
 #: its Nth call (ATTR may be Class.method).
 _KILLER = """
 import importlib, os, signal, sys
-spec, n = sys.argv[1], int(sys.argv[2])
+spec, n, sig = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 mod, attr = spec.split(":")
 owner = importlib.import_module(mod)
 *path, name = attr.split(".")
@@ -34,23 +35,26 @@ for part in path:
 real, calls = getattr(owner, name), [0]
 def killer(*args, **kwargs):
     calls[0] += 1
-    if calls[0] >= n:
-        os.kill(os.getpid(), signal.SIGKILL)
+    if calls[0] == n:
+        os.kill(os.getpid(), sig)
     return real(*args, **kwargs)
 setattr(owner, name, killer)
-sys.argv = ["pipeline", *sys.argv[3:]]
+sys.argv = ["pipeline", *sys.argv[4:]]
 from pipeline.cli import main
 main()
 """
 
 
-def killed(at: str, *args: str | Path, nth: int = 1) -> None:
-    """Run `pipeline ARGS` and SIGKILL it at the `nth` call of `at`; it must die there."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PIPELINE_REVIEWER": "ana"}
+def killed(at: str, *args: str | Path, nth: int = 1, env: dict[str, str] | None = None,
+           sig: int = signal.SIGKILL) -> subprocess.CompletedProcess[str]:
+    """Run `pipeline ARGS` and send it `sig` at the `nth` call of `at`; SIGKILL must kill it."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PIPELINE_REVIEWER": "ana", **(env or {})}
     env.pop("PIPELINE_WORKSPACE", None)
-    proc = subprocess.run([sys.executable, "-c", _KILLER, at, str(nth), *map(str, args)],
-                          capture_output=True, text=True, env=env, timeout=300)
-    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    proc = subprocess.run([sys.executable, "-c", _KILLER, at, str(nth), str(int(sig)),
+                           *map(str, args)], capture_output=True, text=True, env=env, timeout=300)
+    if sig == signal.SIGKILL:
+        assert proc.returncode == -signal.SIGKILL, proc.stderr
+    return proc
 
 
 def tree(root: Path) -> dict[str, str]:
@@ -72,7 +76,7 @@ def db_state(ws: Settings) -> dict[str, object]:
     with sqlite3.connect(ws.database) as conn:
         return {
             "articles": conn.execute("SELECT id, title FROM articles ORDER BY id").fetchall(),
-            "units": conn.execute("SELECT id, article_id, source, obsolete FROM units"
+            "units": conn.execute("SELECT id, article_id, source_text, obsolete FROM units"
                                   " ORDER BY id").fetchall(),
             "translations": conn.execute(
                 "SELECT unit_id, lang, text, status, revision FROM translations"
@@ -86,8 +90,9 @@ def twin(ws: Settings, tmp_path: Path, name: str) -> Settings:
     """A copy of the workspace, for the uninterrupted run to compare with."""
     from pipeline.workspace import load
 
-    shutil.copytree(ws.root, tmp_path / name)
-    return load(tmp_path / name)
+    copy = tmp_path / name / ws.root.name  # the same name: files that name it are alike
+    shutil.copytree(ws.root, copy)
+    return load(copy)
 
 
 def _queue(ws: Settings, run: Run, n: int = 3) -> list[str]:
@@ -141,6 +146,26 @@ def test_an_export_killed_while_renaming_its_pages_finishes_on_the_next_run(
     assert not temporaries(out)
 
 
+def test_ctrl_c_while_an_export_renames_its_pages_leaves_no_temporary(
+    seeded: Settings, run: Run, tmp_path: Path
+) -> None:
+    out = seeded.root / "editions"
+    args = ("export", "-j", "1")
+    units = _queue(seeded, run, 10000)
+    _edit(seeded, run, tmp_path, units, "متن", approve=True)
+    assert run(*args, "-w", seeded.root).returncode == 0
+    before = tree(out)
+    _edit(seeded, run, tmp_path, units[::3], "متن دیگر", approve=True)
+    proc = killed("os:replace", *args, "-w", seeded.root, nth=2, sig=signal.SIGINT)
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert not temporaries(out)
+    changed = [k for k, v in tree(out).items() if before.get(k) != v]
+    assert len(changed) == 1  # the one page renamed in before the Ctrl-C, whole
+    assert run(*args, "-w", seeded.root).returncode == 0
+    assert len([k for k, v in tree(out).items() if before.get(k) != v]) > 1
+    assert not temporaries(out)
+
+
 def test_an_export_killed_while_writing_its_manifest_leaves_no_temporary(
     seeded: Settings, run: Run, tmp_path: Path
 ) -> None:
@@ -179,3 +204,108 @@ def test_a_po_export_killed_before_its_record_still_gives_its_file_a_base(
     with sqlite3.connect(seeded.database) as conn:
         assert conn.execute("SELECT text FROM translations WHERE unit_id = ? AND lang = 'fa'",
                             (uid,)).fetchone() == ("سوم",)
+
+
+def test_xliff_and_tm_exports_killed_midway_keep_the_old_file_and_finish_on_the_next_run(
+    seeded: Settings, run: Run, tmp_path: Path
+) -> None:
+    units = _queue(seeded, run, 10000)
+    _edit(seeded, run, tmp_path, units[:10], "اول", approve=True)
+    xlf = seeded.root / "xliff" / "articles.fa.xlf"
+    tmx = seeded.root / "translation-memory.tmx"
+    exports = {xlf: ("xliff", "export", "--lang", "fa"), tmx: ("tm", "export", "--lang", "fa")}
+    for args in exports.values():
+        assert run(*args, "-w", seeded.root).returncode == 0
+    old = {path: path.read_bytes() for path in exports}
+    _edit(seeded, run, tmp_path, units[:20], "دوم", approve=True)
+    ref = twin(seeded, tmp_path, "ref")
+    for path, args in exports.items():
+        assert run(*args, "-w", ref.root).returncode == 0
+        new = (ref.root / path.relative_to(seeded.root)).read_bytes()
+        assert new != old[path]
+        # Killed with half the file written: the old one stays, whole.
+        killed("os:fsync", *args, "-w", seeded.root)
+        assert path.read_bytes() == old[path] and temporaries(path.parent)
+        assert run(*args, "-w", seeded.root).returncode == 0
+        assert path.read_bytes() == new and not temporaries(path.parent)
+    # The XLIFF file of the finished run imports against what it was given: nothing changes.
+    proc = run("xliff", "import", xlf, "-w", seeded.root)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert db_state(seeded) == db_state(ref)
+
+
+def test_an_extract_killed_between_files_finishes_on_the_next_run(
+    seeded: Settings, run: Run, tmp_path: Path
+) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for i in range(6):
+        (pages / f"story-{i}.md").write_text(
+            f"---\ntitle: Story {i} of the council\n---\n\nThe council met {i} times.\n\n"
+            f"It voted on the budget for road {i}.\n", encoding="utf-8")
+    ref = twin(seeded, tmp_path, "ref")
+    assert run("extract", pages, "-w", ref.root).returncode == 0
+    before = db_state(seeded)
+    killed("pipeline.extract.api:store_articles", "extract", pages, "-w", seeded.root, nth=4)
+    count = [len(state["articles"]) for state in (before, db_state(seeded), db_state(ref))]  # type: ignore[arg-type]
+    assert count[0] < count[1] < count[2]  # some files stored, whole, the others not yet
+    assert run("extract", pages, "-w", seeded.root).returncode == 0
+    assert db_state(seeded) == db_state(ref)
+
+
+def test_a_po_import_killed_inside_its_transaction_changes_nothing_until_run_again(
+    seeded: Settings, run: Run, tmp_path: Path
+) -> None:
+    units = _queue(seeded, run, 10000)
+    assert run("po", "export", "--lang", "fa", "-w", seeded.root).returncode == 0
+    po = seeded.locales / "fa" / "LC_MESSAGES" / "articles.po"
+    text = po.read_text(encoding="utf-8")
+    for uid in units[:5]:  # a translator fills five entries
+        at = text.index('msgstr ""', text.index(f'msgctxt "{uid}"'))
+        text = text[:at] + 'msgstr "ترجمه"' + text[at + len('msgstr ""'):]
+    po.write_text(text, encoding="utf-8")
+    ref = twin(seeded, tmp_path, "ref")
+    assert run("po", "import", ref.locales / "fa" / "LC_MESSAGES" / "articles.po",
+               "-w", ref.root).returncode == 0
+    before = db_state(seeded)
+    assert before != db_state(ref)
+    # Killed with every write of the file made, before its transaction commits.
+    killed("pipeline.catalogs.importer:clear_claims", "po", "import", po, "-w", seeded.root)
+    assert db_state(seeded) == before
+    assert run("po", "import", po, "-w", seeded.root).returncode == 0
+    assert db_state(seeded) == db_state(ref)
+
+
+def test_a_translate_killed_between_batches_resumes_to_the_same_translations(
+    seeded: Settings, run: Run, tmp_path: Path, installed_dir: Path  # noqa: F811 - the fixture
+) -> None:
+    args = ("translate", "--lang", "fa", "--beam", "1", "--batch-size", "4", "--threads", "1")
+    env = {"ARGOS_PACKAGES_DIR": str(installed_dir)}
+    ref = twin(seeded, tmp_path, "ref")
+    proc = run(*args, "-w", ref.root, env=env, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    killed("pipeline.translate.run:_LangJob._write", *args, "-w", seeded.root, nth=3, env=env)
+    partial = [row for row in db_state(seeded)["translations"]  # type: ignore[union-attr]
+               if row[1] == "fa" and row[3] == "machine"]
+    assert partial and len(partial) < sum(1 for row in db_state(ref)["translations"]  # type: ignore[union-attr]
+                                          if row[1] == "fa" and row[3] == "machine")
+    proc = run(*args, "-w", seeded.root, env=env, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert db_state(seeded) == db_state(ref)
+
+
+def test_a_po_compile_killed_midway_keeps_the_old_mo_and_leaves_no_litter(
+    seeded: Settings, run: Run, tmp_path: Path
+) -> None:
+    units = _queue(seeded, run, 10000)
+    _edit(seeded, run, tmp_path, units[:5], "اول", approve=True)
+    mo = seeded.locales / "fa" / "LC_MESSAGES" / "articles.mo"
+    for args in (("po", "export", "--lang", "fa"), ("po", "compile", "--lang", "fa")):
+        assert run(*args, "-w", seeded.root).returncode == 0
+    old = mo.read_bytes()
+    _edit(seeded, run, tmp_path, units[:10], "دوم", approve=True)
+    assert run("po", "export", "--lang", "fa", "-w", seeded.root).returncode == 0
+    killed("os:fsync", "po", "compile", "--lang", "fa", "-w", seeded.root)  # written, not renamed
+    assert mo.read_bytes() == old and temporaries(mo.parent)
+    assert run("po", "compile", "--lang", "fa", "-w", seeded.root).returncode == 0
+    assert mo.read_bytes() != old and not temporaries(mo.parent)
