@@ -33,10 +33,11 @@ from pipeline.inputfile import display_path
 from pipeline.states import Action, Status
 from pipeline.store import Store, now
 from pipeline.store import translations as tr
+from pipeline.store.bulk_index import indexes_rebuilt_after
 from pipeline.store.catalog import ImportTarget, bulk_cache, import_targets
 from pipeline.store.editions import is_placeholder
 from pipeline.store.review import claim_refusal, clear_claims
-from pipeline.textcheck import check_text, find_bad
+from pipeline.textcheck import check_human_text, find_bad, too_long
 
 log = logging.getLogger(__name__)
 
@@ -150,8 +151,8 @@ def _checked_texts(checked: CheckedPo) -> CheckedPo:
     """
     for e in checked.entries[1:]:
         for s in e.msgstr:
-            if s and find_bad(s) is not None:
-                check_text(s, what="the translation", path=checked.path, line=e.line)
+            if s and (find_bad(s) is not None or too_long(s)):
+                check_human_text(s, what="the translation", path=checked.path, line=e.line)
     return replace(checked, text="")
 
 
@@ -276,7 +277,8 @@ def _apply(store: Store, path: Path, header: dict[str, str], entries: list[Entry
                                        rest_text))
         del rest, rest_text
         # The store's compare-and-set write, with events, fed as the entries are decided.
-        tr.change_many(store, plan(live, bases))
+        with indexes_rebuilt_after(store, "translations", tr.WRITTEN, len(live)):
+            tr.change_many(store, plan(live, bases))
         clear_claims(store, lang, finished, who)
     imported, approved, skipped = counts["imported"], counts["approved"], counts["skipped"]
     log.info("imported %s: %d edits, %d approved, %d skipped, %d conflicts", path,

@@ -15,6 +15,8 @@ _FIELDS = (
     "origin", "engine", "package", "package_version", "pivot", "score", "suggestion", "reason",
     "translated_by", "reviewed_by", "suggestion_meta",
 )
+#: The columns every change writes (for `bulk_index.indexes_rebuilt_after` around big writes).
+WRITTEN = ("status", "text", "revision", "updated_at")
 
 
 def _to_model(row: dict[str, Any]) -> Translation:
