@@ -64,15 +64,23 @@ def _tag_key(text: str) -> tuple[str | None, bool]:
 _PH: tuple[Role, None] = ("ph", None)
 
 
-def _pairing(spans: Sequence[tuple[str, str]]) -> list[tuple[Role, int | None]]:
-    """(role, index of the opening span) per span; only properly nested pairs become pairs."""
-    roles: list[tuple[Role, int | None]] = [_PH] * len(spans)
+#: The kinds of span that can pair (markup tags, Markdown emphasis); the rest are placeholders.
+_PAIRABLE = frozenset({"tag", "emphasis"})
+
+
+def _pairing(found: Sequence[tuple[int, int, str]],
+             natives: Sequence[str]) -> list[tuple[Role, int | None]] | None:
+    """(role, index of the opening span) per span; only properly nested pairs become pairs.
+
+    None when no span can pair (every span a placeholder), the common case of links alone.
+    """
+    roles: list[tuple[Role, int | None]] | None = None
     stack: list[tuple[str, int]] = []
-    for i, (kind, text) in enumerate(spans):
+    for i, (_, _, kind) in enumerate(found):
         if kind == "tag":
-            key, closing = _tag_key(text)
+            key, closing = _tag_key(natives[i])
         elif kind == "emphasis":
-            key = text
+            key = natives[i]
             closing = bool(stack) and stack[-1][0] == key
         else:
             continue
@@ -82,6 +90,8 @@ def _pairing(spans: Sequence[tuple[str, str]]) -> list[tuple[Role, int | None]]:
             stack.append((key, i))
         elif stack and stack[-1][0] == key:
             _, j = stack.pop()
+            if roles is None:
+                roles = [_PH] * len(found)
             roles[j] = ("open", j)
             roles[i] = ("close", j)
         else:
@@ -99,16 +109,21 @@ def split(text: str, masker: Masker, match: Sequence[Code] = ()) -> list[Piece]:
     found = masker.protected(text)
     if not found:
         return [text] if text else []
-    spans = [(kind, text[a:b]) for a, b, kind in found]
-    roles = _pairing(spans)
+    natives = [text[a:b] for a, b, _ in found]
+    roles = _pairing(found, natives) if not _PAIRABLE.isdisjoint(
+        [k for _, _, k in found]) else None
     free: dict[tuple[str, str], list[int]] = {}
-    for c in match:
-        free.setdefault((c.role, c.native), []).append(c.id)
-    next_id = max((c.id for c in match), default=0) + 1
+    next_id = 1
+    if match:
+        for c in match:
+            free.setdefault((c.role, c.native), []).append(c.id)
+        next_id = max([c.id for c in match]) + 1
     ids: list[int] = []
     pieces: list[Piece] = []
     pos = 0
-    for (a, b, kind), (_, native), (role, opener) in zip(found, spans, roles, strict=True):
+    for i, (a, b, kind) in enumerate(found):
+        native = natives[i]
+        role, opener = _PH if roles is None else roles[i]
         pool = free.get((role, native)) if free else None
         if pool:
             cid = pool.pop(0)

@@ -201,11 +201,11 @@ def _apply(store: Store, stage: Stage, file: int, xf: XliffFile, lang: str, *,
             revision, writer = target.revision, target.translated_by
             # The row as read in this transaction: change_many need not read it again.
             read: tr.Read | None = tr.Read(status, target.text, revision,
-                                           bool(target.by_person))
+                                           bool(target.by_person), target.rowid)
             if edit:
-                yield tr.Change(target.unit_id, lang, Action.EDIT, who=who, text=text,
-                                expected_revision=revision, fields=edit_fields,
-                                detail_encoded=edit_detail(e.line), read=read)
+                # Positional, as the PO import builds them (keywords cost more per change).
+                yield tr.Change(target.unit_id, lang, Action.EDIT, who, text, revision, None,
+                                None, edit_fields, edit_detail(e.line), read)
                 revision, writer, read = revision + 1, who, None
                 counts["imported"] += 1
             if approving:
@@ -213,9 +213,8 @@ def _apply(store: Store, stage: Stage, file: int, xf: XliffFile, lang: str, *,
                     held.append(Conflict(e.line, target.unit_id, "not approved: the four-eyes "
                                          "rule forbids approving text you wrote"))
                     continue
-                yield tr.Change(target.unit_id, lang, Action.APPROVE, who=who,
-                                expected_revision=revision, fields=approve_fields,
-                                detail_encoded=approve_detail(e.line), read=read)
+                yield tr.Change(target.unit_id, lang, Action.APPROVE, who, None, revision,
+                                None, None, approve_fields, approve_detail(e.line), read)
                 counts["approved"] += 1
 
     with bulk_cache(store), store.transaction():
