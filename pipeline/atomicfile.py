@@ -5,8 +5,10 @@ planted, file or symlink, makes the create fail instead of writing elsewhere; a 
 tried), written, fsynced, renamed over the target (rename replaces a symlink at the target
 itself, never the file it points to), and the directory is fsynced so the rename survives a
 power cut. On any error the temporary file is removed and the old file stays as it was.
-A temporary file is flocked while it is written, so the first write into a directory can sweep
-those a killed process (kill -9, a power cut) left there: unlocked and over a minute old.
+A temporary file is flocked from the moment it exists until it is renamed, so the first write
+into a directory can sweep those a killed process (kill -9, a power cut) left there: every one
+nobody holds. A sweep that takes a new file in the instant before its writer locks it is
+harmless: the writer sees its name gone and makes another.
 """
 
 from __future__ import annotations
@@ -36,10 +38,8 @@ def temp_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
 
 
-#: temp_name's pattern, and the age after which an unlocked one is taken as abandoned (a live
-#: writer locks its file the moment it creates it; the age only covers that instant).
+#: temp_name's pattern.
 _TEMP = re.compile(r"\A\..+\.[0-9a-f]{12}\.tmp\Z", re.S)
-STALE_S = 60.0
 _swept: set[str] = set()
 _swept_lock = threading.Lock()
 
@@ -47,15 +47,14 @@ _swept_lock = threading.Lock()
 def sweep_temp_files(directory: Path) -> list[str]:
     """Remove the temporary files of writes killed midway in `directory`; their names.
 
-    Only files of temp_name's pattern that no process holds locked and that are older than
-    STALE_S; anything else (a symlink, a directory, a live write) is left alone.
+    Only regular files of temp_name's pattern that no process holds locked; anything else (a
+    symlink, a directory, a live write) is left alone.
     """
     removed: list[str] = []
     try:
         names = os.listdir(directory)
     except OSError:
         return removed
-    cutoff = time.time() - STALE_S
     for name in names:
         if not _TEMP.match(name):
             continue
@@ -66,7 +65,7 @@ def sweep_temp_files(directory: Path) -> list[str]:
             continue
         try:
             st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode) or st.st_mtime > cutoff:
+            if not stat.S_ISREG(st.st_mode):
                 continue
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             if os.path.samestat(st, os.lstat(path)):
@@ -98,10 +97,17 @@ def _create(path: Path, mode: int) -> tuple[int, Path]:
         except FileExistsError:
             continue
         try:  # held until the file is renamed or removed: a sweep never takes a live write
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:
+            pass  # no locks on this file system: then no sweep can take the file either
+        try:
+            if os.path.samestat(os.fstat(fd), os.lstat(tmp)):
+                return fd, tmp
         except OSError:
             pass
-        return fd, tmp
+        # A sweep took the file in the instant before the lock: never write to an unlinked
+        # file, make another.
+        os.close(fd)
     raise InputError("cannot create a temporary file beside it (every name tried was taken)",
                      path=path)
 
@@ -169,7 +175,9 @@ def open_atomic(path: str | Path, *, mode: int = 0o644) -> Iterator[BinaryIO]:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+            # Renamed while still open: its lock is held until the name is gone, so a sweep
+            # never removes a finished file in the instant before the rename.
+            os.replace(tmp, path)
     except BaseException as exc:
         try:
             os.unlink(tmp)
@@ -194,3 +202,41 @@ def write_atomic(path: str | Path, data: bytes, *, mode: int = 0o644) -> None:
 def write_text(path: str | Path, text: str, *, mode: int = 0o644) -> None:
     """write_atomic for UTF-8 text."""
     write_atomic(path, text.encode("utf-8"), mode=mode)
+
+
+@contextmanager
+def directory_lock(directory: Path, *, what: str) -> Iterator[None]:
+    """Hold `directory` for one writer at a time, across processes, while the block runs.
+
+    An flock on the directory itself (the kernel drops it when the holder dies, however it
+    dies). Another holder is waited for as long as a database write waits
+    (`$PIPELINE_LOCK_TIMEOUT`); then InputError naming the directory. `what` names the
+    writer in that message ("an export").
+    """
+    from pipeline.store.retry import TIMEOUT_ENV, lock_timeout
+
+    timeout = lock_timeout()
+    try:
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as exc:
+        raise fail(exc, directory) from None
+    try:
+        start = time.monotonic()
+        pause = 0.02
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                waited = time.monotonic() - start
+                if waited >= timeout:
+                    raise InputError(f"{what} is already writing here (waited {waited:.1f} s; "
+                                     f"${TIMEOUT_ENV} sets how long); run again when it has "
+                                     "finished", path=directory) from None
+                time.sleep(min(pause, max(timeout - waited, 0.001)))
+                pause = min(pause * 2, 0.5)
+            except OSError:
+                break  # no locks on this file system: nothing to wait for
+        yield
+    finally:
+        os.close(fd)

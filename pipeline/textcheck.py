@@ -73,6 +73,33 @@ def check_text(text: str, *, what: str = "the text", path: str | Path | None = N
     return text
 
 
+#: The longest text a person may enter by any path (a review edit, `review apply`, a comment or
+#: reason, a translation in a PO or XLIFF file, the web): 2 MiB of UTF-8, what a long feature
+#: story runs to a hundred times over. The web's request cap (pipeline.web.security.MAX_BODY)
+#: is derived from it.
+MAX_TEXT_BYTES = 2 * 2**20
+
+
+def too_long(text: str) -> bool:
+    """Whether `text` is over MAX_TEXT_BYTES of UTF-8 (encoded only when it could be)."""
+    n = len(text)
+    if n * 4 <= MAX_TEXT_BYTES:  # no UTF-8 character takes more than four bytes
+        return False
+    return n > MAX_TEXT_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_TEXT_BYTES
+
+
+def check_human_text(text: str, *, what: str = "the text", path: str | Path | None = None,
+                     line: int | None = None) -> str:
+    """check_text for what a person wrote, which is also held to MAX_TEXT_BYTES."""
+    if too_long(text):
+        from pipeline.inputfile import size_text
+
+        size = size_text(len(text.encode("utf-8", "surrogatepass")))
+        raise InputError(f"{what} is {size} long, over the {size_text(MAX_TEXT_BYTES)} a text "
+                         "may be; split it into smaller units", path=path, line=line)
+    return check_text(text, what=what, path=path, line=line)
+
+
 def check_decoded(text: str, data: bytes, *, path: str | Path, start: int = 0) -> None:
     """For a whole decoded input file: InputError naming the line and byte offset of a bad one.
 

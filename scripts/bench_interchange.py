@@ -154,6 +154,8 @@ def main() -> None:
     ap.add_argument("--profile", type=Path, help="also write a cProfile of each of our steps")
     args = ap.parse_args()
     only = {s.strip() for s in args.only.split(",") if s.strip()}
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
     # Imported here, as ours is, so neither side's figures include importing its modules.
     import translate.storage.tmx  # noqa: F401
     import translate.storage.xliff  # noqa: F401
@@ -192,7 +194,6 @@ def main() -> None:
         for name, ours, base, setup in steps:
             step(name, ours, base, args.runs, setup)
             if args.profile:
-                args.profile.mkdir(parents=True, exist_ok=True)
                 profiled(ours, args.profile / f"{name.replace(' ', '-')}.prof", setup)
         if not only or "xliff" in only:
             for version in ("1.2", "2.0"):

@@ -181,9 +181,11 @@ def _write_catalog(store: Store, lang: str, out: Path, project: str,
     path = catalog_path(out, lang)
     note = (f"{languages.english_name(lang)} translation of the {DOMAIN} of {project}. Entries "
             "marked fuzzy are machine output or out of date; remove the fuzzy flag when checked.")
-    write_atomic(path, _encode(header, entries, note))
-    # Recorded after the file is in place: an import compares against what it was given.
+    data = _encode(header, entries, note)
+    # Recorded before the file is in place, so an import finds what the file was given
+    # whatever moment a kill comes: a record no file names is harmless, the reverse is not.
     exports.record(store, FORMAT, lang, as_of, given)
+    write_atomic(path, data)
     fuzzy = sum(1 for e in entries if e.flags)
     done = sum(1 for e in entries if e.msgstr and not e.flags)
     log.info("wrote %s (%d entries)", path, len(entries))

@@ -37,7 +37,7 @@ from pipeline.store.bulk_index import indexes_rebuilt_after
 from pipeline.store.catalog import ImportTarget, bulk_cache, import_targets
 from pipeline.store.editions import is_placeholder
 from pipeline.store.review import claim_refusal, clear_claims
-from pipeline.textcheck import check_text, find_bad
+from pipeline.textcheck import check_human_text, find_bad, too_long
 
 log = logging.getLogger(__name__)
 
@@ -152,8 +152,8 @@ def _checked_texts(checked: CheckedPo) -> CheckedPo:
     """
     for e in checked.entries[1:]:
         for s in e.msgstr:
-            if s and find_bad(s) is not None:
-                check_text(s, what="the translation", path=checked.path, line=e.line)
+            if s and (find_bad(s) is not None or too_long(s)):
+                check_human_text(s, what="the translation", path=checked.path, line=e.line)
     return replace(checked, text="")
 
 

@@ -160,9 +160,9 @@ def register(app: typer.Typer) -> None:
                 return
             if not reason or not reason.strip():
                 raise UsageError("--reason is required: say why the finding is acceptable")
-            from pipeline.textcheck import check_text
+            from pipeline.textcheck import check_human_text
 
-            check_text(reason, what="the reason")  # it goes into JUnit XML reports
+            check_human_text(reason, what="the reason")  # it goes into JUnit XML reports
             queries.add_suppression(store, unit, lang, check_id, reason.strip(),
                                     identity.resolve(reviewer))
         echo(f"suppressed: {check_id} on {unit} ({lang})")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -98,6 +98,21 @@ def decide_source(slug: str, lang: str, units: int, meta: ArticleMeta | None = N
     if units == 0:
         return Decision(slug, lang, False, "the article has no text", units=0)
     return Decision(slug, lang, True, "original text", ORIGINAL, units, units)
+
+
+def decisions(
+    settings: Settings, metas: Sequence[ArticleMeta], tallies: dict[str, dict[str, Tally]],
+    policy: Policy,
+) -> dict[str, dict[str, Decision]]:
+    """slug -> lang -> Decision, for the source edition and every target language."""
+    out: dict[str, dict[str, Decision]] = {}
+    for meta in metas:
+        per_lang = tallies.get(meta.slug) or {t: Tally() for t in settings.targets}
+        total = next(iter(per_lang.values())).total if per_lang else 0
+        out[meta.slug] = {settings.source: decide_source(meta.slug, settings.source, total, meta)}
+        for lang in settings.targets:
+            out[meta.slug][lang] = decide(meta.slug, lang, per_lang[lang], policy, meta)
+    return out
 
 
 def decide(slug: str, lang: str, tally: Tally, policy: Policy,

@@ -13,8 +13,8 @@ from pipeline.errors import NotFound
 from pipeline.export import i18n
 from pipeline.export.html import HtmlExporter
 from pipeline.export.pages import Edition, article_page
-from pipeline.export.policy import Decision, Policy
-from pipeline.export.publish import decisions, site_of
+from pipeline.export.policy import Decision, Policy, decisions
+from pipeline.export.publish import site_of
 from pipeline.store import Store
 from pipeline.store import editions as rows
 from pipeline.store.editions import Credit
@@ -77,9 +77,9 @@ def preview(settings: Settings, store: Store, slug: str, lang: str, *,
     content_langs = [] if lang == settings.source else [lang]
     content = rows.content(store, meta, content_langs)
     alternates = tuple(x for x in settings.languages if decided[x].published)
-    credits = (rows.credits(store, content_langs, policy.publishable)
+    credits = (rows.credits(store, content_langs, policy.publishable, article=slug)
                if site.credit_translators else {})
-    when = rows.article_dates(store, settings.source, content_langs)
+    when = rows.article_dates(store, settings.source, content_langs, article=slug)
     page = article_page(content, d, edition, policy, alternates,
                         credits.get(slug, {}).get(lang, Credit()),
                         article_dates=when.get(slug, {}).get(lang),

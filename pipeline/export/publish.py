@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline import atomicfile
 from pipeline.errors import InputError, UsageError
-from pipeline.export import formats, i18n, workers
+from pipeline.export import formats, i18n, outdir, workers
 from pipeline.export.base import Exporter
 from pipeline.export.pages import Edition, IndexEntry, Site
-from pipeline.export.policy import CORRECTION_PENDING, Decision, Policy, decide, decide_source
+from pipeline.export.policy import CORRECTION_PENDING, Decision, Policy
 from pipeline.export.sitemaps import SITEMAP
 from pipeline.export.writer import MANIFEST, EditionWriter
 from pipeline.store import editions as rows
@@ -112,23 +113,22 @@ class ExportReport:
         }
 
 
-def decisions(
-    settings: Settings, metas: Sequence[rows.ArticleMeta], tallies: dict[str, dict[str, rows.Tally]],
-    policy: Policy,
-) -> dict[str, dict[str, Decision]]:
-    """slug -> lang -> Decision, for the source edition and every target language."""
-    out: dict[str, dict[str, Decision]] = {}
-    for meta in metas:
-        per_lang = tallies.get(meta.slug) or {t: rows.Tally() for t in settings.targets}
-        total = next(iter(per_lang.values())).total if per_lang else 0
-        out[meta.slug] = {settings.source: decide_source(meta.slug, settings.source, total, meta)}
-        for lang in settings.targets:
-            out[meta.slug][lang] = decide(meta.slug, lang, per_lang[lang], policy, meta)
-    return out
-
-
 def publish(
     settings: Settings, options: ExportOptions, *, progress: Callable[[int], None] | None = None,
+) -> ExportReport:
+    """Export the editions `options` asks for, as `_publish` says, one export at a time per
+    output directory (a second waits for the first: its sweep of leftover temporaries would
+    take the first's files), and only into a directory the editions may own (`outdir`)."""
+    outdir.check_edition_dir(options.out, settings.root)
+    writer = EditionWriter(options.out)
+    with atomicfile.directory_lock(writer.root, what="another export"):
+        with outdir.claimed(writer.root):
+            return _publish(settings, options, writer, progress=progress)
+
+
+def _publish(
+    settings: Settings, options: ExportOptions, writer: EditionWriter, *,
+    progress: Callable[[int], None] | None = None,
 ) -> ExportReport:
     """Export the editions `options` asks for; files change only where the content changed.
 
@@ -149,7 +149,6 @@ def publish(
         raise UsageError("no edition format given (use --format html, markdown or json)")
     policy = Policy.from_settings(settings, include_machine=options.include_machine)
     site = site_of(settings)
-    writer = EditionWriter(options.out)
     old_manifest = writer.read_manifest()
     for lang in langs:
         writer.sweep_temporaries(lang)
@@ -186,34 +185,29 @@ def publish(
         content_langs = tuple(lang for lang in langs if lang != settings.source)
         with open_store(settings.database) as store:
             metas = rows.articles(store)
-            decided = decisions(settings, metas, rows.tallies(store, settings.targets), policy)
-            credits = (rows.credits(store, content_langs, policy.publishable)
-                       if site.credit_translators else {})
-            when = rows.article_dates(store, settings.source, content_langs)
             source_changed = source_changed_at(store)
         # Closed before workers fork: each opens its own connection (a connection must not
-        # cross a fork).
-        wanted = []
-        for meta in metas:
-            for lang in langs:
-                d = decided[meta.slug][lang]
-                (report.languages[lang].published if d.published
-                 else report.languages[lang].held_back).append(d)
-            if any(decided[meta.slug][lang].published for lang in langs):
-                wanted.append(meta)
+        # cross a fork), and reads the counts, credits and dates of its own articles.
         job = workers.Job(database=settings.database, langs=langs, all_langs=all_langs,
                           content_langs=content_langs, editions=editions, exporters=exporters,
-                          policy=policy, decided=decided, credits=credits, dates=when,
+                          policy=policy, settings=settings, credit=site.credit_translators,
                           source_changed=source_changed, writer=writer, today=today)
+        decided: dict[str, dict[str, Decision]] = {}
 
         def pages_done(out: workers.Output) -> None:
             workers.merge_files(manifest, out.files)
             for lang, done in out.entries.items():
                 entries[lang].update(done)
+            decided.update(out.decided)
             if progress:
                 progress(out.articles)
 
-        workers.run(job, workers.chunks(wanted, jobs), workers.article_pages, jobs, pages_done)
+        workers.run(job, workers.chunks(metas, jobs), workers.article_pages, jobs, pages_done)
+        for meta in metas:  # the report lists articles in the index's order
+            for lang in langs:
+                d = decided[meta.slug][lang]
+                (report.languages[lang].published if d.published
+                 else report.languages[lang].held_back).append(d)
         job.listed = {lang: [entries[lang][m.slug] for m in metas if m.slug in entries[lang]]
                       for lang in langs}
         workers.run(job, workers.file_tasks(job), workers.edition_files, jobs,

@@ -27,11 +27,12 @@ from typing import Any
 from pipeline.errors import WorkerFailed
 from pipeline.export.base import Exporter
 from pipeline.export.pages import Edition, IndexEntry, article_page, index_entry
-from pipeline.export.policy import Decision, Policy
+from pipeline.export.policy import Decision, Policy, decisions
 from pipeline.export.writer import EditionWriter, WriteCounts
 from pipeline.store import editions as rows
 from pipeline.store import open_reader
-from pipeline.store.editions import ArticleDates, Credit
+from pipeline.store.editions import Credit
+from pipeline.workspace import Settings
 
 log = logging.getLogger(__name__)
 
@@ -69,9 +70,8 @@ class Job:
     editions: dict[str, Edition]
     exporters: dict[str, list[Exporter]]
     policy: Policy
-    decided: dict[str, dict[str, Decision]]
-    credits: dict[str, dict[str, Credit]]
-    dates: dict[str, dict[str, ArticleDates]]
+    settings: Settings  # the workspace: its source and target languages for the decisions
+    credit: bool  # read who translated and reviewed (export.credit_translators)
     source_changed: dict[str, str]
     writer: EditionWriter
     today: dt.date  # for the news sitemap's "last two days"
@@ -80,7 +80,8 @@ class Job:
 
 @dataclass
 class Output:
-    """What one task did: its files (format -> language -> paths), its index entries and the
+    """What one task did: its files (format -> language -> paths), its index entries, the
+    policy's decisions on its articles (slug -> language of the run -> Decision) and the
     writer's share of the batch (files written, unchanged, and temporaries to rename in)."""
 
     files: dict[str, dict[str, list[str]]]
@@ -88,6 +89,7 @@ class Output:
     counts: WriteCounts
     pending: list[tuple[Path, Path]]
     articles: int = 0
+    decided: dict[str, dict[str, Decision]] = field(default_factory=dict)
 
 
 #: The run a task works on: set before the workers fork (they inherit it) or run in-process.
@@ -95,27 +97,41 @@ _job: Job | None = None
 
 
 def chunks(metas: Sequence[rows.ArticleMeta], jobs: int) -> list[list[rows.ArticleMeta]]:
-    """`metas` in slug order cut into contiguous chunks for `jobs` workers."""
+    """`metas` in slug order cut into contiguous chunks (spans of slugs) for `jobs` workers."""
     ordered = sorted(metas, key=lambda m: m.slug)
     size = max(MIN_CHUNK, math.ceil(len(ordered) / (jobs * CHUNKS_PER_JOB)))
     return [ordered[i:i + size] for i in range(0, len(ordered), size)]
 
 
 def article_pages(chunk: list[rows.ArticleMeta]) -> Output:
-    """Build and write the pages of one chunk of articles in every language of the run."""
+    """Decide on one chunk of articles and build and write their pages in every language of
+    the run.
+
+    The chunk's counts, credits and dates are read here, for its span of slugs only: read once
+    for the whole run in the parent, they were seconds no other process could share.
+    """
     job = _current()
+    settings, langs = job.settings, job.langs
     files: dict[str, dict[str, list[str]]] = {}
-    entries: dict[str, list[tuple[str, IndexEntry]]] = {lang: [] for lang in job.langs}
+    entries: dict[str, list[tuple[str, IndexEntry]]] = {lang: [] for lang in langs}
     n = 0
+    span = (chunk[0].slug, chunk[-1].slug)
     with open_reader(job.database) as store:
-        for content in rows.iter_contents(store, chunk, job.content_langs, span=True):
+        decided = decisions(settings, chunk,
+                            rows.tallies(store, settings.targets, span=span), job.policy)
+        wanted = [m for m in chunk if any(decided[m.slug][lang].published for lang in langs)]
+        credits = (rows.credits(store, job.content_langs, job.policy.publishable, span=span)
+                   if job.credit and wanted else {})
+        when = rows.article_dates(store, settings.source, job.content_langs, span=span) \
+            if wanted else {}
+        for content in rows.iter_contents(store, wanted, job.content_langs, span=True):
             slug = content.meta.slug
-            decided = job.decided[slug]
-            alternates = tuple(lang for lang in job.all_langs if decided[lang].published)
-            credit = job.credits.get(slug, {})
-            dates = job.dates.get(slug, {})
-            for lang in job.langs:
-                d = decided[lang]
+            per_lang = decided[slug]
+            alternates = tuple(lang for lang in job.all_langs if per_lang[lang].published)
+            credit = credits.get(slug, {})
+            dates = when.get(slug, {})
+            for lang in langs:
+                d = per_lang[lang]
                 if not d.published:
                     continue
                 page = article_page(content, d, job.editions[lang], job.policy, alternates,
@@ -128,7 +144,9 @@ def article_pages(chunk: list[rows.ArticleMeta]) -> Output:
                     files.setdefault(exp.name, {}).setdefault(lang, []).append(path)
             n += 1
     counts, pending = job.writer.detach()
-    return Output(files, entries, counts, pending, n)
+    return Output(files, entries, counts, pending, n,
+                  {slug: {lang: per_lang[lang] for lang in langs}
+                   for slug, per_lang in decided.items()})
 
 
 def edition_files(task: tuple[str, int, str]) -> Output:

@@ -15,12 +15,12 @@ from pathlib import Path
 
 from pipeline import atomicfile, inputfile
 from pipeline.errors import InputError, UsageError
+from pipeline.export.outdir import MANIFEST
 
 log = logging.getLogger(__name__)
 
 #: One path component of an edition file: no separators, no leading dot, nothing to expand.
 _PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,120}$")
-MANIFEST = ".pipeline-export.json"
 #: A language directory being built by a run: .<lang>.<pid>.staging
 _STAGING = re.compile(r"^\.([A-Za-z0-9][A-Za-z0-9_-]*)\.(\d+)\.staging$")
 #: Exclusive creation that never follows a symlink planted at the name.

@@ -13,9 +13,11 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
-from pipeline.extract.textlines import squash_all, true_runs
+from pipeline.extract.textlines import true_runs
 
-BULLET = re.compile(r"^\s*[•◦▪▫●○■□‣⁃∙·*]\s*\S|^\s+[+\-]\s+\S")
+#: A list item's bullet; `o`, `#` and `@` are lynx's bullets of nested lists (three levels down
+#: and more, so indented four columns at least: a paragraph is indented three).
+BULLET = re.compile(r"^\s*[•◦▪▫●○■□‣⁃∙·*]\s*\S|^\s+[+\-]\s+\S|^\s{4,}[o#@]\s+\S")
 #: A list item that is only a link (a text browser's numbered link list): never article text.
 LINK_ITEM = re.compile(r"^\s*(?:\d{1,4}[.)]|[•◦▪·*+\-])?\s*(?:https?://|www\.)\S+$", re.I)
 NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+\S")
@@ -270,13 +272,19 @@ class RunContext:
             return
         self._page_hashes.add(page_hash)
         self.pages += 1
-        shorts = squash_all(list(filter(is_short, filter(None, map(str.strip,
-                                                                   text.splitlines())))))
+        # (is_short inlined: this runs on every line of every page of the run.)
+        shorts = [t for t in map(str.strip, text.splitlines())
+                  if t and len(t) <= MAX_SHORT_CHARS and t.count(" ") < MAX_SHORT_WORDS]
         if shorts:
-            # key() of every short line, case folding them all in one call (it works per
-            # character and never makes a newline).
-            keys = "\n".join(shorts).casefold().split("\n")
-            self.counts.update(set(map(zlib.crc32, map(str.encode, keys))))
+            # key() of every short line: squashed and case folded in one call each over the
+            # lines joined by NUL (no white space, kept by case folding; lines holding NUL are
+            # folded one by one).
+            joined = "\0".join(shorts)
+            if joined.count("\0") == len(shorts) - 1:
+                keys = " ".join(joined.split()).casefold().split("\0")
+            else:
+                keys = list(map(key, shorts))
+            self.counts.update(set(map(zlib.crc32, map(str.encode, set(keys)))))
         if len(self.counts) > self.max_entries:
             for h in [h for h, n in self.counts.items() if n < 2]:
                 del self.counts[h]
@@ -303,8 +311,11 @@ def template_lines(
     # (`keys`: the texts' ch.key, when the caller has them, so no line is folded twice.)
     counts = ctx.counts
     crc = zlib.crc32
-    flags = [is_short(t) and not (breakers and breakers[k])
-             and counts.get(crc((keys[k] if keys is not None else key(t)).encode("utf-8")), 0) >= 2
+    if keys is None:
+        keys = list(map(key, texts))
+    # (is_short inlined, and the hash taken only of the short lines that are no breakers.)
+    flags = [len(t) <= MAX_SHORT_CHARS and t.count(" ") < MAX_SHORT_WORDS
+             and not (breakers and breakers[k]) and counts.get(crc(keys[k].encode()), 0) >= 2
              for k, t in enumerate(texts)]
     out: set[int] = set()
     for i, j in true_runs(flags):

@@ -77,7 +77,7 @@ HARD_RULES: tuple[Rule, ...] = (
          dotted_i=True),
 )
 #: A bullet line's squashed text starts with its bullet (BULLET allows only space before it).
-BULLET_START = re.compile(r"\n[•◦▪▫●○■□‣⁃∙·*+\-]")
+BULLET_START = re.compile(r"\n(?:[•◦▪▫●○■□‣⁃∙·*+\-]|[o#@] )")
 
 
 class PageScan:

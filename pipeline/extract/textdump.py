@@ -18,7 +18,12 @@ from pipeline.extract.chromescan import BULLET_START, FOOTER_RULES, HARD_RULES, 
 from pipeline.extract.comments import comment_thread
 from pipeline.extract.dates import YEAR_HINT, find_date
 from pipeline.extract.draft import Draft
-from pipeline.extract.headline import echoed_headline, title_above, title_shaped
+from pipeline.extract.headline import (
+    echoed_headline,
+    outdented_headline,
+    title_above,
+    title_shaped,
+)
 from pipeline.extract.postbody import INDENTED as _INDENTED
 from pipeline.extract.postbody import byline as _byline
 from pipeline.extract.postbody import classify as _classify
@@ -46,6 +51,7 @@ log = logging.getLogger(__name__)
 _TAGS = re.compile(r"^(?:tags?|tagged|keywords|topics|filed under|posted in)\s*:\s*(.+)$", re.I)
 _TAG_HEAD = re.compile(r"^(?:tags?|tagged|keywords|topics)\s*:?$", re.I)
 _TRUNCATED_END = ("…", "...", "[…]", "[...]")
+_LINK_RELS = re.compile(r"^\s*#[^\s#]")
 
 
 _Seg = tuple[int, int, "tuple[int, int] | None"]
@@ -64,6 +70,13 @@ class _Page:
         # Footers: is_meta, is_share, is_teaser_end; hard chrome: footers and is_hard_chrome.
         self.is_footer = scan.flags(FOOTER_RULES)
         self.hard = scan.flags(HARD_RULES, into=list(self.is_footer))
+        # `lynx -dump` prints the page's <link> elements first, as a block starting `#alternate`
+        # or `#RSS 2.0 ...` (no space after the `#`, which a Markdown-style heading has).
+        if self.lines and _LINK_RELS.match(self.lines[0].raw):
+            for i in range(len(self.lines)):
+                if self.lines[i].block != self.lines[0].block:
+                    break
+                self.hard[i] = True
         self.template = ch.template_lines(texts, [ln.block for ln in self.lines], ctx, self.hard,
                                           keys=self.keys)
         self.bullet = [False] * len(texts)
@@ -171,6 +184,10 @@ def _drafts(page: _Page, merged: list[_Seg]) -> list[Draft]:
 #: page's paragraph text, it is the article and the rest is chrome. Same rule and share as
 #: htmllisting.DOMINANT_SHARE (tuned there); the corpus listings' posts hold 1/n each.
 DOMINANT_SHARE = 2 / 3
+#: ... or more than this many times the text of the next largest piece (a read-next list of
+#: many short teasers, each with its dateline, under one article). Same rule and ratio as
+#: htmllisting.TEASER_RATIO (tuned there).
+TEASER_RATIO = 5
 
 
 def _dominant(page: _Page, segs: list[_Seg]) -> list[_Seg]:
@@ -180,7 +197,9 @@ def _dominant(page: _Page, segs: list[_Seg]) -> list[_Seg]:
              for s, e, _ in segs]
     total = sum(sizes)
     best = max(range(len(segs)), key=lambda k: sizes[k])
-    if not total or sizes[best] <= DOMINANT_SHARE * total:
+    second = max((sizes[k] for k in range(len(segs)) if k != best), default=0)
+    if not total or (sizes[best] <= DOMINANT_SHARE * total
+                     and sizes[best] <= TEASER_RATIO * second):
         return segs
     # A teaser with its `Continue reading` link is a post of a listing, however short, when the
     # large piece is a teaser too or the teaser has a post's footer (counter, share row); under
@@ -239,6 +258,17 @@ def _dateline_split(page: _Page, s: int, e: int) -> list[_Seg]:
                     and not ch.ends_sentence(lines[t - 1].text) and not page.nav(t - 1)):
                 start = t - 1
             starts.append(start)
+    # Comments under the article (`Ann says:` over its date, over the comment) are no posts:
+    # the titles from the first one on start none (the thread stays with the piece above it,
+    # whose text region leaves it out).
+    text = sum(len(lines[i].text) for i in range(s, starts[0]) if texty(lines[i].text)) \
+        if starts else 0
+    for k, a in enumerate(starts):
+        if k and text >= _ARTICLE_TEXT and comment_thread(page, a, e):
+            starts = starts[:k]
+            break
+        b = starts[k + 1] if k + 1 < len(starts) else e
+        text += sum(len(lines[i].text) for i in range(a, b) if texty(lines[i].text))
     if len(starts) < 2:
         return [(s, e, None)]
     bounds = [*starts, e]
@@ -277,7 +307,11 @@ def _post(
                     and not label_over_title(page, s, first_long):
                 s += 1
     # A closing widget after the first paragraph ends the post ("Share this:", "Related").
+    # (On an article page, after the first paragraph of its main text: a `Share:` row under a
+    # long byline line is above the text, not under it.)
     first_long = next((i for i in range(s, e) if texty(lines[i].text)), e)
+    if not listing and page.text_start is not None:
+        first_long = max(first_long, min(page.text_start, e))
     inline: set[int] = set()
     for i in range(first_long, e):
         if not ch.is_closing(lines[i].text):
@@ -335,7 +369,7 @@ def _post(
         return None
     body_from, old_title = title_i + 1, title_i
     if not listing:
-        title_i = echoed_headline(page, idx, title_i)
+        title_i = outdented_headline(page, echoed_headline(page, idx, title_i))
         if title_i != old_title:
             # The body starts under the headline (an old choice below it stays body text when
             # it is text; a dateline there is taken as such below).

@@ -21,7 +21,7 @@ from pipeline.interchange.langtags import match
 from pipeline.interchange.xliff_write import NS, PL_NS
 from pipeline.interchange.xmlsafe import Releaser, iterparse, local
 from pipeline.states import xliff_checked
-from pipeline.textcheck import check_text
+from pipeline.textcheck import check_human_text
 
 _HEX = re.compile(r"[0-9A-Fa-f]{1,6}")
 _REV = f"{{{PL_NS}}}revision"
@@ -183,7 +183,7 @@ def _id(elem: Any, path: Path) -> str:
 
 
 def _checked_text(text: str, path: Path, line: int) -> str:
-    return check_text(text, what="the translation", path=path, line=line)
+    return check_human_text(text, what="the translation", path=path, line=line)
 
 
 @lru_cache(maxsize=8)

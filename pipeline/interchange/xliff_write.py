@@ -231,24 +231,27 @@ def export_xliff(store: Store, langs: Sequence[str], out: Path, *, version: str,
         path = xliff_path(out, lang)
         counts = {"checked": 0, "unchecked": 0, "untranslated": 0}
         given: list[exports.Out] = []
-        with read_snapshot(store), atomic_writer(path) as fh, cycle_collector_paused():
-            # One read transaction, so the stamp in the header and the rows streamed after it
-            # see the same database.
-            as_of = export_stamp(store, lang)
-            w = _Writer(fh, version, source=source, lang=lang, tags=tags,
-                        masker=maskers[lang], project=project, as_of=as_of)
-            w.head()
-            for row in export_rows(store, lang):
-                w.unit(row)
-                given.append(_given(row))
-                if not _text(row):
-                    counts["untranslated"] += 1
-                elif row.status in _CHECKED:
-                    counts["checked"] += 1
-                else:
-                    counts["unchecked"] += 1
-            w.tail()
-        exports.record(store, FORMAT, lang, as_of, given)
+        with atomic_writer(path) as fh:
+            with read_snapshot(store), cycle_collector_paused():
+                # One read transaction, so the stamp in the header and the rows streamed after
+                # it see the same database.
+                as_of = export_stamp(store, lang)
+                w = _Writer(fh, version, source=source, lang=lang, tags=tags,
+                            masker=maskers[lang], project=project, as_of=as_of)
+                w.head()
+                for row in export_rows(store, lang):
+                    w.unit(row)
+                    given.append(_given(row))
+                    if not _text(row):
+                        counts["untranslated"] += 1
+                    elif row.status in _CHECKED:
+                        counts["checked"] += 1
+                    else:
+                        counts["unchecked"] += 1
+                w.tail()
+            # Recorded before the file replaces the old one: a kill between the two leaves a
+            # record no file names (harmless), never a file whose base the import cannot find.
+            exports.record(store, FORMAT, lang, as_of, given)
         log.info("wrote %s (%d units)", path, len(given))
         results.append(XliffExportResult(lang, version, path, len(given), counts["checked"],
                                          counts["unchecked"], counts["untranslated"]))

@@ -17,7 +17,7 @@ from pipeline.store import review as q
 from pipeline.store import translations as tr
 from pipeline.store.editions import is_placeholder
 from pipeline.store.retry import with_retry
-from pipeline.textcheck import check_text
+from pipeline.textcheck import check_human_text
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def edit(
     name = _require_who(who)
     if not text.strip():
         raise UsageError("the new text is empty; to send a unit back, reject it with a reason")
-    check_text(text, what="the new text")
+    check_human_text(text, what="the new text")
     _whole(revision, "revision")
 
     def run() -> Translation:
@@ -140,7 +140,7 @@ def reject(
     name = _require_who(who)
     if not reason or not reason.strip():
         raise UsageError("a rejection needs a reason (--reason TEXT)")
-    check_text(reason, what="the reason")
+    check_human_text(reason, what="the reason")
     _whole(revision, "revision")
 
     def run() -> Translation:

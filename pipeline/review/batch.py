@@ -13,7 +13,7 @@ from pipeline.review import actions
 from pipeline.store import Store
 from pipeline.store import review as q
 from pipeline.store.retry import with_retry
-from pipeline.textcheck import check_text
+from pipeline.textcheck import check_human_text
 
 _ACTIONS = ("approve", "edit", "reject", "revert", "confirm", "accept")
 _KEYS = {"unit", "lang", "action", "text", "reason", "revision", "to", "confirm_placeholder"}
@@ -68,7 +68,7 @@ def parse(lines: Iterable[str], *, source: str, default_lang: str | None,
             if key in obj and not isinstance(obj[key], str):
                 raise bad(f"\"{key}\" must be a string")
             if key in obj:
-                check_text(obj[key], what=f"\"{key}\"", path=source, line=n)
+                check_human_text(obj[key], what=f"\"{key}\"", path=source, line=n)
         for key in ("revision", "to"):
             if key in obj and (not isinstance(obj[key], int) or isinstance(obj[key], bool)):
                 raise bad(f"\"{key}\" must be a whole number")

@@ -8,7 +8,7 @@ from pipeline.errors import InputError, UsageError
 from pipeline.store import Store
 from pipeline.store import comments as store_comments
 from pipeline.store.retry import with_retry
-from pipeline.textcheck import check_text
+from pipeline.textcheck import check_human_text
 
 #: Longest comment accepted, in characters: a note to a colleague, not a document.
 MAX_CHARS = 4000
@@ -29,7 +29,7 @@ def add(store: Store, unit_id: str, lang: str, text: str, *, who: str | None) ->
     if any(ord(c) < 32 and c not in "\n\t" for c in body):
         raise UsageError("the comment holds control characters; write plain text")
     try:  # the one boundary check: lone surrogates, non-characters, a stray byte order mark
-        check_text(body, what="the comment")
+        check_human_text(body, what="the comment")
     except InputError as exc:
         raise UsageError(exc.message) from None
     return with_retry(lambda: store_comments.add(store, unit_id, lang, body, who=name))

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from pipeline.errors import NotFound
 from pipeline.store import Store, glossary, now
-from pipeline.textcheck import check_text
+from pipeline.textcheck import check_human_text
 
 
 class CheckRow(NamedTuple):
@@ -59,7 +59,7 @@ def add_suppression(store: Store, unit_id: str, lang: str, check_id: str, reason
 
     The reason goes into JUnit XML and JSON reports: it passes the text check every input does.
     """
-    check_text(reason, what="the reason")
+    check_human_text(reason, what="the reason")
     with store.transaction() as conn:
         if conn.execute("SELECT 1 FROM units WHERE id = ?", (unit_id,)).fetchone() is None:
             raise NotFound(f"no unit {unit_id!r} (unit ids are shown by `pipeline check`)")

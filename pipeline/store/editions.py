@@ -108,15 +108,36 @@ def article(store: Store, slug: str) -> ArticleMeta | None:
                        withdrawn_by=r[8], withdrawn_reason=r[9])
 
 
-def tallies(store: Store, langs: Sequence[str], *,
-            article: str | None = None) -> dict[str, dict[str, Tally]]:
+#: (first slug, last slug): the articles between them, both included (a worker's share of an
+#: export), read through the units_article index.
+Span = tuple[str, str]
+
+
+def _only(article: str | None, span: Span | None) -> tuple[str, tuple[str, ...]]:
+    """The `AND article_id ...` clause and its parameters for one article, a span or all."""
+    if article is not None:
+        return " AND article_id = ?", (article,)
+    if span is not None:
+        return " AND article_id BETWEEN ? AND ?", span
+    return "", ()
+
+
+def _join(only: str) -> str:
+    """The join from units to their rows: with no statistics SQLite would start from the
+    translations of a language (tr_queue) and read every article's to keep a span's; CROSS JOIN
+    makes it start from the span's units (units_article) as asked."""
+    return "CROSS JOIN" if only else "JOIN"
+
+
+def tallies(store: Store, langs: Sequence[str], *, article: str | None = None,
+            span: Span | None = None) -> dict[str, dict[str, Tally]]:
     """slug -> lang -> Tally, in one grouped query (units without a row count as untranslated).
 
-    With `article`, only that article (the editor's screen), through the units_article index.
+    With `article`, only that article (the editor's screen), with `span` only the articles of
+    that span (an export worker's share), through the units_article index.
     """
     out: dict[str, dict[str, Tally]] = {}
-    one = "" if article is None else " AND article_id = ?"
-    extra: tuple[str, ...] = () if article is None else (article,)
+    one, extra = _only(article, span)
     totals = dict(store.conn.execute(
         f"SELECT article_id, count(*) FROM units WHERE obsolete = 0 AND kind != ?{one}"
         " GROUP BY article_id", (NOTE_KIND, *extra),
@@ -138,7 +159,7 @@ def tallies(store: Store, langs: Sequence[str], *,
         "  AND t.published_source IS NOT u.source_text) AS pending,"
         " (t.suggestion_meta IS NOT NULL) AS suggested,"
         " (u.created_at > a.created_at) AS added, u.kind = ? AS note, count(*)"
-        " FROM units u JOIN translations t ON t.unit_id = u.id"
+        f" FROM units u {_join(one)} translations t ON t.unit_id = u.id"
         " JOIN articles a ON a.id = u.article_id"
         f" WHERE u.obsolete = 0 AND t.lang IN ({marks}){one.replace('article_id', 'u.article_id')}"
         " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9",
@@ -278,28 +299,33 @@ class Credit:
 #: Text a person wrote (edit, revert) and approvals that still stand (no change after them).
 _CREDIT_SQL = (
     "SELECT u.article_id, e.lang, e.action, e.who, t.status, min(e.id)"
-    " FROM events e JOIN translations t ON t.unit_id = e.unit_id AND t.lang = e.lang"
-    " JOIN units u ON u.id = e.unit_id"
-    " WHERE u.obsolete = 0 AND e.lang IN ({marks}) AND trim(coalesce(e.who, '')) != ''"
+    " FROM units u {join} translations t ON t.unit_id = u.id"
+    " {join} events e ON e.unit_id = t.unit_id AND e.lang = t.lang"
+    " WHERE u.obsolete = 0 AND e.lang IN ({marks}){only} AND trim(coalesce(e.who, '')) != ''"
     " AND ((e.action IN ('edit', 'revert') AND e.new_text IS t.text)"
     "      OR (e.action = 'approve' AND e.revision = t.revision))"
     " GROUP BY 1, 2, 3, 4, 5 ORDER BY 6"
 )
 
 
-def credits(store: Store, langs: Sequence[str],
-            shown: Callable[[str], bool]) -> dict[str, dict[str, Credit]]:
+def credits(store: Store, langs: Sequence[str], shown: Callable[[str], bool], *,
+            article: str | None = None, span: Span | None = None,
+            ) -> dict[str, dict[str, Credit]]:
     """slug -> lang -> the people behind the text an edition shows, in the order they worked.
 
     Translators wrote the current text of a unit; reviewers approved it and nothing changed since.
     `shown(status)` says whether text of that status appears in the edition (the policy).
+    With `article` or `span`, only those articles (see `tallies`).
     """
     if not langs:
         return {}
     marks = ",".join("?" for _ in langs)
+    one, extra = _only(article, span)
     people: dict[str, dict[str, tuple[dict[str, None], dict[str, None]]]] = {}
     for slug, lang, action, who, status, _ in store.conn.execute(
-            _CREDIT_SQL.format(marks=marks), tuple(langs)):
+            _CREDIT_SQL.format(marks=marks, only=one.replace("article_id", "u.article_id"),
+                               join=_join(one)),
+            (*langs, *extra)):
         if not shown(status):
             continue
         per = people.setdefault(slug, {}).setdefault(lang, ({}, {}))
@@ -328,20 +354,23 @@ class ArticleDates:
         return self.modified or self.published
 
 
-def article_dates(store: Store, source: str, langs: Sequence[str]) -> dict[str, dict[str, ArticleDates]]:
+def article_dates(store: Store, source: str, langs: Sequence[str], *, article: str | None = None,
+                  span: Span | None = None) -> dict[str, dict[str, ArticleDates]]:
     """slug -> language -> ArticleDates for the source edition and `langs` (two grouped queries).
 
     The library function the editions' feeds, sitemaps and JSON-LD use for dateModified/lastmod.
+    With `article` or `span`, only those articles (see `tallies`).
     """
     from pipeline.store.revisions import SOURCE_CHANGES
 
     out: dict[str, dict[str, ArticleDates]] = {}
     marks = ",".join("?" * len(SOURCE_CHANGES))
+    one, extra = _only(article, span)
     for slug, date_iso, revised, changed in store.conn.execute(
         "SELECT a.id, a.date_iso,"
         f" (SELECT max(at) FROM article_events e WHERE e.article_id = a.id AND action IN ({marks})),"
         " (SELECT max(at) FROM article_events e WHERE e.article_id = a.id)"
-        " FROM articles a", SOURCE_CHANGES,
+        f" FROM articles a WHERE 1{one.replace('article_id', 'a.id')}", (*SOURCE_CHANGES, *extra),
     ):
         out[slug] = {source: ArticleDates(date_iso, revised, changed or revised)}
     if langs:
@@ -349,9 +378,10 @@ def article_dates(store: Store, source: str, langs: Sequence[str]) -> dict[str, 
         for slug, lang, modified, corrected, notes in store.conn.execute(
             "SELECT u.article_id, t.lang, max(t.published_at), max(t.corrected_at),"
             " max(CASE WHEN u.kind = ? AND t.status = 'approved' THEN t.published_at END)"
-            " FROM units u JOIN translations t ON t.unit_id = u.id"
-            f" WHERE u.obsolete = 0 AND t.lang IN ({lang_marks}) GROUP BY 1, 2",
-            (NOTE_KIND, *langs),
+            f" FROM units u {_join(one)} translations t ON t.unit_id = u.id"
+            f" WHERE u.obsolete = 0{one.replace('article_id', 'u.article_id')}"
+            f" AND t.lang IN ({lang_marks}) GROUP BY 1, 2",
+            (NOTE_KIND, *extra, *langs),
         ):
             published = out.get(slug, {}).get(source)
             updated = max((x for x in (corrected, notes) if x), default=None)
@@ -363,7 +393,7 @@ def article_dates(store: Store, source: str, langs: Sequence[str]) -> dict[str, 
 def date_modified(store: Store, slug: str, lang: str, source: str) -> str | None:
     """dateModified / lastmod of one article in one edition (see ArticleDates)."""
     langs = [] if lang == source else [lang]
-    dates = article_dates(store, source, langs).get(slug, {}).get(lang)
+    dates = article_dates(store, source, langs, article=slug).get(slug, {}).get(lang)
     return dates.date_modified if dates else None
 
 

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from pipeline import accounts
+from pipeline.textcheck import MAX_TEXT_BYTES
 from pipeline.web.context import (
     CSRF_FIELD,
     CSRF_HEADER,
@@ -38,8 +39,11 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: editions' stylesheet, which the sandboxed preview loads without cookies, is one).
 PUBLIC_PATHS = frozenset({"/signin"})
 PUBLIC_PREFIXES = ("/static/", "/preview/assets/")
-#: A form or JSON body larger than this is refused before it is read into memory (413).
-MAX_BODY = 2 * 1024 * 1024
+#: A form or JSON body larger than this is refused before it is read into memory (413). Room
+#: for the longest text a person may enter (pipeline.textcheck, the one cap of every path) in
+#: its most expanded encoding, %XX per byte in a form (\uXXXX in JSON is no more), and the
+#: other fields; a text over the cap that fits gets textcheck's one sentence (400).
+MAX_BODY = 3 * MAX_TEXT_BYTES + 64 * 1024
 
 
 class Guard:

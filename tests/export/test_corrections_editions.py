@@ -51,41 +51,41 @@ def _suggest(store: Store, unit: str) -> None:
 
 def test_keep_with_notice_shows_the_last_approved_text_marked(workspace: Settings, store: Store,
                                                               edited: str, tmp_path: Path) -> None:
-    report = _export(workspace, tmp_path)
+    report = _export(workspace, tmp_path / "out")
     d = next(x for x in report.languages["fa"].published if x.slug == "bridge")
     assert (d.status, d.pending, d.added) == ("correction_pending", 1, 0)
-    page = _page(tmp_path)
+    page = _page(tmp_path / "out")
     assert [u["text"] for u in page["units"]] == FA
     assert [u["changed"] for u in page["units"]] == [False, True, False]
     assert page["source_updated"] and page["translation_status"] == "correction_pending"
     _suggest(store, edited)  # a suggestion changes nothing under this policy
-    _export(workspace, tmp_path)
-    assert [u["text"] for u in _page(tmp_path)["units"]] == FA
+    _export(workspace, tmp_path / "out")
+    assert [u["text"] for u in _page(tmp_path / "out")["units"]] == FA
 
 
 def test_withdraw_holds_the_article_back_and_says_what_to_do(workspace: Settings, edited: str,
                                                              tmp_path: Path) -> None:
-    _export(workspace, tmp_path)
-    assert (tmp_path / "fa" / "bridge.json").exists()
-    report = _export(workspace, tmp_path, on_source_change="withdraw")
+    _export(workspace, tmp_path / "out")
+    assert (tmp_path / "out" / "fa" / "bridge.json").exists()
+    report = _export(workspace, tmp_path / "out", on_source_change="withdraw")
     held = next(x for x in report.languages["fa"].held_back if x.slug == "bridge")
     assert "1 stale" in held.reason
     assert "pipeline review queue --lang fa --article bridge" in held.next_step
     assert "keep_with_notice" in held.next_step
-    assert not (tmp_path / "fa" / "bridge.json").exists()  # removed on this export
-    assert (tmp_path / "en" / "bridge.json").exists()
+    assert not (tmp_path / "out" / "fa" / "bridge.json").exists()  # removed on this export
+    assert (tmp_path / "out" / "en" / "bridge.json").exists()
 
 
 def test_machine_with_notice_shows_the_suggestion_once_there_is_one(
         workspace: Settings, store: Store, edited: str, tmp_path: Path) -> None:
-    _export(workspace, tmp_path, on_source_change="machine_with_notice")
-    assert _page(tmp_path)["units"][1]["text"] == FA[1]  # no suggestion yet: the approved text
+    _export(workspace, tmp_path / "out", on_source_change="machine_with_notice")
+    assert _page(tmp_path / "out")["units"][1]["text"] == FA[1]  # no suggestion yet: the approved text
     _suggest(store, edited)
-    report = _export(workspace, tmp_path, on_source_change="machine_with_notice")
+    report = _export(workspace, tmp_path / "out", on_source_change="machine_with_notice")
     assert report.languages["fa"].published[0].unreviewed == 1
-    page = _page(tmp_path)
+    page = _page(tmp_path / "out")
     assert page["units"][1]["text"] == SUGGESTION and page["units"][1]["changed"]
-    html = (tmp_path / "fa" / "bridge.html").read_text(encoding="utf-8")
+    html = (tmp_path / "out" / "fa" / "bridge.html").read_text(encoding="utf-8")
     assert "notice-machine" in html and "notice-correction" in html
 
 
@@ -94,13 +94,13 @@ def test_a_paragraph_added_to_a_published_article_is_shown_in_english_marked(
     publish_and_edit(store, "bridge", PARTS, "fa", FA, {})
     save_article(store, make_article("bridge", [*PARTS, ("paragraph", "The mayor welcomed it.")]),
                  ("fa",))
-    _export(workspace, tmp_path)
-    page = _page(tmp_path)
+    _export(workspace, tmp_path / "out")
+    page = _page(tmp_path / "out")
     assert page["translation_status"] == "correction_pending"
     last = page["units"][-1]
     assert (last["text"], last["fallback"], last["changed"]) == ("The mayor welcomed it.", True,
                                                                 True)
-    html = (tmp_path / "fa" / "bridge.html").read_text(encoding="utf-8")
+    html = (tmp_path / "out" / "fa" / "bridge.html").read_text(encoding="utf-8")
     assert 'lang="en" dir="ltr" data-changed="true"' in html
 
 
@@ -108,7 +108,7 @@ def test_an_article_never_approved_is_not_published_by_an_edit(workspace: Settin
                                                                tmp_path: Path) -> None:
     save_article(store, make_article("bridge", PARTS), ("fa",))
     save_article(store, make_article("bridge", [PARTS[0], ("paragraph", NEW), PARTS[2]]), ("fa",))
-    report = _export(workspace, tmp_path)
+    report = _export(workspace, tmp_path / "out")
     assert [d.slug for d in report.languages["fa"].held_back] == ["bridge"]
     assert "pipeline translate --lang fa --article bridge" in \
         report.languages["fa"].held_back[0].next_step
@@ -126,8 +126,8 @@ def test_dates_follow_the_last_approved_change(workspace: Settings, store: Store
     t = tr.change(store, edited, "fa", Action.APPROVE, who="reza")
     after = rows.article_dates(store, "en", ["fa"])["bridge"]["fa"]
     assert after.updated == t.corrected_at == after.modified and after.modified > modified
-    _export(workspace, tmp_path)
-    page = _page(tmp_path)
+    _export(workspace, tmp_path / "out")
+    page = _page(tmp_path / "out")
     assert page["translation_status"] == "approved" and page["updated"] == after.updated[:10]
     assert page["date_modified"] == after.modified
 
@@ -135,8 +135,8 @@ def test_dates_follow_the_last_approved_change(workspace: Settings, store: Store
 def test_solar_hijri_edition_writes_the_updated_date_in_its_calendar(
         workspace: Settings, store: Store, edited: str, tmp_path: Path) -> None:
     corrections.add_note(store, "bridge", "The vote was on Monday.", langs=("fa",), who="ed")
-    _export(workspace, tmp_path, persian_calendar="solar_hijri")
-    html = (tmp_path / "fa" / "bridge.html").read_text(encoding="utf-8")
+    _export(workspace, tmp_path / "out", persian_calendar="solar_hijri")
+    html = (tmp_path / "out" / "fa" / "bridge.html").read_text(encoding="utf-8")
     year = jdatetime.date.today().year
     assert str(year).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")) in html
     assert "The vote was on Monday." in html and "۱۴۰۳" in html  # published 2024-05-01
@@ -145,7 +145,7 @@ def test_solar_hijri_edition_writes_the_updated_date_in_its_calendar(
 def test_withdrawn_article_is_held_back_everywhere_and_kept_in_the_store(workspace: Settings, store: Store,
                                                                 edited: str, tmp_path: Path) -> None:
     corrections.withdraw(store, "bridge", reason="legal", who="ed")
-    report = _export(workspace, tmp_path)
+    report = _export(workspace, tmp_path / "out")
     for lang in ("en", "fa"):
         assert report.languages[lang].published == []
         assert "withdrawn on" in report.languages[lang].held_back[0].reason
@@ -163,10 +163,10 @@ def test_hostile_note_is_escaped_in_every_format(workspace: Settings, store: Sto
                                                  edited: str, tmp_path: Path) -> None:
     corrections.add_note(store, "bridge", "<script>alert(1)</script> *bold* [x](javascript:y)",
                          langs=("fa",), who="ed")
-    publish(workspace, ExportOptions(out=tmp_path, langs=("en", "fa"),
+    publish(workspace, ExportOptions(out=tmp_path / "out", langs=("en", "fa"),
                                      formats=("html", "markdown")))
     for lang in ("en", "fa"):
-        html = (tmp_path / lang / "bridge.html").read_text(encoding="utf-8")
+        html = (tmp_path / "out" / lang / "bridge.html").read_text(encoding="utf-8")
         assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-        md = (tmp_path / lang / "bridge.md").read_text(encoding="utf-8")
+        md = (tmp_path / "out" / lang / "bridge.md").read_text(encoding="utf-8")
         assert "\\<script\\>" in md and "\\*bold\\*" in md and "\\[x\\]" in md

@@ -134,3 +134,27 @@ def _children() -> list[int]:
     import multiprocessing
 
     return [p.pid or 0 for p in multiprocessing.active_children()]
+
+
+def test_a_workers_span_reads_what_the_whole_run_reads_of_its_articles(
+        big_newsroom: Newsroom) -> None:
+    # Each worker reads the counts, credits and dates of its own span of slugs: the rows must be
+    # those the whole run's queries give for those articles, no fewer and no others.
+    from pipeline.export.policy import Policy
+    from pipeline.store import editions as rows
+
+    store, settings = big_newsroom.store, big_newsroom.settings
+    shown = Policy.from_settings(settings, include_machine=True).publishable
+    langs = ("fa", "ar", "sq")
+    span = ("river-clean", "story-040")
+    reads = [
+        (lambda **kw: rows.tallies(store, settings.targets, **kw)),
+        (lambda **kw: rows.credits(store, langs, shown, **kw)),
+        (lambda **kw: rows.article_dates(store, settings.source, langs, **kw)),
+    ]
+    for read in reads:
+        whole = read()
+        part = read(span=span)
+        assert part == {slug: v for slug, v in whole.items() if span[0] <= slug <= span[1]}
+        assert "river-clean" in part and "story-040" in part and "budget-vote" not in part
+        assert read(article="story-007") == {"story-007": whole["story-007"]}

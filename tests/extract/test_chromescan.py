@@ -88,11 +88,14 @@ def test_scan_keys_are_the_lines_keys() -> None:
 def test_bullet_lines_start_with_a_bullet_the_scan_finds() -> None:
     raws = ["  • " + "A long item of a bulleted list that runs on for more words " * 4,
             "  • Home", "\t* Sport", "  + Weather", "   - Town", "\u00a0 ▪ x", "• x", "-x", "*",
-            " -- rule", "Plain line", "  1. Numbered"]
+            " -- rule", "Plain line", "  1. Numbered", "               o Harbour",
+            "                    # Quay", "   o sea que no", "o Harbour"]
     texts = [" ".join(r.split()) for r in raws]
     found = set(PageScan(texts).matching_texts(BULLET_START))
     assert {i for i, r in enumerate(raws) if ch.is_bullet(r)} <= found
     assert 0 in found and 10 not in found
+    # lynx's bullets of nested lists; a paragraph (indented three) may start with the word "o".
+    assert [ch.is_bullet(r) for r in raws[12:]] == [True, True, False, False]
 
 
 def test_every_line_with_a_date_matches_the_year_hint() -> None:

@@ -171,3 +171,74 @@ def test_comments_under_a_comment_counter_are_no_second_article() -> None:
     assert [d.title for d in drafts] == ["North pier to be rebuilt"]
     texts = [t for _, t in drafts[0].parts]
     assert texts[:4] == [LEAD, *BODY] and not any("moored" in t for t in texts)
+
+
+def test_share_row_under_a_long_byline_line_does_not_end_the_article() -> None:
+    # The byline line is as long as a paragraph; the share row under it is above the text.
+    page = (MENU + "North pier to be rebuilt\n\n"
+            "Photo of the author, by Ann Lee, harbour reporter since the spring of 2019 | "
+            "March 4, 2024 | 6:03 pm\n\nShare:\n\n  • Share on Facebook\n  • Share by email\n\n"
+            + "\n\n".join([LEAD, *BODY]))
+    (d,) = split_page(page)
+    assert d.title == "North pier to be rebuilt"
+    texts = [t for _, t in d.parts]
+    assert LEAD in texts and texts[-3:] == BODY
+
+
+def test_headline_at_the_left_margin_of_an_indented_dump_is_the_title() -> None:
+    # As `lynx -dump` prints a page: headings at the left margin, menus and text indented.
+    indented = "\n\n".join("   " + p for p in [LEAD, *BODY])
+    page = ("     * Home\n     * News\n     * Sport\n\n"
+            "Rebuilding plan agreed after a long winter\n\n"
+            "   Watch the video report\n\n   From our harbour desk\n   March 4, 2024\n\n" + indented
+            + "\n")
+    (d,) = split_page(page)
+    assert d.title == "Rebuilding plan agreed after a long winter"
+    assert [t for _, t in d.parts][-4:] == [LEAD, *BODY]
+    # Printed without the indentation, the nearest heading-shaped line stays the choice.
+    (flat,) = split_page("\n".join(ln.strip() for ln in page.splitlines()))
+    assert flat.title != d.title
+
+
+def test_a_title_case_headline_the_lead_echoes_is_the_title_not_the_kicker_under_it() -> None:
+    # Every word capitalised, as a name is: the lead's echo of its words makes it the headline.
+    page = (MENU + "Harbour Board Rebuilds North Pier\n\nLocal news desk\n\n"
+            + "\n\n".join([LEAD, *BODY]))
+    (d,) = split_page(page)
+    assert d.title == "Harbour Board Rebuilds North Pier"
+    assert [t for _, t in d.parts][-4:] == [LEAD, *BODY]
+
+
+def test_lynx_link_elements_block_is_chrome() -> None:
+    # It names the story (a comments feed) but is no headline.
+    rels = "   #alternate Harbour Times » North pier to be rebuilt Comments Feed\n\n"
+    (d,) = split_page(rels + "Harbour Times\n\n" + "\n\n".join([LEAD, *BODY]))
+    assert "#alternate" not in d.title
+    assert [t for _, t in d.parts] == [LEAD, *BODY]
+    # A Markdown-style heading (`# ` with a space) is no such block.
+    (md,) = split_page("# North pier to be rebuilt\n\n" + "\n\n".join([LEAD, *BODY]))
+    assert md.title == "# North pier to be rebuilt"
+
+
+def _comment(name: str, day: int) -> str:
+    return (f"\n\n{name} says:\nMarch {day}, 2024\nI walked past the pier this morning and the "
+            f"builders were already there with their cranes and boats, comment number {day}.\n")
+
+
+def test_dated_comments_under_a_footerless_article_are_no_posts() -> None:
+    page = (MENU + "North pier to be rebuilt\nMarch 4, 2024\n\n" + "\n\n".join([LEAD, *BODY])
+            + "\n\nComments" + "".join(_comment(n, d) for n, d in
+                                       (("Ann Lee", 5), ("Bo Park", 6), ("Cy Dunn", 7))))
+    drafts = split_page(page)
+    assert [d.title for d in drafts] == ["North pier to be rebuilt"]
+    assert [t for _, t in drafts[0].parts][:4] == [LEAD, *BODY]
+
+
+def test_read_next_teasers_with_datelines_under_an_article_are_no_posts() -> None:
+    # Together they hold nearly as much text as the article, each a small part of it.
+    teasers = "".join(f"\n\nHarbour story number {d}\nMarch {d}, 2024\nA short summary of this "
+                      f"other story from the harbour, number {d} of the list.\n" for d in range(1, 9))
+    page = (MENU + "North pier to be rebuilt\nMarch 4, 2024\n\n" + "\n\n".join([LEAD, *BODY])
+            + "\n\nMore stories" + teasers)
+    drafts = split_page(page)
+    assert [d.title for d in drafts] == ["North pier to be rebuilt"]

@@ -58,7 +58,9 @@ def test_export_replaces_a_planted_symlink_and_never_writes_outside(
     seeded: Settings, run: Run, tmp_path: Path, victim: Path
 ) -> None:
     out = tmp_path / "site"
-    for rel in ("en/index.html", "assets/edition.css"):
+    assert run("export", "--lang", "en", "--out", out, "-w", seeded.root).returncode == 0
+    for rel in ("en/index.html", "assets/edition.css"):  # planted in the edition
+        (out / rel).unlink()
         _plant(out / rel, victim)
     proc = run("export", "--lang", "en", "--out", out, "-w", seeded.root)
     assert proc.returncode == 0, proc.stderr
@@ -133,11 +135,6 @@ def _temporaries(directory: Path) -> list[Path]:
     return sorted(p for p in directory.iterdir() if p.name.endswith(".tmp"))
 
 
-def _age(path: Path) -> None:
-    old = path.stat().st_mtime - 2 * atomicfile.STALE_S
-    os.utime(path, (old, old))
-
-
 def test_a_write_killed_midway_leaves_a_temporary_that_the_next_write_removes(
     seeded: Settings, run: Run
 ) -> None:
@@ -146,17 +143,38 @@ def test_a_write_killed_midway_leaves_a_temporary_that_the_next_write_removes(
     writer.kill()  # kill -9: no cleanup
     writer.wait(timeout=30)
     (left,) = _temporaries(seeded.root)
-    _age(left)
-    live = _writer_mid_write(seeded.root / "other.csv")  # a write still at work, as old
+    live = _writer_mid_write(seeded.root / "other.csv")  # a write still at work
     try:
         (held,) = [p for p in _temporaries(seeded.root) if p != left]
-        _age(held)
+        # At once, not after some minutes: the lock, not the age, tells a dead write.
         assert run("glossary", "export", target, "-w", seeded.root).returncode == 0
         assert _temporaries(seeded.root) == [held]  # the dead one swept, the live one kept
     finally:
         live.kill()
         live.wait(timeout=30)
     assert target.read_text(encoding="utf-8").startswith("term")
+
+
+def test_a_sweep_in_the_instant_before_the_lock_never_loses_the_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sweep that takes a new temporary before its writer locks it: the writer makes another."""
+    import fcntl
+
+    real = fcntl.flock
+    swept: list[list[str]] = []
+
+    def sweep_first(fd: int, op: int) -> None:
+        if not swept:  # another process's sweep, run between the create and the lock
+            swept.append([])
+            swept[0] += atomicfile.sweep_temp_files(tmp_path)
+        real(fd, op)
+
+    monkeypatch.setattr(atomicfile.fcntl, "flock", sweep_first)
+    atomicfile.write_atomic(tmp_path / "page.html", b"whole")
+    assert len(swept[0]) == 1  # the first temporary was taken
+    assert (tmp_path / "page.html").read_bytes() == b"whole"
+    assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
 
 
 @pytest.mark.parametrize("kind", ["fifo", "device", "socket"])

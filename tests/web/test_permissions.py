@@ -15,7 +15,9 @@ from pipeline.errors import PermissionDenied
 from pipeline.permissions import Action
 from pipeline.store import events
 from pipeline.store import translations as tr
+from pipeline.textcheck import MAX_TEXT_BYTES
 from pipeline.web.app import create_app
+from pipeline.web.security import MAX_BODY
 from tests.web.conftest import USERS, Web
 
 A = Action
@@ -191,8 +193,11 @@ def test_malformed_api_bodies_are_400_with_a_sentence(web: Web) -> None:
             r = c.post(f"/api/units/{unit}/fa/edit", content=body, headers=ada)
             assert r.status_code == 400, body
             assert r.json()["error"]
-        huge = b'{"text": "' + b"x" * (3 * 1024 * 1024) + b'"}'
+        huge = b'{"text": "' + b"x" * MAX_BODY + b'"}'
         assert c.post(f"/api/units/{unit}/fa/edit", content=huge, headers=ada).status_code == 413
+        long = b'{"text": "' + b"x" * (MAX_TEXT_BYTES + 1) + b'"}'  # fits the body, not the cap
+        r = c.post(f"/api/units/{unit}/fa/edit", content=long, headers=ada)
+        assert r.status_code == 400 and "over the 2.0 MiB a text may be" in r.json()["error"]
         assert c.get("/api/units/nosuchunit/fa", headers=ada).status_code == 404
         assert c.get(f"/api/units/{unit}/xx", headers=ada).status_code == 404
 

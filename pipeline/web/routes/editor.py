@@ -7,8 +7,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pipeline.export.policy import Policy
-from pipeline.export.publish import ExportOptions, ExportReport, decisions, publish
+from pipeline.export.policy import Policy, decisions
+from pipeline.export.publish import ExportOptions, ExportReport, publish
 from pipeline.permissions import Action
 from pipeline.store import editions as rows
 from pipeline.web.context import form_data, render, require, require_lang, settings, store
