@@ -42,6 +42,7 @@ from pipeline.textcheck import check_human_text, find_bad, too_long
 log = logging.getLogger(__name__)
 
 _NOTE_PREFIX = REVISION_NOTE + " "
+_NOTE_SKIP = len(_NOTE_PREFIX)
 PLACEHOLDER_REASON = ("placeholder text of a random-weight test model, not a translation: not "
                       "imported; write a real translation, or pass --confirm-placeholder")
 
@@ -184,49 +185,47 @@ def _apply(store: Store, path: Path, header: dict[str, str], entries: list[Entry
         Entries and their bases are popped: once written, nothing here holds them.
         """
         live.reverse()
-        n = 0
-        while live:
-            e, target = live.pop()
+        pop, n = live.pop, 0
+        for _ in range(len(live)):
+            e, target = pop()
             n += 1
             if progress and n % 1000 == 0:
                 progress(1000)
-            assert target.status is not None
+            (uid, _, _, db_text, status, revision, writer, origin, flags, claimed_by,
+             claim_expires, by_person, rowid, _) = target
+            assert status is not None  # a str; Status is a StrEnum, so members compare equal
             text = e.msgstr[0]
-            status = target.status  # a str; Status is a StrEnum, so members compare equal
+            done = "fuzzy" not in e.flags
             verdict, reason, base_is_current = decide(
-                bases.pop(target.unit_id, None), Current(target.revision, target.text, status),
-                Incoming(text, not e.fuzzy))
+                bases.pop(uid, None), Current(revision, db_text, status), Incoming(text, done))
             if verdict is Verdict.CONFLICT:
-                conflicts.append(Conflict(e.line, target.unit_id, reason))
+                conflicts.append(Conflict(e.line, uid, reason))
                 continue
             if verdict is Verdict.UNFINISHED:
-                unfinished.append(Conflict(e.line, target.unit_id, reason))
+                unfinished.append(Conflict(e.line, uid, reason))
                 continue
             edit = verdict is Verdict.APPLY
-            approving = approve and not e.fuzzy and bool(text) and (
+            approving = approve and done and bool(text) and (
                 edit or (base_is_current and status == Status.TRANSLATED))
             if not edit and not approving:
                 counts["skipped"] += 1
                 continue
-            if target.claimed_by is not None:
-                refusal = claim_refusal(target.unit_id, lang, target.claimed_by,
-                                        target.claim_expires, who, at=ts)
+            if claimed_by is not None:
+                refusal = claim_refusal(uid, lang, claimed_by, claim_expires, who, at=ts)
                 if refusal is not None:
-                    conflicts.append(Conflict(e.line, target.unit_id, refusal.message))
+                    conflicts.append(Conflict(e.line, uid, refusal.message))
                     continue
-                if target.claimed_by == who:
-                    finished.append(target.unit_id)
-            if (text == target.text and not confirm_placeholder
-                    and is_placeholder(tuple(json.loads(target.flags)), target.origin)):
-                placeholder.append(Conflict(e.line, target.unit_id, PLACEHOLDER_REASON))
+                if claimed_by == who:
+                    finished.append(uid)
+            if (text == db_text and not confirm_placeholder
+                    and is_placeholder(tuple(json.loads(flags)), origin)):
+                placeholder.append(Conflict(e.line, uid, PLACEHOLDER_REASON))
                 continue
-            revision, writer = target.revision, target.translated_by
             # The row as read in this transaction: change_many need not read it again.
-            read: tr.Read | None = tr.Read(
-                status, target.text, revision, target.by_person, target.rowid)
+            read: tr.Read | None = tr.Read(status, db_text, revision, by_person, rowid)
             if edit:
-                yield tr.Change(target.unit_id, lang, Action.EDIT, who, text, revision, None,
-                                None, edit_fields, edit_detail(e.line), read)
+                yield tr.Change(uid, lang, Action.EDIT, who, text, revision, None, None,
+                                edit_fields, edit_detail(e.line), read)
                 revision, writer, read = revision + 1, who, None
                 counts["imported"] += 1
             if approving:
@@ -234,8 +233,8 @@ def _apply(store: Store, path: Path, header: dict[str, str], entries: list[Entry
                     held.append(Conflict(e.line, e.msgctxt, "not approved: the four-eyes rule "
                                          "forbids approving text you wrote"))
                     continue
-                yield tr.Change(target.unit_id, lang, Action.APPROVE, who, None, revision,
-                                None, None, approve_fields, approve_detail(e.line), read)
+                yield tr.Change(uid, lang, Action.APPROVE, who, None, revision, None, None,
+                                approve_fields, approve_detail(e.line), read)
                 counts["approved"] += 1
 
     with bulk_cache(store), store.transaction():
@@ -252,18 +251,24 @@ def _apply(store: Store, path: Path, header: dict[str, str], entries: list[Entry
         bases: dict[str, Given | None] = {}
         rest: list[Named] = []  # entries whose base the export records must tell
         rest_text: dict[str, str | None] = {}  # their database text
+        get, add = found.get, live.append
         for e in entries:
             if e.obsolete:
                 counts["skipped"] += 1
                 continue
-            target = found.get(e.msgctxt) if e.msgctxt else None
-            why = _conflict(e, target)
-            if why is not None:
-                conflicts.append(Conflict(e.line, e.msgctxt, why))
+            target = get(e.msgctxt) if e.msgctxt else None
+            # What `_conflict` checks, tested inline first: nearly every entry passes.
+            if target is None or target.obsolete or e.msgid_plural is not None \
+                    or e.msgid != target.source_text:
+                conflicts.append(Conflict(e.line, e.msgctxt, _conflict(e, target) or ""))
                 continue
-            assert target is not None
-            live.append((e, target))
-            named = _exported_revision(e)
+            add((e, target))
+            notes = e.notes
+            last = notes[-1] if notes else ""
+            if last.startswith(_NOTE_PREFIX) and last[_NOTE_SKIP:].isdecimal():
+                named: int | None = int(last[_NOTE_SKIP:])  # the usual place of the note
+            else:
+                named = _exported_revision(e)
             if named is not None and named == target.revision and target.given is not None:
                 bases[target.unit_id] = target.given  # what `resolve_bases` would find
             else:

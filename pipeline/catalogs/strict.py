@@ -389,38 +389,40 @@ def _check_entries(path: str, entries: list[Entry]) -> dict[str, str]:
     seen: dict[tuple[str | None, str], int] = {}
     nplurals: int | None = None
     for e in entries:
-        key = (e.msgctxt, e.msgid)
-        first = seen.setdefault(key, e.line)
-        if first != e.line:
-            what = f"msgid {e.msgid[:40]!r}" + (f" with msgctxt {e.msgctxt!r}" if e.msgctxt else "")
+        line, ctxt, msgid, plural, msgstr, flags, obsolete, _ = e
+        first = seen.setdefault((ctxt, msgid), line)
+        if first != line:
+            what = f"msgid {msgid[:40]!r}" + (f" with msgctxt {ctxt!r}" if ctxt else "")
             raise InputError(f"duplicate entry: {what} is already defined at line {first}",
-                             path=path, line=e.line)
-        if e.fuzzy or e.obsolete or e is header:
+                             path=path, line=line)
+        if obsolete or "fuzzy" in flags or e is header:
             continue
-        if e.msgid_plural is not None:
+        if plural is not None:
             if nplurals is None:
                 m = _NPLURALS.search(fields.get("Plural-Forms", ""))
                 if m is None or "plural=" not in fields.get("Plural-Forms", "").replace(" ", ""):
                     raise InputError("plural entries need a Plural-Forms header with nplurals= "
-                                     "and plural=", path=path, line=e.line)
+                                     "and plural=", path=path, line=line)
                 nplurals = int(m.group(1))
-            if len(e.msgstr) != nplurals:
-                raise InputError(f"entry has {len(e.msgstr)} plural forms but the header says "
-                                 f"nplurals={nplurals}", path=path, line=e.line)
-            pairs = [(e.msgid, e.msgstr[0])] + [(e.msgid_plural, s) for s in e.msgstr[1:]]
+            if len(msgstr) != nplurals:
+                raise InputError(f"entry has {len(msgstr)} plural forms but the header says "
+                                 f"nplurals={nplurals}", path=path, line=line)
+            pairs = [(msgid, msgstr[0])] + [(plural, s) for s in msgstr[1:]]
         else:
-            pairs = [(e.msgid, e.msgstr[0])]
+            pairs = [(msgid, msgstr[0])]
         for source, target in pairs:
             if not target:
                 continue
-            if e.flags:
-                why = formats.mismatch(e.flags, source, target)
+            if flags:
+                why = formats.mismatch(flags, source, target)
                 if why:
-                    raise InputError(why, path=path, line=e.line)
-            for end, test in (("begin", str.startswith), ("end", str.endswith)):
-                if test(source, "\n") != test(target, "\n"):
-                    raise InputError(f"msgid and msgstr do not both {end} with a newline (\\n)",
-                                     path=path, line=e.line)
+                    raise InputError(why, path=path, line=line)
+            if source.startswith("\n") != target.startswith("\n"):
+                raise InputError("msgid and msgstr do not both begin with a newline (\\n)",
+                                 path=path, line=line)
+            if source.endswith("\n") != target.endswith("\n"):
+                raise InputError("msgid and msgstr do not both end with a newline (\\n)",
+                                 path=path, line=line)
     return fields
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
@@ -114,6 +114,7 @@ _TARGETS = (
     " t.translated_by IS NOT NULL OR t.published_text IS NOT NULL, t.rowid"
     " FROM units u LEFT JOIN translations t ON t.unit_id = u.id AND t.lang = ?"
 )
+_WIDTH = 13  # the columns of _TARGETS
 #: With `given_in`: the export record at the row's revision, its text only where it differs.
 _GIVEN = (
     ", x.revision IS NOT NULL, x.text IS t.text, CASE WHEN x.text IS t.text THEN NULL ELSE"
@@ -140,23 +141,31 @@ def import_targets(store: Store, lang: str, unit_ids: list[str],
     """
     out: dict[str, ImportTarget] = {}
     same = (sources or {}).get
-    make = ImportTarget._make
-    width = 13  # the columns of _TARGETS
-    for row in _target_rows(store, lang, unit_ids, given_in):
+    # tuple.__new__ is what `_make` calls, without a Python call and a length check per row.
+    new, target, given = tuple.__new__, ImportTarget, Given
+    rows, wanted = _target_rows(store, lang, unit_ids, given_in)
+    for row in rows:
         uid, source = row[0], row[1]
+        if wanted is not None and uid not in wanted:
+            continue
         held = same(uid)
         if held is not None and held == source:
             source = held
-        given = None
-        if given_in is not None and row[width]:
-            text = row[3] if row[width + 1] else row[width + 2]
-            given = Given(uid, row[5], text, bool(row[width + 3]))
-        out[uid] = make((uid, source, *row[2:width], given))
+        # After _TARGETS' columns: recorded, text as the row's, the recorded text otherwise,
+        # fuzzy (`_GIVEN`).
+        if given_in is not None and row[_WIDTH]:
+            out[uid] = new(target, (uid, source, *row[2:_WIDTH], new(given, (
+                uid, row[5], row[3] if row[_WIDTH + 1] else row[_WIDTH + 2],
+                bool(row[_WIDTH + 3])))))
+        else:
+            out[uid] = new(target, (uid, source, *row[2:_WIDTH], None))
     return out
 
 
-def _target_rows(store: Store, lang: str, unit_ids: list[str],
-                 given_in: str | None) -> Iterator[tuple[Any, ...]]:
+def _target_rows(store: Store, lang: str, unit_ids: list[str], given_in: str | None
+                 ) -> tuple[Iterable[tuple[Any, ...]], set[str] | None]:
+    """The rows of `_TARGETS` (and `_GIVEN`) for the units, and the set of them to keep when
+    the rows are a scan of every unit (None: the rows are only theirs)."""
     args: tuple[str, ...] = (lang,)
     select = _TARGETS
     if given_in is not None:
@@ -164,11 +173,12 @@ def _target_rows(store: Store, lang: str, unit_ids: list[str],
         select, args = f"{head}{_GIVEN} FROM {tail}{_GIVEN_JOIN}", (lang, given_in)
     total = store.conn.execute("SELECT count(*) FROM units").fetchone()[0]
     if unit_ids and 2 * len(unit_ids) >= total:
-        wanted = set(unit_ids)
-        for row in store.conn.execute(select, args):
-            if row[0] in wanted:
-                yield row
-        return
+        return store.conn.execute(select, args), set(unit_ids)
+    return _by_key(store, select, args, unit_ids), None
+
+
+def _by_key(store: Store, select: str, args: tuple[str, ...],
+            unit_ids: list[str]) -> Iterator[tuple[Any, ...]]:
     chunk = 900  # stays under SQLite's default limit of bound parameters
     for i in range(0, len(unit_ids), chunk):
         ids = unit_ids[i:i + chunk]

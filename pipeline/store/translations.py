@@ -184,80 +184,86 @@ def _apply(store: Store, batch: list[Change]) -> int:
     pending: set[tuple[str, str]] = set()
     steps: dict[tuple[str, Action | str], tuple[str, str, bool, bool]] = {}
     approved: list[tuple[str, str]] = []
-    shapes: dict[tuple[Any, ...], tuple[str, ...]] = {}
+    shapes: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[None, ...]]] = {}
     details: dict[Any, str | None] = {}
     last_fields: dict[str, Any] | None = None
     names: tuple[str, ...] = ()
     values: tuple[Any, ...] = ()
+    # The UPDATE rows of the last shape seen: bulk writers send one shape for many rows.
+    last_shape: tuple[Any, ...] | None = None
+    rows_of: list[tuple[Any, ...]] = []
+    add_event = event_rows.append
     for c in batch:
-        key = (c.unit_id, c.lang)
+        (unit_id, lang, c_action, who, c_text, expected_revision, c_flags, c_detail, fields,
+         detail_encoded, read) = c
+        key = (unit_id, lang)
         if key in pending:  # the same row twice: write what we have so the order holds
             _write(store, updates, event_rows, approved)
             updates, event_rows, pending, approved = {}, [], set(), []
+            add_event, last_shape = event_rows.append, None
         cur = current.get(key)
         if cur is None:
-            read = c.read
             if read is None:
-                raise NotFound(f"no translation of unit {c.unit_id} in {c.lang}")
-            cur = (read.status, read.text, read.revision, read.by_person, read.rowid)
+                raise NotFound(f"no translation of unit {unit_id} in {lang}")
+            cur = read  # the same five fields, in the same order
         status, old_text, revision, by_person, rowid = cur
-        if c.expected_revision is not None and revision != c.expected_revision:
+        if expected_revision is not None and revision != expected_revision:
             raise ConflictError(
-                f"unit {c.unit_id} ({c.lang}) changed since you read it (revision {revision}, "
-                f"you had {c.expected_revision}); reload and try again"
+                f"unit {unit_id} ({lang}) changed since you read it (revision {revision}, "
+                f"you had {expected_revision}); reload and try again"
             )
-        step = steps.get((status, c.action))
+        step = steps.get((status, c_action))
         if step is None:
-            after = transition(status, c.action)
-            act = Action(c.action)
-            step = steps[(status, c.action)] = (after.value, act.value,
+            after = transition(status, c_action)
+            act = Action(c_action)
+            step = steps[(status, c_action)] = (after.value, act.value,
                                                 after is not Status.REJECTED,
                                                 act in SETTLES_SOURCE)
         new_status, action, clears_reason, settles = step
-        if action == Action.MACHINE and by_person and c.text is not None:
+        if action == _MACHINE and by_person and c_text is not None:
             # The store's own guard, whoever calls it: machine text never replaces what a
             # person wrote or approved (a stale one included); it can only be a suggestion.
             raise TransitionError(
-                f"unit {c.unit_id} ({c.lang}) holds text a person wrote or approved; machine "
+                f"unit {unit_id} ({lang}) holds text a person wrote or approved; machine "
                 "text can only be stored beside it as a suggestion"
             )
-        new_text = old_text if c.text is None else c.text
-        fields = c.fields
+        new_text = old_text if c_text is None else c_text
         if fields is not last_fields:  # bulk writers pass one dict for many rows
-            last_fields = fields
+            last_fields, last_shape = fields, None
             names = tuple(fields) if fields else ()
             values = tuple(fields.values()) if fields else ()
         clear = clears_reason and "reason" not in names
         settle = settles and "suggestion_meta" not in names
-        shape = (names, c.flags is not None, clear, settle)
-        columns = shapes.get(shape)
-        if columns is None:
-            unknown = set(names) - set(_FIELDS)
-            if unknown:
-                raise TypeError(f"unknown translation fields: {sorted(unknown)}")
-            columns = shapes[shape] = (*names, "status", "text", "revision", "updated_at",
-                                       *(("flags",) if c.flags is not None else ()),
-                                       *(("reason",) if clear else ()),
-                                       *(("source_before", "suggestion_meta") if settle else ()))
-        params: tuple[Any, ...] = (*values, new_status, new_text, revision + 1, ts)
-        if c.flags is not None:
-            params += (json.dumps(sorted(set(c.flags))),)
-        if clear:
-            params += (None,)
-        if settle:
-            params += (None, None)
-        if new_status == Status.APPROVED:
-            approved.append(key)
         by_rowid = rowid is not None
-        rows_of = updates.get((columns, by_rowid))
-        if rows_of is None:
-            rows_of = updates[(columns, by_rowid)] = []
-        rows_of.append((*params, rowid, c.unit_id, c.lang, revision) if by_rowid
-                       else (*params, c.unit_id, c.lang, revision))
+        shape = (names, c_flags is not None, clear, settle, by_rowid)
+        if shape != last_shape:
+            known = shapes.get(shape)
+            if known is None:
+                unknown = set(names) - set(_FIELDS)
+                if unknown:
+                    raise TypeError(f"unknown translation fields: {sorted(unknown)}")
+                known = shapes[shape] = (
+                    (*names, "status", "text", "revision", "updated_at",
+                     *(("flags",) if c_flags is not None else ()),
+                     *(("reason",) if clear else ()),
+                     *(("source_before", "suggestion_meta") if settle else ())),
+                    (None,) * (int(clear) + 2 * int(settle)))
+            columns, nulls = known
+            rows_of = updates.setdefault((columns, by_rowid), [])
+            last_shape = shape
+        if c_flags is not None:
+            row: tuple[Any, ...] = (*values, new_status, new_text, revision + 1, ts,
+                                    json.dumps(sorted(set(c_flags))), *nulls)
+        else:
+            row = (*values, new_status, new_text, revision + 1, ts, *nulls)
+        rows_of.append((*row, rowid, unit_id, lang, revision) if by_rowid
+                       else (*row, unit_id, lang, revision))
+        if new_status == _APPROVED:
+            approved.append(key)
         detail: str | None
-        if c.detail_encoded is not None:
-            detail = c.detail_encoded
-        elif c.detail is None:
+        if detail_encoded is not None:
+            detail = detail_encoded
+        elif c_detail is None:
             try:
                 detail = details[(names, values)]
             except KeyError:
@@ -266,13 +272,17 @@ def _apply(store: Store, batch: list[Change]) -> int:
                 detail = _detail(c)
         else:
             detail = _detail(c)
-        event_rows.append((c.unit_id, c.lang, ts, c.who, action, status, new_status,
-                           old_text, new_text, revision + 1, detail))
+        add_event((unit_id, lang, ts, who, action, status, new_status, old_text, new_text,
+                   revision + 1, detail))
         current[key] = (new_status, new_text, revision + 1, by_person or action in _BY_PERSON,
                         rowid)
         pending.add(key)
     _write(store, updates, event_rows, approved)
     return len(batch)
+
+
+_MACHINE = Action.MACHINE.value
+_APPROVED = Status.APPROVED.value
 
 
 #: json.dumps with these options builds a new encoder on every call; bulk writes reuse one.
