@@ -113,12 +113,12 @@ def article(store: Store, slug: str) -> ArticleMeta | None:
 Span = tuple[str, str]
 
 
-def _only(article: str | None, span: Span | None) -> tuple[str, tuple[str, ...]]:
-    """The `AND article_id ...` clause and its parameters for one article, a span or all."""
+def _only(column: str, article: str | None, span: Span | None) -> tuple[str, tuple[str, ...]]:
+    """The `AND <column> ...` clause and its parameters for one article, a span or all."""
     if article is not None:
-        return " AND article_id = ?", (article,)
+        return f" AND {column} = ?", (article,)
     if span is not None:
-        return " AND article_id BETWEEN ? AND ?", span
+        return f" AND {column} BETWEEN ? AND ?", span
     return "", ()
 
 
@@ -137,7 +137,8 @@ def tallies(store: Store, langs: Sequence[str], *, article: str | None = None,
     that span (an export worker's share), through the units_article index.
     """
     out: dict[str, dict[str, Tally]] = {}
-    one, extra = _only(article, span)
+    one, extra = _only("article_id", article, span)
+    joined, _ = _only("u.article_id", article, span)
     totals = dict(store.conn.execute(
         f"SELECT article_id, count(*) FROM units WHERE obsolete = 0 AND kind != ?{one}"
         " GROUP BY article_id", (NOTE_KIND, *extra),
@@ -161,7 +162,7 @@ def tallies(store: Store, langs: Sequence[str], *, article: str | None = None,
         " (u.created_at > a.created_at) AS added, u.kind = ? AS note, count(*)"
         f" FROM units u {_join(one)} translations t ON t.unit_id = u.id"
         " JOIN articles a ON a.id = u.article_id"
-        f" WHERE u.obsolete = 0 AND t.lang IN ({marks}){one.replace('article_id', 'u.article_id')}"
+        f" WHERE u.obsolete = 0 AND t.lang IN ({marks}){joined}"
         " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9",
         (json.dumps(FLAG_TEST_MODEL), FLAG_TEST_MODEL, *HUMAN_ORIGINS, NOTE_KIND, *langs, *extra),
     )
@@ -320,11 +321,10 @@ def credits(store: Store, langs: Sequence[str], shown: Callable[[str], bool], *,
     if not langs:
         return {}
     marks = ",".join("?" for _ in langs)
-    one, extra = _only(article, span)
+    one, extra = _only("u.article_id", article, span)
     people: dict[str, dict[str, tuple[dict[str, None], dict[str, None]]]] = {}
     for slug, lang, action, who, status, _ in store.conn.execute(
-            _CREDIT_SQL.format(marks=marks, only=one.replace("article_id", "u.article_id"),
-                               join=_join(one)),
+            _CREDIT_SQL.format(marks=marks, only=one, join=_join(one)),
             (*langs, *extra)):
         if not shown(status):
             continue
@@ -365,12 +365,13 @@ def article_dates(store: Store, source: str, langs: Sequence[str], *, article: s
 
     out: dict[str, dict[str, ArticleDates]] = {}
     marks = ",".join("?" * len(SOURCE_CHANGES))
-    one, extra = _only(article, span)
+    one, extra = _only("a.id", article, span)
+    joined, _ = _only("u.article_id", article, span)
     for slug, date_iso, revised, changed in store.conn.execute(
         "SELECT a.id, a.date_iso,"
         f" (SELECT max(at) FROM article_events e WHERE e.article_id = a.id AND action IN ({marks})),"
         " (SELECT max(at) FROM article_events e WHERE e.article_id = a.id)"
-        f" FROM articles a WHERE 1{one.replace('article_id', 'a.id')}", (*SOURCE_CHANGES, *extra),
+        f" FROM articles a WHERE 1{one}", (*SOURCE_CHANGES, *extra),
     ):
         out[slug] = {source: ArticleDates(date_iso, revised, changed or revised)}
     if langs:
@@ -378,8 +379,8 @@ def article_dates(store: Store, source: str, langs: Sequence[str], *, article: s
         for slug, lang, modified, corrected, notes in store.conn.execute(
             "SELECT u.article_id, t.lang, max(t.published_at), max(t.corrected_at),"
             " max(CASE WHEN u.kind = ? AND t.status = 'approved' THEN t.published_at END)"
-            f" FROM units u {_join(one)} translations t ON t.unit_id = u.id"
-            f" WHERE u.obsolete = 0{one.replace('article_id', 'u.article_id')}"
+            f" FROM units u {_join(joined)} translations t ON t.unit_id = u.id"
+            f" WHERE u.obsolete = 0{joined}"
             f" AND t.lang IN ({lang_marks}) GROUP BY 1, 2",
             (NOTE_KIND, *extra, *langs),
         ):
