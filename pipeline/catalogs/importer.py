@@ -42,7 +42,6 @@ from pipeline.textcheck import check_human_text, find_bad, too_long
 log = logging.getLogger(__name__)
 
 _NOTE_PREFIX = REVISION_NOTE + " "
-_NOTE_SKIP = len(_NOTE_PREFIX)
 PLACEHOLDER_REASON = ("placeholder text of a random-weight test model, not a translation: not "
                       "imported; write a real translation, or pass --confirm-placeholder")
 
@@ -257,18 +256,13 @@ def _apply(store: Store, path: Path, header: dict[str, str], entries: list[Entry
                 counts["skipped"] += 1
                 continue
             target = get(e.msgctxt) if e.msgctxt else None
-            # What `_conflict` checks, tested inline first: nearly every entry passes.
-            if target is None or target.obsolete or e.msgid_plural is not None \
-                    or e.msgid != target.source_text:
-                conflicts.append(Conflict(e.line, e.msgctxt, _conflict(e, target) or ""))
+            why = _conflict(e, target)
+            if why is not None:
+                conflicts.append(Conflict(e.line, e.msgctxt, why))
                 continue
+            assert target is not None
             add((e, target))
-            notes = e.notes
-            last = notes[-1] if notes else ""
-            if last.startswith(_NOTE_PREFIX) and last[_NOTE_SKIP:].isdecimal():
-                named: int | None = int(last[_NOTE_SKIP:])  # the usual place of the note
-            else:
-                named = _exported_revision(e)
+            named = _exported_revision(e)
             if named is not None and named == target.revision and target.given is not None:
                 bases[target.unit_id] = target.given  # what `resolve_bases` would find
             else:
