@@ -82,33 +82,16 @@ def _text12(elem: Any) -> str:
 
 #: What each inline element of a 2.0 segment stands for, by its name without namespace.
 _KIND20 = {"ph": "code", "sc": "code", "ec": "code", "pc": "pc", "mrk": "mrk", "cp": "cp"}
-#: The same by qualified name, filled as names are met (one dict look-up per code instead of
-#: splitting the namespace off: a third of reading a 2.0 unit).
-_KIND_OF: dict[Any, str | None] = {}
-
-
-def _kind20(tag: Any) -> str | None:
-    try:
-        return _KIND_OF[tag]
-    except KeyError:
-        if len(_KIND_OF) > 1024:  # a file with ever new names does not grow it without bound
-            _KIND_OF.clear()
-        kind = _KIND_OF[tag] = _KIND20.get(local(tag))
-        return kind
 
 
 def _text20(elem: Any, data: dict[str, str], path: Path) -> str:
     if not len(elem):
         return elem.text or ""  # no codes: the common case of a plain segment
     out: list[str] = [elem.text or ""]
-    kinds = _KIND_OF
     for child in elem:
-        tag = child.tag
-        kind = kinds[tag] if tag in kinds else _kind20(tag)
+        kind = _KIND20.get(local(child.tag))
         if kind == "code":
-            ref = child.get("dataRef")
-            if ref is not None:
-                out.append(data[ref] if ref in data else _data(child, "dataRef", data, path))
+            out.append(_data(child, "dataRef", data, path))
         elif kind == "pc":
             out.append(_data(child, "dataRefStart", data, path))
             out.append(_text20(child, data, path))
