@@ -121,16 +121,24 @@ def _edit(ws: Settings, run: Run, tmp_path: Path, units: list[str], text: str, *
 # -- exports: files ----------------------------------------------------------------------------
 
 
+def _published_then_changed(ws: Settings, run: Run, tmp_path: Path,
+                            args: tuple[str, ...]) -> dict[str, str]:
+    """Every Persian page published and exported, then a third of them edited again: the
+    exported tree before the edits."""
+    units = _queue(ws, run, 10000)
+    _edit(ws, run, tmp_path, units, "متن", approve=True)
+    assert run(*args, "-w", ws.root).returncode == 0
+    before = tree(ws.root / "editions")
+    _edit(ws, run, tmp_path, units[::3], "متن دیگر", approve=True)  # many pages change
+    return before
+
+
 def test_an_export_killed_while_renaming_its_pages_finishes_on_the_next_run(
     seeded: Settings, run: Run, tmp_path: Path
 ) -> None:
     out = seeded.root / "editions"
     args = ("export", "-j", "1")
-    units = _queue(seeded, run, 10000)
-    _edit(seeded, run, tmp_path, units, "متن", approve=True)  # every Persian page published
-    assert run(*args, "-w", seeded.root).returncode == 0
-    before = tree(out)
-    _edit(seeded, run, tmp_path, units[::3], "متن دیگر", approve=True)  # many pages change
+    before = _published_then_changed(seeded, run, tmp_path, args)
     ref = twin(seeded, tmp_path, "ref")
     assert run(*args, "-w", ref.root).returncode == 0
     after = tree(ref.root / "editions")
@@ -151,11 +159,7 @@ def test_ctrl_c_while_an_export_renames_its_pages_leaves_no_temporary(
 ) -> None:
     out = seeded.root / "editions"
     args = ("export", "-j", "1")
-    units = _queue(seeded, run, 10000)
-    _edit(seeded, run, tmp_path, units, "متن", approve=True)
-    assert run(*args, "-w", seeded.root).returncode == 0
-    before = tree(out)
-    _edit(seeded, run, tmp_path, units[::3], "متن دیگر", approve=True)
+    before = _published_then_changed(seeded, run, tmp_path, args)
     proc = killed("os:replace", *args, "-w", seeded.root, nth=2, sig=signal.SIGINT)
     assert proc.returncode != 0 and "Traceback" not in proc.stderr, proc.stderr
     assert not temporaries(out)
