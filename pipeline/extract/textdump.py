@@ -262,14 +262,13 @@ def _dateline_split(page: _Page, s: int, e: int) -> list[_Seg]:
     # Comments under the article (`Ann says:` over its date, over the comment) are no posts:
     # the titles from the first one on start none (the thread stays with the piece above it,
     # whose text region leaves it out).
-    text = sum(len(lines[i].text) for i in range(s, starts[0]) if texty(lines[i].text)) \
-        if starts else 0
+    text = sum(page.text_chars[s:starts[0]]) if starts else 0
     for k, a in enumerate(starts):
         if k and text >= _ARTICLE_TEXT and comment_thread(page, a, e):
             starts = starts[:k]
             break
         b = starts[k + 1] if k + 1 < len(starts) else e
-        text += sum(len(lines[i].text) for i in range(a, b) if texty(lines[i].text))
+        text += sum(page.text_chars[a:b])
     if len(starts) < 2:
         return [(s, e, None)]
     bounds = [*starts, e]
