@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, NoReturn
 
 from lxml import etree
 
@@ -84,30 +84,42 @@ def _text12(elem: Any) -> str:
 _KIND20 = {"ph": "code", "sc": "code", "ec": "code", "pc": "pc", "mrk": "mrk", "cp": "cp"}
 
 
-def _text20(elem: Any, data: dict[str, str], path: Path) -> str:
+@lru_cache(maxsize=8)
+def _kinds20(ns: str) -> dict[str, str]:
+    """`_KIND20` by qualified name in the file's namespace (no name split per inline code)."""
+    return {f"{{{ns}}}{name}": kind for name, kind in _KIND20.items()}
+
+
+def _text20(elem: Any, data: dict[str, str], path: Path, kinds: dict[str, str]) -> str:
     if not len(elem):
         return elem.text or ""  # no codes: the common case of a plain segment
     out: list[str] = [elem.text or ""]
+    add = out.append
     for child in elem:
-        kind = _KIND20.get(local(child.tag))
+        tag = child.tag
+        kind = kinds.get(tag) or _KIND20.get(local(tag))  # the file's namespace, or another
         if kind == "code":
-            out.append(_data(child, "dataRef", data, path))
+            ref = child.get("dataRef")
+            if ref is not None:
+                add(data[ref] if ref in data else _no_data(child, "dataRef", ref, path))
         elif kind == "pc":
-            out.append(_data(child, "dataRefStart", data, path))
-            out.append(_text20(child, data, path))
-            out.append(_data(child, "dataRefEnd", data, path))
+            add(_data(child, "dataRefStart", data, path))
+            add(_text20(child, data, path, kinds))
+            add(_data(child, "dataRefEnd", data, path))
         elif kind == "mrk":
-            out.append(_text20(child, data, path))
+            add(_text20(child, data, path, kinds))
         elif kind == "cp":
             hexa = child.get("hex") or ""
             try:  # XLIFF 2.0: hex digits only (int() would take " 41", "0x41", "4_1")
                 if not _HEX.fullmatch(hexa):
                     raise ValueError(hexa)
-                out.append(chr(int(hexa, 16)))
+                add(chr(int(hexa, 16)))
             except ValueError:
                 raise InputError(f"<cp hex={child.get('hex')!r}> is not a code point",
                                  path=path, line=child.sourceline) from None
-        out.append(child.tail or "")
+        tail = child.tail
+        if tail:
+            add(tail)
     return "".join(out)
 
 
@@ -115,10 +127,12 @@ def _data(elem: Any, attr: str, data: dict[str, str], path: Path) -> str:
     ref = elem.get(attr)
     if ref is None:
         return ""
-    if ref not in data:
-        raise InputError(f"<{local(elem.tag)} {attr}={ref!r}> names no <data> of the unit's "
-                         "originalData", path=path, line=elem.sourceline)
-    return data[ref]
+    return data[ref] if ref in data else _no_data(elem, attr, ref, path)
+
+
+def _no_data(elem: Any, attr: str, ref: str, path: Path) -> NoReturn:
+    raise InputError(f"<{local(elem.tag)} {attr}={ref!r}> names no <data> of the unit's "
+                     "originalData", path=path, line=elem.sourceline)
 
 
 def _revision(elem: Any) -> int | None:
@@ -262,9 +276,10 @@ def _unit20(elem: Any, path: Path, ns: str) -> XliffEntry:
                 original = child
         elif local(tag) in ("segment", "ignorable"):
             parts.append((child, local(tag) == "segment"))
+    kinds = _kinds20(ns)
     if original is not None:
         for d in original.iterchildren(q_data):
-            data[d.get("id") or ""] = _text20(d, {}, path)
+            data[d.get("id") or ""] = d.text or "" if not len(d) else _text20(d, {}, path, kinds)
     if not parts:
         raise InputError("<unit> without <segment>", path=path, line=line)
     sources: list[str] = []
@@ -283,11 +298,11 @@ def _unit20(elem: Any, path: Path, ns: str) -> XliffEntry:
         if source is None:
             raise InputError(f"<{local(part.tag)}> without <source>", path=path,
                              line=part.sourceline)
-        src = _text20(source, data, path)
+        src = _text20(source, data, path, kinds)
         sources.append(src)
         if target is not None:
             has_target = True
-            targets.append(_text20(target, data, path))
+            targets.append(_text20(target, data, path, kinds))
         else:
             # An ignorable part (white space between segments) stands for itself.
             targets.append("" if segment else src)
