@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import repeat
 from typing import Protocol
 
 from pipeline.extract import chrome as ch
@@ -37,6 +38,20 @@ def date_only(text: str) -> bool:
 def texty(text: str) -> bool:
     """Paragraph text: a long line, or a sentence of eight words or more."""
     return not ch.is_short(text) or (ch.ends_sentence(text) and len(text.split()) >= 8)
+
+
+def texty_chars(texts: list[str]) -> list[int]:
+    """Per text: its length if it is paragraph text (texty), else 0; for a page's squashed
+    lines (single spaces, no white space at the ends), in one pass without a call per line.
+
+    >>> texty_chars(["Short line", "A sentence of eight words or more here.", "x " * 80 + "x"])
+    [0, 39, 161]
+    """
+    # Squashed, a line's words are its spaces + 1 and it ends where its text does.
+    short, words, end = ch.MAX_SHORT_CHARS, ch.MAX_SHORT_WORDS, ch.TERMINAL
+    return [n if n > short or c >= words or (c >= 7 and t.endswith(end)) else 0
+            for t, n, c in zip(texts, map(len, texts), map(str.count, texts, repeat(" ")),
+                               strict=True)]
 
 
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|van|von|de|da|al-\w+|and|&)$")

@@ -39,6 +39,7 @@ from pipeline.extract.posthead import (
     person,
     skip_nav_blocks,
     texty,
+    texty_chars,
     trim_tail_blocks,
 )
 from pipeline.extract.textlines import BY as _BY
@@ -81,7 +82,7 @@ class _Page:
                                           keys=self.keys)
         self.bullet = [False] * len(texts)
         # Per line: its length if it is paragraph text (texty), else 0; piece sizes are sums.
-        self.text_chars = [len(t) if texty(t) else 0 for t in texts]
+        self.text_chars = texty_chars(texts)
         for i in scan.matching_texts(BULLET_START):
             self.bullet[i] = ch.is_bullet(self.lines[i].raw)
         self.text_start: int | None = None  # an article page: where its paragraph text starts
