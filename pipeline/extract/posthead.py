@@ -68,10 +68,14 @@ def person(text: str) -> bool:
 
 def heading_like(page: HeadPage, i: int) -> bool:
     """Could be a title: short, not a sentence, not chrome, a date or a credit line."""
-    t = page.lines[i].text
-    return (ch.is_short(t) and not t.endswith((".", ",", ";", ":")) and not page.hard[i]
-            and not page.bullet[i] and not date_only(t) and not _BY.match(t)
-            and not header_meta(t) and not ch.URL.match(t))
+    return not page.hard[i] and not page.bullet[i] and heading_text(page.lines[i].text)
+
+
+@lru_cache(maxsize=16384)  # pure in the line's text, asked by many rules per line
+def heading_text(t: str) -> bool:
+    """heading_like's tests of the line's text (the page's chrome flags aside)."""
+    return (ch.is_short(t) and not t.endswith((".", ",", ";", ":")) and not date_only(t)
+            and not _BY.match(t) and not header_meta(t) and not ch.URL.match(t))
 
 
 def label(page: HeadPage, i: int) -> bool:
