@@ -32,6 +32,7 @@ URL = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 REFERENCE = re.compile(r"^\[\d{1,3}\]\s*\S")
 CAMEL_RUN = re.compile(r"^(?:[A-Z][a-z]+|[A-Z]{2,}(?=[A-Z][a-z]|$)){3,}$")
 _SEPARATORS = ("»", "›", ">", "→", "|", "/", "::", "•", "·")
+SEPARATORS = _SEPARATORS  # (what every ANY_SEP match starts with: see chromescan.Rule.starts)
 ANY_SEP = re.compile("|".join(re.escape(x) for x in _SEPARATORS))
 _HOME_CRUMB = re.compile(r"^(?:home|start|front page)\s*(?:»|›|>|→|/|\|)\s*\S", re.I)
 #: Counters and tools printed around articles: reading time, views, print/font buttons.

@@ -42,6 +42,10 @@ class Rule(NamedTuple):
     test: Callable[[str], bool]
     dotted_i: bool = False  # the test uses re.I: run it on every line of a page with ı or İ
     long_lines: bool = False  # the test can hold on a line over SHORT_MAX: run it on those too
+    #: Strings every match of the prefilter starts with: its lines are then found with str.find
+    #: (each hit confirmed by the prefilter), several times faster than the regex's own search
+    #: for an alternation of words, which tries it at every character.
+    starts: tuple[str, ...] = ()
 
 
 #: The longest line any rule but `long_lines` ones can hold on (is_share, is_control: 160).
@@ -55,7 +59,8 @@ _TEASER_STRIP = _chars(ch._PHRASE_STRIP + "…→.")
 
 FOOTER_RULES: tuple[Rule, ...] = (
     # Every alternative of COUNTER names comments, responses, replies or reactions.
-    Rule(re.compile(r"comment|respons|repl|reaction"), ch.is_meta, dotted_i=True),
+    Rule(re.compile(r"comment|respons|repl|reaction"), ch.is_meta, dotted_i=True,
+         starts=("comment", "respons", "repl", "reaction")),
     # A share row starts with a share word (past `:|·•,`), or is one or two words of ASCII
     # letters run together (`FacebookTwitterEmail`).
     Rule(re.compile(rf"\n[:|·•,]*(?:{_words(ch.SHARE_WORDS)})|\n[a-z]+(?: [a-z]+)?(?=\n)"),
@@ -65,8 +70,9 @@ FOOTER_RULES: tuple[Rule, ...] = (
          ch.is_teaser_end),
 )
 HARD_RULES: tuple[Rule, ...] = (
-    Rule(re.compile(r"©|\(c\)|copyright|rights reserved"), ch.is_copyright, long_lines=True),
-    Rule(ch.ANY_SEP, ch.is_breadcrumb, long_lines=True),
+    Rule(re.compile(r"©|\(c\)|copyright|rights reserved"), ch.is_copyright, long_lines=True,
+         starts=("©", "(c)", "copyright", "rights reserved")),
+    Rule(ch.ANY_SEP, ch.is_breadcrumb, long_lines=True, starts=ch.SEPARATORS),
     # A widget phrase where the line starts, or where a part of a `a | b` row starts.
     Rule(re.compile(rf"\n[{_STRIP}]*(?:{_words(ch.WIDGET_PHRASES)})"), ch.is_widget),
     Rule(re.compile(rf"[|·•] [{_STRIP}]*(?:{_words(ch.WIDGET_PHRASES)})"), ch.is_widget),
@@ -100,15 +106,20 @@ class PageScan:
         self._starts = list(accumulate((len(t) + 1 for t in texts), initial=0))
         self._dotted_i = "ı" in joined or "İ" in joined
 
-    def candidates(self, pattern: re.Pattern[str]) -> Iterator[int]:
+    def candidates(self, pattern: re.Pattern[str], starts: tuple[str, ...] = ()) -> Iterator[int]:
         """Indices of the lines up to SHORT_MAX long where `pattern` matches in their keys, in
-        order, each once."""
+        order, each once (`starts`: see Rule.starts)."""
         short = self.short
-        for k in _matching(pattern, self._short_keys, self._short_starts):
+        found = (_holding(pattern, starts, self._short_keys, self._short_starts) if starts
+                 else _matching(pattern, self._short_keys, self._short_starts))
+        for k in found:
             yield short[k]
 
-    def matching_texts(self, pattern: re.Pattern[str]) -> Iterator[int]:
-        """Indices of all lines where `pattern` matches in their texts, in order, each once."""
+    def matching_texts(self, pattern: re.Pattern[str], starts: tuple[str, ...] = ()) -> Iterator[int]:
+        """Indices of all lines where `pattern` matches in their texts, in order, each once
+        (`starts`: see Rule.starts)."""
+        if starts:
+            return iter(_holding(pattern, starts, self._joined, self._starts))
         return _matching(pattern, self._joined, self._starts)
 
     def flags(self, rules: Iterable[Rule], into: list[bool] | None = None) -> list[bool]:
@@ -117,7 +128,7 @@ class PageScan:
         texts = self.texts
         for rule in rules:
             lines: Iterable[int] = (range(len(texts)) if rule.dotted_i and self._dotted_i
-                                    else self.candidates(rule.prefilter))
+                                    else self.candidates(rule.prefilter, rule.starts))
             test = rule.test
             for k in lines:
                 if not out[k] and test(texts[k]):
@@ -140,3 +151,23 @@ def _matching(pattern: re.Pattern[str], joined: str, starts: list[int]) -> Itera
             return
         yield k
         pos = starts[k + 1]  # on to the next line: one match a line is enough
+
+
+def _holding(pattern: re.Pattern[str], starts: tuple[str, ...], joined: str,
+             line_starts: list[int]) -> list[int]:
+    """_matching's lines, for a pattern whose every match starts with one of `starts`."""
+    n = len(line_starts) - 1
+    out: set[int] = set()
+    match = pattern.match
+    for s in starts:
+        p = joined.find(s)
+        while p >= 0:
+            if match(joined, p) is None:
+                p = joined.find(s, p + 1)
+                continue
+            k = bisect_right(line_starts, p) - 1
+            if k >= n:  # (the closing newline)
+                break
+            out.add(k)
+            p = joined.find(s, line_starts[k + 1])  # on to the next line
+    return sorted(out)

@@ -16,7 +16,7 @@ from collections import Counter
 from pipeline.extract import chrome as ch
 from pipeline.extract.chromescan import BULLET_START, FOOTER_RULES, HARD_RULES, PageScan
 from pipeline.extract.comments import comment_thread
-from pipeline.extract.dates import YEAR_HINT, find_date
+from pipeline.extract.dates import YEAR_HINT, YEAR_STARTS, find_date
 from pipeline.extract.draft import Draft
 from pipeline.extract.headline import (
     echoed_headline,
@@ -90,9 +90,9 @@ class _Page:
         self.dropped: set[int] = set()  # boxes inside the article's region (job ads, paywall)
         self.seg_start = 0  # an article page: where its piece starts, above the text's region
         # The lines that may hold a date (all others fail find_date, header_meta, date_only).
-        self.year_lines = list(scan.matching_texts(YEAR_HINT))
+        self.year_lines = list(scan.matching_texts(YEAR_HINT, YEAR_STARTS))
         self.crumb_tail = next(
-            (t for i in sorted([*scan.candidates(ch.ANY_SEP), *scan.long])
+            (t for i in sorted([*scan.candidates(ch.ANY_SEP, ch.SEPARATORS), *scan.long])
              if ch.is_breadcrumb(texts[i])
              and (t := ch.breadcrumb_tail(texts[i]))), None,
         )
