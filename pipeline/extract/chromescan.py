@@ -21,7 +21,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import accumulate
+from itertools import accumulate, compress, repeat
+from operator import add, not_
 from typing import NamedTuple
 
 from pipeline.extract import chrome as ch
@@ -93,17 +94,20 @@ class PageScan:
     def __init__(self, texts: Sequence[str]) -> None:
         self.texts = texts
         joined = "\n" + "\n".join(texts) + "\n"
-        # Case folding is per character and never makes a newline: one call for the page.
         self._joined = joined
-        self.keys: list[str] = joined.casefold()[1:-1].split("\n") if texts else []
+        # (Line by line: case folding has a fast path for ASCII text, which most lines are;
+        # folding the page in one string would take the slow path for all of it.)
+        self.keys: list[str] = list(map(str.casefold, texts))
         # The lines up to SHORT_MAX long (`short`), their keys joined, and where each one's
         # leading newline is (and the closing one's).
-        self.short = [i for i, t in enumerate(texts) if len(t) <= SHORT_MAX]
-        self.long = [i for i, t in enumerate(texts) if len(t) > SHORT_MAX]
-        short_keys = [self.keys[i] for i in self.short]
+        lens = list(map(len, texts))
+        is_long = list(map(SHORT_MAX.__lt__, lens))
+        self.short = list(compress(range(len(texts)), map(not_, is_long)))
+        self.long = list(compress(range(len(texts)), is_long))
+        short_keys = list(compress(self.keys, map(not_, is_long)))
         self._short_keys = "\n" + "\n".join(short_keys) + "\n"
-        self._short_starts = list(accumulate((len(k) + 1 for k in short_keys), initial=0))
-        self._starts = list(accumulate((len(t) + 1 for t in texts), initial=0))
+        self._short_starts = list(accumulate(map(add, map(len, short_keys), repeat(1)), initial=0))
+        self._starts = list(accumulate(map(add, lens, repeat(1)), initial=0))
         self._dotted_i = "ı" in joined or "İ" in joined
 
     def candidates(self, pattern: re.Pattern[str], starts: tuple[str, ...] = ()) -> Iterator[int]:
