@@ -12,6 +12,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import compress, repeat
 
 from pipeline.extract.textlines import true_runs
 from pipeline.textnorm import squash
@@ -317,10 +318,14 @@ def template_lines(
     crc = zlib.crc32
     if keys is None:
         keys = list(map(key, texts))
-    # (is_short inlined, and the hash taken only of the short lines that are no breakers.)
-    flags = [len(t) <= MAX_SHORT_CHARS and t.count(" ") < MAX_SHORT_WORDS
-             and not (breakers and breakers[k]) and counts.get(crc(keys[k].encode()), 0) >= 2
-             for k, t in enumerate(texts)]
+    # (is_short inlined, and the hash taken only of the short lines that are no breakers, and
+    # looked up in maps of C functions.)
+    short = [k for k, t in enumerate(texts) if len(t) <= MAX_SHORT_CHARS
+             and t.count(" ") < MAX_SHORT_WORDS and not (breakers and breakers[k])]
+    flags = [False] * len(texts)
+    seen = map(counts.get, map(crc, map(str.encode, map(keys.__getitem__, short))), repeat(0))
+    for k in compress(short, map((2).__le__, seen)):
+        flags[k] = True
     out: set[int] = set()
     for i, j in true_runs(flags):
         if j - i >= 3:
