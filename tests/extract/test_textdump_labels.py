@@ -41,3 +41,12 @@ def test_a_caption_printed_twice_in_the_article_stays() -> None:
 def test_a_subheading_printed_once_stays() -> None:
     page = MENU + HEAD + "\n\n".join([LEAD, "Money from reserves", *BODY]) + "\n"
     assert _texts(page) == [LEAD, "Money from reserves", *BODY]
+
+
+def test_a_tag_list_over_the_text_is_not_taken_for_the_headline() -> None:
+    # The tags echo the lead's words more than the headline does; their shape says they are
+    # no headline.
+    page = (MENU + "Money found at last for the repairs\n\n"
+            "Harbour board, North pier, Storms, Boats\n\n" + "\n\n".join([LEAD, *BODY]) + "\n")
+    (d,) = split_page(page)
+    assert d.title == "Money found at last for the repairs"
