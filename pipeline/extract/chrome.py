@@ -279,14 +279,15 @@ class RunContext:
         shorts = [t for t in map(str.strip, text.splitlines())
                   if t and len(t) <= MAX_SHORT_CHARS and t.count(" ") < MAX_SHORT_WORDS]
         if shorts:
-            # key() of every short line, case folded in one call over the lines joined by NUL
-            # (no white space, kept by case folding), squashed first only when one needs it
-            # (see textnorm.squash; a line holding NUL is unprintable, and keyed on its own).
+            # key() of every short line: squashed first only when one needs it, in one call
+            # over the lines joined by NUL (no white space), see textnorm.squash; a line holding
+            # NUL is unprintable, and keyed on its own. Then case folded line by line (the ASCII
+            # fast path for most lines, where the page in one string takes the slow one).
             whole = "".join(shorts)
             if whole.isprintable() and "  " not in whole:
-                keys = "\0".join(shorts).casefold().split("\0")
+                keys = list(map(str.casefold, shorts))
             elif "\0" not in whole:
-                keys = " ".join("\0".join(shorts).split()).casefold().split("\0")
+                keys = list(map(str.casefold, " ".join("\0".join(shorts).split()).split("\0")))
             else:
                 keys = list(map(key, shorts))
             self.counts.update(set(map(zlib.crc32, map(str.encode, set(keys)))))
