@@ -98,7 +98,7 @@ def is_bullet(raw: str) -> bool:
 @lru_cache(maxsize=16384)  # asked for every line by several rules (chrome, nav, header)
 def is_breadcrumb(text: str) -> bool:
     """`Home » Section » Title`: two or more of the same separator between short segments."""
-    if not ANY_SEP.search(text):
+    if not any(map(text.__contains__, _SEPARATORS)):  # (= ANY_SEP.search; str.find is faster)
         return False
     if _HOME_CRUMB.match(text):
         return True
@@ -197,6 +197,7 @@ _LINK_LABELS = frozenset(CLOSING_PHRASES) | {"see also", "read also", "also read
                                              "more", "next", "previous"}
 
 
+@lru_cache(maxsize=16384)  # pure in the line's text, asked by several rules per line
 def is_teaser_link(text: str) -> bool:
     """`Continue Reading`, `Read more »`: the page shows only the start of the article."""
     return (len(text) <= 60 and text.count(" ") < 6
