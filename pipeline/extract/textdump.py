@@ -136,8 +136,9 @@ def split_page(text: str, ctx: ch.RunContext | None = None) -> list[Draft]:
     for grp in groups:
         segments.append((pos, grp[0], grp))
         pos = grp[1]
-    tail_long = sum(1 for i in range(pos, n) if not ch.is_short(page.lines[i].text)
-                    and not page.bullet[i])
+    # (A line that is not short is paragraph text: text_chars rules out the others first.)
+    tail_long = sum(1 for i in range(pos, n) if page.text_chars[i] and not page.bullet[i]
+                    and not ch.is_short(page.lines[i].text))
     if not groups or tail_long >= 2:  # no footers, or real text after the last one
         segments.extend(_dateline_split(page, pos, n) if not groups else [(pos, n, None)])
     # A segment without any paragraph-length line is a header cut off by a share row: merge on.
