@@ -185,8 +185,9 @@ def echoed_headline(page: HeadlinePage, idx: list[int], title_i: int) -> int:
     return title_i
 
 
-def _words(text: str) -> set[str]:
-    return {w.casefold() for w in _WORD.findall(text) if not w.isdigit()}
+@lru_cache(maxsize=4096)  # the lead's lines are read for each first paragraph tried
+def _words(text: str) -> frozenset[str]:
+    return frozenset(w.casefold() for w in _WORD.findall(text) if not w.isdigit())
 
 
 def echo(title: str, lead: set[str]) -> float:

@@ -136,8 +136,9 @@ def split_page(text: str, ctx: ch.RunContext | None = None) -> list[Draft]:
     for grp in groups:
         segments.append((pos, grp[0], grp))
         pos = grp[1]
-    tail_long = sum(1 for i in range(pos, n) if not ch.is_short(page.lines[i].text)
-                    and not page.bullet[i])
+    # (A line that is not short is paragraph text: text_chars rules out the others first.)
+    tail_long = sum(1 for i in range(pos, n) if page.text_chars[i] and not page.bullet[i]
+                    and not ch.is_short(page.lines[i].text))
     if not groups or tail_long >= 2:  # no footers, or real text after the last one
         segments.extend(_dateline_split(page, pos, n) if not groups else [(pos, n, None)])
     # A segment without any paragraph-length line is a header cut off by a share row: merge on.
@@ -328,8 +329,8 @@ def _post(
             e -= 1
     if group is None or not listing:
         e = trim_tail_blocks(page, s, e)
-    links = {i for i in range(s, e) if ch.LINK_ITEM.match(lines[i].raw)
-             and (page.bullet[i] or ch.NUMBERED.match(lines[i].raw))}
+    links = {i for i in range(s, e) if (page.bullet[i] or ch.NUMBERED.match(lines[i].raw))
+             and ch.LINK_ITEM.match(lines[i].raw)}
     idx = [i for i in range(s, e) if not (page.hard[i] or i in page.template or i in links
                                           or i in page.dropped or i in inline)]
     # A widget box inside the article (`Sign up for ... / Email address / Subscribe`): a block of
@@ -345,11 +346,12 @@ def _post(
     if idx and idx[-1] + 1 in links and all(i in links for i in range(idx[-1] + 1, e)) \
             and ch.is_short(lines[idx[-1]].text) and not texty(lines[idx[-1]].text):
         idx.pop()
-    truncated = any(ch.is_teaser_link(lines[i].text) for i in range(s, e))
+    teasers = {i for i in range(s, e) if ch.is_teaser_link(lines[i].text)}
+    truncated = bool(teasers)
     if group is not None:
         truncated = truncated or any(
             ch.is_teaser_link(lines[i].text) for i in range(group[0], group[1]))
-    idx = [i for i in idx if not ch.is_teaser_link(lines[i].text)]
+    idx = [i for i in idx if i not in teasers]
     if not idx:
         return None
     caption: int | None

@@ -187,11 +187,16 @@ _ALNUM = re.compile(r"[^\W_]")
 def blocks_of(lines: list[Line], idx: list[int]) -> list[list[int]]:
     """The indices `idx` grouped by block, in order."""
     out: list[list[int]] = []
+    block: list[int] = []
+    last = -1  # (no block has this number)
     for i in idx:
-        if out and lines[out[-1][-1]].block == lines[i].block:
-            out[-1].append(i)
+        b = lines[i][2]  # (its block: by position, cheaper than the named field)
+        if b == last:
+            block.append(i)
         else:
-            out.append([i])
+            block = [i]
+            out.append(block)
+            last = b
     return out
 
 
