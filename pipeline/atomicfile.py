@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from pipeline.errors import DiskFull, InputError
+from pipeline.errors import DirectoryBusy, DiskFull, InputError
 
 #: Names tried before giving up when every temporary name is taken (someone is planting them).
 _ATTEMPTS = 16
@@ -210,7 +210,7 @@ def directory_lock(directory: Path, *, what: str) -> Iterator[None]:
 
     An flock on the directory itself (the kernel drops it when the holder dies, however it
     dies). Another holder is waited for as long as a database write waits
-    (`$PIPELINE_LOCK_TIMEOUT`); then InputError naming the directory. `what` names the
+    (`$PIPELINE_LOCK_TIMEOUT`); then DirectoryBusy naming the directory. `what` names the
     writer in that message ("an export").
     """
     from pipeline.store.retry import TIMEOUT_ENV, lock_timeout
@@ -230,7 +230,7 @@ def directory_lock(directory: Path, *, what: str) -> Iterator[None]:
             except BlockingIOError:
                 waited = time.monotonic() - start
                 if waited >= timeout:
-                    raise InputError(f"{what} is already writing here (waited {waited:.1f} s; "
+                    raise DirectoryBusy(f"{what} is already writing here (waited {waited:.1f} s; "
                                      f"${TIMEOUT_ENV} sets how long); run again when it has "
                                      "finished", path=directory) from None
                 time.sleep(min(pause, max(timeout - waited, 0.001)))

@@ -78,6 +78,10 @@ class ConflictError(PipelineError):
     """The translation changed since it was read (revision mismatch) or is claimed by another."""
 
 
+class DirectoryBusy(PipelineError):
+    """Another process is writing the same output directory (an export), past the lock timeout."""
+
+
 class PolicyError(PipelineError):
     """A workspace rule forbids the action (for example the four-eyes rule)."""
 

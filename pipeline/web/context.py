@@ -25,6 +25,7 @@ from pipeline.accounts import Session, User
 from pipeline.errors import (
     AuthError,
     ConflictError,
+    DirectoryBusy,
     InputError,
     NotFound,
     PermissionDenied,
@@ -236,7 +237,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
 #: HTTP status for each kind of library failure a person can meet.
 STATUS: list[tuple[type[PipelineError], int]] = [
     (RateLimited, 429), (AuthError, 401), (PermissionDenied, 403), (PolicyError, 403),
-    (NotFound, 404), (ConflictError, 409), (TransitionError, 409), (UsageError, 400),
+    (NotFound, 404), (ConflictError, 409), (DirectoryBusy, 409), (TransitionError, 409), (UsageError, 400),
     (StoreError, 503),
 ]
 

@@ -313,3 +313,96 @@ def test_a_po_compile_killed_midway_keeps_the_old_mo_and_leaves_no_litter(
     assert mo.read_bytes() == old and temporaries(mo.parent)
     assert run("po", "compile", "--lang", "fa", "-w", seeded.root).returncode == 0
     assert mo.read_bytes() != old and not temporaries(mo.parent)
+
+
+# -- imports of exchange files -----------------------------------------------------------------
+
+
+def _tmx(path: Path, pairs: list[tuple[str, str]]) -> Path:
+    """A TMX 1.4b file of English -> Persian pairs, as a CAT tool writes one."""
+    tus = "".join(f'<tu tuid="t{n}"><tuv xml:lang="en"><seg>{en}</seg></tuv>'
+                  f'<tuv xml:lang="fa-IR"><seg>{fa}</seg></tuv></tu>\n'
+                  for n, (en, fa) in enumerate(pairs))
+    path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">'
+                    '<header creationtool="OmegaT" creationtoolversion="6" segtype="sentence"'
+                    ' o-tmf="omt" adminlang="en" srclang="en" datatype="plaintext"/>\n<body>\n'
+                    f"{tus}</body></tmx>\n", encoding="utf-8")
+    return path
+
+
+def _memory(ws: Settings) -> list[tuple[object, ...]]:
+    """The translation memory without the import times."""
+    with sqlite3.connect(ws.database) as conn:
+        return conn.execute("SELECT lang, source_key, source, text, file, tool, tuid"
+                            " FROM tm_entries ORDER BY lang, source_key").fetchall()
+
+
+def test_a_tm_import_killed_inside_its_second_file_keeps_the_first_and_finishes_on_the_next_run(
+    seeded: Settings, run: Run, tmp_path: Path
+) -> None:
+    first = _tmx(tmp_path / "first.tmx", [(f"Harbour notice {n}", f"اطلاعیه {n}")
+                                          for n in range(40)])
+    second = _tmx(tmp_path / "second.tmx", [(f"Harbour notice {n}", f"آگهی {n}")
+                                            for n in range(20, 60)])
+    ref = twin(seeded, tmp_path, "ref")
+    assert run("tm", "import", first, second, "-w", ref.root).returncode == 0
+    alone = twin(seeded, tmp_path, "alone")
+    assert run("tm", "import", first, "-w", alone.root).returncode == 0
+    # Killed with a few entries of the second file checked, inside its transaction.
+    killed("pipeline.interchange.tm:masks_lost", "tm", "import", first, second,
+           "-w", seeded.root, nth=40 + 5)
+    assert _memory(seeded) == _memory(alone) != _memory(ref)
+    assert run("tm", "import", first, second, "-w", seeded.root).returncode == 0
+    assert _memory(seeded) == _memory(ref)
+    assert db_state(seeded) == db_state(ref)  # units and translations untouched throughout
+
+
+def test_an_xliff_import_killed_inside_its_transaction_changes_nothing_until_run_again(
+    seeded: Settings, run: Run, tmp_path: Path
+) -> None:
+    assert run("xliff", "export", "--lang", "fa", "-w", seeded.root).returncode == 0
+    xlf = seeded.root / "xliff" / "articles.fa.xlf"
+    text, filled = xlf.read_text(encoding="utf-8"), 0
+    while filled < 5:  # a translator fills five segments
+        at = text.index('state="initial"')
+        end = text.index("</source></segment>", at) + len("</source>")
+        text = (text[:at] + 'state="translated"' + text[at + len('state="initial"'):end]
+                + "<target>ترجمه</target>" + text[end:])
+        filled += 1
+    xlf.write_text(text, encoding="utf-8")
+    ref = twin(seeded, tmp_path, "ref")
+    proc = run("xliff", "import", ref.root / "xliff" / "articles.fa.xlf", "-w", ref.root)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    before = db_state(seeded)
+    assert before != db_state(ref)
+    # Killed with every write of the file made, before its transaction commits.
+    killed("pipeline.interchange.xliff_import:clear_claims", "xliff", "import", xlf,
+           "-w", seeded.root)
+    assert db_state(seeded) == before
+    assert run("xliff", "import", xlf, "-w", seeded.root).returncode == 0
+    assert db_state(seeded) == db_state(ref)
+
+
+def test_a_glossary_import_killed_before_its_commit_keeps_the_old_glossary(
+    seeded: Settings, run: Run, tmp_path: Path
+) -> None:
+    csv = seeded.root / "glossary.csv"
+    csv.write_text("term,lang,translation,keep,note\nferry,fa,کشتی,no,\nHarbourNet,fa,,yes,\n",
+                   encoding="utf-8")
+    assert run("glossary", "import", "-w", seeded.root).returncode == 0
+
+    def terms(ws: Settings) -> list[tuple[object, ...]]:
+        with sqlite3.connect(ws.database) as conn:
+            return conn.execute("SELECT term, lang, translation, do_not_translate, note"
+                                " FROM glossary ORDER BY term, lang").fetchall()
+
+    old = terms(seeded)
+    csv.write_text("term,lang,translation,keep,note\nferry,fa,قایق,no,river\ndock,fa,اسکله,no,\n",
+                   encoding="utf-8")
+    ref = twin(seeded, tmp_path, "ref")
+    assert run("glossary", "import", "-w", ref.root).returncode == 0
+    # The second clock reading is the import's record, after every row is written.
+    killed("pipeline.store.glossary:now", "glossary", "import", "-w", seeded.root, nth=2)
+    assert terms(seeded) == old != terms(ref)
+    assert run("glossary", "import", "-w", seeded.root).returncode == 0
+    assert terms(seeded) == terms(ref)

@@ -97,6 +97,32 @@ def test_human_text_is_never_overwritten(argos_dir: Path, store: Store) -> None:
         assert tr.get(store, u, "fa") == before[u]
 
 
+def test_a_person_s_edit_saved_while_the_model_runs_is_kept(
+    argos_dir: Path, store: Store, workspace: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reviewer saves (as the web does, in another connection) after translate read the unit
+    and before it writes: the machine's write is refused, the person's text stands."""
+    from pipeline.store import mt as store_mt
+
+    add_article(store, "budget", PARTS)
+    first = _units(store, "budget")[0]
+    real, edited = store_mt.write_batch, []
+
+    def save_first_then_write(*args: object, **kwargs: object) -> int:
+        if not edited:
+            with open_store(workspace.database) as other:
+                tr.change(other, first, "fa", Action.EDIT, who="mina", text="متن مینا")
+            edited.append(first)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store_mt, "write_batch", save_first_then_write)
+    report = translate_pending(store, "en", ("fa",), options=FAST)
+    assert edited and report.langs[0].skipped == 1 and report.written == len(PARTS) - 1
+    t = tr.get(store, first, "fa")
+    assert (t.text, t.status) == ("متن مینا", "translated")
+    assert [e["action"] for e in events.history(store, first, "fa")][-1] == "edit"
+
+
 def test_translation_memory_fills_without_a_model_call(argos_dir: Path, store: Store) -> None:
     add_article(store, "first", [("title", "Prices rose again"), ("paragraph", "Bread costs more.")])
     uid = _units(store, "first")[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from starlette.testclient import TestClient
 
 from pipeline.checks.readiness import article_readiness
@@ -71,6 +72,24 @@ def test_publish_form_reports_published_and_held_back_with_reasons(
     assert "river-clean</a>: <span lang=\"en\" dir=\"ltr\" class=\"library\">none of its 2 units" in r.text
     assert (web.settings.editions / "fa" / f"{web.slug}.html").is_file()
     assert not (web.settings.editions / "fa" / "river-clean.html").exists()
+
+
+def test_publish_while_a_cli_export_writes_the_editions_waits_then_says_so(
+        client_as: Callable[..., TestClient], web: Web, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline import atomicfile
+
+    for unit in web.unit_ids():
+        tr.change(web.store, unit, "fa", Action.APPROVE, who="rita")
+    out = web.settings.editions
+    out.mkdir(parents=True, exist_ok=True)
+    monkeypatch.setenv("PIPELINE_LOCK_TIMEOUT", "0.3")
+    c = client_as("eddie")
+    with atomicfile.directory_lock(out, what="a test"):  # as `pipeline export` holds it
+        r = c.post("/editor/publish", data={"lang": "fa", "csrf_token": c.csrf})
+        assert r.status_code == 409 and "is already writing here" in r.text
+        assert "Traceback" not in r.text and not (out / "fa").exists()
+    r = c.post("/editor/publish", data={"lang": "fa", "csrf_token": c.csrf})
+    assert r.status_code == 200 and (out / "fa" / f"{web.slug}.html").is_file()
 
 
 def test_publish_api_runs_the_export_policy(web: Web) -> None:
