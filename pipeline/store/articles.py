@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -99,36 +100,44 @@ def save_article(
              json.dumps(list(article.captions), ensure_ascii=False), digest, ts, ts),
         )
         existing = {
-            r[0]: (bool(r[1]), r[2], r[3], r[4])
+            r[0]: r[1:]
             for r in conn.execute(
                 # Correction notes are units an editor added, not extracted: never obsoleted here.
-                "SELECT id, obsolete, kind, source_text, position FROM units WHERE article_id = ?"
-                " AND kind != 'correction'",
+                "SELECT id, obsolete, kind, source_text, position, sentences, replaced_by"
+                " FROM units WHERE article_id = ? AND kind != 'correction'",
                 (article.slug,),
             )
         }
         new_units = [u for u in article.units if u.id not in existing]
+        rows = []
+        for u in article.units:
+            kind, spans = str(u.kind), _spans_json(u.sentences)
+            old = existing.get(u.id)
+            # A kept unit whose row would not change is not written again: on a re-extract
+            # most units are kept, and rewriting them was most of its SQLite time.
+            if old is not None and not old[0] and old[1] == kind and old[3] == u.position \
+                    and old[4] == spans and old[5] is None:
+                continue
+            rows.append((u.id, article.slug, u.position, kind, u.text, fold(u.text), spans, ts,
+                         ts))
         conn.executemany(
             "INSERT INTO units (id, article_id, position, kind, source_text, source_key,"
             " sentences, obsolete, created_at, updated_at) VALUES (?,?,?,?,?,?,?,0,?,?)"
             " ON CONFLICT(id) DO UPDATE SET position=excluded.position, kind=excluded.kind,"
             " sentences=excluded.sentences, obsolete=0, replaced_by=NULL,"
             " updated_at=excluded.updated_at",
-            [(u.id, article.slug, u.position, str(u.kind), u.text, fold(u.text),
-              _spans_json(u.sentences), ts, ts) for u in article.units],
+            rows,
         )
         present = {u.id for u in article.units}
-        gone = [uid for uid, (obsolete, _, _, _) in existing.items()
-                if uid not in present and not obsolete]
+        gone = [uid for uid, old in existing.items() if uid not in present and not old[0]]
         conn.executemany(
             "UPDATE units SET obsolete = 1, updated_at = ? WHERE id = ?", [(ts, g) for g in gone]
         )
-        tr.ensure_rows(store, langs, [u.id for u in article.units])
-        carried = 0
-        pairs = pair_edits([Gone(g, *existing[g][1:]) for g in gone], new_units)
-        for old_id, new in pairs:
-            conn.execute("UPDATE units SET replaced_by = ? WHERE id = ?", (new.id, old_id))
-            carried += _carry(store, old_id, new, existing[old_id][2], langs, who=who)
+        _ensure_rows(store, article, langs, [r[0] for r in rows])
+        pairs = pair_edits([Gone(g, *existing[g][1:4]) for g in gone], new_units)
+        conn.executemany("UPDATE units SET replaced_by = ? WHERE id = ?",
+                         [(new.id, old_id) for old_id, new in pairs])
+        carried = _carry(store, pairs, {g: existing[g][2] for g, _ in pairs}, langs, who=who)
         revisions.record_revision(
             store, article.slug,
             revisions.from_pairing(first=row is None, new_units=new_units,
@@ -136,6 +145,27 @@ def save_article(
             who=who, at=ts)
     return SaveResult(article.slug, len(new_units), len(present) - len(new_units), len(gone),
                       False, carried=carried)
+
+
+def _ensure_rows(store: Store, article: Article, langs: Sequence[str],
+                 written: list[str]) -> None:
+    """Every unit of the saved article has a translation row in each of `langs`.
+
+    Rows are inserted for the units just written; the kept ones are only counted (a fourth of
+    the cost of inserting them with OR IGNORE) and get rows when some are missing, as when
+    the workspace gained a language since the article was last saved.
+    """
+    tr.ensure_rows(store, langs, written)
+    kept = len(article.units) - len(written)
+    langs = list(dict.fromkeys(langs))
+    if kept <= 0 or not langs:
+        return
+    have = store.conn.execute(
+        "SELECT count(*) FROM units u JOIN translations t ON t.unit_id = u.id"
+        " WHERE u.article_id = ? AND u.obsolete = 0 AND u.kind != 'correction'"
+        f" AND t.lang IN ({','.join('?' * len(langs))})", (article.slug, *langs)).fetchone()[0]
+    if have != len(article.units) * len(langs):
+        tr.ensure_rows(store, langs, [u.id for u in article.units])
 
 
 def _spans_json(spans: tuple[tuple[int, int], ...]) -> str:
@@ -155,6 +185,12 @@ def _group(kind: str) -> str:
 MAX_CANDIDATES = 8
 #: A word pair shared by more removed units than this (boilerplate phrases) picks no candidates.
 MAX_POSTING = 64
+#: Votes counted per new unit, at most, from its rarest word pairs on. Without a bound, the
+#: work per unit grew with the article (each word pair's list of removed units is longer):
+#: pairing 10k-unit articles took 25x the time of 1k-unit ones. 128 finds every pair the
+#: all-pairs search finds in tests/test_store_pairing.py and in the edited articles of
+#: scripts/bench_store.py (checked there with --check-pairs).
+VOTE_BUDGET = 128
 
 
 @dataclass(frozen=True)
@@ -199,14 +235,21 @@ def pair_edits(gone: Sequence[Gone], new_units: Sequence[Unit]) -> list[tuple[st
     for ni, unit in enumerate(new_units):
         grp = _group(str(unit.kind))
         folded = fold(unit.text)
+        postings = [p for p in (index.get((grp, key)) for key in _shingles(folded))
+                    if p is not None and len(p) <= MAX_POSTING]
+        # Rarest keys first (they tell units apart), and no more than VOTE_BUDGET votes: a
+        # bigger article makes every key's list longer, which must not make each unit's
+        # search longer too.
+        postings.sort(key=len)
         votes: dict[int, int] = {}
-        for key in _shingles(folded):
-            posting = index.get((grp, key))
-            if posting is None or len(posting) > MAX_POSTING:
-                continue
+        budget = VOTE_BUDGET
+        for posting in postings:
+            if budget <= 0:
+                break
+            budget -= len(posting)
             for gi in posting:
                 votes[gi] = votes.get(gi, 0) + 1
-        cands = sorted(votes, key=lambda gi: -votes[gi])[:MAX_CANDIDATES]
+        cands = heapq.nlargest(MAX_CANDIDATES, votes, key=votes.__getitem__)
         r = rank_of_new[ni] * len(gone) // len(new_units)
         cands.extend(g_rank[k] for k in (r, r + 1) if k < len(g_rank))
         for gi in dict.fromkeys(cands):
@@ -227,43 +270,77 @@ def pair_edits(gone: Sequence[Gone], new_units: Sequence[Unit]) -> list[tuple[st
     return pairs
 
 
-def _carry(store: Store, old_id: str, new: Unit, old_source: str, langs: Sequence[str],
-           *, who: str | None) -> int:
-    """Give `new` the translations of `old_id` as stale suggestions; returns how many."""
-    carried = 0
-    for lang in langs:
-        try:
-            old = tr.get(store, old_id, lang)
-            cur = tr.get(store, new.id, lang)
-        except NotFound:
-            continue
-        if old.text is None or old.status == Status.UNTRANSLATED or cur.revision > 0:
-            continue
-        # Copy the old row's state to the new unit, then mark it stale with the event that
-        # records where it came from; text and suggestion both keep the old translation. What
-        # was last approved travels with it, so editions keep it while the change is translated;
-        # `source_before` is the English the carried text was made from (for the word diff).
-        made_from = old.source_before if old.status == Status.STALE and old.source_before \
-            else old_source
-        store.conn.execute(
-            "UPDATE translations SET text = ?, status = ?, origin = ?, engine = ?, package = ?,"
-            " package_version = ?, pivot = ?, score = ?, flags = ?, translated_by = ?,"
-            " reviewed_by = ?, published_text = ?, published_source = ?, published_at = ?,"
-            " corrected_at = ?, source_before = ?, suggestion_meta = NULL"
-            " WHERE unit_id = ? AND lang = ?",
-            (old.text, old.status, old.origin, old.engine, old.package, old.package_version,
-             old.pivot, old.score, json.dumps(list(old.flags)), old.translated_by,
-             old.reviewed_by, old.published_text, old.published_source, old.published_at,
-             old.corrected_at, made_from, new.id, lang),
-        )
-        tr.change(
-            store, new.id, lang, Action.SOURCE_CHANGED, who=who, suggestion=old.text,
-            origin="stale",
-            detail={"from_unit": old_id, "old_source": old_source, "new_source": new.text,
-                    "old_status": old.status},
-        )
-        carried += 1
-    return carried
+#: Columns of a translation an edited unit takes over from the unit it replaces.
+_CARRIED = ("text", "status", "origin", "engine", "package", "package_version", "pivot", "score",
+            "flags", "translated_by", "reviewed_by", "published_text", "published_source",
+            "published_at", "corrected_at")
+_AT = {c: i for i, c in enumerate(_CARRIED, 1)}  # after source_before in the rows _carry reads
+#: Unit ids per IN (...) list (SQLite allows 32766 parameters; a few hundred is as fast).
+_CHUNK = 400
+
+
+def _carry(store: Store, pairs: Sequence[tuple[str, Unit]], old_source: dict[str, str],
+           langs: Sequence[str], *, who: str | None) -> int:
+    """Give each new unit of `pairs` the translations of the unit it replaces as stale
+    suggestions, through `translations.change_many` (one event each); returns how many.
+
+    A translation is carried when the old unit has text in that language (not untranslated)
+    and the new unit's row is untouched (revision 0). The rows are read a chunk of units at a
+    time: on a re-extract of a big article, one read per unit and language was most of it.
+    """
+    langs = list(dict.fromkeys(langs))
+    if not pairs or not langs:
+        return 0
+    conn = store.conn
+    marks = ",".join("?" * len(langs))
+    olds: dict[tuple[str, str], tuple[Any, ...]] = {}
+    fresh: dict[tuple[str, str], int] = {}  # the new units' untouched rows, by rowid
+    for i in range(0, len(pairs), _CHUNK):
+        chunk = pairs[i:i + _CHUNK]
+        ids = ",".join("?" * len(chunk))
+        for row in conn.execute(
+                f"SELECT unit_id, lang, source_before, {', '.join(_CARRIED)} FROM translations"
+                f" WHERE unit_id IN ({ids}) AND lang IN ({marks}) AND text IS NOT NULL"
+                " AND status != ?",
+                (*(old for old, _ in chunk), *langs, Status.UNTRANSLATED)):
+            olds[(row[0], row[1])] = row[2:]
+        if olds:
+            fresh.update(((u, lang), rowid) for u, lang, rowid in conn.execute(
+                f"SELECT unit_id, lang, rowid FROM translations WHERE unit_id IN ({ids})"
+                f" AND lang IN ({marks}) AND revision = 0",
+                (*(new.id for _, new in chunk), *langs)))
+    copies: list[tuple[Any, ...]] = []
+    changes: list[tr.Change] = []
+    for old_id, new in pairs:
+        for lang in langs:
+            old = olds.get((old_id, lang))
+            rowid = fresh.get((new.id, lang))
+            if old is None or rowid is None:
+                continue
+            source_before, text, status = old[0], old[1], old[2]
+            # Copy the old row's state to the new unit, then mark it stale with the event
+            # that records where it came from; text and suggestion both keep the old
+            # translation. What was last approved travels with it, so editions keep it while
+            # the change is translated; `source_before` is the English the carried text was
+            # made from (for the word diff).
+            made_from = source_before if status == Status.STALE and source_before \
+                else old_source[old_id]
+            copies.append((*old[1:], made_from, rowid, new.id, lang))
+            changes.append(tr.Change(
+                new.id, lang, Action.SOURCE_CHANGED, who=who,
+                detail={"from_unit": old_id, "old_source": old_source[old_id],
+                        "new_source": new.text, "old_status": status},
+                fields={"suggestion": text, "origin": "stale"},
+                # The row as the copy below leaves it (its revision is checked all the same).
+                read=tr.Read(status, text, 0, old[_AT["translated_by"]] is not None
+                             or old[_AT["published_text"]] is not None, rowid)))
+    if copies:
+        conn.executemany(
+            f"UPDATE translations SET {', '.join(f'{c} = ?' for c in _CARRIED)},"
+            " source_before = ?, suggestion_meta = NULL"
+            " WHERE rowid = ? AND unit_id = ? AND lang = ? AND revision = 0", copies)
+        tr.change_many(store, changes)
+    return len(changes)
 
 
 def _unit(row: dict[str, Any]) -> Unit:
