@@ -50,3 +50,20 @@ def test_a_tag_list_over_the_text_is_not_taken_for_the_headline() -> None:
             "Harbour board, North pier, Storms, Boats\n\n" + "\n\n".join([LEAD, *BODY]) + "\n")
     (d,) = split_page(page)
     assert d.title == "Money found at last for the repairs"
+
+
+def test_a_one_or_two_word_label_over_no_paragraph_is_dropped() -> None:
+    # (over another label, or under the text; a label right over a paragraph reads as its
+    # subheading, and a last line of a name's shape as the byline)
+    page = MENU + HEAD + "\n\n".join([LEAD, "Nyhedsbrev", "Del artiklen", *BODY, "Tilbage",
+                                       "Ann Lee"]) + "\n"
+    texts = _texts(page)
+    assert "Nyhedsbrev" not in texts and "Tilbage" not in texts
+    assert [t for t in texts if len(t) > 40] == [LEAD, *BODY]
+
+
+def test_a_short_heading_over_a_list_or_a_paragraph_stays() -> None:
+    items = "  • two new piles\n  • a wider deck\n  • lights at the end"
+    page = MENU + HEAD + "\n\n".join([LEAD, "The plans", items, "Money", *BODY]) + "\n"
+    texts = _texts(page)
+    assert "The plans" in texts and "Money" in texts and "a wider deck" in " ".join(texts)
