@@ -16,7 +16,7 @@ from collections import Counter
 from pipeline.extract import chrome as ch
 from pipeline.extract.chromescan import BULLET_START, FOOTER_RULES, HARD_RULES, PageScan
 from pipeline.extract.comments import comment_thread
-from pipeline.extract.dates import YEAR_HINT, find_date
+from pipeline.extract.dates import YEAR_HINT, YEAR_STARTS, find_date
 from pipeline.extract.draft import Draft
 from pipeline.extract.headline import (
     echoed_headline,
@@ -39,6 +39,7 @@ from pipeline.extract.posthead import (
     person,
     skip_nav_blocks,
     texty,
+    texty_chars,
     trim_tail_blocks,
 )
 from pipeline.extract.textlines import BY as _BY
@@ -81,7 +82,7 @@ class _Page:
                                           keys=self.keys)
         self.bullet = [False] * len(texts)
         # Per line: its length if it is paragraph text (texty), else 0; piece sizes are sums.
-        self.text_chars = [len(t) if texty(t) else 0 for t in texts]
+        self.text_chars = texty_chars(texts)
         for i in scan.matching_texts(BULLET_START):
             self.bullet[i] = ch.is_bullet(self.lines[i].raw)
         self.text_start: int | None = None  # an article page: where its paragraph text starts
@@ -89,9 +90,9 @@ class _Page:
         self.dropped: set[int] = set()  # boxes inside the article's region (job ads, paywall)
         self.seg_start = 0  # an article page: where its piece starts, above the text's region
         # The lines that may hold a date (all others fail find_date, header_meta, date_only).
-        self.year_lines = list(scan.matching_texts(YEAR_HINT))
+        self.year_lines = list(scan.matching_texts(YEAR_HINT, YEAR_STARTS))
         self.crumb_tail = next(
-            (t for i in sorted([*scan.candidates(ch.ANY_SEP), *scan.long])
+            (t for i in sorted([*scan.candidates(ch.ANY_SEP, ch.SEPARATORS), *scan.long])
              if ch.is_breadcrumb(texts[i])
              and (t := ch.breadcrumb_tail(texts[i]))), None,
         )

@@ -15,6 +15,7 @@ class RegionPage(Protocol):
     lines: list[Line]
     hard: list[bool]
     bullet: list[bool]
+    text_chars: list[int]  # per line: its length if it is paragraph text (texty), else 0
     text_start: int | None
     text_end: int | None
     dropped: set[int]
@@ -51,13 +52,6 @@ BOX_COST = 400
 Window = tuple[int, int, int]
 
 
-def _weight(page: RegionPage, i: int) -> int:
-    t = page.lines[i].text
-    if texty(t) and not card_run(t):
-        return len(t)
-    return -HARD_COST if page.hard[i] else -SHORT_COST
-
-
 #: A run of teaser cards printed inline (a text browser joins each card's headline, printed
 #: two or three times over as link, image alt text and title, with its date and excerpt): a
 #: "paragraph" in which CARD_SHARE of its CARD_GRAM-word sequences occur twice or more. Prose
@@ -81,6 +75,10 @@ def card_run(text: str) -> bool:
     n = len(words) - CARD_GRAM + 1
     if n < 2 * CARD_GRAM:
         return False
+    # Each repeated sequence starts with a repeated three-word one, which prose rarely has:
+    # counting those first (half the work) settles most paragraphs.
+    if len(words) - 2 - len(set(zip(words, words[1:], words[2:], strict=False))) < CARD_SHARE * n:
+        return False
     # (built in C, not word by word; the shifted lists end early, so the zip stops at the last)
     grams = list(zip(*(words[k:] for k in range(CARD_GRAM)), strict=False))
     return len(grams) - len(set(grams)) >= CARD_SHARE * n
@@ -93,12 +91,15 @@ def windows(page: RegionPage, s: int, e: int) -> list[Window]:
     best, best_a, best_b = 0, s, s
     run = 0
     a = s
+    lines, hard, chars = page.lines, page.hard, page.text_chars
     for i in range(s, e):
         if run <= 0:
             if best > 0:
                 out.append((best_a, best_b, best))
             best, run, a = 0, 0, i
-        run += _weight(page, i)
+        # A paragraph line counts its length (a run of teaser cards costs as a short line).
+        n = chars[i]
+        run += n if n and not card_run(lines[i].text) else -HARD_COST if hard[i] else -SHORT_COST
         if run > best:
             best, best_a, best_b = run, a, i + 1
     if best > 0:
