@@ -50,3 +50,23 @@ def test_a_tag_list_over_the_text_is_not_taken_for_the_headline() -> None:
             "Harbour board, North pier, Storms, Boats\n\n" + "\n\n".join([LEAD, *BODY]) + "\n")
     (d,) = split_page(page)
     assert d.title == "Money found at last for the repairs"
+
+
+def test_a_one_or_two_word_label_over_no_paragraph_is_dropped() -> None:
+    # (over a prompt or a button: a label right over a paragraph reads as its subheading)
+    page = MENU + HEAD + "\n\n".join([LEAD, "Nyhedsbrev", "Tilmeld dig i dag.", *BODY]) + "\n"
+    texts = _texts(page)
+    assert "Nyhedsbrev" not in texts
+    assert [t for t in texts if len(t) > 40] == [LEAD, *BODY]
+
+
+def test_a_short_caption_over_its_credit_stays() -> None:
+    page = MENU + HEAD + "\n\n".join([LEAD, "Old press", "Photo archive", *BODY]) + "\n"
+    assert "Old press" in _texts(page)
+
+
+def test_a_short_heading_over_a_list_or_a_paragraph_stays() -> None:
+    items = "  • two new piles\n  • a wider deck\n  • lights at the end"
+    page = MENU + HEAD + "\n\n".join([LEAD, "The plans", items, "Money", *BODY]) + "\n"
+    texts = _texts(page)
+    assert "The plans" in texts and "Money" in texts and "a wider deck" in " ".join(texts)
