@@ -44,13 +44,15 @@ def export_rows(store: Store, lang: str | None) -> Iterator[CatalogRow]:
     """Every live unit with its `lang` translation (untranslated when it has none; lang None: all).
 
     Articles come newest first (as `article_slugs` lists them), units in reading order.
+    Streamed: articles are walked in the `articles_order` index (CROSS JOIN keeps them the
+    outer loop), so SQLite sorts one article's units at a time, never the whole catalog.
     """
     cur = store.conn.execute(
         "SELECT u.id, u.article_id, a.source, u.position, u.kind, u.source_text, t.text,"
         " coalesce(t.status, 'untranslated'), coalesce(t.revision, 0), t.origin, t.engine,"
         " t.package, t.package_version, t.suggestion, t.reason, t.translated_by, t.reviewed_by,"
         " t.updated_at, coalesce(t.flags, '[]'), t.source_before, t.suggestion_meta"
-        " FROM units u JOIN articles a ON a.id = u.article_id"
+        " FROM articles a CROSS JOIN units u ON u.article_id = a.id"
         " LEFT JOIN translations t ON t.unit_id = u.id AND t.lang = ?"
         " WHERE u.obsolete = 0"
         " ORDER BY coalesce(a.date_iso, '') DESC, a.id, u.position",
