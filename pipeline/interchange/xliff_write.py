@@ -27,7 +27,13 @@ from pipeline.interchange.inline import CODE_TYPES, Code, Piece, codes, split
 from pipeline.interchange.langtags import tag_for
 from pipeline.states import XLIFF_STATES, Status, XliffState
 from pipeline.store import Store, exports
-from pipeline.store.catalog import CatalogRow, export_rows, export_stamp, read_snapshot
+from pipeline.store.catalog import (
+    CatalogRow,
+    export_rows,
+    export_stamp,
+    read_snapshot,
+    stream_cache,
+)
 from pipeline.translate.masking import Masker
 
 log = logging.getLogger(__name__)
@@ -279,7 +285,7 @@ def export_xliff(store: Store, langs: Sequence[str], out: Path, *, version: str,
     for lang in langs:
         path = xliff_path(out, lang)
         counts = {"checked": 0, "unchecked": 0, "untranslated": 0}
-        with atomic_writer(path) as fh, ExitStack() as stack:
+        with atomic_writer(path) as fh, stream_cache(store), ExitStack() as stack:
             with read_snapshot(store), cycle_collector_paused():
                 # One read transaction, so the stamp in the header and the rows streamed after
                 # it see the same database.
