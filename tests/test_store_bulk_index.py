@@ -8,7 +8,7 @@ from pipeline.states import Action
 from pipeline.store import Store
 from pipeline.store import translations as tr
 from pipeline.store.articles import load_article
-from pipeline.store.bulk_index import indexes_rebuilt_after
+from pipeline.store.bulk_index import indexes_rebuilt_after, indexes_rebuilt_once_big
 from pipeline.store.reports import status_counts
 from tests.factories import add_article
 
@@ -69,3 +69,28 @@ def test_failed_write_puts_the_index_back(store: Store) -> None:
             raise RuntimeError("disk trouble")
     assert _index_sql(store, "tr_queue") == before
     assert status_counts(store, ["fa"])["fa"]["translated"] == 0
+
+
+def test_streamed_write_drops_the_index_once_it_is_big_and_builds_it_after(store: Store) -> None:
+    ids = _units(store, 30)
+    before = _index_sql(store, "tr_queue")
+    seen: list[bool] = []
+    with store.transaction():
+        with indexes_rebuilt_once_big(store, "translations", tr.WRITTEN) as wrote:
+            for n in range(1, len(ids) + 1):
+                wrote(n)
+                seen.append(_index_sql(store, "tr_queue") is not None)
+            tr.change_many(store, _edits(ids))
+        assert _index_sql(store, "tr_queue") == before
+    # Kept while the write is under a third of the rows, dropped from then on.
+    assert seen == [n < 10 for n in range(1, 31)]
+    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_small_streamed_write_keeps_the_index(store: Store) -> None:
+    ids = _units(store, 30)
+    with store.transaction():
+        with indexes_rebuilt_once_big(store, "translations", tr.WRITTEN) as wrote:
+            wrote(2)
+            assert _index_sql(store, "tr_queue") is not None
+            tr.change_many(store, _edits(ids[:2]))

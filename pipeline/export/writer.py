@@ -8,10 +8,12 @@ import os
 import re
 import shutil
 import stat
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pipeline import atomicfile, inputfile
 from pipeline.errors import InputError, UsageError
@@ -163,22 +165,33 @@ class EditionWriter:
         and the temporaries and staging directories are removed.
         """
         self._pending = []
+        # Opened before the first file is written: syncfs reports a write-back error that
+        # happened on the file system since this descriptor was opened (Linux 5.8 and later).
+        root_fd = os.open(self.root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
         try:
             yield
             if self._pending or self._stages:
                 # One flush for the whole run: fsync per file costs ~2 ms each. Inside the try:
                 # a Ctrl-C during the flush (seconds on a busy disk) still discards everything.
-                os.sync()
+                try:
+                    _sync_filesystem(root_fd)
+                except OSError as exc:
+                    raise atomicfile.fail(exc, self.root) from None
         except BaseException:
             self._discard()
             raise
+        finally:
+            os.close(root_fd)
         # Why one sync and then one fsync per directory keeps the crash guarantee: until the
         # sync returns, no new file has a name a reader knows (temporaries, staging), so a crash
         # leaves the previous edition. After it every new byte is on disk, and only then does
         # a rename point a name at them: a crash after a rename finds the whole new file,
         # never an empty or half one (the reason atomicfile fsyncs before renaming, here paid
-        # once for the run instead of once per page). The renames themselves are made durable
-        # by fsyncing the directories that hold them, once each, before the run reports.
+        # once for the run instead of once per page). The sync is syncfs, which, unlike
+        # sync(), says when a page could not be written back: then nothing is renamed (the
+        # run fails, the previous edition stays), as a failed fsync would stop atomicfile.
+        # The renames themselves are made durable by fsyncing the directories that hold them,
+        # once each, before the run reports.
         pending, stages = self._pending, self._stages
         self._pending, self._stages = None, {}
         renamed: dict[str, None] = {}
@@ -345,6 +358,39 @@ class EditionWriter:
         text = json.dumps(ordered, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
         self._write(self.root / MANIFEST, MANIFEST, text.encode("utf-8"))
 
+
+
+def _sync_filesystem(fd: int) -> None:
+    """Write every dirty page and inode of the file system holding `fd` to disk (syncfs);
+    OSError when the kernel reports that some could not be written. Where there is no syncfs
+    (not Linux), os.sync, which flushes every file system and reports nothing."""
+    syncfs = _syncfs()
+    if syncfs is None:
+        os.sync()
+        return
+    if syncfs(fd) != 0:
+        import ctypes
+
+        err = ctypes.get_errno()
+        raise OSError(err, os.strerror(err))
+
+
+_SYNCFS: list[Any] = []  # [libc's syncfs or None], looked up once
+
+
+def _syncfs() -> Any:
+    if not _SYNCFS:
+        func = None
+        if sys.platform.startswith("linux"):
+            import ctypes
+
+            try:
+                func = ctypes.CDLL(None, use_errno=True).syncfs
+                func.argtypes, func.restype = [ctypes.c_int], ctypes.c_int
+            except (OSError, AttributeError):  # a libc without syncfs (glibc < 2.14)
+                func = None
+        _SYNCFS.append(func)
+    return _SYNCFS[0]
 
 
 def _umask() -> int:

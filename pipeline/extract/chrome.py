@@ -12,6 +12,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import compress, repeat
 
 from pipeline.extract.textlines import true_runs
 from pipeline.textnorm import squash
@@ -32,6 +33,7 @@ URL = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 REFERENCE = re.compile(r"^\[\d{1,3}\]\s*\S")
 CAMEL_RUN = re.compile(r"^(?:[A-Z][a-z]+|[A-Z]{2,}(?=[A-Z][a-z]|$)){3,}$")
 _SEPARATORS = ("»", "›", ">", "→", "|", "/", "::", "•", "·")
+SEPARATORS = _SEPARATORS  # (what every ANY_SEP match starts with: see chromescan.Rule.starts)
 ANY_SEP = re.compile("|".join(re.escape(x) for x in _SEPARATORS))
 _HOME_CRUMB = re.compile(r"^(?:home|start|front page)\s*(?:»|›|>|→|/|\|)\s*\S", re.I)
 #: Counters and tools printed around articles: reading time, views, print/font buttons.
@@ -316,10 +318,14 @@ def template_lines(
     crc = zlib.crc32
     if keys is None:
         keys = list(map(key, texts))
-    # (is_short inlined, and the hash taken only of the short lines that are no breakers.)
-    flags = [len(t) <= MAX_SHORT_CHARS and t.count(" ") < MAX_SHORT_WORDS
-             and not (breakers and breakers[k]) and counts.get(crc(keys[k].encode()), 0) >= 2
-             for k, t in enumerate(texts)]
+    # (is_short inlined, and the hash taken only of the short lines that are no breakers, and
+    # looked up in maps of C functions.)
+    short = [k for k, t in enumerate(texts) if len(t) <= MAX_SHORT_CHARS
+             and t.count(" ") < MAX_SHORT_WORDS and not (breakers and breakers[k])]
+    flags = [False] * len(texts)
+    seen = map(counts.get, map(crc, map(str.encode, map(keys.__getitem__, short))), repeat(0))
+    for k in compress(short, map((2).__le__, seen)):
+        flags[k] = True
     out: set[int] = set()
     for i, j in true_runs(flags):
         if j - i >= 3:

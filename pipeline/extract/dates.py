@@ -37,6 +37,7 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 #: What every line find_date finds a date in matches (_YEAR without its first test, which keeps
 #: the regex engine from jumping to the digits): to find a page's dated lines in one search.
 YEAR_HINT = re.compile(r"19\d\d\b|20\d\d\b")
+YEAR_STARTS = ("19", "20")  # what each YEAR_HINT match starts with (see chromescan.Rule.starts)
 
 
 @lru_cache(maxsize=16384)  # the same line is asked about by several rules of a page

@@ -107,14 +107,15 @@ def _wrapped_rests(raws: list[str], texts: list[str], lens: list[int], nonblank:
         if lens[i - 1] + 1 + sp <= width:
             continue
         raw = raws[i]
-        if item(raw) or not alnum(t, 0, sp):  # (a rule line, `_____`, is not text)
-            continue
         prev = raws[i - 1]
         indent = len(raw) - len(raw.lstrip())
-        prev_indent = len(prev) - len(prev.lstrip())
-        m = item(prev)
-        if indent == prev_indent or indent == (m.end() if m else prev_indent):
-            out.append(i)
+        if indent != len(prev) - len(prev.lstrip()):  # (the text of a list item above: past
+            m = item(prev)  # its bullet; asked only when the indents differ)
+            if m is None or indent != m.end():
+                continue
+        if item(raw) or not alnum(t, 0, sp):  # (a rule line, `_____`, is not text)
+            continue
+        out.append(i)
     return out
 
 

@@ -14,7 +14,9 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from pipeline.catalogs.bulk import LineDetail, cycle_collector_paused
 from pipeline.catalogs.importer import PLACEHOLDER_REASON, Conflict
@@ -30,15 +32,16 @@ from pipeline.catalogs.threeway import (
 from pipeline.errors import InputError, UsageError
 from pipeline.inputfile import display_path
 from pipeline.interchange.inline import masks_lost
-from pipeline.interchange.xliff_read import XliffFile, scan_xliff
+from pipeline.interchange.xliff_read import XliffEntry, XliffFile, read_xliff, scan_xliff
 from pipeline.interchange.xliff_write import FORMAT
 from pipeline.states import Action, Status
 from pipeline.store import Store, now
 from pipeline.store import translations as tr
-from pipeline.store.catalog import ImportTarget, bulk_cache
+from pipeline.store.bulk_index import indexes_rebuilt_once_big
+from pipeline.store.catalog import ImportTarget, bulk_cache, import_targets
 from pipeline.store.editions import is_placeholder
 from pipeline.store.review import claim_refusal, clear_claims
-from pipeline.store.staging import Duplicate, Stage, StagedEntry, staging, staging_writes
+from pipeline.store.staging import CHUNK, Duplicate, Stage, StagedEntry, staging, staging_writes
 from pipeline.translate.masking import Masker
 
 log = logging.getLogger(__name__)
@@ -68,7 +71,7 @@ class XliffImportResult:
         return len(self.conflicts) + len(self.refused)
 
 
-def _conflict(entry: StagedEntry, target: ImportTarget | None) -> str | None:
+def _conflict(entry: XliffEntry | StagedEntry, target: ImportTarget | None) -> str | None:
     if target is None:
         return f"unit {entry.unit_id} is not in the database (was the file exported by pipeline?)"
     if target.obsolete:
@@ -76,6 +79,11 @@ def _conflict(entry: StagedEntry, target: ImportTarget | None) -> str | None:
     if entry.source != target.source_text:
         return "the English source changed since the export; export again and redo this unit"
     return None
+
+
+#: One chunk of a file's entries, each with its unit and translation (None: no such unit) and
+#: what our export gave out at the revision the entry names (None: not known from that).
+Chunk = Sequence[tuple[XliffEntry | StagedEntry, ImportTarget | None, Given | None]]
 
 
 def import_xliff(
@@ -98,8 +106,26 @@ def import_xliff(
     if approve and not who:
         raise UsageError("--approve needs a reviewer name: pass --reviewer NAME or set "
                          "PIPELINE_REVIEWER")
-    with cycle_collector_paused(), staging(store) as stage:
-        # Every file read and checked (its entries staged, not held) before any is applied.
+    options: dict[str, Any] = dict(who=who, approve=approve, four_eyes=four_eyes,
+                   confirm_placeholder=confirm_placeholder, progress=progress)
+    with cycle_collector_paused():
+        if len(paths) == 1:
+            # One file: read, decided and written in one pass, in the one transaction that a
+            # bad entry anywhere in the file rolls back whole (nothing of a bad file is
+            # applied), so its entries need not be staged first.
+            xf, entries = read_xliff(paths[0])
+            code = xf.language(targets, lang)
+            return [_apply(store, xf, code, _streamed(store, entries, code, xf.path),
+                           masker=maskers[code], **options)]
+        return _import_staged(store, paths, targets, lang, maskers, options)
+
+
+def _import_staged(store: Store, paths: Sequence[Path], targets: Sequence[str],
+                   lang: str | None, maskers: dict[str, Masker],
+                   options: dict[str, Any]) -> list[XliffImportResult]:
+    """Several files: every one read and checked (its entries staged, not held) before any
+    is applied."""
+    with staging(store) as stage:
         files = []
         with staging_writes(stage):
             for n, p in enumerate(paths):
@@ -107,16 +133,54 @@ def import_xliff(
                     files.append(scan_xliff(p, partial(stage.add, n)))
                     stage.flush()
                 except Duplicate as dup:
-                    raise InputError(f"unit id {dup.unit_id!r} appears twice (first on line "
-                                     f"{dup.first})", path=Path(p), line=dup.line) from None
+                    raise InputError(_twice(dup.unit_id, dup.first), path=Path(p),
+                                     line=dup.line) from None
         langs = [f.language(targets, lang) for f in files]
-        return [_apply(store, stage, n, f, code, who=who, masker=maskers[code],
-                       approve=approve, four_eyes=four_eyes,
-                       confirm_placeholder=confirm_placeholder, progress=progress)
+        return [_apply(store, f, code, _staged(store, stage, n, code),
+                       masker=maskers[code], **options)
                 for n, (f, code) in enumerate(zip(files, langs, strict=True))]
 
 
-def _apply(store: Store, stage: Stage, file: int, xf: XliffFile, lang: str, *,
+def _twice(unit_id: str, first: int) -> str:
+    return f"unit id {unit_id!r} appears twice (first on line {first})"
+
+
+def _staged(store: Store, stage: Stage, file: int, lang: str) -> Iterator[Chunk]:
+    """A staged file's chunks (run inside the file's transaction)."""
+    missing = stage.missing_rows(file, lang)
+    if missing:
+        tr.ensure_rows(store, [lang], missing)
+    yield from stage.read(file, lang, FORMAT)
+
+
+def _streamed(store: Store, entries: Iterator[XliffEntry], lang: str,
+              path: Path) -> Iterator[Chunk]:
+    """A file's chunks as it is read (run inside the file's transaction), each looked up
+    by key; a unit id seen twice is an InputError (the transaction then undoes the file)."""
+    seen: dict[str, int] = {}  # unit id -> its line
+    while chunk := list(islice(entries, CHUNK)):
+        for e in chunk:
+            first = seen.get(e.unit_id)
+            if first is not None:
+                raise InputError(_twice(e.unit_id, first), path=path, line=e.line)
+            seen[e.unit_id] = e.line
+        ids = [e.unit_id for e in chunk]
+        found = import_targets(store, lang, ids, given_in=FORMAT, by_key=True)
+        missing = [t.unit_id for t in found.values() if t.status is None and not t.obsolete]
+        if missing:
+            tr.ensure_rows(store, [lang], missing)
+            found.update(import_targets(store, lang, missing, given_in=FORMAT, by_key=True))
+        out: list[tuple[XliffEntry | StagedEntry, ImportTarget | None, Given | None]] = []
+        for e in chunk:
+            t = found.get(e.unit_id)
+            # What the export gave out at the row's revision is the base of an entry that
+            # names that revision; other entries' bases are resolved from the records.
+            given = t.given if t is not None and e.revision == t.revision else None
+            out.append((e, t, given))
+        yield out
+
+
+def _apply(store: Store, xf: XliffFile, lang: str, chunks: Iterator[Chunk], *,
            who: str | None, masker: Masker,
            approve: bool, four_eyes: bool, confirm_placeholder: bool,
            progress: Callable[[int], None] | None) -> XliffImportResult:
@@ -133,10 +197,10 @@ def _apply(store: Store, stage: Stage, file: int, xf: XliffFile, lang: str, *,
     approve_detail = LineDetail(display_path(xf.path.name), approve_fields)
     ts = now()
 
-    def live() -> Iterator[tuple[StagedEntry, ImportTarget, str, Given | None]]:
+    def live() -> Iterator[tuple[XliffEntry | StagedEntry, ImportTarget, str, Given | None]]:
         """The entries that can change something, with their bases, a chunk at a time."""
-        for chunk in stage.read(file, lang, FORMAT):
-            ok: list[tuple[StagedEntry, ImportTarget, str, Given | None]] = []
+        for chunk in chunks:
+            ok: list[tuple[XliffEntry | StagedEntry, ImportTarget, str, Given | None]] = []
             unknown: list[Named] = []
             for e, target, base in chunk:
                 why = _conflict(e, target)
@@ -162,8 +226,10 @@ def _apply(store: Store, stage: Stage, file: int, xf: XliffFile, lang: str, *,
     def plan() -> Iterator[tr.Change]:
         """The writes, made as they are decided (so 100k of them are never held at once)."""
         for n, (e, target, text, base) in enumerate(live(), 1):
-            if progress and n % 1000 == 0:
-                progress(1000)
+            if n % 500 == 0:
+                wrote(n)
+                if progress and n % 1000 == 0:
+                    progress(1000)
             assert target.status is not None
             status = target.status
             verdict, reason, base_is_current = decide(
@@ -218,11 +284,10 @@ def _apply(store: Store, stage: Stage, file: int, xf: XliffFile, lang: str, *,
                 counts["approved"] += 1
 
     with bulk_cache(store), store.transaction():
-        missing = stage.missing_rows(file, lang)
-        if missing:
-            tr.ensure_rows(store, [lang], missing)
-        # The store's compare-and-set write, with events, fed as the entries are decided.
-        tr.change_many(store, plan())
+        # The store's compare-and-set write, with events, fed as the entries are decided; an
+        # index most rows move is built once after a big write.
+        with indexes_rebuilt_once_big(store, "translations", tr.WRITTEN) as wrote:
+            tr.change_many(store, plan())
         clear_claims(store, lang, finished, who)
     # Reported in file order (entries without a base known from the records are decided
     # with their chunk, so the lists are built in order already; sorted to be sure).

@@ -8,7 +8,7 @@ segments gets them joined again. Structure errors name the file and line.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -128,15 +128,15 @@ def _revision(elem: Any) -> int | None:
     return int(value)
 
 
-def scan_xliff(path: Path, sink: Callable[[XliffEntry], None]) -> XliffFile:
-    """Read and check an XLIFF file streamed, handing each entry to `sink` as it is read.
+def read_xliff(path: Path) -> tuple[XliffFile, Iterator[XliffEntry]]:
+    """An XLIFF file's version, languages and snapshot (from its start), and its entries,
+    read and checked streamed as they are asked for (InputError on bad input as it comes).
 
-    `sink` refuses a unit id seen twice.
+    A 1.2 file's languages are its first <file>'s: every later <file> must agree.
     """
     path = Path(path)
-    source_tag = target_tag = None
-    elements = iterparse(path, ["{*}file", "{*}trans-unit", "{*}unit"])
-    root = next(elements)
+    elements = iterparse(path, ["{*}file", "{*}trans-unit", "{*}unit"], heads=2)
+    root, first = next(elements), next(elements)
     name = local(root.tag)
     ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
     if name != "xliff":
@@ -149,10 +149,25 @@ def scan_xliff(path: Path, sink: Callable[[XliffEntry], None]) -> XliffFile:
     if version is None:
         raise InputError(f"XLIFF version {root.get('version') or ns or '(none)'} is not "
                          "supported (1.2 and 2.0 are)", path=path, line=root.sourceline)
-    if version == "2.0":
-        source_tag, target_tag = root.get("srcLang"), root.get("trgLang")
-    as_of = root.get(_AS_OF)
     q_file = f"{{{ns}}}file"
+    as_of = root.get(_AS_OF)
+    if version == "2.0":
+        head = XliffFile(path, version, root.get("srcLang"), root.get("trgLang"), as_of)
+    elif first is None:
+        head = XliffFile(path, version, None, None, as_of)
+    elif first.tag != q_file:
+        raise InputError(f"<{local(first.tag)}> where XLIFF 1.2 has <file>", path=path,
+                         line=first.sourceline)
+    else:
+        # Read from its start tag, so units can be decided as they come.
+        head = XliffFile(path, version, first.get("source-language"),
+                         first.get("target-language"), first.get(_AS_OF) or as_of)
+    return head, _entries(elements, head, ns, q_file)
+
+
+def _entries(elements: Iterator[Any], head: XliffFile, ns: str,
+             q_file: str) -> Iterator[XliffEntry]:
+    path, version, target_tag = head.path, head.version, head.target_tag
     q_unit = f"{{{ns}}}trans-unit" if version == "1.2" else f"{{{ns}}}unit"
     read_unit = _unit12 if version == "1.2" else _unit20
     release = Releaser()
@@ -160,19 +175,22 @@ def scan_xliff(path: Path, sink: Callable[[XliffEntry], None]) -> XliffFile:
         tag = elem.tag
         if tag == q_unit:
             entry = read_unit(elem, path, ns)
-            if entry is not None:
-                sink(entry)
             release(elem)
+            if entry is not None:
+                yield entry
         elif tag == q_file and version == "1.2":
-            # Read as the file ends (its attributes are all there then; no start events).
-            if target_tag is not None and elem.get("target-language") != target_tag:
+            if elem.get("target-language") != target_tag:
                 raise InputError("the <file> elements are for different languages",
                                  path=path, line=elem.sourceline)
-            source_tag = elem.get("source-language")
-            target_tag = elem.get("target-language")
-            as_of = elem.get(_AS_OF) or as_of
         # anything else: a foreign element that happens to share a name
-    return XliffFile(path, version, source_tag, target_tag, as_of)
+
+
+def scan_xliff(path: Path, sink: Callable[[XliffEntry], None]) -> XliffFile:
+    """Read and check an XLIFF file streamed, handing each entry to `sink` as it is read."""
+    head, entries = read_xliff(path)
+    for entry in entries:
+        sink(entry)
+    return head
 
 
 def _id(elem: Any, path: Path) -> str:

@@ -74,30 +74,38 @@ def _syntax_error(exc: etree.XMLSyntaxError, path: Path, last: Any) -> InputErro
                       line=exc.lineno or (last.sourceline if last is not None else None))
 
 
-def _root(fh: BinaryIO, path: Path) -> Any:
-    """The root element (its name, attributes and line), read from the start of the file.
+def _heads(fh: BinaryIO, path: Path, count: int) -> list[Any]:
+    """The first `count` elements to start (the root, then its first child, ...: names,
+    attributes and lines), read from the start of the file; None for those the file lacks.
 
-    A small pull parse that stops at the first start tag, so the streamed parse after it needs
+    A small pull parse that stops at the last of them, so the streamed parse after it needs
     no start events (one event per unit instead of two).
     """
     parser = etree.XMLPullParser(events=("start",), **_options())
+    found: list[Any] = []
     try:
         while chunk := fh.read(_PROLOG_BYTES):
             parser.feed(chunk)
             for _, elem in parser.read_events():
-                return elem
+                found.append(elem)
+                if len(found) == count:
+                    return found
         parser.close()
     except etree.XMLSyntaxError as exc:
         raise _syntax_error(exc, path, None) from None
-    raise InputError("not an XML file (no root element)", path=path)
+    if not found:
+        raise InputError("not an XML file (no root element)", path=path)
+    return found + [None] * (count - len(found))
 
 
 def iterparse(path: Path, tags: Sequence[str], *,
-              max_bytes: int | None = None) -> Iterator[Any]:
+              max_bytes: int | None = None, heads: int = 1) -> Iterator[Any]:
     """The root element first, then each element named in `tags` as it ends, streamed.
 
-    The root comes from a look at the file's start (attributes and line, no children); the
-    elements after it are the parse's end events. The caller frees what it has used
+    The root comes from a look at the file's start (attributes and line, no children); with
+    `heads` above 1, so do the elements that start after it (None for those the file lacks:
+    an XLIFF 1.2 reader learns its languages from the first <file> before any unit). The
+    elements after them are the parse's end events. The caller frees what it has used
     (`Releaser`).
     """
     # The shared safe opener: checked on the open descriptor, so a FIFO never blocks.
@@ -114,7 +122,7 @@ def iterparse(path: Path, tags: Sequence[str], *,
         prolog, rooted = _prolog(head)
         references = "<!DOCTYPE" in prolog or not rooted
         fh.seek(0)
-        yield _root(fh, path)
+        yield from _heads(fh, path, heads)
         fh.seek(0)
         parser = etree.iterparse(fh, events=("end",), tag=list(tags), **_options())
         elem: Any = None  # libxml2 reports some errors (an undefined entity) without a line

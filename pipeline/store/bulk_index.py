@@ -9,7 +9,7 @@ and an error puts the index back with everything else (rollback).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from pipeline.store import Store
@@ -57,5 +57,34 @@ def indexes_rebuilt_after(store: Store, table: str, columns: Iterable[str],
         for name, _ in moved:
             conn.execute(f'DROP INDEX "{name}"')
         yield
+        for _, sql in moved:
+            conn.execute(sql)
+
+
+@contextmanager
+def indexes_rebuilt_once_big(store: Store, table: str,
+                             columns: Iterable[str]) -> Iterator[Callable[[int], None]]:
+    """`indexes_rebuilt_after` for a write whose size is learnt as it goes (a streamed file).
+
+    Gives `wrote(rows)`, called with the rows written so far: once they reach `REBUILD_SHARE`
+    of the table, the indexes are dropped for the rest of the write, and built again at its
+    end, in one savepoint of the caller's transaction. The rows before pay the upkeep.
+    """
+    cols = frozenset(columns)
+    with store.transaction() as conn:
+        top = conn.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 0
+        moved: list[tuple[str, str]] = []
+        dropped = False
+
+        def wrote(rows: int) -> None:
+            nonlocal dropped
+            if dropped or not rows or rows < REBUILD_SHARE * top:
+                return
+            dropped = True
+            moved.extend(_moved_indexes(store, table, cols))
+            for name, _ in moved:
+                conn.execute(f'DROP INDEX "{name}"')
+
+        yield wrote
         for _, sql in moved:
             conn.execute(sql)

@@ -130,7 +130,8 @@ _GIVEN_JOIN = (
 
 def import_targets(store: Store, lang: str, unit_ids: list[str],
                    sources: Mapping[str, str] | None = None,
-                   given_in: str | None = None) -> dict[str, ImportTarget]:
+                   given_in: str | None = None, by_key: bool = False
+                   ) -> dict[str, ImportTarget]:
     """The units named by a PO file's msgctxts (missing ids are simply absent).
 
     A file that names at least half of the units is matched in one scan of the units (about
@@ -140,12 +141,13 @@ def import_targets(store: Store, lang: str, unit_ids: list[str],
     `given_in` (an export format): each target also carries what an export of that format gave
     out at the row's current revision, the base of every entry of a file exported since the
     row last changed (in the same scan: a second pass over the export records costs more).
+    `by_key`: always by key (a streamed file's chunk, where the units need not be counted).
     """
     out: dict[str, ImportTarget] = {}
     same = (sources or {}).get
     # tuple.__new__ is what `_make` calls, without a Python call and a length check per row.
     new, target, given = tuple.__new__, ImportTarget, Given
-    rows, wanted = _target_rows(store, lang, unit_ids, given_in)
+    rows, wanted = _target_rows(store, lang, unit_ids, given_in, by_key)
     for row in rows:
         uid, source = row[0], row[1]
         if wanted is not None and uid not in wanted:
@@ -164,8 +166,8 @@ def import_targets(store: Store, lang: str, unit_ids: list[str],
     return out
 
 
-def _target_rows(store: Store, lang: str, unit_ids: list[str], given_in: str | None
-                 ) -> tuple[Iterable[tuple[Any, ...]], set[str] | None]:
+def _target_rows(store: Store, lang: str, unit_ids: list[str], given_in: str | None,
+                 by_key: bool = False) -> tuple[Iterable[tuple[Any, ...]], set[str] | None]:
     """The rows of `_TARGETS` (and `_GIVEN`) for the units, and the set of them to keep when
     the rows are a scan of every unit (None: the rows are only theirs)."""
     args: tuple[str, ...] = (lang,)
@@ -173,6 +175,8 @@ def _target_rows(store: Store, lang: str, unit_ids: list[str], given_in: str | N
     if given_in is not None:
         head, tail = _TARGETS.split(" FROM ", 1)
         select, args = f"{head}{_GIVEN} FROM {tail}{_GIVEN_JOIN}", (lang, given_in)
+    if by_key:
+        return _by_key(store, select, args, unit_ids), None
     total = store.conn.execute("SELECT count(*) FROM units").fetchone()[0]
     if unit_ids and 2 * len(unit_ids) >= total:
         return store.conn.execute(select, args), set(unit_ids)

@@ -158,3 +158,13 @@ def test_a_workers_span_reads_what_the_whole_run_reads_of_its_articles(
         assert part == {slug: v for slug, v in whole.items() if span[0] <= slug <= span[1]}
         assert "river-clean" in part and "story-040" in part and "budget-vote" not in part
         assert read(article="story-007") == {"story-007": whole["story-007"]}
+
+
+def test_the_report_with_workers_is_the_report_of_one_process(big_newsroom: Newsroom,
+                                                              tmp_path: Path) -> None:
+    big_newsroom.out = tmp_path / "one"
+    one = big_newsroom.export(include_machine=True, jobs=1).to_dict()
+    big_newsroom.out = tmp_path / "two"
+    two = big_newsroom.export(include_machine=True, jobs=2).to_dict()
+    assert two["languages"] == one["languages"] and two["files"] == one["files"]
+    assert any(lang["held_back"] for lang in one["languages"].values())

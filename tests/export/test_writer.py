@@ -230,3 +230,38 @@ def test_every_renamed_file_is_durable_before_the_run_reports(newsroom: Newsroom
     # Once each, deepest first; then the manifest's own atomic write fsyncs the root again.
     assert [d for d, _ in synced] == [root / "fa", root, root]
     assert all(renamed for _, renamed in synced)  # after the renames, not before
+
+
+def test_a_write_back_error_at_the_flush_publishes_nothing(newsroom: Newsroom,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    # syncfs, unlike sync(), tells when the kernel could not write some page back: then no
+    # rename may point a name at bytes that are not on disk, as a failed fsync stops atomicfile.
+    import errno
+
+    from pipeline.export import writer
+
+    newsroom.export()
+    before = _snapshot(newsroom.out)
+    unit = load_article(newsroom.store, "budget-vote").units[1]
+    tr.change(newsroom.store, unit.id, "fa", Action.EDIT, who="mina", text="متن تازه")
+    tr.change(newsroom.store, unit.id, "fa", Action.APPROVE, who="reza")
+
+    def failing(fd: int) -> None:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(writer, "_sync_filesystem", failing)
+    with pytest.raises(InputError, match="Input/output error"):
+        newsroom.export(langs=["fa", "en"])  # fa: a page replaced; en: a new directory
+    assert _snapshot(newsroom.out) == before  # nothing renamed in, no temporary, no staging
+
+
+def test_the_flush_reaches_the_disk_through_syncfs(tmp_path: Path) -> None:
+    # Where libc has syncfs (Linux), the batch's flush is syncfs on the edition's file system.
+    from pipeline.export import writer
+
+    if writer._syncfs() is None:
+        pytest.skip("no syncfs on this system: os.sync is used")
+    out = EditionWriter(tmp_path / "out")
+    with out.batch():
+        out.write("fa/page.html", b"new")
+    assert (tmp_path / "out" / "fa" / "page.html").read_bytes() == b"new"

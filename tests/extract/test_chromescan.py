@@ -14,7 +14,7 @@ from pipeline.extract.chromescan import (
     PageScan,
     Rule,
 )
-from pipeline.extract.dates import YEAR_HINT, find_date
+from pipeline.extract.dates import YEAR_HINT, YEAR_STARTS, find_date
 
 #: Letters that match ASCII ones under re.I or case folding without being them.
 _ODD = {"i": ("ı", "İ"), "s": ("ſ",), "k": ("\u212a",), "st": ("ﬆ", "ﬅ"), "fi": ("ﬁ",),
@@ -107,3 +107,22 @@ def test_every_line_with_a_date_matches_the_year_hint() -> None:
     assert all(YEAR_HINT.search(t) for t in dated)
     found = set(PageScan(lines).matching_texts(YEAR_HINT))
     assert {i for i, t in enumerate(lines) if find_date(t)} <= found
+
+
+@pytest.mark.parametrize("rule", [r for r in FOOTER_RULES + HARD_RULES if r.starts],
+                         ids=lambda r: r.test.__name__)
+def test_lines_found_by_their_start_strings_are_the_prefilters_lines(rule: Rule) -> None:
+    texts = _lines() + ["a » b", "x::y", "(C) 2024", "©", "Replies", "no such line"]
+    scan = PageScan(texts)
+    found = list(scan.candidates(rule.prefilter, rule.starts))
+    assert found and found == list(scan.candidates(rule.prefilter))
+    for t in texts:  # each line alone (the first and the last line of a page)
+        assert list(PageScan([t]).candidates(rule.prefilter, rule.starts)) \
+            == list(PageScan([t]).candidates(rule.prefilter)), t
+
+
+def test_dated_lines_found_by_their_year_digits_are_the_year_hints_lines() -> None:
+    texts = _lines() + ["in 2030s", "1999", "x 20199 y", "2024-05-01", "12 May 2024", "19 20 1920"]
+    scan = PageScan(texts)
+    found = list(scan.matching_texts(YEAR_HINT, YEAR_STARTS))
+    assert len(found) >= 4 and found == list(scan.matching_texts(YEAR_HINT))

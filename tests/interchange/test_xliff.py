@@ -304,10 +304,11 @@ def test_a_unit_id_twice_is_refused_with_both_lines_and_nothing_applied(
 def test_entries_read_back_a_few_at_a_time_decide_as_all_at_once(
     store: Store, tmp_path: Path, version: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The staged entries come back in chunks; decisions and their order do not depend on it."""
-    from pipeline.store import staging
+    """The entries are read and decided in chunks; decisions and their order do not depend on
+    it."""
+    from pipeline.interchange import xliff_import
 
-    monkeypatch.setattr(staging, "CHUNK", 2)
+    monkeypatch.setattr(xliff_import, "CHUNK", 2)
     ids = seed(store)
     path = _export(store, tmp_path, version)
     tr.change(store, ids[1], "fa", Action.EDIT, who="sara", text="ویرایش تازه‌تر", origin="human")
@@ -317,6 +318,31 @@ def test_entries_read_back_a_few_at_a_time_decide_as_all_at_once(
     assert r.imported == 1 and [c.unit_id for c in r.conflicts] == [ids[1]]
     assert tr.get(store, ids[3], "fa").text == "Riverside Courier [1] خوب"
     assert tr.get(store, ids[1], "fa").text == "ویرایش تازه‌تر"
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_file_broken_after_its_first_entries_were_written_changes_nothing(
+    store: Store, tmp_path: Path, version: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One file is read, decided and written in one pass: a bad end undoes the whole file."""
+    from pipeline.interchange import xliff_import
+
+    monkeypatch.setattr(xliff_import, "CHUNK", 2)
+    monkeypatch.setattr(tr, "CHUNK", 1)  # each change written as soon as it is decided
+    ids = seed(store)
+    path = _export(store, tmp_path, version)
+    _retarget(path, version, ids[3], "Riverside Courier [1] خوب", DONE[version])
+    events = event_count(store)
+    text = path.read_text(encoding="utf-8")
+    end = "</file>"
+    path.write_text(text.replace(end, "<broken>" + end), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        _import(store, path)
+    assert err.value.path == str(path) and err.value.line
+    assert tr.get(store, ids[3], "fa").text == FA[3] and event_count(store) == events
+    path.write_text(text, encoding="utf-8")
+    [r] = _import(store, path)  # the same file, whole: applied
+    assert r.imported == 1 and tr.get(store, ids[3], "fa").text == "Riverside Courier [1] خوب"
 
 
 def test_an_undefined_entity_without_a_doctype_is_refused(store: Store, tmp_path: Path) -> None:
