@@ -99,44 +99,72 @@ def _pairing(found: Sequence[tuple[int, int, str]],
     return roles
 
 
+#: Builds a Code from its fields without the named tuple's Python-level __new__ (several
+#: codes per unit of a 100k-unit export).
+_new = tuple.__new__
+
+
 def split(text: str, masker: Masker, match: Sequence[Code] = ()) -> list[Piece]:
     """`text` as plain pieces and codes.
 
-    With `match` (the source's codes), a code with the same role and text as a source code
-    takes that code's id, so tools can line target codes up with source codes; others get
-    new ids after the source's.
+    With `match` (the source's codes, as `split` gave them), a code with the same role and
+    text as a source code takes that code's id, so tools can line target codes up with source
+    codes; others get new ids after the source's.
     """
     found = masker.protected(text)
     if not found:
         return [text] if text else []
-    natives = [text[a:b] for a, b, _ in found]
-    roles = _pairing(found, natives) if not _PAIRABLE.isdisjoint(
-        [k for _, _, k in found]) else None
-    free: dict[tuple[str, str], list[int]] = {}
-    next_id = 1
-    if match:
+    pieces: list[Piece] = []
+    append = pieces.append
+    pos = 0
+    if len(match) == len(found) and all(c.kind == kind and c.native == text[a:b] for c, (
+            a, b, kind) in zip(match, found, strict=True)):
+        # A target that keeps the source's codes in order (the usual translation) pairs them
+        # the same way and gives each its source id: the source's codes are its codes.
+        for c, (a, b, _) in zip(match, found, strict=True):
+            if a > pos:
+                append(text[pos:a])
+            append(c)
+            pos = b
+        if pos < len(text):
+            append(text[pos:])
+        return pieces
+    roles = None
+    for span in found:
+        if span[2] in _PAIRABLE:
+            roles = _pairing(found, [text[a:b] for a, b, _ in found])
+            break
+    if roles is None and not match:
+        # The common case (links, numbers, terms): placeholders numbered in order.
+        for i, (a, b, kind) in enumerate(found, 1):
+            if a > pos:
+                append(text[pos:a])
+            append(_new(Code, (i, kind, "ph", text[a:b], None)))
+            pos = b
+    else:
+        free: dict[tuple[str, str], list[int]] = {}
+        next_id = 1
         for c in match:
             free.setdefault((c.role, c.native), []).append(c.id)
-        next_id = max([c.id for c in match]) + 1
-    ids: list[int] = []
-    pieces: list[Piece] = []
-    pos = 0
-    for i, (a, b, kind) in enumerate(found):
-        native = natives[i]
-        role, opener = _PH if roles is None else roles[i]
-        pool = free.get((role, native)) if free else None
-        if pool:
-            cid = pool.pop(0)
-        else:
-            cid = next_id
-            next_id += 1
-        ids.append(cid)
-        if a > pos:
-            pieces.append(text[pos:a])
-        pieces.append(Code(cid, kind, role, native, None if opener is None else ids[opener]))
-        pos = b
+            if c.id >= next_id:
+                next_id = c.id + 1
+        ids: list[int] = []
+        for i, (a, b, kind) in enumerate(found):
+            native = text[a:b]
+            role, opener = _PH if roles is None else roles[i]
+            pool = free.get((role, native)) if free else None
+            if pool:
+                cid = pool.pop(0)
+            else:
+                cid = next_id
+                next_id += 1
+            ids.append(cid)
+            if a > pos:
+                append(text[pos:a])
+            append(_new(Code, (cid, kind, role, native, None if opener is None else ids[opener])))
+            pos = b
     if pos < len(text):
-        pieces.append(text[pos:])
+        append(text[pos:])
     return pieces
 
 

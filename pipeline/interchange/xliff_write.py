@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,11 +23,17 @@ from pipeline.catalogs.export import provenance
 from pipeline.errors import UsageError
 from pipeline.interchange import xmltext as x
 from pipeline.interchange.files import atomic_writer
-from pipeline.interchange.inline import Code, Piece, codes, split
+from pipeline.interchange.inline import CODE_TYPES, Code, Piece, codes, split
 from pipeline.interchange.langtags import tag_for
-from pipeline.states import Status, XliffState, xliff_state
+from pipeline.states import XLIFF_STATES, Status, XliffState
 from pipeline.store import Store, exports
-from pipeline.store.catalog import CatalogRow, export_rows, export_stamp, read_snapshot
+from pipeline.store.catalog import (
+    CatalogRow,
+    export_rows,
+    export_stamp,
+    read_snapshot,
+    stream_cache,
+)
 from pipeline.translate.masking import Masker
 
 log = logging.getLogger(__name__)
@@ -65,36 +72,83 @@ def _text(row: CatalogRow) -> str:
     return row.text if row.text is not None else (row.suggestion or "")
 
 
-@lru_cache(maxsize=4096)
-def _code12(p: Code) -> str:
-    """One code as XLIFF 1.2 (cached: the same markup codes come back in every unit)."""
+#: 1.2 `ctype` of a placeholder per kind of span: 1.2 allows only image, pb, lb and x- names.
+_PH_CTYPE12 = {kind: t if t.startswith("x-") else "x-" + kind for kind, t in CODE_TYPES.items()}
+
+
+@lru_cache(maxsize=1024)
+def _pair12(p: Code) -> str:
+    """An opening or closing code as XLIFF 1.2 (cached: the same markup comes back in every
+    unit; placeholders, mostly links of their own, are rendered as they come)."""
     if p.role == "open":
         return f'<bpt id="{p.id}" rid="{p.pair}" ctype="{p.type}">{x.text(p.native)}</bpt>'
-    if p.role == "close":
-        return f'<ept id="{p.id}" rid="{p.pair}">{x.text(p.native)}</ept>'
-    # 1.2 allows only image, pb, lb and x- names on placeholders
-    ctype = p.type if p.type.startswith("x-") else "x-" + p.kind
-    return f'<ph id="{p.id}" ctype="{ctype}">{x.text(p.native)}</ph>'
+    return f'<ept id="{p.id}" rid="{p.pair}">{x.text(p.native)}</ept>'
 
 
 def inline12(pieces: Sequence[Piece]) -> str:
     text = x.text
-    return "".join([text(p) if isinstance(p, str) else _code12(p) for p in pieces])
-
-
-@lru_cache(maxsize=4096)
-def _code20(p: Code) -> str:
-    """One code as XLIFF 2.0 (its original text goes in `<originalData>`)."""
-    if p.role == "open":
-        return f'<sc id="{p.id}" dataRef="d{p.id}" canDelete="no"/>'
-    if p.role == "close":
-        return f'<ec startRef="{p.pair}" dataRef="d{p.id}" canDelete="no"/>'
-    return f'<ph id="{p.id}" dataRef="d{p.id}" canDelete="no" disp="{x.attr(p.native)}"/>'
+    out = []
+    for p in pieces:
+        if isinstance(p, str):
+            out.append(text(p))
+        elif p.role == "ph":
+            ctype = _PH_CTYPE12.get(p.kind) or "x-" + p.kind
+            out.append(f'<ph id="{p.id}" ctype="{ctype}">{text(p.native)}</ph>')
+        else:
+            out.append(_pair12(p))
+    return "".join(out)
 
 
 def inline20(pieces: Sequence[Piece]) -> str:
+    """Pieces as XLIFF 2.0 markup (each code's original text goes in `<originalData>`)."""
+    out = []
+    for p in pieces:
+        if isinstance(p, str):
+            out.append(x.text(p))
+        elif p.role == "ph":
+            out.append(f'<ph id="{p.id}" dataRef="d{p.id}" canDelete="no"'
+                       f' disp="{x.attr(p.native)}"/>')
+        elif p.role == "open":
+            out.append(f'<sc id="{p.id}" dataRef="d{p.id}" canDelete="no"/>')
+        else:
+            out.append(f'<ec startRef="{p.pair}" dataRef="d{p.id}" canDelete="no"/>')
+    return "".join(out)
+
+
+def _original_data(src: list[Piece], trg: list[Piece]) -> str:
+    """2.0 `<originalData>`: the original text of every code of the unit, by id."""
+    data: dict[int, str] = {}
+    for p in src:
+        if not isinstance(p, str):
+            data.setdefault(p.id, p.native)
+    ordered = True  # the source's ids run 1, 2, ...: usually no sort is needed
+    for p in trg:
+        if not isinstance(p, str) and p.id not in data:
+            data[p.id] = p.native
+            ordered = False
+    if not data:
+        return ""
+    items = data.items() if ordered else sorted(data.items())
     text = x.text
-    return "".join([text(p) if isinstance(p, str) else _code20(p) for p in pieces])
+    return ("<originalData>" + "".join([f'<data id="d{i}">{text(native)}</data>'
+                                        for i, native in items]) + "</originalData>")
+
+
+def _states12(state: XliffState) -> tuple[str, str]:
+    """(the `approved` attribute, the `<target>` start tag or "") of a status in XLIFF 1.2."""
+    approved = f' approved="{"yes" if state.v12_approved else "no"}"'
+    if not state.v12_state:
+        return approved, ""
+    qualifier = f' state-qualifier="{state.v12_qualifier}"' if state.v12_qualifier else ""
+    return approved, f'<target state="{state.v12_state}"{qualifier}>'
+
+
+#: Per status (as the store spells it): what XLIFF writes for a unit that has a text.
+_STATE12 = {s.value: _states12(st) for s, st in XLIFF_STATES.items()}
+_SEGMENT20 = {s.value: f'<segment state="{st.v20_state}" subState="{st.v20_substate}">'
+              for s, st in XLIFF_STATES.items()}
+#: What a unit without a text is written as, whatever its status.
+_EMPTY20 = _SEGMENT20[Status.UNTRANSLATED.value]
 
 
 class _Writer:
@@ -107,10 +161,13 @@ class _Writer:
         self.trg_tag = x.attr(tag_for(lang, tags))
         self.lang, self.project, self.as_of = lang, project, as_of
         self.group: str | None = None
+        self.group_text = ""  # the group's article id as character data
         self.buf: list[str] = []
         # Notes repeat from unit to unit (the same translators, engines and states): each
-        # distinct one is worded once.
+        # distinct one is worded and escaped once.
         self._provenance: dict[tuple[str | None, ...], str] = {}
+        self._kinds: dict[str, str] = {}
+        self._unit = self._unit12 if version == "1.2" else self._unit20
 
     def head(self) -> None:
         v, date = self.version, _stamp(self.as_of)
@@ -129,74 +186,72 @@ class _Writer:
                 f' trgLang="{self.trg_tag}" pl:as-of="{x.attr(self.as_of)}">\n'
                 f'<file id="f1" original="{x.attr(self.project)}/articles">\n')
 
+    def _group(self, article: str) -> None:
+        if self.group is not None:
+            self.buf.append("</group>\n")
+        self.group = article
+        gid = x.attr(article)
+        self.group_text = x.text(article)
+        name = "resname" if self.version == "1.2" else "name"
+        self.buf.append(f'<group id="g-{gid}" {name}="{gid}">\n')
+
     def unit(self, row: CatalogRow) -> None:
         if row.article != self.group:
-            if self.group is not None:
-                self.buf.append("</group>\n")
-            self.group = row.article
-            gid = x.attr(row.article)
-            name = "resname" if self.version == "1.2" else "name"
-            self.buf.append(f'<group id="g-{gid}" {name}="{gid}">\n')
-        x.check(row.source_text, f"unit {row.unit_id}")
-        text = x.check(_text(row), f"the {self.lang} translation of unit {row.unit_id}")
-        state = xliff_state(row.status)
-        if not text and row.status != Status.UNTRANSLATED:
-            state = xliff_state(Status.UNTRANSLATED)
-        src = split(row.source_text, self.masker)
-        trg = split(text, self.masker, codes(src)) if text else []
-        where = f"{row.article}, {row.kind} {row.position + 1}"
+            self._group(row.article)
+        source = row.source_text
+        text = row.text if row.text is not None else (row.suggestion or "")
+        if x.ILLEGAL.search(source) or x.ILLEGAL.search(text):  # the message only if needed
+            x.check(source, f"unit {row.unit_id}")
+            x.check(text, f"the {self.lang} translation of unit {row.unit_id}")
+        masker = self.masker
+        src = split(source, masker)
+        trg = split(text, masker, codes(src)) if text else []
+        kind = self._kinds.get(row.kind)
+        if kind is None:
+            kind = self._kinds[row.kind] = x.text(row.kind)
+        where = f"{self.group_text}, {kind} {row.position + 1}"
         key = (row.status, row.origin, row.engine, row.package, row.package_version, row.reason,
                row.translated_by, row.reviewed_by, row.flags)
         origin = self._provenance.get(key)
         if origin is None:
             if len(self._provenance) > 4096:
                 self._provenance.clear()
-            origin = self._provenance[key] = provenance(row)
-        if self.version == "1.2":
-            self._unit12(row, state, src, trg, text, where, origin)
-        else:
-            self._unit20(row, state, src, trg, text, where, origin)
+            origin = self._provenance[key] = x.text(provenance(row))
+        self._unit(row, src, trg, text, where, origin)
         if len(self.buf) > 2000:
             self.flush()
 
-    def _unit12(self, row: CatalogRow, state: XliffState, src: list[Piece], trg: list[Piece],
-                text: str, where: str, origin: str) -> None:
+    def _unit12(self, row: CatalogRow, src: list[Piece], trg: list[Piece], text: str,
+                where: str, origin: str) -> None:
+        tid = x.text(row.unit_id)
         uid = x.attr(row.unit_id)
-        approved = f' approved="{"yes" if state.v12_approved else "no"}"' if text else ""
-        b = self.buf
-        b.append(f'<trans-unit id="{uid}" resname="{uid}" xml:space="preserve"{approved}'
-                 f' pl:revision="{row.revision}"><source>{inline12(src)}</source>')
-        if text and state.v12_state:
-            qualifier = (f' state-qualifier="{state.v12_qualifier}"'
-                         if state.v12_qualifier else "")
-            b.append(f'<target state="{state.v12_state}"{qualifier}>{inline12(trg)}</target>')
+        if text:
+            approved, target = _STATE12[row.status]
+            if target:
+                target = f"{target}{inline12(trg)}</target>"
+        else:  # nothing to give: no target, no approval either way
+            approved = target = ""
         # The unit id as a location too: translate-toolkit's xliff2po turns it into a PO
         # reference and po2xliff back into a location, so the id survives a trip through PO.
-        b.append(f'<context-group name="u-{uid}" purpose="location"><context'
-                 f' context-type="sourcefile">{x.text(row.unit_id)}</context></context-group>')
-        b.append(f'<note from="pipeline" annotates="source">{x.text(where)}</note>'
-                 f'<note from="pipeline" annotates="target">{x.text(origin)}</note>'
-                 "</trans-unit>\n")
+        self.buf.append(
+            f'<trans-unit id="{uid}" resname="{uid}" xml:space="preserve"{approved}'
+            f' pl:revision="{row.revision}"><source>{inline12(src)}</source>{target}'
+            f'<context-group name="u-{uid}" purpose="location"><context'
+            f' context-type="sourcefile">{tid}</context></context-group>'
+            f'<note from="pipeline" annotates="source">{where}</note>'
+            f'<note from="pipeline" annotates="target">{origin}</note></trans-unit>\n')
 
-    def _unit20(self, row: CatalogRow, state: XliffState, src: list[Piece], trg: list[Piece],
-                text: str, where: str, origin: str) -> None:
+    def _unit20(self, row: CatalogRow, src: list[Piece], trg: list[Piece], text: str,
+                where: str, origin: str) -> None:
         uid = x.attr(row.unit_id)
-        b = self.buf
-        b.append(f'<unit id="{uid}" name="{uid}" xml:space="preserve" pl:revision="{row.revision}">'
-                 f'<notes><note category="location">{x.text(where)}</note>'
-                 f'<note category="provenance">{x.text(origin)}</note></notes>')
-        data: dict[int, str] = {}
-        for c in (*codes(src), *codes(trg)):
-            data.setdefault(c.id, c.native)
-        if data:
-            b.append("<originalData>" + "".join(
-                f'<data id="d{i}">{x.text(native)}</data>' for i, native in sorted(data.items()))
-                + "</originalData>")
-        b.append(f'<segment state="{state.v20_state}" subState="{state.v20_substate}">'
-                 f"<source>{inline20(src)}</source>")
-        if text:
-            b.append(f"<target>{inline20(trg)}</target>")
-        b.append("</segment></unit>\n")
+        segment = _SEGMENT20[row.status] if text else _EMPTY20
+        target = f"<target>{inline20(trg)}</target>" if text else ""
+        self.buf.append(
+            f'<unit id="{uid}" name="{uid}" xml:space="preserve" pl:revision="{row.revision}">'
+            f'<notes><note category="location">{where}</note>'
+            f'<note category="provenance">{origin}</note></notes>'
+            f"{_original_data(src, trg)}{segment}<source>{inline20(src)}</source>{target}"
+            "</segment></unit>\n")
 
     def tail(self) -> None:
         if self.group is not None:
@@ -230,18 +285,18 @@ def export_xliff(store: Store, langs: Sequence[str], out: Path, *, version: str,
     for lang in langs:
         path = xliff_path(out, lang)
         counts = {"checked": 0, "unchecked": 0, "untranslated": 0}
-        given: list[exports.Out] = []
-        with atomic_writer(path) as fh:
+        with atomic_writer(path) as fh, stream_cache(store), ExitStack() as stack:
             with read_snapshot(store), cycle_collector_paused():
                 # One read transaction, so the stamp in the header and the rows streamed after
                 # it see the same database.
                 as_of = export_stamp(store, lang)
+                given = stack.enter_context(exports.Recording(store, FORMAT, lang, as_of))
                 w = _Writer(fh, version, source=source, lang=lang, tags=tags,
                             masker=maskers[lang], project=project, as_of=as_of)
                 w.head()
                 for row in export_rows(store, lang):
                     w.unit(row)
-                    given.append(_given(row))
+                    given.add(_given(row))
                     if not _text(row):
                         counts["untranslated"] += 1
                     elif row.status in _CHECKED:
@@ -251,9 +306,10 @@ def export_xliff(store: Store, langs: Sequence[str], out: Path, *, version: str,
                 w.tail()
             # Recorded before the file replaces the old one: a kill between the two leaves a
             # record no file names (harmless), never a file whose base the import cannot find.
-            exports.record(store, FORMAT, lang, as_of, given)
-        log.info("wrote %s (%d units)", path, len(given))
-        results.append(XliffExportResult(lang, version, path, len(given), counts["checked"],
+            given.commit()
+        units = sum(counts.values())
+        log.info("wrote %s (%d units)", path, units)
+        results.append(XliffExportResult(lang, version, path, units, counts["checked"],
                                          counts["unchecked"], counts["untranslated"]))
         if progress:
             progress(1)

@@ -7,8 +7,8 @@ import re
 from pipeline.errors import InputError
 from pipeline.escaping import amp_lt_gt
 
-# Characters XML 1.0 cannot hold at all (not even as references).
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+#: Characters XML 1.0 cannot hold at all (not even as references); `check` says which.
+ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def text(value: str) -> str:
@@ -31,7 +31,7 @@ def attr(value: str) -> str:
 
 def check(value: str, what: str) -> str:
     """`value`, or InputError if XML cannot hold one of its characters (a NUL, say)."""
-    m = _ILLEGAL.search(value)
+    m = ILLEGAL.search(value)
     if m:
         raise InputError(f"{what} holds the character U+{ord(m.group()):04X}, which XML cannot "
                          "hold; fix the text (pipeline review edit) and export again")

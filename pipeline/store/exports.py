@@ -8,6 +8,9 @@ names neither). Nothing here knows a file format.
 
 from __future__ import annotations
 
+import itertools
+import os
+import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
@@ -45,6 +48,18 @@ def snapshot_of(rows: Iterable[Out]) -> str:
 
 #: Rows per executemany; large enough that per-call overhead vanishes.
 _CHUNK = 5000
+_INSERT = ("INSERT OR IGNORE INTO exported (format, lang, unit_id, revision, text, fuzzy,"
+           " changed_at, at)")
+
+
+def _claim(conn: sqlite3.Connection, fmt: str, lang: str, as_of: str, ts: str) -> bool:
+    """Name the snapshot in `exports` (in the caller's write transaction); False if it was."""
+    if conn.execute("SELECT 1 FROM exports WHERE format = ? AND lang = ? AND as_of = ?",
+                    (fmt, lang, as_of)).fetchone():
+        return False
+    conn.execute("INSERT INTO exports (format, lang, as_of, at) VALUES (?, ?, ?, ?)",
+                 (fmt, lang, as_of, ts))
+    return True
 
 
 def record(store: Store, fmt: str, lang: str, as_of: str, rows: Sequence[Out]) -> bool:
@@ -54,18 +69,73 @@ def record(store: Store, fmt: str, lang: str, as_of: str, rows: Sequence[Out]) -
     a revision given out before is stored once. Returns True when the snapshot was new.
     """
     with store.transaction() as conn:
-        if conn.execute("SELECT 1 FROM exports WHERE format = ? AND lang = ? AND as_of = ?",
-                        (fmt, lang, as_of)).fetchone():
-            return False
         ts = now()
-        conn.execute("INSERT INTO exports (format, lang, as_of, at) VALUES (?, ?, ?, ?)",
-                     (fmt, lang, as_of, ts))
-        sql = ("INSERT OR IGNORE INTO exported (format, lang, unit_id, revision, text, fuzzy,"
-               " changed_at, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        if not _claim(conn, fmt, lang, as_of, ts):
+            return False
+        sql = f"{_INSERT} VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
         for i in range(0, len(rows), _CHUNK):
             conn.executemany(sql, [(fmt, lang, r.unit_id, r.revision, r.text, int(r.fuzzy),
                                     r.changed_at or "", ts) for r in rows[i:i + _CHUNK]])
     return True
+
+
+class Recording:
+    """What a streaming export gives out, gathered as it goes and recorded at the end (`commit`).
+
+    The entries wait in a temporary table (on disk, a batch at a time), not in a list: memory
+    stays flat however many units the file holds, and the export reads its rows in a read
+    snapshot without holding the write lock. `commit` then records them in one short write
+    transaction, as `record` would; call it before the file is renamed into place. Use as a
+    context manager: the temporary table is dropped on the way out, also on errors.
+    """
+
+    _serial = itertools.count()
+
+    def __init__(self, store: Store, fmt: str, lang: str, as_of: str) -> None:
+        self.store, self.fmt, self.lang, self.as_of = store, fmt, lang, as_of
+        # A snapshot recorded before: an unchanged re-export gathers and writes nothing.
+        self.known = known_snapshot(store, fmt, lang, as_of)
+        self.table = f"temp.exported_{os.getpid()}_{next(self._serial)}"
+        self.batch: list[Out] = []
+        if not self.known:
+            store.conn.execute(f"CREATE TEMP TABLE {self.table.removeprefix('temp.')}"
+                               " (unit_id, revision, text, fuzzy, changed_at)")
+
+    def add(self, row: Out) -> None:
+        if self.known:
+            return
+        self.batch.append(row)
+        if len(self.batch) >= _CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        # Out rows bind as they are (a bool is an int to SQLite): no tuple built per row.
+        self.store.conn.executemany(f"INSERT INTO {self.table} VALUES (?, ?, ?, ?, ?)",
+                                    self.batch)
+        self.batch.clear()
+
+    def commit(self) -> bool:
+        """Record the gathered entries; True when the snapshot was new."""
+        if self.known:
+            return False
+        if self.batch:
+            self._flush()
+        with self.store.transaction() as conn:
+            ts = now()
+            if not _claim(conn, self.fmt, self.lang, self.as_of, ts):
+                return False
+            conn.execute(f"{_INSERT} SELECT ?, ?, unit_id, revision, text, fuzzy,"
+                         f" coalesce(changed_at, ''), ? FROM {self.table}",
+                         (self.fmt, self.lang, ts))
+        return True
+
+    def __enter__(self) -> Recording:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.batch.clear()
+        if not self.known:
+            self.store.conn.execute(f"DROP TABLE IF EXISTS {self.table}")
 
 
 def known_snapshot(store: Store, fmt: str, lang: str, as_of: str) -> bool:

@@ -301,9 +301,17 @@ def _v_review_pages(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX tr_approved ON translations (unit_id, lang) WHERE status = 'approved'")
 
 
+def _v_article_order(db: sqlite_utils.Database) -> None:
+    # Exports (PO, XLIFF) list articles newest first: walked in this index's order, their units
+    # come out already sorted (units_article), instead of every unit's row going through one
+    # sort whose memory grows with the catalog (40 MiB more at 100k units).
+    db.execute("CREATE INDEX articles_order ON articles (coalesce(date_iso, '') DESC, id)")
+
+
 #: Ordered migrations; index + 1 is the schema version each one produces. Append, never edit.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1, _v2, _v_exports, _v_tm, _v_glossary_sync, _v_corrections, _v_users, _v_review_pages,
+    _v_article_order,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

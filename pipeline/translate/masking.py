@@ -12,17 +12,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 # Order matters: earlier patterns win where spans overlap (a URL holding an @ stays a URL).
-# The URL rule starts with a literal letter and checks the word boundary after it
-# (`h(?<!\w.)` is `\bh`): a pattern whose every branch starts with a literal lets the regex
-# engine skip to the next candidate letter instead of trying each position (the URL and
-# markup rules together search 30-50% faster; the same spans on 340k texts).
-_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("url", r"(?:h(?<!\w.)ttps?://|w(?<!\w.)ww\.)[^\s<>\"'\]\)]+[^\s<>\"'\]\).,;:!?]"),
-    ("email", r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"),
-    ("ref", r"\[\d{1,3}\]"),
-    ("tag", r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>"),
-    ("code", r"`[^`\n]+`"),
-    ("emphasis", r"\*\*|__"),
+# Each rule is spelled as alternatives that start with a literal character where the rule
+# allows (the URL rule's `h(?<!\w.)` is `\bh`), and the combined search marks each alternative
+# with an empty group at its end instead of wrapping the rule in one: a search whose every
+# alternative starts with a literal lets the regex engine skip to the next candidate character
+# instead of trying each rule at each position (URL and markup rules: the same spans, about
+# twice as fast on English text). Only the e-mail rule (`\b` first) still tries every position.
+# No alternative holds a `|` of its own outside parentheses (the marker must end all of it).
+_URL_TAIL = r"[^\s<>\"'\]\)]+[^\s<>\"'\]\).,;:!?]"
+_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("url", (r"h(?<!\w.)ttps?://" + _URL_TAIL, r"w(?<!\w.)ww\." + _URL_TAIL)),
+    ("email", (r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b",)),
+    ("ref", (r"\[\d{1,3}\]",)),
+    ("tag", (r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>",)),
+    ("code", (r"`[^`\n]+`",)),
+    ("emphasis", (r"\*\*", "__")),
 )
 # What a text must contain for each rule to match at all; rules that cannot match are left out
 # of the search (the e-mail rule alone costs more than the rest, tried at every word).
@@ -55,11 +59,16 @@ def _compiled(hits: frozenset[str]) -> tuple[re.Pattern[str], re.Pattern[str]] |
     try:
         return _SUBSETS[hits]
     except KeyError:
-        names = [n for n, _ in _PATTERNS if any(k in hits for k in _NEEDS[n])]
-        found = _SUBSETS[hits] = None if not names else (
-            re.compile("|".join(f"(?P<{n}>{r})" for n, r in _PATTERNS if n in names)),
-            re.compile("|".join(f"(?:{r})" for n, r in _PATTERNS if n in names)))
+        alts = [(n, i, r) for n, rs in _PATTERNS if any(k in hits for k in _NEEDS[n])
+                for i, r in enumerate(rs)]
+        found = _SUBSETS[hits] = None if not alts else (
+            re.compile("|".join(f"{r}(?P<{n}_{i}>)" for n, i, r in alts)),
+            re.compile("|".join(r for _, _, r in alts)))
         return found
+
+
+#: The rule of each alternative's end marker (`url_1` -> `url`).
+_RULE_OF = {f"{n}_{i}": n for n, rs in _PATTERNS for i in range(len(rs))}
 
 # Placeholders: bracketed numbers survive tokenizers and are usually copied by real models.
 _OPEN, _CLOSE = "\u27e6", "\u27e7"  # ⟦ ⟧
@@ -102,8 +111,11 @@ class Masker:
         do-not-translate term; the interchange formats turn these spans into inline codes.
         """
         rules = _rules_for(text)
-        found = [] if rules is None else [(*m.span(), m.lastgroup or "")
-                                          for m in rules[0].finditer(text)]
+        if rules is None:
+            found = []
+        else:
+            rule = _RULE_OF.__getitem__
+            found = [(*m.span(), rule(m.lastgroup or "")) for m in rules[0].finditer(text)]
         if self._terms is None:
             return found  # one regex's matches: already in order and without overlaps
         found += [(*m.span(), "term") for m in self._terms.finditer(text)]
