@@ -175,6 +175,7 @@ class EditionWriter:
                 # a Ctrl-C during the flush (seconds on a busy disk) still discards everything.
                 try:
                     _sync_filesystem(root_fd)
+                    self._fsync_elsewhere()
                 except OSError as exc:
                     raise atomicfile.fail(exc, self.root) from None
         except BaseException:
@@ -189,7 +190,8 @@ class EditionWriter:
         # never an empty or half one (the reason atomicfile fsyncs before renaming, here paid
         # once for the run instead of once per page). The sync is syncfs, which, unlike
         # sync(), says when a page could not be written back: then nothing is renamed (the
-        # run fails, the previous edition stays), as a failed fsync would stop atomicfile.
+        # run fails, the previous edition stays), as a failed fsync would stop atomicfile; a
+        # temporary on another file system (a mount point inside --out) is fsynced on its own.
         # The renames themselves are made durable by fsyncing the directories that hold them,
         # once each, before the run reports.
         pending, stages = self._pending, self._stages
@@ -215,6 +217,22 @@ class EditionWriter:
             raise
         for directory in self._with_parents(renamed):
             atomicfile.fsync_dir(directory)
+
+    def _fsync_elsewhere(self) -> None:
+        """fsync each temporary file on another file system than the root's (a directory of
+        the edition that is a mount point): the root's syncfs does not reach it."""
+        root_dev = os.stat(self.root).st_dev
+        elsewhere: dict[str, bool] = {}
+        for tmp, _ in self._pending or ():
+            folder = os.path.dirname(tmp)
+            if folder not in elsewhere:
+                elsewhere[folder] = os.stat(folder).st_dev != root_dev
+            if elsewhere[folder]:
+                fd = os.open(tmp, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
 
     def _with_parents(self, directories: dict[str, None]) -> list[Path]:
         """The directories and every directory between them and the root (a run may have
