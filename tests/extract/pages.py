@@ -57,3 +57,24 @@ def listing(teaser: bool = False) -> str:
 def article_page(title: str, paras: list[str]) -> str:
     return (NAV + f"Home » Town » {title}\n\n{title}\n\n" + "\n\n".join(paras)
             + "\n\nYou may also like\n\nLeave a Comment\n")
+
+
+#: A harbour story's lead and body, for the text-dump region and label tests.
+PIER_LEAD = ("The harbour board agreed on Monday to rebuild the north pier, which has been closed "
+             "to boats since the storms of last winter damaged two of its piles.")
+PIER_BODY = [
+    "Work will start in April and should be finished before the summer season, when the ferry "
+    "to the islands needs the pier for its larger boats and the crowds they bring.",
+    "The board will pay for most of the repairs from its reserves, and the town council has "
+    "offered a loan for the rest, to be paid back from mooring fees over ten years.",
+    "Fishermen said they were relieved: since the pier closed they have had to land their "
+    "catch at the south quay, which is crowded and far from the fish market.",
+]
+
+
+def dump_texts(page: str) -> list[str]:
+    """The texts of the one article `split_page` finds in a text dump."""
+    from pipeline.extract.textdump import split_page
+
+    (d,) = split_page(page)
+    return [t for _, t in d.parts]
