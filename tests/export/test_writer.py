@@ -167,13 +167,19 @@ def test_a_crash_during_a_first_export_leaves_no_edition_and_nothing_behind(
     assert sorted(p.name for p in newsroom.out.iterdir()) == []
 
 
-def test_a_crash_during_a_re_export_leaves_every_file_old(newsroom: Newsroom,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def _exported_then_approved(newsroom: Newsroom) -> dict[str, tuple[bytes, int]]:
+    """Export everything, then approve a new Persian text for one unit: the tree before."""
     newsroom.export()
     before = _snapshot(newsroom.out)
     unit = load_article(newsroom.store, "budget-vote").units[1]
     tr.change(newsroom.store, unit.id, "fa", Action.EDIT, who="mina", text="متن تازه")
     tr.change(newsroom.store, unit.id, "fa", Action.APPROVE, who="reza")
+    return before
+
+
+def test_a_crash_during_a_re_export_leaves_every_file_old(newsroom: Newsroom,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    before = _exported_then_approved(newsroom)
     from pipeline.export import html
 
     def crash(self: object, entries: object, **kw: object) -> object:
@@ -240,11 +246,7 @@ def test_a_write_back_error_at_the_flush_publishes_nothing(newsroom: Newsroom,
 
     from pipeline.export import writer
 
-    newsroom.export()
-    before = _snapshot(newsroom.out)
-    unit = load_article(newsroom.store, "budget-vote").units[1]
-    tr.change(newsroom.store, unit.id, "fa", Action.EDIT, who="mina", text="متن تازه")
-    tr.change(newsroom.store, unit.id, "fa", Action.APPROVE, who="reza")
+    before = _exported_then_approved(newsroom)
 
     def failing(fd: int) -> None:
         raise OSError(errno.EIO, os.strerror(errno.EIO))
