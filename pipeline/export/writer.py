@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -393,22 +394,19 @@ def _sync_filesystem(fd: int) -> None:
         raise OSError(err, os.strerror(err))
 
 
-_SYNCFS: list[Any] = []  # [libc's syncfs or None], looked up once
-
-
+@functools.cache  # looked up once per process
 def _syncfs() -> Any:
-    if not _SYNCFS:
-        func = None
-        if sys.platform.startswith("linux"):
-            import ctypes
+    """libc's syncfs, or None where there is none (not Linux, or glibc < 2.14)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
 
-            try:
-                func = ctypes.CDLL(None, use_errno=True).syncfs
-                func.argtypes, func.restype = [ctypes.c_int], ctypes.c_int
-            except (OSError, AttributeError):  # a libc without syncfs (glibc < 2.14)
-                func = None
-        _SYNCFS.append(func)
-    return _SYNCFS[0]
+    try:
+        func = ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return None
+    func.argtypes, func.restype = [ctypes.c_int], ctypes.c_int
+    return func
 
 
 def _umask() -> int:
