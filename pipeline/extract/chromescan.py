@@ -42,7 +42,9 @@ class Rule(NamedTuple):
     prefilter: re.Pattern[str]
     test: Callable[[str], bool]
     dotted_i: bool = False  # the test uses re.I: run it on every line of a page with ı or İ
-    long_lines: bool = False  # the test can hold on a line over SHORT_MAX: run it on those too
+    #: The test can hold on a line over SHORT_MAX: run it on those too (only where the
+    #: prefilter matches them when the rule has `starts`, else on all of them).
+    long_lines: bool = False
     #: Strings every match of the prefilter starts with: its lines are then found with str.find
     #: (each hit confirmed by the prefilter), several times faster than the regex's own search
     #: for an alternation of words, which tries it at every character.
@@ -70,10 +72,12 @@ FOOTER_RULES: tuple[Rule, ...] = (
     Rule(re.compile(rf"\n[{_TEASER_STRIP}]*(?:{_words(ch._TEASER_SET)})[{_TEASER_STRIP}]*\n"),
          ch.is_teaser_end),
 )
+#: Breadcrumbs (a hard-chrome rule; the page's breadcrumb is looked for with it too).
+CRUMB_RULE = Rule(ch.ANY_SEP, ch.is_breadcrumb, long_lines=True, starts=ch.SEPARATORS)
 HARD_RULES: tuple[Rule, ...] = (
     Rule(re.compile(r"©|\(c\)|copyright|rights reserved"), ch.is_copyright, long_lines=True,
          starts=("©", "(c)", "copyright", "rights reserved")),
-    Rule(ch.ANY_SEP, ch.is_breadcrumb, long_lines=True, starts=ch.SEPARATORS),
+    CRUMB_RULE,
     # A widget phrase where the line starts, or where a part of a `a | b` row starts.
     Rule(re.compile(rf"\n[{_STRIP}]*(?:{_words(ch.WIDGET_PHRASES)})"), ch.is_widget),
     Rule(re.compile(rf"[|·•] [{_STRIP}]*(?:{_words(ch.WIDGET_PHRASES)})"), ch.is_widget),
@@ -107,6 +111,11 @@ class PageScan:
         short_keys = list(compress(self.keys, map(not_, is_long)))
         self._short_keys = "\n" + "\n".join(short_keys) + "\n"
         self._short_starts = list(accumulate(map(add, map(len, short_keys), repeat(1)), initial=0))
+        # (The long lines' keys too, searched only with str.find for a rule's `starts`: a find
+        # runs through paragraphs many times faster than a regex, or than a test a line.)
+        long_keys = list(compress(self.keys, is_long))
+        self._long_keys = "\n" + "\n".join(long_keys) + "\n"
+        self._long_starts = list(accumulate(map(add, map(len, long_keys), repeat(1)), initial=0))
         self._starts = list(accumulate(map(add, lens, repeat(1)), initial=0))
         self._dotted_i = "ı" in joined or "İ" in joined
 
@@ -118,6 +127,14 @@ class PageScan:
                  else _matching(pattern, self._short_keys, self._short_starts))
         for k in found:
             yield short[k]
+
+    def long_candidates(self, rule: Rule) -> Iterable[int]:
+        """Indices of the lines over SHORT_MAX long that `rule` must be tested on, in order."""
+        if not rule.starts:
+            return self.long
+        long = self.long
+        return [long[k] for k in _holding(rule.prefilter, rule.starts, self._long_keys,
+                                          self._long_starts)]
 
     def matching_texts(self, pattern: re.Pattern[str], starts: tuple[str, ...] = ()) -> Iterator[int]:
         """Indices of all lines where `pattern` matches in their texts, in order, each once
@@ -138,7 +155,7 @@ class PageScan:
                 if not out[k] and test(texts[k]):
                     out[k] = True
             if rule.long_lines:
-                for k in self.long:
+                for k in self.long_candidates(rule):
                     if not out[k] and test(texts[k]):
                         out[k] = True
         return out

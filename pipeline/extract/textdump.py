@@ -14,7 +14,13 @@ from bisect import bisect_left
 from collections import Counter
 
 from pipeline.extract import chrome as ch
-from pipeline.extract.chromescan import BULLET_START, FOOTER_RULES, HARD_RULES, PageScan
+from pipeline.extract.chromescan import (
+    BULLET_START,
+    CRUMB_RULE,
+    FOOTER_RULES,
+    HARD_RULES,
+    PageScan,
+)
 from pipeline.extract.comments import comment_thread
 from pipeline.extract.dates import YEAR_HINT, YEAR_STARTS, find_date
 from pipeline.extract.draft import Draft
@@ -92,7 +98,8 @@ class _Page:
         # The lines that may hold a date (all others fail find_date, header_meta, date_only).
         self.year_lines = list(scan.matching_texts(YEAR_HINT, YEAR_STARTS))
         self.crumb_tail = next(
-            (t for i in sorted([*scan.candidates(ch.ANY_SEP, ch.SEPARATORS), *scan.long])
+            (t for i in sorted([*scan.candidates(ch.ANY_SEP, ch.SEPARATORS),
+                                *scan.long_candidates(CRUMB_RULE)])
              if ch.is_breadcrumb(texts[i])
              and (t := ch.breadcrumb_tail(texts[i]))), None,
         )

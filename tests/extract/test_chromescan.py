@@ -72,6 +72,18 @@ def test_scan_flags_what_the_line_tests_flag(rules: tuple[Rule, ...]) -> None:
         assert PageScan([t]).flags(rules) == [want], t
 
 
+def test_long_lines_are_flagged_as_the_line_tests_flag_them() -> None:
+    # Over SHORT_MAX the copyright and breadcrumb tests run only where a start string is in the
+    # line's key: every table line, with paragraph text before or after it, keeps its answer.
+    filler = "Text of a long paragraph that runs on and on " * 4
+    texts = [v for t in _lines() for v in (f"{filler}{t}", f"{t} {filler}")]
+    texts = [" ".join(t.split()) for t in texts]
+    assert all(len(t) > SHORT_MAX for t in texts)
+    expected = _expected(HARD_RULES, texts)
+    assert sum(expected) > 20
+    assert PageScan(texts).flags(HARD_RULES) == expected
+
+
 def test_dotless_i_page_runs_the_re_i_tests_on_every_line() -> None:
     texts = ["Lead paragraph", "3 replıes", "5 mın read"]  # re.I takes ı for i
     assert ch.is_meta(texts[1]) and ch.is_tool(texts[2])
