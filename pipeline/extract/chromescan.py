@@ -80,13 +80,19 @@ HARD_RULES: tuple[Rule, ...] = (
     CRUMB_RULE,
     # A widget phrase where the line starts, or where a part of a `a | b` row starts.
     Rule(re.compile(rf"\n[{_STRIP}]*(?:{_words(ch.WIDGET_PHRASES)})"), ch.is_widget),
-    Rule(re.compile(rf"[|·•] [{_STRIP}]*(?:{_words(ch.WIDGET_PHRASES)})"), ch.is_widget),
+    Rule(re.compile(rf"[|·•] [{_STRIP}]*(?:{_words(ch.WIDGET_PHRASES)})"), ch.is_widget,
+         starts=("| ", "· ", "• ")),
     # What _CONTROL matches, case-folded.
-    Rule(re.compile(r"\(button\)|\[[ x]?\]|____|\niframe:|\[ins:"), ch.is_control),
+    Rule(re.compile(r"\(button\)|\[[ x]?\]|____|\niframe:|\[ins:"), ch.is_control,
+         starts=("(button)", "[", "____", "\niframe:")),
     # How each alternative of _TOOLS starts (the whole line must match it).
     Rule(re.compile(r"\n(?:[\d,.]|view|read|print|font|a ?a ?a\n|listen)"), ch.is_tool,
          dotted_i=True),
 )
+#: A teaser link (`Read more »`) holds one of the teaser phrases, case-folded (textdump finds
+#: a page's teaser links with it once, where several rules ask about each line of a post).
+TEASER_LINK = Rule(re.compile(_words(ch.TEASER_PHRASES)), ch.is_teaser_link,
+                   starts=tuple(ch.TEASER_PHRASES))
 #: A bullet line's squashed text starts with its bullet (BULLET allows only space before it).
 BULLET_START = re.compile(r"\n(?:[•◦▪▫●○■□‣⁃∙·*+\-]|[o#@] )")
 #: BULLET_START as a line's first character or first two (PageScan.bullet_candidates).

@@ -18,6 +18,7 @@ from pipeline.extract.chromescan import (
     CRUMB_RULE,
     FOOTER_RULES,
     HARD_RULES,
+    TEASER_LINK,
     PageScan,
 )
 from pipeline.extract.comments import comment_thread
@@ -85,6 +86,9 @@ class _Page:
                 self.hard[i] = True
         self.template = ch.template_lines(texts, [ln.block for ln in self.lines], ctx, self.hard,
                                           keys=self.keys)
+        # The lines that are teaser links (`Read more »`): asked of every line of a post.
+        self.teaser_links = {i for i in scan.candidates(TEASER_LINK.prefilter, TEASER_LINK.starts)
+                             if ch.is_teaser_link(texts[i])}
         self.bullet = [False] * len(texts)
         # Per line: its length if it is paragraph text (texty), else 0; piece sizes are sums.
         self.text_chars = texty_chars(texts)
@@ -118,7 +122,7 @@ class _Page:
         return (
             self.hard[i] or self.bullet[i] or i in self.template
             or (ch.is_short(ln.text) and self.count[self.keys[i]] >= 2)
-            or ch.is_teaser_link(ln.text) or date_only(ln.text)
+            or i in self.teaser_links or date_only(ln.text)
         )
 
 
@@ -215,7 +219,7 @@ def _dominant(page: _Page, segs: list[_Seg]) -> list[_Seg]:
     # a whole article, bare `Read more` teasers are its "read next" list.
     def teaser(k: int) -> bool:
         s, e, g = segs[k]
-        return any(ch.is_teaser_link(page.lines[i].text) for i in range(s, g[1] if g else e))
+        return not page.teaser_links.isdisjoint(range(s, g[1] if g else e))
 
     def post_footer(k: int) -> bool:
         g = segs[k][2]
@@ -352,11 +356,11 @@ def _post(
     if idx and idx[-1] + 1 in links and all(i in links for i in range(idx[-1] + 1, e)) \
             and ch.is_short(lines[idx[-1]].text) and not texty(lines[idx[-1]].text):
         idx.pop()
-    teasers = {i for i in range(s, e) if ch.is_teaser_link(lines[i].text)}
+    teasers = {i for i in page.teaser_links if s <= i < e}
     truncated = bool(teasers)
     if group is not None:
         truncated = truncated or any(
-            ch.is_teaser_link(lines[i].text) for i in range(group[0], group[1]))
+            i in page.teaser_links for i in range(group[0], group[1]))
     idx = [i for i in idx if i not in teasers]
     if not idx:
         return None

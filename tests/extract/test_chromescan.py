@@ -11,6 +11,7 @@ from pipeline.extract.chromescan import (
     FOOTER_RULES,
     HARD_RULES,
     SHORT_MAX,
+    TEASER_LINK,
     PageScan,
     Rule,
 )
@@ -59,13 +60,14 @@ def _expected(rules: tuple[Rule, ...], texts: list[str]) -> list[bool]:
     return [any(r.test(t) for r in rules) for t in texts]
 
 
-@pytest.mark.parametrize("rules", [FOOTER_RULES, HARD_RULES], ids=["footer", "hard"])
+@pytest.mark.parametrize("rules", [FOOTER_RULES, HARD_RULES, (TEASER_LINK,)],
+                         ids=["footer", "hard", "teaser_link"])
 def test_scan_flags_what_the_line_tests_flag(rules: tuple[Rule, ...]) -> None:
     texts = _lines()
     expected = _expected(rules, texts)
     assert sum(expected) > 50  # the table reaches the tests
     assert any(e and len(t) > SHORT_MAX for t, e in zip(texts, expected, strict=True)) \
-        or rules is FOOTER_RULES
+        or rules is not HARD_RULES
     assert PageScan(texts).flags(rules) == expected
     # Each line alone too: a page without ı or İ relies on the prefilters only.
     for t, want in zip(texts, expected, strict=True):
@@ -123,7 +125,8 @@ def test_every_line_with_a_date_matches_the_year_hint() -> None:
     assert {i for i, t in enumerate(lines) if find_date(t)} <= found
 
 
-@pytest.mark.parametrize("rule", [r for r in FOOTER_RULES + HARD_RULES if r.starts],
+@pytest.mark.parametrize("rule", [r for r in (*FOOTER_RULES, *HARD_RULES, TEASER_LINK)
+                                  if r.starts],
                          ids=lambda r: r.test.__name__)
 def test_lines_found_by_their_start_strings_are_the_prefilters_lines(rule: Rule) -> None:
     texts = _lines() + ["a » b", "x::y", "(C) 2024", "©", "Replies", "no such line"]
