@@ -12,6 +12,7 @@ import logging
 import re
 from bisect import bisect_left
 from collections import Counter
+from itertools import compress
 
 from pipeline.extract import chrome as ch
 from pipeline.extract.chromescan import (
@@ -228,7 +229,7 @@ def _dominant(page: _Page, segs: list[_Seg]) -> list[_Seg]:
 
     # (The large piece is a teaser when it has an excerpt, not a whole article, above its link.)
     s0, e0, _ = segs[best]
-    best_teaser = teaser(best) and sum(texty(page.lines[i].text) for i in range(s0, e0)) <= 2
+    best_teaser = teaser(best) and sum(map(bool, page.text_chars[s0:e0])) <= 2
     if any(teaser(k) and (post_footer(k) or best_teaser) for k in range(len(segs)) if k != best):
         return segs
     return [segs[best]]
@@ -291,6 +292,12 @@ def _dateline_split(page: _Page, s: int, e: int) -> list[_Seg]:
     return [(a, b, None) for a, b, _ in head] if len(head) == 1 else posts
 
 
+def _first_text(page: _Page, s: int, e: int) -> int:
+    """The first paragraph-text (texty) line in [s, e), else e (found in C: text_chars is
+    non-zero exactly on such lines)."""
+    return next(compress(range(s, e), page.text_chars[s:e]), e)
+
+
 def _has_title(page: _Page, s: int, e: int) -> bool:
     return any(not page.chromeish(i) for i in range(s, e))
 
@@ -306,7 +313,7 @@ def _post(
     if first or not listing:
         # Site name and menus before the content: start after the last navigation line
         # (menu item, breadcrumb, copyright, template) that comes before the first paragraph.
-        first_long = next((i for i in range(s, e) if texty(page.lines[i].text)), e)
+        first_long = _first_text(page, s, e)
         navs = [i for i in range(s, first_long) if page.nav(i)]
         if navs:
             s = navs[-1] + 1
@@ -321,7 +328,7 @@ def _post(
     # A closing widget after the first paragraph ends the post ("Share this:", "Related").
     # (On an article page, after the first paragraph of its main text: a `Share:` row under a
     # long byline line is above the text, not under it.)
-    first_long = next((i for i in range(s, e) if texty(lines[i].text)), e)
+    first_long = _first_text(page, s, e)
     if not listing and page.text_start is not None:
         first_long = max(first_long, min(page.text_start, e))
     inline: set[int] = set()
@@ -345,7 +352,7 @@ def _post(
                                           or i in page.dropped or i in inline)]
     # A widget box inside the article (`Sign up for ... / Email address / Subscribe`): a block of
     # three or more short non-sentence lines with a widget line among them.
-    text_from = next((i for i in range(s, e) if texty(lines[i].text)), e)
+    text_from = _first_text(page, s, e)
     boxed = {i for b in blocks_of(lines, list(range(text_from + 1, e)))
              if len(b) >= 3 and any(page.hard[i] for i in b) and all(
                  ch.is_short(lines[i].text) and not ch.ends_sentence(lines[i].text) for i in b)
