@@ -22,7 +22,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate, compress, repeat
-from operator import add, getitem, not_
+from operator import add, not_
 from typing import NamedTuple
 
 from pipeline.extract import chrome as ch
@@ -95,10 +95,6 @@ TEASER_LINK = Rule(re.compile(_words(ch.TEASER_PHRASES)), ch.is_teaser_link,
                    starts=tuple(ch.TEASER_PHRASES))
 #: A bullet line's squashed text starts with its bullet (BULLET allows only space before it).
 BULLET_START = re.compile(r"\n(?:[•◦▪▫●○■□‣⁃∙·*+\-]|[o#@] )")
-#: BULLET_START as a line's first character or first two (PageScan.bullet_candidates).
-_BULLET_FIRST = frozenset("•◦▪▫●○■□‣⁃∙·*+-")
-_BULLET_PAIRS = frozenset(("o ", "# ", "@ "))
-_FIRST, _FIRST_TWO = slice(0, 1), slice(0, 2)
 
 
 class PageScan:
@@ -145,15 +141,6 @@ class PageScan:
         long = self.long
         return [long[k] for k in _holding(rule.prefilter, rule.starts, self._long_keys,
                                           self._long_starts)]
-
-    def bullet_candidates(self) -> list[int]:
-        """Indices of the lines BULLET_START matches (their text starts with a bullet), in
-        order: found by their first characters, set lookups mapped over the page's lines (a
-        wrapped dump's menus make half its lines such: cheaper than the regex's search)."""
-        texts, n = self.texts, range(len(self.texts))
-        ones = compress(n, map(_BULLET_FIRST.__contains__, map(getitem, texts, repeat(_FIRST))))
-        twos = compress(n, map(_BULLET_PAIRS.__contains__, map(getitem, texts, repeat(_FIRST_TWO))))
-        return sorted([*ones, *twos])  # (no line is in both: o, # and @ are no bullets alone)
 
     def matching_texts(self, pattern: re.Pattern[str], starts: tuple[str, ...] = ()) -> Iterator[int]:
         """Indices of all lines where `pattern` matches in their texts, in order, each once

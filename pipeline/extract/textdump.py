@@ -16,6 +16,7 @@ from itertools import compress
 
 from pipeline.extract import chrome as ch
 from pipeline.extract.chromescan import (
+    BULLET_START,
     CRUMB_RULE,
     FOOTER_RULES,
     HARD_RULES,
@@ -93,7 +94,7 @@ class _Page:
         self.bullet = [False] * len(texts)
         # Per line: its length if it is paragraph text (texty), else 0; piece sizes are sums.
         self.text_chars = texty_chars(texts)
-        for i in scan.bullet_candidates():
+        for i in scan.matching_texts(BULLET_START):
             self.bullet[i] = ch.is_bullet(self.lines[i].raw)
         self.text_start: int | None = None  # an article page: where its paragraph text starts
         self.text_end: int | None = None  # ... and where it ends
