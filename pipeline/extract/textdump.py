@@ -73,16 +73,20 @@ class _Page:
         self.hard = scan.flags(HARD_RULES, into=list(self.is_footer))
         # `lynx -dump` prints the page's <link> elements first, as a block starting `#alternate`
         # or `#RSS 2.0 ...` (no space after the `#`, which a Markdown-style heading has).
+        self.link_rels: list[int] = []
         if self.lines and _LINK_RELS.match(self.lines[0].raw):
             for i in range(len(self.lines)):
                 if self.lines[i].block != self.lines[0].block:
                     break
                 self.hard[i] = True
+                self.link_rels.append(i)
         self.template = ch.template_lines(texts, [ln.block for ln in self.lines], ctx, self.hard,
                                           keys=self.keys)
         self.bullet = [False] * len(texts)
         # Per line: its length if it is paragraph text (texty), else 0; piece sizes are sums.
         self.text_chars = texty_chars(texts)
+        for i in self.link_rels:  # (a list of feed names, however long, is no paragraph)
+            self.text_chars[i] = 0
         for i in scan.matching_texts(BULLET_START):
             self.bullet[i] = ch.is_bullet(self.lines[i].raw)
         self.text_start: int | None = None  # an article page: where its paragraph text starts

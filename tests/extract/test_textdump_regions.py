@@ -101,6 +101,27 @@ def test_long_text_below_a_comment_form_does_not_replace_a_short_article() -> No
     assert [t for _, t in d.parts] == [PIER_LEAD, PIER_BODY[0]]
 
 
+
+def test_lynx_link_elements_block_counts_no_text_when_choosing_the_article() -> None:
+    # A site with many feeds prints a longer block of them than a short article's text; counted
+    # as text it would be the "article" above the form, and the article below it damped.
+    topics = ("Boats", "Ferries", "Weather", "Tides", "Fishing", "Markets", "Town", "Sport",
+              "Harbour works", "Letters", "Events", "Photos")
+    feeds = " ".join(f"Harbour Times » {t} Feed" for t in topics)
+    form = ("Leave a reply\nName ____________________\nEmail ____________________\n"
+            "Website ____________________\n[ ] Notify me of new posts\n(BUTTON) Post comment\n")
+    about = ("This blog is written by a retired harbour master who has spent forty years on the "
+             "quays of the north coast, and who still rows out to the pier every morning to see "
+             "how the builders, the gulls and the ferry crews are getting on with their day.")
+    menu = MENU + "".join(f"  • {t}\n" for t in topics) + "\n"
+    page = ("   #alternate " + feeds + "\n\n" + menu + "North pier to be rebuilt\n\n" + PIER_LEAD
+            + "\n\n" + PIER_BODY[0] + "\n\n" + form + "\nAbout this blog\n\n" + about + "\n")
+    assert len(feeds) > len(PIER_LEAD + PIER_BODY[0])
+    (d,) = split_page(page)
+    assert d.title == "North pier to be rebuilt"
+    assert [t for _, t in d.parts] == [PIER_LEAD, PIER_BODY[0]]
+
+
 def _headline_far_above(kicker: str) -> str:
     """A lynx-like article page: the headline, then share buttons, a byline, category links and
     counters, and a dateline above the text (the header rules alone see only the dateline)."""
