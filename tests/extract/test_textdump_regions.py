@@ -122,6 +122,15 @@ def test_lynx_link_elements_block_counts_no_text_when_choosing_the_article() -> 
     assert [t for _, t in d.parts] == [PIER_LEAD, PIER_BODY[0]]
 
 
+def test_a_mixed_case_name_between_paragraphs_does_not_split_the_article() -> None:
+    # Two words of capitals run together are a name (an office, a brand), not share buttons.
+    page = (MENU + "North pier to be rebuilt\n\n" + PIER_LEAD + "\n\n" + PIER_BODY[0]
+            + "\n\nHarbourMaster Office\n\n" + "\n\n".join(PIER_BODY[1:]) + "\n")
+    (d,) = split_page(page)
+    assert d.title == "North pier to be rebuilt"
+    assert [t for _, t in d.parts if t in PIER_BODY or t == PIER_LEAD] == [PIER_LEAD, *PIER_BODY]
+
+
 def _headline_far_above(kicker: str) -> str:
     """A lynx-like article page: the headline, then share buttons, a byline, category links and
     counters, and a dateline above the text (the header rules alone see only the dateline)."""
