@@ -131,6 +131,18 @@ def test_a_mixed_case_name_between_paragraphs_does_not_split_the_article() -> No
     assert [t for _, t in d.parts if t in PIER_BODY or t == PIER_LEAD] == [PIER_LEAD, *PIER_BODY]
 
 
+def test_one_comment_counter_between_two_texts_is_no_listing() -> None:
+    # (A listing's posts each have their footer; one counter is a stray widget's.)
+    about = ("This blog is written by a retired harbour master who has spent forty years on the "
+             "quays of the north coast, and who still rows out to the pier every morning.")
+    page = (MENU + "North pier to be rebuilt\n\n" + "\n\n".join([PIER_LEAD, *PIER_BODY])
+            + "\n\n3 comments\n\nAbout this blog\n\n" + about + "\n\n" + about.upper()
+            + "\n\n" + about.lower() + "\n")
+    drafts = split_page(page)
+    assert [d.title for d in drafts] == ["North pier to be rebuilt"]
+    assert [t for _, t in drafts[0].parts][:4] == [PIER_LEAD, *PIER_BODY]
+
+
 def _headline_far_above(kicker: str) -> str:
     """A lynx-like article page: the headline, then share buttons, a byline, category links and
     counters, and a dateline above the text (the header rules alone see only the dateline)."""
