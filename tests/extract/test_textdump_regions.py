@@ -143,6 +143,14 @@ def test_one_comment_counter_between_two_texts_is_no_listing() -> None:
     assert [t for _, t in drafts[0].parts][:4] == [PIER_LEAD, *PIER_BODY]
 
 
+def test_a_calendar_head_between_two_texts_does_not_split_the_article() -> None:
+    cal = "MoTuWeThFrSaSu\n1 2 3 4 5 6 7\n8 9 10 11 12 13 14\n"
+    page = (MENU + "North pier to be rebuilt\n\n" + PIER_LEAD + "\n\n" + PIER_BODY[0] + "\n\n"
+            + cal + "\n" + "\n\n".join(PIER_BODY[1:]) + "\n\n" + cal)
+    (d,) = split_page(page)
+    assert d.title == "North pier to be rebuilt"
+
+
 def _headline_far_above(kicker: str) -> str:
     """A lynx-like article page: the headline, then share buttons, a byline, category links and
     counters, and a dateline above the text (the header rules alone see only the dateline)."""
