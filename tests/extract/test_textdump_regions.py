@@ -43,6 +43,18 @@ def test_article_cut_by_a_box_of_short_lines_starts_at_its_headline() -> None:
     assert texts[0] == PIER_LEAD and texts[1:] == PIER_BODY * 2
 
 
+@pytest.mark.parametrize("dateline", ["Publié le 4 mars 2024", "4. März 2024 | 10:15"])
+def test_article_cut_by_a_box_starts_at_its_headline_over_a_dateline_in_any_language(
+        dateline: str) -> None:
+    box = "\n".join(f"Job {n}: harbour pilot (m/f)\nPort town {n}\nApply" for n in range(12))
+    page = (MENU + f"North pier to be rebuilt\n{dateline}\n\n" + PIER_LEAD + "\n\nJobs\n" + box
+            + "\n\n" + "\n\n".join(PIER_BODY * 2))
+    (d,) = split_page(page)
+    texts = [t for _, t in d.parts]
+    assert d.title == "North pier to be rebuilt"
+    assert PIER_LEAD in texts[:2] and texts[-len(PIER_BODY) * 2:] == PIER_BODY * 2
+
+
 def test_paragraph_above_a_subheading_stays_body() -> None:
     page = (MENU + "[photo]\n\n" + PIER_LEAD + "\n\nWhat happens next\n\n" + "\n\n".join(PIER_BODY))
     texts = dump_texts(page)
