@@ -19,6 +19,7 @@ from pipeline.extract.comments import comment_thread
 from pipeline.extract.dates import YEAR_HINT, YEAR_STARTS, find_date
 from pipeline.extract.draft import Draft
 from pipeline.extract.headline import (
+    dateline,
     echoed_headline,
     outdented_headline,
     title_above,
@@ -441,7 +442,8 @@ def _post(
     while body and ch.is_short(lines[body[0]].text):
         t = lines[body[0]].text
         nxt = lines[body[1]].text if len(body) > 1 else ""
-        if header_meta(t):
+        # (A dateline in another language than find_date's is taken off the body too.)
+        if header_meta(t) or dateline(t):
             found = find_date(t)
             if date_text is None and found:
                 date_text, date_iso = found
