@@ -55,6 +55,18 @@ def test_article_cut_by_a_box_starts_at_its_headline_over_a_dateline_in_any_lang
     assert texts[0] == PIER_LEAD and texts[-len(PIER_BODY) * 2:] == PIER_BODY * 2
 
 
+def test_article_cut_by_several_boxes_starts_at_its_headline() -> None:
+    def box(k: int) -> str:
+        return "\n\nJobs\n" + "\n".join(f"Job {k}{n}: pilot (m/f)\nPort {k}{n}\nApply" for n in range(6))
+    page = (MENU + "North pier to be rebuilt\nMarch 4, 2024\n\n" + PIER_LEAD
+            + "".join(box(k) + "\n\n" + p for k, p in enumerate(PIER_BODY)) + box(9) + "\n\n"
+            + "\n\n".join(PIER_BODY * 2))
+    (d,) = split_page(page)
+    texts = [t for _, t in d.parts]
+    assert d.title == "North pier to be rebuilt"
+    assert texts[0] == PIER_LEAD and texts[-len(PIER_BODY) * 2:] == PIER_BODY * 2
+
+
 def test_paragraph_above_a_subheading_stays_body() -> None:
     page = (MENU + "[photo]\n\n" + PIER_LEAD + "\n\nWhat happens next\n\n" + "\n\n".join(PIER_BODY))
     texts = dump_texts(page)
