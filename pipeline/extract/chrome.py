@@ -260,13 +260,16 @@ def is_hard_chrome(raw: str, text: str, *, footer_checked: bool = False) -> bool
 
 
 def _hash(text: str) -> int:
-    return zlib.crc32(key(text).encode("utf-8"))
+    # (Python's own string hash: 64 bits, so fewer collisions than a CRC-32 among 200k lines,
+    # and free for a key that a set or dict has hashed already. It varies between processes,
+    # but a RunContext lives and dies in one.)
+    return hash(key(text))
 
 
 class RunContext:
     """Short lines seen across the pages of one run, to find the site template.
 
-    Holds one 32-bit hash per distinct short line and page count (bounded by `max_entries`;
+    Holds one hash (`_hash`) per distinct short line and page count (bounded by `max_entries`;
     when full, lines seen once are dropped), so memory stays flat as the run grows.
     """
 
@@ -298,7 +301,7 @@ class RunContext:
                 keys = list(map(str.casefold, " ".join("\0".join(shorts).split()).split("\0")))
             else:
                 keys = list(map(key, shorts))
-            self.counts.update(set(map(zlib.crc32, map(str.encode, set(keys)))))
+            self.counts.update(set(map(hash, set(keys))))  # = map(_hash, ...), see _hash
         if len(self.counts) > self.max_entries:
             # (Rebuilt, not deleted from: Counter's __delitem__ is Python code per entry.)
             self.counts = Counter({h: n for h, n in self.counts.items() if n >= 2})
@@ -324,7 +327,6 @@ def template_lines(
     # header right after a footer is judged on its own lines.
     # (`keys`: the texts' ch.key, when the caller has them, so no line is folded twice.)
     counts = ctx.counts
-    crc = zlib.crc32
     if keys is None:
         keys = list(map(key, texts))
     # (is_short inlined, and the hash taken only of the short lines that are no breakers, and
@@ -332,7 +334,7 @@ def template_lines(
     short = [k for k, t in enumerate(texts) if len(t) <= MAX_SHORT_CHARS
              and t.count(" ") < MAX_SHORT_WORDS and not (breakers and breakers[k])]
     flags = [False] * len(texts)
-    seen = map(counts.get, map(crc, map(str.encode, map(keys.__getitem__, short))), repeat(0))
+    seen = map(counts.get, map(hash, map(keys.__getitem__, short)), repeat(0))  # (_hash)
     for k in compress(short, map((2).__le__, seen)):
         flags[k] = True
     out: set[int] = set()

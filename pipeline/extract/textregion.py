@@ -6,7 +6,7 @@ from typing import Protocol
 
 from pipeline.extract import chrome as ch
 from pipeline.extract.headline import dateline
-from pipeline.extract.posthead import credit_or_date, heading_like, texty
+from pipeline.extract.posthead import credit_or_date, heading_like
 from pipeline.extract.textlines import Line, blocks_of
 
 
@@ -136,7 +136,7 @@ def text_region(page: RegionPage, s: int, e: int) -> tuple[int, int]:
         acc = 0
         seen: set[int] = set()
         for i in rng:
-            if texty(page.lines[i].text):
+            if page.text_chars[i]:  # (= texty)
                 acc = 0
                 if step == 1:
                     b = i + 1
@@ -190,7 +190,7 @@ def introduced(page: RegionPage, a: int) -> bool:
 
 def _gap_cost(page: RegionPage, a: int, b: int) -> int:
     return sum(HARD_COST if page.hard[i] else SHORT_COST for i in range(a, b)
-               if not texty(page.lines[i].text))
+               if not page.text_chars[i])  # (= not texty)
 
 
 def _anchor_at(page: RegionPage, a: int, s: int) -> bool:
