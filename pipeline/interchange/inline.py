@@ -104,14 +104,17 @@ def _pairing(found: Sequence[tuple[int, int, str]],
 _new = tuple.__new__
 
 
-def split(text: str, masker: Masker, match: Sequence[Code] = ()) -> list[Piece]:
+def split(text: str, masker: Masker, match: Sequence[Code] = (),
+          found: list[tuple[int, int, str]] | None = None) -> list[Piece]:
     """`text` as plain pieces and codes.
 
     With `match` (the source's codes, as `split` gave them), a code with the same role and
     text as a source code takes that code's id, so tools can line target codes up with source
-    codes; others get new ids after the source's.
+    codes; others get new ids after the source's. `found` is `masker.protected(text)` where
+    the caller has it already.
     """
-    found = masker.protected(text)
+    if found is None:
+        found = masker.protected(text)
     if not found:
         return [text] if text else []
     pieces: list[Piece] = []

@@ -41,14 +41,19 @@ def tmx_date(stamp: str | None) -> str | None:
     return f"{stamp[0:4]}{stamp[5:7]}{stamp[8:10]}T{stamp[11:13]}{stamp[14:16]}{stamp[17:19]}Z"
 
 
-@lru_cache(maxsize=4096)
-def _code(p: Code) -> str:
-    """One code as TMX (cached: the same markup codes come back in every unit)."""
+def _render_code(p: Code) -> str:
+    """One code as TMX."""
     if p.role == "open":
         return f'<bpt i="{p.pair}" x="{p.id}" type="{p.type}">{x.text(p.native)}</bpt>'
     if p.role == "close":
         return f'<ept i="{p.pair}">{x.text(p.native)}</ept>'
     return f'<ph x="{p.id}" type="{p.type}">{x.text(p.native)}</ph>'
+
+
+#: Cached: the same markup and term codes come back in every unit. Links (most of the other
+#: codes) are new in each unit, so they are rendered as they come instead of churning the cache.
+_code = lru_cache(maxsize=4096)(_render_code)
+_REPEATING = frozenset({"tag", "emphasis", "term", "ref"})
 
 
 def seg(pieces: Sequence[Piece]) -> str:
@@ -57,7 +62,48 @@ def seg(pieces: Sequence[Piece]) -> str:
     return "".join([text(p) if isinstance(p, str) else _code(p) for p in pieces])
 
 
+def segment(text: str, masker: Masker, match: Sequence[Code] = (), match_xml: Sequence[str] = ()
+            ) -> tuple[str, Sequence[Code], Sequence[str]]:
+    """`seg(split(text, masker, match))`, the codes, and each code as TMX.
+
+    A target is given its source's codes and their TMX (`match_xml`): one that keeps them in
+    order, as most translations do, reuses both instead of being split and rendered again.
+    """
+    found = masker.protected(text)
+    esc = x.text
+    if not found:
+        return esc(text), (), ()
+    if match and len(match) == len(found):
+        out: list[str] = []
+        pos = 0
+        for c, (a, b, kind), xml in zip(match, found, match_xml, strict=True):
+            if c.kind != kind or c.native != text[a:b]:
+                break  # not the source's codes in order: split it (below)
+            if a > pos:
+                out.append(esc(text[pos:a]))
+            out.append(xml)
+            pos = b
+        else:
+            if pos < len(text):
+                out.append(esc(text[pos:]))
+            return "".join(out), match, match_xml
+    out = []
+    codes: list[Code] = []
+    xmls: list[str] = []
+    for p in split(text, masker, match, found):
+        if isinstance(p, str):
+            out.append(esc(p))
+            continue
+        xml = _code(p) if p.kind in _REPEATING else _render_code(p)
+        codes.append(p)
+        xmls.append(xml)
+        out.append(xml)
+    return "".join(out), codes, xmls
+
+
+@lru_cache(maxsize=4096)
 def _prop(kind: str, value: str) -> str:
+    """A `<prop>` (cached: an article's id and a unit's kind come back unit after unit)."""
     return f'<prop type="{kind}">{x.text(value)}</prop>'
 
 
@@ -94,17 +140,17 @@ class TmxWriter:
             "<body>\n".encode())
 
     def _tu(self, tuid: str, segtype: str, unit: TmUnit, src: str,
-            targets: Sequence[tuple[TmTarget, str]], extra: Sequence[str] = ()) -> None:
+            targets: Sequence[tuple[TmTarget, str]], extra: str = "") -> None:
         x.check(src, f"unit {unit.unit_id}")
-        src_pieces = split(src, self.source_masker)
-        codes = [p for p in src_pieces if isinstance(p, Code)]
+        src_xml, codes, code_xml = segment(src, self.source_masker)
         b = self._buf
         created = tmx_date(unit.created_at)
         b.append(f'<tu tuid="{x.attr(tuid)}" segtype="{segtype}"'
-                 + (f' creationdate="{created}"' if created else "") + ">")
-        b.append(_prop("x-article", unit.article) + _prop("x-unit", unit.unit_id)
-                 + _prop("x-kind", unit.kind) + "".join(extra))
-        b.append(f'<tuv xml:lang="{self._src_tag}"><seg>{seg(src_pieces)}</seg></tuv>')
+                 + (f' creationdate="{created}"' if created else "") + ">"
+                 + _prop("x-article", unit.article)
+                 + f'<prop type="x-unit">{x.text(unit.unit_id)}</prop>'
+                 + _prop("x-kind", unit.kind) + extra
+                 + f'<tuv xml:lang="{self._src_tag}"><seg>{src_xml}</seg></tuv>')
         for t, text in targets:
             x.check(text, f"the {t.lang} translation of unit {unit.unit_id}")
             head = self._heads.get((t.lang, t.translated_by, t.reviewed_by, t.origin))
@@ -112,8 +158,8 @@ class TmxWriter:
                 head = self._head(t)
             when = tmx_date(t.updated_at)
             dates = f' creationdate="{when}" changedate="{when}"' if when else ""
-            pieces = split(text, self.maskers.get(t.lang, self.source_masker), codes)
-            b.append(f"{head[0]}{dates}{head[1]}<seg>{seg(pieces)}</seg></tuv>")
+            xml = segment(text, self.maskers.get(t.lang, self.source_masker), codes, code_xml)[0]
+            b.append(f"{head[0]}{dates}{head[1]}<seg>{xml}</seg></tuv>")
         b.append("</tu>\n")
 
     def _head(self, t: TmTarget) -> tuple[str, str]:
@@ -146,7 +192,7 @@ class TmxWriter:
                 if not pairs:
                     break
                 self._tu(f"{unit.unit_id}.s{i + 1}", "sentence", unit, unit.source[a:b], pairs,
-                         (_prop("x-sentence", str(i + 1)),))
+                         f'<prop type="x-sentence">{i + 1}</prop>')
                 result.sentences += 1
         if len(self._buf) > 2000:
             self.flush()
