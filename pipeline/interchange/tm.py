@@ -18,9 +18,9 @@ from pipeline.errors import InputError
 from pipeline.inputfile import display_path
 from pipeline.interchange.inline import masks_lost
 from pipeline.interchange.tmx import (
+    LanguageSorter,
     TmxHeader,
     TmxWriteResult,
-    languages_of,
     read_tmx,
     tmx_date,
     write_tmx,
@@ -92,13 +92,16 @@ class TmImportResult:
 
 def _entries(path: Path, result: TmImportResult, *, source: str, targets: Sequence[str],
              per_lang: Mapping[str, Masker]) -> Iterator[TmEntry]:
-    header: list[TmxHeader] = []
     name = display_path(path.name)
-    for tu in read_tmx(path, header.append):
-        if result.tool is None and header:
-            result.tool = header[0].tool
-        src, found, others = languages_of(tu, source, targets)
-        result.other_langs.update(others)
+    sort = LanguageSorter(source, targets)
+
+    def on_header(header: TmxHeader) -> None:
+        result.tool = header.tool
+
+    for tu in read_tmx(path, on_header):
+        src, found, others = sort(tu)
+        if others:  # Counter.update costs as much as the rest of a tu: only when needed
+            result.other_langs.update(others)
         if src is None:
             result.no_source += 1
             result.other_langs.update(found.keys())
@@ -138,7 +141,10 @@ def import_tm_each(store: Store, paths: Sequence[Path], *, source: str, targets:
     for path in paths:
         result = TmImportResult(Path(path))
         try:
-            with cycle_collector_paused():
+            # A small page cache: with the store's 64 MiB, a 100k-unit file's inserts filled
+            # it (99 MiB peak against 67 MiB at 10k); at 4 MiB the peak is the same at 10k and
+            # 100k, and a 100k-unit import took no more CPU (4.0-5.6 s against 5.3-6.1 s).
+            with stream_cache(store), cycle_collector_paused():
                 put = put_entries(store, _entries(Path(path), result, source=source,
                                                   targets=targets, per_lang=per_lang))
         except InputError as exc:

@@ -259,6 +259,8 @@ class TmxUnit(NamedTuple):
 
 def seg_text(elem: Any) -> str:
     """The text of a `<seg>`: its characters and the original text inside its codes."""
+    if not len(elem):  # no inline codes, as most tools' segments: the text node is all of it
+        return elem.text or ""
     return str(etree.tostring(elem, method="text", encoding="unicode", with_tail=False))
 
 
@@ -305,22 +307,44 @@ def read_tmx(path: Path, on_header: Callable[[TmxHeader], None]) -> Iterator[Tmx
         release(elem)
 
 
-def languages_of(unit: TmxUnit, source: str, targets: Sequence[str]
-                 ) -> tuple[TmxVariant | None, dict[str, TmxVariant], list[str]]:
-    """The unit's source variant, its variant per wanted target, and the tags of the others.
+class LanguageSorter:
+    """Sorts a tu's variants into the source, the wanted targets and the others.
 
     TMX variants are equals: whatever the header's srclang, the one in our source language is
-    the source (the first, if there are several).
+    the source (the first, if there are several). What each tag means is looked up once per
+    tag (a file has a handful), not once per variant.
     """
-    src_variant = next((v for v in unit.variants if match(v.tag, [source])), None)
-    found: dict[str, TmxVariant] = {}
-    others: list[str] = []
-    for v in unit.variants:
-        if v is src_variant:
-            continue
-        lang = match(v.tag, targets)
-        if lang is None:
-            others.append(v.tag)
-        elif lang not in found:
-            found[lang] = v
-    return src_variant, found, others
+
+    def __init__(self, source: str, targets: Sequence[str]) -> None:
+        self.source, self.targets = source, tuple(targets)
+        self._tags: dict[str, tuple[bool, str | None]] = {}
+
+    def _meaning(self, tag: str) -> tuple[bool, str | None]:
+        if len(self._tags) > 1024:  # a file with ever new tags does not grow it without bound
+            self._tags.clear()
+        found = self._tags[tag] = (match(tag, [self.source]) is not None,
+                                   match(tag, self.targets))
+        return found
+
+    def __call__(self, unit: TmxUnit
+                 ) -> tuple[TmxVariant | None, dict[str, TmxVariant], list[str]]:
+        """The unit's source variant, its variant per wanted target, and the tags of the others."""
+        src: TmxVariant | None = None
+        found: dict[str, TmxVariant] = {}
+        others: list[str] = []
+        tags = self._tags
+        for v in unit.variants:
+            is_source, lang = tags.get(v.tag) or self._meaning(v.tag)
+            if is_source and src is None:
+                src = v
+            elif lang is None:
+                others.append(v.tag)
+            elif lang not in found:
+                found[lang] = v
+        return src, found, others
+
+
+def languages_of(unit: TmxUnit, source: str, targets: Sequence[str]
+                 ) -> tuple[TmxVariant | None, dict[str, TmxVariant], list[str]]:
+    """The unit's source variant, its variant per wanted target, and the tags of the others."""
+    return LanguageSorter(source, targets)(unit)
