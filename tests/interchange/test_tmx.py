@@ -216,3 +216,18 @@ def test_fifo_binary_and_huge_inputs_are_refused(store: Store, tmp_path: Path,
     assert "not a regular file" in str(out[0])
     assert "binary" in str(out[1]) or "well-formed" in str(out[1])
     assert "too large" in str(out[2])
+
+
+def test_oversized_text_and_deep_nesting_are_refused_in_plain_words(store: Store,
+                                                                     tmp_path: Path) -> None:
+    huge, deep = tmp_path / "huge.tmx", tmp_path / "deep.tmx"
+    # libxml2's cap on one text node is 10,000,000 characters.
+    huge.write_text(_tmx(_tu("x" * 10_000_001, fa="صلح")), encoding="utf-8")
+    deep.write_text(_tmx("<x>" * 300 + "</x>" * 300), encoding="utf-8")
+    out = list(import_tm_each(store, [huge, deep], source="en", targets=("fa",)))
+    assert [type(x) for x in out] == [InputError, InputError]
+    assert "Text node too long" in str(out[0]) and "depth" in str(out[1])
+    for err in out:
+        assert "XML_PARSE_HUGE" not in str(err) and err.line is not None
+        assert "\n" not in str(err)
+    assert count_entries(store) == {}
