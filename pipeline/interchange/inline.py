@@ -144,6 +144,15 @@ def split(text: str, masker: Masker, match: Sequence[Code] = (),
                 append(text[pos:a])
             append(_new(Code, (i, kind, "ph", text[a:b], None)))
             pos = b
+    elif not match and roles is not None:
+        # A source with markup: numbered in order too, each pair named by its opening code.
+        for i, (a, b, kind) in enumerate(found):
+            if a > pos:
+                append(text[pos:a])
+            role, opener = roles[i]
+            append(_new(Code, (i + 1, kind, role, text[a:b],
+                               None if opener is None else opener + 1)))
+            pos = b
     else:
         free: dict[tuple[str, str], list[int]] = {}
         next_id = 1

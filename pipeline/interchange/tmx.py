@@ -141,7 +141,7 @@ class TmxWriter:
 
     def _tu(self, tuid: str, segtype: str, unit: TmUnit, src: str,
             targets: Sequence[tuple[TmTarget, str]], extra: str = "") -> None:
-        x.check(src, f"unit {unit.unit_id}")
+        # Characters XML cannot hold are looked for once per flush, in all the buffered text.
         src_xml, codes, code_xml = segment(src, self.source_masker)
         b = self._buf
         created = tmx_date(unit.created_at)
@@ -152,7 +152,6 @@ class TmxWriter:
                  + _prop("x-kind", unit.kind) + extra
                  + f'<tuv xml:lang="{self._src_tag}"><seg>{src_xml}</seg></tuv>')
         for t, text in targets:
-            x.check(text, f"the {t.lang} translation of unit {unit.unit_id}")
             head = self._heads.get((t.lang, t.translated_by, t.reviewed_by, t.origin))
             if head is None:
                 head = self._head(t)
@@ -183,7 +182,8 @@ class TmxWriter:
         result.units += 1
         for t in unit.targets:
             result.by_lang[t.lang] = result.by_lang.get(t.lang, 0) + 1
-        spans = [s for s in unit.sentences if unit.source[s[0]:s[1]].strip()]
+        spans = [s for s in unit.sentences if unit.source[s[0]:s[1]].strip()] if len(
+            unit.sentences) > 1 else ()
         if len(spans) > 1:
             per_lang = [(t, split_sentences(t.text, t.lang)) for t in unit.targets]
             for i, (a, b) in enumerate(spans):
@@ -198,8 +198,26 @@ class TmxWriter:
             self.flush()
 
     def flush(self) -> None:
-        self.out.write("".join(self._buf).encode("utf-8"))
+        data = "".join(self._buf)
+        bad = x.ILLEGAL.search(data)
+        if bad is not None:
+            x.check(bad.group(), self._where(data, bad.start()))
+        self.out.write(data.encode("utf-8"))
         self._buf.clear()
+
+    def _where(self, data: str, at: int) -> str:
+        """Which unit, and which of its texts, the buffered TMX at `at` belongs to."""
+        tu = data.rfind("<tu ", 0, at)
+        unit = data.find('<prop type="x-unit">', tu) + len('<prop type="x-unit">')
+        what = f"unit {data[unit:data.find('<', unit)]}"
+        tuv = data.rfind('<tuv xml:lang="', tu, at)
+        if tuv < 0:
+            return what
+        tag = data[tuv + 15:data.find('"', tuv + 15)]
+        if tag == self._src_tag:
+            return what
+        codes = {x.attr(tag_for(code, self.tags)): code for code in self.maskers}
+        return f"the {codes.get(tag, tag)} translation of {what}"
 
     def tail(self) -> None:
         self.flush()

@@ -231,3 +231,15 @@ def test_oversized_text_and_deep_nesting_are_refused_in_plain_words(store: Store
         assert "XML_PARSE_HUGE" not in str(err) and err.line is not None
         assert "\n" not in str(err)
     assert count_entries(store) == {}
+
+
+def test_a_character_xml_cannot_hold_names_the_unit_and_leaves_no_file(store: Store,
+                                                                         tmp_path: Path) -> None:
+    ids = seed(store)
+    approve(store, ids[1], "fa", "مذاکرات\x01 دوشنبه")
+    path = tmp_path / "out.tmx"
+    with pytest.raises(InputError) as err:
+        export_tm(store, path, ("fa", "ar"), source="en", tags={"fa": "fa-IR"})
+    assert str(err.value).startswith(f"the fa translation of unit {ids[1]} holds the character "
+                                     "U+0001")
+    assert [p.name for p in tmp_path.iterdir()] == ["ws"]  # the workspace; no temporary file
