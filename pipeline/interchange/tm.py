@@ -33,6 +33,8 @@ from pipeline.textnorm import fold
 from pipeline.translate.masking import Masker
 
 log = logging.getLogger(__name__)
+#: Builds a named tuple from its fields without its Python-level __new__ (one per entry).
+_new = tuple.__new__
 
 
 def maskers(store: Store, langs: Sequence[str]) -> tuple[Masker, dict[str, Masker]]:
@@ -119,8 +121,8 @@ def _entries(path: Path, result: TmImportResult, *, source: str, targets: Sequen
                 result.refused.append(Refusal(v.line, why))
                 continue
             result.by_lang[lang] += 1
-            yield TmEntry(lang, key, src.text, v.text, name, result.tool, tu.tuid,
-                          v.changed_at or tu.changed_at, v.changed_by or tu.changed_by)
+            yield _new(TmEntry, (lang, key, src.text, v.text, name, result.tool, tu.tuid,
+                                 v.changed_at or tu.changed_at, v.changed_by or tu.changed_by))
 
 
 def import_tm(store: Store, paths: Sequence[Path], *, source: str, targets: Sequence[str]

@@ -282,6 +282,10 @@ def seg_text(elem: Any) -> str:
     return str(etree.tostring(elem, method="text", encoding="unicode", with_tail=False))
 
 
+#: Builds a named tuple from its fields without its Python-level __new__ (several per tu).
+_new = tuple.__new__
+
+
 def read_tmx(path: Path, on_header: Callable[[TmxHeader], None]) -> Iterator[TmxUnit]:
     """The tus of a TMX file, streamed; `on_header` gets the header before the first tu."""
     seen_header = False
@@ -316,12 +320,12 @@ def read_tmx(path: Path, on_header: Callable[[TmxHeader], None]) -> Iterator[Tmx
             if s is None or not tag:
                 raise InputError("a <tuv> without xml:lang or <seg>", path=path,
                                  line=tuv.sourceline)
-            variants.append(TmxVariant(tag, seg_text(s), tuv.sourceline or 0,
-                                       at("changeid") or at("creationid"),
-                                       at("changedate") or at("creationdate")))
-        yield TmxUnit(elem.sourceline or 0, get("tuid"), tuple(variants),
-                      get("changedate") or get("creationdate"),
-                      get("changeid") or get("creationid"))
+            variants.append(_new(TmxVariant, (tag, seg_text(s), tuv.sourceline or 0,
+                                              at("changeid") or at("creationid"),
+                                              at("changedate") or at("creationdate"))))
+        yield _new(TmxUnit, (elem.sourceline or 0, get("tuid"), tuple(variants),
+                             get("changedate") or get("creationdate"),
+                             get("changeid") or get("creationid")))
         release(elem)
 
 
