@@ -314,7 +314,10 @@ def read_tmx(path: Path, on_header: Callable[[TmxHeader], None]) -> Iterator[Tmx
         variants = []
         get = elem.get
         for tuv in elem.iterchildren("tuv"):
-            s = next(tuv.iterchildren("seg"), None)
+            # The DTD puts <seg> last, after any notes and props: looked for only if not there.
+            s = tuv[-1] if len(tuv) else None
+            if s is not None and s.tag != "seg":
+                s = next(tuv.iterchildren("seg"), None)
             at = tuv.get
             tag = at(XML_LANG) or at("lang")
             if s is None or not tag:

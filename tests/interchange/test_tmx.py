@@ -243,3 +243,18 @@ def test_a_character_xml_cannot_hold_names_the_unit_and_leaves_no_file(store: St
     assert str(err.value).startswith(f"the fa translation of unit {ids[1]} holds the character "
                                      "U+0001")
     assert [p.name for p in tmp_path.iterdir()] == ["ws"]  # the workspace; no temporary file
+
+
+def test_segments_are_found_after_props_and_before_stray_notes(store: Store,
+                                                               tmp_path: Path) -> None:
+    path = tmp_path / "props.tmx"
+    path.write_text(_tmx(
+        '<tu><tuv xml:lang="en"><prop type="x">p</prop><seg>Peace talks resume</seg></tuv>'
+        '<tuv xml:lang="fa"><note>n</note><prop type="x">p</prop><seg>صلح</seg></tuv></tu>\n'
+        '<tu><tuv xml:lang="en"><seg>Talks end</seg><note>after the seg</note></tuv>'
+        '<tuv xml:lang="fa"><seg>پایان</seg><prop type="x">late</prop></tuv></tu>\n'),
+        encoding="utf-8")
+    [r] = import_tm(store, [path], source="en", targets=("fa",))
+    assert (r.added, r.refused) == (2, [])
+    memory = Memory.load(store, "fa")
+    assert memory.lookup("Peace talks resume") == "صلح" and memory.lookup("Talks end") == "پایان"
