@@ -88,6 +88,8 @@ def iter_tallied(
     read_langs = tuple(dict.fromkeys((*langs, *tally_langs)))
     tallied = frozenset(tally_langs)
     marks = ",".join("?" for _ in read_langs) or "NULL"
+    where: str
+    params: tuple[str, ...]
     if len(wanted) == 1:
         where, params = "u.article_id = ?", (metas[0].slug,)
     elif span:
