@@ -26,7 +26,7 @@ from typing import Any
 
 from pipeline.errors import WorkerFailed
 from pipeline.export.base import Exporter
-from pipeline.export.pages import Edition, IndexEntry, article_page, index_entry
+from pipeline.export.pages import Edition, IndexEntry, IndexRow, article_page, index_row
 from pipeline.export.policy import Decision, Policy, decisions
 from pipeline.export.writer import EditionWriter, WriteCounts
 from pipeline.store import editions as rows
@@ -81,12 +81,13 @@ class Job:
 
 @dataclass
 class Output:
-    """What one task did: its files (format -> language -> paths), its index entries, the
-    policy's decisions on its articles (slug -> language of the run -> Decision) and the
-    writer's share of the batch (files written, unchanged, and temporaries to rename in)."""
+    """What one task did: its files (format -> language -> paths), its index entries (as
+    pages.index_row tuples: cheap to send between processes), the policy's decisions on its
+    articles (slug -> language of the run -> Decision) and the writer's share of the batch
+    (files written, unchanged, and temporaries to rename in)."""
 
     files: dict[str, dict[str, list[str]]]
-    entries: dict[str, list[tuple[str, IndexEntry]]]
+    entries: dict[str, list[IndexRow]]
     counts: WriteCounts
     pending: list[tuple[Path, Path]]
     articles: int = 0
@@ -116,7 +117,7 @@ def article_pages(chunk: list[rows.ArticleMeta]) -> Output:
     job = _current()
     settings, langs = job.settings, job.langs
     files: dict[str, dict[str, list[str]]] = {}
-    entries: dict[str, list[tuple[str, IndexEntry]]] = {lang: [] for lang in langs}
+    entries: dict[str, list[IndexRow]] = {lang: [] for lang in langs}
     n = 0
     span = (chunk[0].slug, chunk[-1].slug)
     decided: dict[str, dict[str, Decision]] = {}
@@ -144,7 +145,7 @@ def article_pages(chunk: list[rows.ArticleMeta]) -> Output:
                 page = article_page(content, d, job.editions[lang], job.policy, alternates,
                                     credit.get(lang, Credit()), article_dates=dates.get(lang),
                                     source_changed=job.source_changed.get(slug))
-                entries[lang].append((slug, index_entry(page)))
+                entries[lang].append(index_row(page))
                 for exp in job.exporters[lang]:
                     path = exp.article_path(slug)
                     job.writer.write(path, exp.render_article(page))
