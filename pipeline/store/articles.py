@@ -59,7 +59,7 @@ def _weight(truncated: bool, body_chars: int) -> tuple[int, int]:
 
 
 # A 10k-unit article is tens of thousands of rows, tuples and strings alive at once; with the
-# collector on, 100k units took 20% more CPU (first save and re-save of scripts/bench_store.py).
+# collector on, 100k units took 10-20% more CPU (first save and re-save, scripts/bench_store.py).
 @cycle_collector_paused()
 def save_article(
     store: Store, article: Article, langs: Sequence[str], *, who: str | None = "extract"
