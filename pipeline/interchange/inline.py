@@ -195,7 +195,7 @@ def masks_lost(source: str, target: str, masker: Masker) -> str | None:
     The spans are compared as they are written (a URL or a kept name must come back exactly,
     once per time the source has it); a span the target adds is refused too.
     """
-    mine, theirs = masker.spans(source), masker.spans(target)
+    mine, theirs = masker.spans_both(source, target)
     if mine == theirs or sorted(mine) == sorted(theirs):
         return None
     want, got = Counter(mine), Counter(theirs)
