@@ -372,12 +372,13 @@ def translate_pending(
 ) -> RunReport:
     """Machine-translate every pending unit of `langs` (or of one article, up to `limit` each).
 
-    Raises ModelError before any work if a language has pending units that translation memory
-    cannot fill and no route. `on_plan(units, tokens)` hears the size of the run once every
-    language is planned; `progress` hears each committed batch. With `cluster` (a Dask
-    scheduler address) the batches are decoded on that cluster's workers; planning, memory and
-    every database write stay here. `engine_name` says where the models come from: installed
-    Argos packages (in `directory`), or the CTranslate2 `models` of pipeline.toml (`ct2`).
+    A language with pending units that translation memory cannot fill and no route fails
+    (its report's `error`) and the others run; ModelError before any work if no language can.
+    `on_plan(units, tokens)` hears the size of the run once every language is planned;
+    `progress` hears each committed batch. With `cluster` (a Dask scheduler address) the
+    batches are decoded on that cluster's workers; planning, memory and every database write
+    stay here. `engine_name` says where the models come from: installed Argos packages (in
+    `directory`), or the CTranslate2 `models` of pipeline.toml (`ct2`).
     """
     started = time.perf_counter()
     if article is not None and not store_mt.article_exists(store, article):
@@ -394,8 +395,8 @@ def translate_pending(
         if pending and route is None and not all(_memory_covers(memory, u) for u in pending):
             missing.append(f"{source}-{lang}")
         work.append((lang, route, pending, memory))
-    if missing:
-        raise ModelError(kind.missing(missing))
+    if missing and len(missing) == sum(1 for _, _, pending, _ in work if pending):
+        raise ModelError(kind.missing(missing))  # nothing could run: say so before any work
     engine = Engine(options)
     executor = make_executor(engine.options, cluster, engine=engine)
     report = RunReport()
@@ -405,7 +406,10 @@ def translate_pending(
                           test_model=bool(route and route.test_model))
         report.langs.append(lrep)
         pending, lrep.too_long = _within_cap(pending)
-        if pending:
+        if f"{source}-{lang}" in missing:  # as a broken package: this language fails, the
+            lrep.error = kind.missing([f"{source}-{lang}"])  # others go on, the run exits 1
+            log.warning("%s: %s", lang, lrep.error)
+        elif pending:
             job = _LangJob(store, lang, route, engine, memory,
                            Masker(store_mt.keep_terms(store, lang)), lrep, progress,
                            executor=executor.name)

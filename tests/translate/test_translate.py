@@ -176,6 +176,23 @@ def test_missing_route_fails_before_any_work(argos_dir: Path, tmp_path: Path) ->
         assert tr.get(store, _units(store, "lajm")[0], "fa").status == "untranslated"
 
 
+def test_missing_route_fails_that_language_only(argos_dir: Path, tmp_path: Path,
+                                               runner: CliRunner) -> None:
+    from pipeline.translate import packages
+
+    packages.remove("en", "ar")
+    ws = init(tmp_path / "ws", "en", ("fa", "ar"))
+    with open_store(ws.database) as store:
+        add_article(store, "budget", PARTS[:2], langs=("fa", "ar"))
+        units = _units(store, "budget")
+    result = runner.invoke(app, ["translate", "-w", str(ws.root), "--beam", "1", "--threads", "1"])
+    assert result.exit_code == 1, result.output
+    assert "error: ar not translated: no installed package translates en-ar" in result.output
+    with open_store(ws.database) as store:
+        assert {tr.get(store, u, "fa").status for u in units} == {"machine"}
+        assert {tr.get(store, u, "ar").status for u in units} == {"untranslated"}
+
+
 def test_memory_alone_needs_no_route(argos_dir: Path, tmp_path: Path) -> None:
     ws = init(tmp_path / "sq-ws", "sq", ("fa",))
     with open_store(ws.database) as store:
