@@ -49,6 +49,11 @@ log = logging.getLogger(__name__)
 #: The origin of translations written by an XLIFF import (a person's work, like "po").
 ORIGIN = "xliff"
 
+_APPLY, _CONFLICT, _UNFINISHED = Verdict.APPLY, Verdict.CONFLICT, Verdict.UNFINISHED
+_EDIT, _APPROVE = Action.EDIT, Action.APPROVE
+#: Builds a named tuple from its fields without its Python-level constructor (per entry).
+new = tuple.__new__
+
 
 @dataclass(frozen=True)
 class XliffImportResult:
@@ -197,91 +202,94 @@ def _apply(store: Store, xf: XliffFile, lang: str, chunks: Iterator[Chunk], *,
     approve_detail = LineDetail(display_path(xf.path.name), approve_fields)
     ts = now()
 
-    def live() -> Iterator[tuple[XliffEntry | StagedEntry, ImportTarget, str, Given | None]]:
-        """The entries that can change something, with their bases, a chunk at a time."""
+    def plan() -> Iterator[tr.Change]:
+        """The writes, made a chunk at a time as the entries are decided (so 100k of them are
+        never held at once). One loop per entry: a generator per stage cost more than the
+        decisions."""
+        n = 0
+        skipped = imported = approved_n = 0
         for chunk in chunks:
-            ok: list[tuple[XliffEntry | StagedEntry, ImportTarget, str, Given | None]] = []
+            ok: list[tuple[XliffEntry | StagedEntry, ImportTarget, Given | None]] = []
             unknown: list[Named] = []
-            for e, target, base in chunk:
-                why = _conflict(e, target)
-                if why is not None:
-                    conflicts.append(Conflict(e.line, e.unit_id, why))
+            for item in chunk:
+                e, target, base = item
+                if target is None or target.obsolete or e.source != target.source_text:
+                    conflicts.append(Conflict(e.line, e.unit_id, _conflict(e, target) or ""))
                     continue
-                assert target is not None
                 if e.target is None:
-                    counts["skipped"] += 1
+                    skipped += 1
                     continue
-                ok.append((e, target, e.target, base))
+                ok.append(item)  # type: ignore[arg-type]  # target is not None here
                 if base is None:
                     unknown.append(Named(e.unit_id, e.revision, e.target))
-            if not unknown:
-                yield from ok
-                continue
-            # Entries whose named revision our records do not hold (or that name none, as
-            # files converted by other tools have): the other ways of knowing what was given.
-            found = resolve_bases(store, FORMAT, lang, unknown, xf.as_of)
-            for e, target, text, base in ok:
-                yield e, target, text, base if base is not None else found.get(e.unit_id)
-
-    def plan() -> Iterator[tr.Change]:
-        """The writes, made as they are decided (so 100k of them are never held at once)."""
-        for n, (e, target, text, base) in enumerate(live(), 1):
-            if n % 500 == 0:
-                wrote(n)
-                if progress and n % 1000 == 0:
-                    progress(1000)
-            assert target.status is not None
-            status = target.status
-            verdict, reason, base_is_current = decide(
-                base, Current(target.revision, target.text, status), Incoming(text, e.checked))
-            if verdict is Verdict.CONFLICT:
-                conflicts.append(Conflict(e.line, target.unit_id, reason))
-                continue
-            if verdict is Verdict.UNFINISHED:
-                unfinished.append(Conflict(e.line, target.unit_id, reason.replace(
-                    "still fuzzy", "not marked translated").replace(
-                    "clear the fuzzy flag", "mark it translated or final")))
-                continue
-            edit = verdict is Verdict.APPLY
-            approving = approve and e.checked and bool(text) and (
-                edit or (base_is_current and status == Status.TRANSLATED))
-            if not edit and not approving:
-                counts["skipped"] += 1
-                continue
-            lost = masks_lost(target.source_text, text, masker) if edit else None
-            if lost is not None:
-                refused.append(Conflict(e.line, target.unit_id, lost))
-                continue
-            if target.claimed_by is not None:
-                refusal = claim_refusal(target.unit_id, lang, target.claimed_by,
-                                        target.claim_expires, who, at=ts)
-                if refusal is not None:
-                    conflicts.append(Conflict(e.line, target.unit_id, refusal.message))
+            if unknown:
+                # Entries whose named revision our records do not hold (or that name none, as
+                # files converted by other tools have): the other ways of knowing what was
+                # given.
+                found = resolve_bases(store, FORMAT, lang, unknown, xf.as_of)
+                ok = [(e, t, b if b is not None else found.get(e.unit_id)) for e, t, b in ok]
+            for e, target, base in ok:
+                n += 1
+                if n % 500 == 0:
+                    wrote(n)
+                    if progress and n % 1000 == 0:
+                        progress(1000)
+                (uid, _, _, now_text, status, revision, writer, origin, flags, claimed_by,
+                 claim_expires, by_person, rowid, _) = target
+                assert status is not None
+                line, text, checked = e.line, e.target, e.checked
+                assert text is not None
+                verdict, reason, base_is_current = decide(
+                    base, new(Current, (revision, now_text, status)),
+                    new(Incoming, (text, checked)))
+                if verdict is _CONFLICT:
+                    conflicts.append(Conflict(line, uid, reason))
                     continue
-            if (text == target.text and not confirm_placeholder
-                    and is_placeholder(tuple(json.loads(target.flags)), target.origin)):
-                placeholder.append(Conflict(e.line, target.unit_id, PLACEHOLDER_REASON))
-                continue
-            if target.claimed_by is not None and target.claimed_by == who:
-                finished.append(target.unit_id)
-            revision, writer = target.revision, target.translated_by
-            # The row as read in this transaction: change_many need not read it again.
-            read: tr.Read | None = tr.Read(status, target.text, revision,
-                                           bool(target.by_person), target.rowid)
-            if edit:
-                # Positional, as the PO import builds them (keywords cost more per change).
-                yield tr.Change(target.unit_id, lang, Action.EDIT, who, text, revision, None,
-                                None, edit_fields, edit_detail(e.line), read)
-                revision, writer, read = revision + 1, who, None
-                counts["imported"] += 1
-            if approving:
-                if four_eyes and writer == who:
-                    held.append(Conflict(e.line, target.unit_id, "not approved: the four-eyes "
-                                         "rule forbids approving text you wrote"))
+                if verdict is _UNFINISHED:
+                    unfinished.append(Conflict(line, uid, reason.replace(
+                        "still fuzzy", "not marked translated").replace(
+                        "clear the fuzzy flag", "mark it translated or final")))
                     continue
-                yield tr.Change(target.unit_id, lang, Action.APPROVE, who, None, revision,
-                                None, None, approve_fields, approve_detail(e.line), read)
-                counts["approved"] += 1
+                edit = verdict is _APPLY
+                approving = approve and checked and bool(text) and (
+                    edit or (base_is_current and status == Status.TRANSLATED))
+                if not edit and not approving:
+                    skipped += 1
+                    continue
+                lost = masks_lost(target.source_text, text, masker) if edit else None
+                if lost is not None:
+                    refused.append(Conflict(line, uid, lost))
+                    continue
+                if claimed_by is not None:
+                    refusal = claim_refusal(uid, lang, claimed_by, claim_expires, who, at=ts)
+                    if refusal is not None:
+                        conflicts.append(Conflict(line, uid, refusal.message))
+                        continue
+                if (text == now_text and not confirm_placeholder
+                        and is_placeholder(tuple(json.loads(flags)), origin)):
+                    placeholder.append(Conflict(line, uid, PLACEHOLDER_REASON))
+                    continue
+                if claimed_by is not None and claimed_by == who:
+                    finished.append(uid)
+                # The row as read in this transaction: change_many need not read it again.
+                read: tr.Read | None = new(tr.Read, (status, now_text, revision,
+                                                     bool(by_person), rowid))
+                if edit:
+                    # Built as tuples, as the PO import builds them (keywords and the named
+                    # tuple's own constructor cost more per change).
+                    yield new(tr.Change, (uid, lang, _EDIT, who, text, revision, None, None,
+                                          edit_fields, edit_detail(line), read))
+                    revision, writer, read = revision + 1, who, None
+                    imported += 1
+                if approving:
+                    if four_eyes and writer == who:
+                        held.append(Conflict(line, uid, "not approved: the four-eyes rule "
+                                             "forbids approving text you wrote"))
+                        continue
+                    yield new(tr.Change, (uid, lang, _APPROVE, who, None, revision, None, None,
+                                          approve_fields, approve_detail(line), read))
+                    approved_n += 1
+        counts.update(imported=imported, approved=approved_n, skipped=skipped)
 
     with bulk_cache(store), store.transaction():
         # The store's compare-and-set write, with events, fed as the entries are decided; an

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, NamedTuple, NoReturn
 
@@ -225,14 +225,18 @@ def _names(ns: str) -> tuple[str, ...]:
                                           "originalData", "data", "segment", "ignorable"))
 
 
+_CONTEXTS = ("x-po-msgctxt", "sourcefile")
+
+
 def _unit12(elem: Any, path: Path, ns: str) -> XliffEntry | None:
     line = elem.sourceline or 0
     if elem.get("restype") == "x-gettext-domain-header":
         return None  # the PO header po2xliff carries along: not a unit
     q_source, q_target, q_group, q_context = _names(ns)[:4]
     source = target = None
-    found: dict[str, str] = {}
-    # One walk over the children (ElementPath's find() costs more than the rest of the unit).
+    msgctxt = location = None
+    # One walk over the children (ElementPath's find() and a tag-filtered iterchildren() cost
+    # more than the rest of the unit).
     for child in elem:
         tag = child.tag
         if tag == q_source:
@@ -242,20 +246,35 @@ def _unit12(elem: Any, path: Path, ns: str) -> XliffEntry | None:
             if target is None:
                 target = child
         elif tag == q_group:
-            for ctx in child.iterchildren(q_context):
-                kind, value = ctx.get("context-type"), (ctx.text or "").strip()
-                if value and kind in ("x-po-msgctxt", "sourcefile"):
-                    found.setdefault(kind, value)
+            for ctx in child:
+                if ctx.tag != q_context:
+                    continue
+                kind = ctx.get("context-type")
+                if kind in _CONTEXTS:
+                    value = (ctx.text or "").strip()
+                    if not value:
+                        continue
+                    if kind == "sourcefile":
+                        location = location or value
+                    else:
+                        msgctxt = msgctxt or value
     if source is None:
         raise InputError("<trans-unit> without <source>", path=path, line=line)
-    text = None if target is None else _checked_text(_text12(target), path, target.sourceline)
-    state = None if target is None else target.get("state")
-    checked = text is not None and xliff_checked("1.2", state, elem.get("approved"))
+    if target is None:
+        text = state = None
+        checked = False
+    else:
+        text = _checked_text(_text12(target), path, target.sourceline)
+        state = target.get("state")
+        checked = xliff_checked("1.2", state, elem.get("approved"))
     # The unit a 1.2 trans-unit is for: a PO msgctxt context, else resname, else the location
     # our export writes (po2xliff numbers its trans-units but keeps locations), else id.
-    uid = str(found.get("x-po-msgctxt") or elem.get("resname") or found.get("sourcefile")
-              or _id(elem, path))
-    return XliffEntry(line, uid, _revision(elem), _text12(source), text, checked)
+    uid = str(msgctxt or elem.get("resname") or location or _id(elem, path))
+    return _entry((line, uid, _revision(elem), _text12(source), text, checked))
+
+
+#: Builds an entry from its fields without the named tuple's Python-level constructor.
+_entry = partial(tuple.__new__, XliffEntry)
 
 
 def _unit20(elem: Any, path: Path, ns: str) -> XliffEntry:
@@ -278,26 +297,28 @@ def _unit20(elem: Any, path: Path, ns: str) -> XliffEntry:
             parts.append((child, local(tag) == "segment"))
     kinds = _kinds20(ns)
     if original is not None:
-        for d in original.iterchildren(q_data):
-            data[d.get("id") or ""] = d.text or "" if not len(d) else _text20(d, {}, path, kinds)
+        for d in original:
+            if d.tag == q_data:
+                data[d.get("id") or ""] = (d.text or "" if not len(d)
+                                           else _text20(d, {}, path, kinds))
     if not parts:
         raise InputError("<unit> without <segment>", path=path, line=line)
+    if len(parts) == 1 and parts[0][1]:
+        # One segment, the usual unit: nothing to join.
+        part = parts[0][0]
+        source, target = _source_target(part, q_source, q_target, path)
+        src = _text20(source, data, path, kinds)
+        if target is None:
+            return _entry((line, _id(elem, path), _revision(elem), src, None, False))
+        done = xliff_checked("2.0", part.get("state") or "initial")
+        return _entry((line, _id(elem, path), _revision(elem), src,
+                       _checked_text(_text20(target, data, path, kinds), path, line), done))
     sources: list[str] = []
     targets: list[str] = []
     has_target = False
     checked = True
     for part, segment in parts:
-        source = target = None
-        for child in part:
-            tag = child.tag
-            if tag == q_source:
-                if source is None:
-                    source = child
-            elif tag == q_target and target is None:
-                target = child
-        if source is None:
-            raise InputError(f"<{local(part.tag)}> without <source>", path=path,
-                             line=part.sourceline)
+        source, target = _source_target(part, q_source, q_target, path)
         src = _text20(source, data, path, kinds)
         sources.append(src)
         if target is not None:
@@ -309,5 +330,21 @@ def _unit20(elem: Any, path: Path, ns: str) -> XliffEntry:
         if segment:
             checked = checked and xliff_checked("2.0", part.get("state") or "initial")
     text = _checked_text("".join(targets), path, line) if has_target else None
-    return XliffEntry(line, _id(elem, path), _revision(elem), "".join(sources), text,
-                      checked and text is not None)
+    return _entry((line, _id(elem, path), _revision(elem), "".join(sources), text,
+                   checked and text is not None))
+
+
+def _source_target(part: Any, q_source: str, q_target: str, path: Path) -> tuple[Any, Any]:
+    """A segment's (or ignorable's) first <source> and first <target> (None if it has none)."""
+    source = target = None
+    for child in part:
+        tag = child.tag
+        if tag == q_source:
+            if source is None:
+                source = child
+        elif tag == q_target and target is None:
+            target = child
+    if source is None:
+        raise InputError(f"<{local(part.tag)}> without <source>", path=path,
+                         line=part.sourceline)
+    return source, target

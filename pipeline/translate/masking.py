@@ -134,6 +134,18 @@ class Masker:
             return [] if rules is None else rules[1].findall(text)
         return [text[a:b] for a, b, _ in self.protected(text)]
 
+    def spans_both(self, first: str, second: str) -> tuple[list[str], list[str]]:
+        """`spans` of two texts (a source and its translation) with the rules chosen once for
+        both: a rule whose needle one of them lacks finds nothing in it, so the spans are the
+        same as `spans` gives, for less (the choice costs a third of a text's search)."""
+        if self._terms is not None:
+            return self.spans(first), self.spans(second)
+        rules = _rules_for(first + second)
+        if rules is None:
+            return [], []
+        find = rules[1].findall
+        return find(first), find(second)
+
     def mask(self, text: str) -> Masked:
         """Replace protected spans by ⟦0⟧, ⟦1⟧, ... (text without them is returned as is)."""
         if _OPEN in text or _CLOSE in text:

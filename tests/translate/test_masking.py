@@ -32,6 +32,19 @@ def test_mask_then_unmask_restores_the_text(text: str, spans: list[str]) -> None
     assert unmask(m.text, m) == text
 
 
+@pytest.mark.parametrize("terms", [(), ("Nejat Society",)])
+def test_spans_of_two_texts_are_each_texts_own_spans(terms: tuple[str, ...]) -> None:
+    masker = Masker(terms)
+    texts = [t for t, _ in CASES] + [
+        "ends with *", "* starts the next", "a link to ht", "tp://x.org in two", "__",
+        "Nejat Society met at <i>noon</i>", "[1] and desk@news.example.com",
+    ]
+    for first in texts:
+        for second in texts:
+            assert masker.spans_both(first, second) == (masker.spans(first),
+                                                        masker.spans(second))
+
+
 def test_glossary_terms_are_whole_words_longest_first() -> None:
     m = Masker(["Nejat", "Nejat Society", "UN"]).mask("The Nejat Society met UNESCO and the UN.")
     assert m.spans == ("Nejat Society", "UN")
