@@ -119,6 +119,11 @@ class ArticleHtml:
                       f'<span class="label">{t["tags"]}</span>\n<ul>\n')
         self._kinds: dict[str, str] = {}
         self._linked: dict[tuple[Any, ...], tuple[str, str, tuple[str, ...], str | None]] = {}
+        self._props: dict[str, str] = {}  # Open Graph property -> its <meta> up to the content
+
+    def _prop(self, prop: str) -> str:
+        line = self._props[prop] = f'<meta property="{html_text(prop)}" content="'
+        return line
 
     def render(self, page: ArticlePage) -> bytes:
         rel = f"{page.slug}.html"
@@ -137,7 +142,8 @@ class ArticleHtml:
         head.append(hreflang.replace(_SLUG, slug))
         if page.description:
             head.append(f'<meta name="description" content="{html_text(page.description)}">\n')
-        head += [f'<meta property="{html_text(prop)}" content="{html_text(content)}">\n'
+        props = self._props
+        head += [f'{props.get(prop) or self._prop(prop)}{html_text(content)}">\n'
                  for prop, content in og]
         head.append(f'<script type="application/ld+json">{json_ld}</script>')
         f = self.frame

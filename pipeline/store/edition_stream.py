@@ -36,10 +36,20 @@ _FIELDS = tuple(f.name for f in fields(Translation))
 _new = object.__new__
 
 
+_UNIT_FIELDS = tuple(f.name for f in fields(Unit))
+
+
 def _translation(values: tuple[Any, ...]) -> Translation:
     tr: Translation = _new(Translation)
     tr.__dict__.update(zip(_FIELDS, values, strict=True))
     return tr
+
+
+def _unit(uid: str, kind: UnitKind, text: str, position: int) -> Unit:
+    """Unit(uid, kind, text, position) the same way (see _FIELDS)."""
+    unit: Unit = _new(Unit)
+    unit.__dict__.update(zip(_UNIT_FIELDS, (uid, kind, text, position, ()), strict=True))
+    return unit
 
 
 @dataclass(frozen=True)
@@ -158,8 +168,7 @@ def iter_tallied(
                 notes.append(Note(r[0], r[2], r[28] or "", r[27] or "correction"))
             else:
                 total += 1
-                units.append(Unit(id=r[0], kind=_KINDS.get(kind) or UnitKind(kind), text=r[2],
-                                  position=r[3]))
+                units.append(_unit(r[0], _KINDS.get(kind) or UnitKind(kind), r[2], r[3]))
                 if is_added:
                     added.add(r[0])
             last = r[0]
