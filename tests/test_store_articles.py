@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from pipeline.errors import NotFound
 from pipeline.states import Action
-from pipeline.store import Store
+from pipeline.store import Store, revisions
 from pipeline.store import translations as tr
 from pipeline.store.articles import load_article
 from pipeline.store.events import history
@@ -96,3 +98,29 @@ def test_edits_carry_each_language_s_translation_in_one_save(store: Store) -> No
         ("source_changed", "machine", "stale")]
     assert event[0]["detail"]["from_unit"] == old[1].id
     assert tr.get(store, old[1].id, "fa").status == "approved"  # the old unit's history stays
+
+
+def test_save_pauses_the_cycle_collector_and_restores_it_also_on_failure(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[bool] = []
+    real = revisions.record_revision
+
+    def record(*args: object, **kwargs: object) -> int:
+        seen.append(gc.isenabled())
+        if len(seen) == 2:
+            raise RuntimeError("disk on fire")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(revisions, "record_revision", record)
+    add_article(store, "a-title", PARTS)
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        add_article(store, "a-title", PARTS[:2])
+    assert seen == [False, False] and gc.isenabled()
+    assert store.db.table("units").count_where("obsolete = 1") == 0  # the failed save rolled back
+    gc.disable()  # a caller that paused it itself gets it back paused
+    try:
+        add_article(store, "b-title", PARTS)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

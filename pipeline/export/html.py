@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 
 from pipeline import languages
 from pipeline.export import feeds, listings, sitemaps
-from pipeline.export.article_html import ArticleHtml, frame_parts
+from pipeline.export.article_html import ArticleHtml, frame_parts, html_text
 from pipeline.export.base import TEMPLATES, Exporter, make_env, read_in_titles
 from pipeline.export.pages import ArticlePage, Edition, IndexEntry
 
@@ -154,11 +154,11 @@ class HtmlExporter(Exporter):
         line = self._items.get(key)
         if line is None:
             attrs = self._source_attrs if e.title_fallback else ""
-            when = (f' <time datetime="{escape(e.date_iso or "")}">{escape(e.date_display)}</time>'
+            when = (f' <time datetime="{html_text(e.date_iso or "")}">{html_text(e.date_display)}</time>'
                     if e.date_display else "")
             badge = (self._badges["placeholder"] if e.test_model else
                      self._badges["unreviewed"] if e.status == "unreviewed" else "")
-            line = (f'<li><a href="{up}{escape(e.slug)}.html"{attrs}>{escape(e.title)}</a>'
+            line = (f'<li><a href="{up}{html_text(e.slug)}.html"{attrs}>{html_text(e.title)}</a>'
                     f"{when}{badge}</li>\n")
             self._items[key] = line
         return line

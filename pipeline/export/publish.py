@@ -14,12 +14,13 @@ from pipeline import atomicfile
 from pipeline.errors import UsageError
 from pipeline.export import formats, i18n, outdir, workers
 from pipeline.export.base import Exporter
-from pipeline.export.pages import Edition, IndexEntry, Site
+from pipeline.export.pages import Edition, IndexEntry, Label, Site, entry_of_row
 from pipeline.export.policy import CORRECTION_PENDING, Decision, Policy
 from pipeline.export.sitemaps import SITEMAP
 from pipeline.export.writer import MANIFEST, EditionWriter
 from pipeline.store import editions as rows
 from pipeline.store import open_store
+from pipeline.store.editions import Credit
 from pipeline.store.revisions import source_changed_at
 from pipeline.workspace import Settings
 
@@ -193,11 +194,15 @@ def _publish(
                           policy=policy, settings=settings, credit=site.credit_translators,
                           source_changed=source_changed, writer=writer, today=today)
         decided: dict[str, dict[str, Decision]] = {}
+        labels: dict[tuple[str, str], Label] = {}
+        credits: dict[tuple[Any, ...], Credit] = {}
 
         def pages_done(out: workers.Output) -> None:
             workers.merge_files(manifest, out.files)
             for lang, done in out.entries.items():
-                entries[lang].update(done)
+                listed = entries[lang]
+                for row in done:
+                    listed[row[0]] = entry_of_row(row, labels, credits)
             decided.update(out.decided)
             if progress:
                 progress(out.articles)

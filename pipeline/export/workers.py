@@ -26,11 +26,12 @@ from typing import Any
 
 from pipeline.errors import WorkerFailed
 from pipeline.export.base import Exporter
-from pipeline.export.pages import Edition, IndexEntry, article_page, index_entry
+from pipeline.export.pages import Edition, IndexEntry, IndexRow, article_page, index_row
 from pipeline.export.policy import Decision, Policy, decisions
 from pipeline.export.writer import EditionWriter, WriteCounts
 from pipeline.store import editions as rows
 from pipeline.store import open_reader
+from pipeline.store.edition_stream import iter_tallied
 from pipeline.store.editions import Credit
 from pipeline.workspace import Settings
 
@@ -80,12 +81,13 @@ class Job:
 
 @dataclass
 class Output:
-    """What one task did: its files (format -> language -> paths), its index entries, the
-    policy's decisions on its articles (slug -> language of the run -> Decision) and the
-    writer's share of the batch (files written, unchanged, and temporaries to rename in)."""
+    """What one task did: its files (format -> language -> paths), its index entries (as
+    pages.index_row tuples: cheap to send between processes), the policy's decisions on its
+    articles (slug -> language of the run -> Decision) and the writer's share of the batch
+    (files written, unchanged, and temporaries to rename in)."""
 
     files: dict[str, dict[str, list[str]]]
-    entries: dict[str, list[tuple[str, IndexEntry]]]
+    entries: dict[str, list[IndexRow]]
     counts: WriteCounts
     pending: list[tuple[Path, Path]]
     articles: int = 0
@@ -108,28 +110,34 @@ def article_pages(chunk: list[rows.ArticleMeta]) -> Output:
     the run.
 
     The chunk's counts, credits and dates are read here, for its span of slugs only: read once
-    for the whole run in the parent, they were seconds no other process could share.
+    for the whole run in the parent, they were seconds no other process could share. The counts
+    (the policy's tallies) and the per-language dates come with the contents, in one pass over
+    the translation rows (store.edition_stream).
     """
     job = _current()
     settings, langs = job.settings, job.langs
     files: dict[str, dict[str, list[str]]] = {}
-    entries: dict[str, list[tuple[str, IndexEntry]]] = {lang: [] for lang in langs}
+    entries: dict[str, list[IndexRow]] = {lang: [] for lang in langs}
     n = 0
     span = (chunk[0].slug, chunk[-1].slug)
+    decided: dict[str, dict[str, Decision]] = {}
     with open_reader(job.database) as store:
-        decided = decisions(settings, chunk,
-                            rows.tallies(store, settings.targets, span=span), job.policy)
-        wanted = [m for m in chunk if any(decided[m.slug][lang].published for lang in langs)]
         credits = (rows.credits(store, job.content_langs, job.policy.publishable, span=span)
-                   if job.credit and wanted else {})
-        when = rows.article_dates(store, settings.source, job.content_langs, span=span) \
-            if wanted else {}
-        for content in rows.iter_contents(store, wanted, job.content_langs, span=True):
+                   if job.credit else {})
+        source_dates = {slug: per[settings.source] for slug, per in
+                        rows.article_dates(store, settings.source, (), span=span).items()}
+        for read in iter_tallied(store, chunk, job.content_langs, settings.targets, source_dates):
+            content = read.content
             slug = content.meta.slug
-            per_lang = decided[slug]
+            per_lang = decided[slug] = decisions(settings, [content.meta],
+                                                 {slug: read.tallies}, job.policy)[slug]
+            if not any(per_lang[lang].published for lang in langs):
+                continue
             alternates = tuple(lang for lang in job.all_langs if per_lang[lang].published)
             credit = credits.get(slug, {})
-            dates = when.get(slug, {})
+            dates = read.dates
+            if settings.source in langs and slug in source_dates:
+                dates = {**dates, settings.source: source_dates[slug]}
             for lang in langs:
                 d = per_lang[lang]
                 if not d.published:
@@ -137,16 +145,19 @@ def article_pages(chunk: list[rows.ArticleMeta]) -> Output:
                 page = article_page(content, d, job.editions[lang], job.policy, alternates,
                                     credit.get(lang, Credit()), article_dates=dates.get(lang),
                                     source_changed=job.source_changed.get(slug))
-                entries[lang].append((slug, index_entry(page)))
+                entries[lang].append(index_row(page))
                 for exp in job.exporters[lang]:
                     path = exp.article_path(slug)
                     job.writer.write(path, exp.render_article(page))
                     files.setdefault(exp.name, {}).setdefault(lang, []).append(path)
             n += 1
+    # Articles without live units are not in the stream: decided on empty counts.
+    missing = [m for m in chunk if m.slug not in decided]
+    if missing:
+        decided.update(decisions(settings, missing, {}, job.policy))
     counts, pending = job.writer.detach()
     return Output(files, entries, counts, pending, n,
-                  {slug: {lang: per_lang[lang] for lang in langs}
-                   for slug, per_lang in decided.items()})
+                  {m.slug: {lang: decided[m.slug][lang] for lang in langs} for m in chunk})
 
 
 def edition_files(task: tuple[str, int, str]) -> Output:

@@ -22,7 +22,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate, compress, repeat
-from operator import add, not_
+from operator import add, getitem, not_
 from typing import NamedTuple
 
 from pipeline.extract import chrome as ch
@@ -42,7 +42,9 @@ class Rule(NamedTuple):
     prefilter: re.Pattern[str]
     test: Callable[[str], bool]
     dotted_i: bool = False  # the test uses re.I: run it on every line of a page with ı or İ
-    long_lines: bool = False  # the test can hold on a line over SHORT_MAX: run it on those too
+    #: The test can hold on a line over SHORT_MAX: run it on those too (only where the
+    #: prefilter matches them when the rule has `starts`, else on all of them).
+    long_lines: bool = False
     #: Strings every match of the prefilter starts with: its lines are then found with str.find
     #: (each hit confirmed by the prefilter), several times faster than the regex's own search
     #: for an alternation of words, which tries it at every character.
@@ -70,21 +72,33 @@ FOOTER_RULES: tuple[Rule, ...] = (
     Rule(re.compile(rf"\n[{_TEASER_STRIP}]*(?:{_words(ch._TEASER_SET)})[{_TEASER_STRIP}]*\n"),
          ch.is_teaser_end),
 )
+#: Breadcrumbs (a hard-chrome rule; the page's breadcrumb is looked for with it too).
+CRUMB_RULE = Rule(ch.ANY_SEP, ch.is_breadcrumb, long_lines=True, starts=ch.SEPARATORS)
 HARD_RULES: tuple[Rule, ...] = (
     Rule(re.compile(r"©|\(c\)|copyright|rights reserved"), ch.is_copyright, long_lines=True,
          starts=("©", "(c)", "copyright", "rights reserved")),
-    Rule(ch.ANY_SEP, ch.is_breadcrumb, long_lines=True, starts=ch.SEPARATORS),
+    CRUMB_RULE,
     # A widget phrase where the line starts, or where a part of a `a | b` row starts.
     Rule(re.compile(rf"\n[{_STRIP}]*(?:{_words(ch.WIDGET_PHRASES)})"), ch.is_widget),
-    Rule(re.compile(rf"[|·•] [{_STRIP}]*(?:{_words(ch.WIDGET_PHRASES)})"), ch.is_widget),
+    Rule(re.compile(rf"[|·•] [{_STRIP}]*(?:{_words(ch.WIDGET_PHRASES)})"), ch.is_widget,
+         starts=("| ", "· ", "• ")),
     # What _CONTROL matches, case-folded.
-    Rule(re.compile(r"\(button\)|\[[ x]?\]|____|\niframe:|\[ins:"), ch.is_control),
+    Rule(re.compile(r"\(button\)|\[[ x]?\]|____|\niframe:|\[ins:"), ch.is_control,
+         starts=("(button)", "[", "____", "\niframe:")),
     # How each alternative of _TOOLS starts (the whole line must match it).
     Rule(re.compile(r"\n(?:[\d,.]|view|read|print|font|a ?a ?a\n|listen)"), ch.is_tool,
          dotted_i=True),
 )
+#: A teaser link (`Read more »`) holds one of the teaser phrases, case-folded (textdump finds
+#: a page's teaser links with it once, where several rules ask about each line of a post).
+TEASER_LINK = Rule(re.compile(_words(ch.TEASER_PHRASES)), ch.is_teaser_link,
+                   starts=tuple(ch.TEASER_PHRASES))
 #: A bullet line's squashed text starts with its bullet (BULLET allows only space before it).
 BULLET_START = re.compile(r"\n(?:[•◦▪▫●○■□‣⁃∙·*+\-]|[o#@] )")
+#: BULLET_START as a line's first character or first two (PageScan.bullet_candidates).
+_BULLET_FIRST = frozenset("•◦▪▫●○■□‣⁃∙·*+-")
+_BULLET_PAIRS = frozenset(("o ", "# ", "@ "))
+_FIRST, _FIRST_TWO = slice(0, 1), slice(0, 2)
 
 
 class PageScan:
@@ -107,6 +121,11 @@ class PageScan:
         short_keys = list(compress(self.keys, map(not_, is_long)))
         self._short_keys = "\n" + "\n".join(short_keys) + "\n"
         self._short_starts = list(accumulate(map(add, map(len, short_keys), repeat(1)), initial=0))
+        # (The long lines' keys too, searched only with str.find for a rule's `starts`: a find
+        # runs through paragraphs many times faster than a regex, or than a test a line.)
+        long_keys = list(compress(self.keys, is_long))
+        self._long_keys = "\n" + "\n".join(long_keys) + "\n"
+        self._long_starts = list(accumulate(map(add, map(len, long_keys), repeat(1)), initial=0))
         self._starts = list(accumulate(map(add, lens, repeat(1)), initial=0))
         self._dotted_i = "ı" in joined or "İ" in joined
 
@@ -118,6 +137,23 @@ class PageScan:
                  else _matching(pattern, self._short_keys, self._short_starts))
         for k in found:
             yield short[k]
+
+    def long_candidates(self, rule: Rule) -> Iterable[int]:
+        """Indices of the lines over SHORT_MAX long that `rule` must be tested on, in order."""
+        if not rule.starts:
+            return self.long
+        long = self.long
+        return [long[k] for k in _holding(rule.prefilter, rule.starts, self._long_keys,
+                                          self._long_starts)]
+
+    def bullet_candidates(self) -> list[int]:
+        """Indices of the lines BULLET_START matches (their text starts with a bullet), in
+        order: found by their first characters, set lookups mapped over the page's lines (a
+        wrapped dump's menus make half its lines such: cheaper than the regex's search)."""
+        texts, n = self.texts, range(len(self.texts))
+        ones = compress(n, map(_BULLET_FIRST.__contains__, map(getitem, texts, repeat(_FIRST))))
+        twos = compress(n, map(_BULLET_PAIRS.__contains__, map(getitem, texts, repeat(_FIRST_TWO))))
+        return sorted([*ones, *twos])  # (no line is in both: o, # and @ are no bullets alone)
 
     def matching_texts(self, pattern: re.Pattern[str], starts: tuple[str, ...] = ()) -> Iterator[int]:
         """Indices of all lines where `pattern` matches in their texts, in order, each once
@@ -138,7 +174,7 @@ class PageScan:
                 if not out[k] and test(texts[k]):
                     out[k] = True
             if rule.long_lines:
-                for k in self.long:
+                for k in self.long_candidates(rule):
                     if not out[k] and test(texts[k]):
                         out[k] = True
         return out

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Protocol
 
 from pipeline.extract import chrome as ch
-from pipeline.extract.posthead import credit_or_date, heading_like, texty
+from pipeline.extract.headline import dateline
+from pipeline.extract.posthead import credit_or_date, heading_like
 from pipeline.extract.textlines import Line, blocks_of
 
 
@@ -44,8 +45,11 @@ GAP_COST = 200
 #: not a teaser line); the boxes between, gaps over BOX_COST, are left out (but not what the
 #: text introduces with a colon: code, a table, a list; lynx/browser check half +.0004/+.0001,
 #: dev half unchanged). Dev half of the
-#: evaluation pages: +.001/+.003 (lynx/browser); 150 characters is a two-line lead.
-LOOKBACK_WINDOWS = 3
+#: evaluation pages: +.001/+.003 (lynx/browser); 150 characters is a two-line lead (100: the
+#: same, 250: -.003 to -.005). LOOKBACK_WINDOWS 3 -> 6 (once datelines in any language anchor):
+#: lynx/w3m/browser dev .8550/.8376/.8354 -> .8551/.8377/.8371, check .8471/.8341/.8364 ->
+#: .8482/.8356/.8383 (10: the same as 6; an article cut by several boxes).
+LOOKBACK_WINDOWS = 6
 MIN_LEAD = 150
 BOX_COST = 400
 
@@ -132,7 +136,7 @@ def text_region(page: RegionPage, s: int, e: int) -> tuple[int, int]:
         acc = 0
         seen: set[int] = set()
         for i in rng:
-            if texty(page.lines[i].text):
+            if page.text_chars[i]:  # (= texty)
                 acc = 0
                 if step == 1:
                     b = i + 1
@@ -186,14 +190,19 @@ def introduced(page: RegionPage, a: int) -> bool:
 
 def _gap_cost(page: RegionPage, a: int, b: int) -> int:
     return sum(HARD_COST if page.hard[i] else SHORT_COST for i in range(a, b)
-               if not texty(page.lines[i].text))
+               if not page.text_chars[i])  # (= not texty)
 
 
 def _anchor_at(page: RegionPage, a: int, s: int) -> bool:
-    """A headline (two words or more) next to its dateline/byline just above line a."""
+    """A headline (two words or more) next to its dateline/byline just above line a.
+
+    (A dateline in any language: `Publié le 4 mars 2024`, which find_date, knowing English month
+    names only, does not read. Dumps of trafilatura's evaluation pages, body F1 lynx/w3m/browser
+    dev .8515/.8339/.8297 -> .8550/.8376/.8354, check .8465/.8338/.8347 -> .8465/.8338/.8359.)
+    """
     lines = page.lines
     for j in range(max(s, a - 4), a + 1):
-        if credit_or_date(lines[j].text) and not page.bullet[j]:
+        if (credit_or_date(lines[j].text) or dateline(lines[j].text)) and not page.bullet[j]:
             for t in range(max(s, j - 2), min(a, j + 3)):
                 if t != j and heading_like(page, t) and len(lines[t].text.split()) >= 2:
                     return True

@@ -104,14 +104,17 @@ def _pairing(found: Sequence[tuple[int, int, str]],
 _new = tuple.__new__
 
 
-def split(text: str, masker: Masker, match: Sequence[Code] = ()) -> list[Piece]:
+def split(text: str, masker: Masker, match: Sequence[Code] = (),
+          found: list[tuple[int, int, str]] | None = None) -> list[Piece]:
     """`text` as plain pieces and codes.
 
     With `match` (the source's codes, as `split` gave them), a code with the same role and
     text as a source code takes that code's id, so tools can line target codes up with source
-    codes; others get new ids after the source's.
+    codes; others get new ids after the source's. `found` is `masker.protected(text)` where
+    the caller has it already.
     """
-    found = masker.protected(text)
+    if found is None:
+        found = masker.protected(text)
     if not found:
         return [text] if text else []
     pieces: list[Piece] = []
@@ -140,6 +143,15 @@ def split(text: str, masker: Masker, match: Sequence[Code] = ()) -> list[Piece]:
             if a > pos:
                 append(text[pos:a])
             append(_new(Code, (i, kind, "ph", text[a:b], None)))
+            pos = b
+    elif not match and roles is not None:
+        # A source with markup: numbered in order too, each pair named by its opening code.
+        for i, (a, b, kind) in enumerate(found):
+            if a > pos:
+                append(text[pos:a])
+            role, opener = roles[i]
+            append(_new(Code, (i + 1, kind, role, text[a:b],
+                               None if opener is None else opener + 1)))
             pos = b
     else:
         free: dict[tuple[str, str], list[int]] = {}

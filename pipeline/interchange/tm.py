@@ -18,20 +18,23 @@ from pipeline.errors import InputError
 from pipeline.inputfile import display_path
 from pipeline.interchange.inline import masks_lost
 from pipeline.interchange.tmx import (
+    LanguageSorter,
     TmxHeader,
     TmxWriteResult,
-    languages_of,
     read_tmx,
     tmx_date,
     write_tmx,
 )
 from pipeline.store import Store
+from pipeline.store.catalog import read_snapshot, stream_cache
 from pipeline.store.interchange import TmEntry, approved_units, put_entries
 from pipeline.store.mt import keep_terms
 from pipeline.textnorm import fold
 from pipeline.translate.masking import Masker
 
 log = logging.getLogger(__name__)
+#: Builds a named tuple from its fields without its Python-level __new__ (one per entry).
+_new = tuple.__new__
 
 
 def maskers(store: Store, langs: Sequence[str]) -> tuple[Masker, dict[str, Masker]]:
@@ -47,10 +50,13 @@ def export_tm(store: Store, path: Path, langs: Sequence[str], *, source: str,
     """Write the approved translations in `langs` to a TMX 1.4b file."""
     source_masker, per_lang = maskers(store, langs)
     marks = ",".join("?" * len(langs))
-    latest = store.conn.execute(
-        f"SELECT max(updated_at) FROM translations WHERE status = 'approved' AND lang IN ({marks})",
-        tuple(langs)).fetchone()[0] if langs else None
-    with cycle_collector_paused():  # many small objects per unit, none in cycles
+    # One snapshot for the header's date and the rows; a small page cache, since one pass
+    # reads each page about once (the store's 64 MiB was most of a 100k-unit export's memory);
+    # the cycle collector paused: many small objects per unit, none in cycles.
+    with read_snapshot(store), stream_cache(store), cycle_collector_paused():
+        latest = store.conn.execute(
+            "SELECT max(updated_at) FROM translations WHERE status = 'approved'"
+            f" AND lang IN ({marks})", tuple(langs)).fetchone()[0] if langs else None
         result = write_tmx(path, approved_units(store, langs), source=source, tags=tags,
                            maskers=per_lang, source_masker=source_masker,
                            date=tmx_date(latest), progress=progress)
@@ -88,13 +94,16 @@ class TmImportResult:
 
 def _entries(path: Path, result: TmImportResult, *, source: str, targets: Sequence[str],
              per_lang: Mapping[str, Masker]) -> Iterator[TmEntry]:
-    header: list[TmxHeader] = []
     name = display_path(path.name)
-    for tu in read_tmx(path, header.append):
-        if result.tool is None and header:
-            result.tool = header[0].tool
-        src, found, others = languages_of(tu, source, targets)
-        result.other_langs.update(others)
+    sort = LanguageSorter(source, targets)
+
+    def on_header(header: TmxHeader) -> None:
+        result.tool = header.tool
+
+    for tu in read_tmx(path, on_header):
+        src, found, others = sort(tu)
+        if others:  # Counter.update costs as much as the rest of a tu: only when needed
+            result.other_langs.update(others)
         if src is None:
             result.no_source += 1
             result.other_langs.update(found.keys())
@@ -112,8 +121,8 @@ def _entries(path: Path, result: TmImportResult, *, source: str, targets: Sequen
                 result.refused.append(Refusal(v.line, why))
                 continue
             result.by_lang[lang] += 1
-            yield TmEntry(lang, key, src.text, v.text, name, result.tool, tu.tuid,
-                          v.changed_at or tu.changed_at, v.changed_by or tu.changed_by)
+            yield _new(TmEntry, (lang, key, src.text, v.text, name, result.tool, tu.tuid,
+                                 v.changed_at or tu.changed_at, v.changed_by or tu.changed_by))
 
 
 def import_tm(store: Store, paths: Sequence[Path], *, source: str, targets: Sequence[str]
@@ -134,7 +143,10 @@ def import_tm_each(store: Store, paths: Sequence[Path], *, source: str, targets:
     for path in paths:
         result = TmImportResult(Path(path))
         try:
-            with cycle_collector_paused():
+            # A small page cache: with the store's 64 MiB, a 100k-unit file's inserts filled
+            # it (99 MiB peak against 67 MiB at 10k); at 4 MiB the peak is the same at 10k and
+            # 100k, and a 100k-unit import took no more CPU (4.0-5.6 s against 5.3-6.1 s).
+            with stream_cache(store), cycle_collector_paused():
                 put = put_entries(store, _entries(Path(path), result, source=source,
                                                   targets=targets, per_lang=per_lang))
         except InputError as exc:

@@ -41,14 +41,19 @@ def tmx_date(stamp: str | None) -> str | None:
     return f"{stamp[0:4]}{stamp[5:7]}{stamp[8:10]}T{stamp[11:13]}{stamp[14:16]}{stamp[17:19]}Z"
 
 
-@lru_cache(maxsize=4096)
-def _code(p: Code) -> str:
-    """One code as TMX (cached: the same markup codes come back in every unit)."""
+def _render_code(p: Code) -> str:
+    """One code as TMX."""
     if p.role == "open":
         return f'<bpt i="{p.pair}" x="{p.id}" type="{p.type}">{x.text(p.native)}</bpt>'
     if p.role == "close":
         return f'<ept i="{p.pair}">{x.text(p.native)}</ept>'
     return f'<ph x="{p.id}" type="{p.type}">{x.text(p.native)}</ph>'
+
+
+#: Cached: the same markup and term codes come back in every unit. Links (most of the other
+#: codes) are new in each unit, so they are rendered as they come instead of churning the cache.
+_code = lru_cache(maxsize=4096)(_render_code)
+_REPEATING = frozenset({"tag", "emphasis", "term", "ref"})
 
 
 def seg(pieces: Sequence[Piece]) -> str:
@@ -57,7 +62,48 @@ def seg(pieces: Sequence[Piece]) -> str:
     return "".join([text(p) if isinstance(p, str) else _code(p) for p in pieces])
 
 
+def segment(text: str, masker: Masker, match: Sequence[Code] = (), match_xml: Sequence[str] = ()
+            ) -> tuple[str, Sequence[Code], Sequence[str]]:
+    """`seg(split(text, masker, match))`, the codes, and each code as TMX.
+
+    A target is given its source's codes and their TMX (`match_xml`): one that keeps them in
+    order, as most translations do, reuses both instead of being split and rendered again.
+    """
+    found = masker.protected(text)
+    esc = x.text
+    if not found:
+        return esc(text), (), ()
+    if match and len(match) == len(found):
+        out: list[str] = []
+        pos = 0
+        for c, (a, b, kind), xml in zip(match, found, match_xml, strict=True):
+            if c.kind != kind or c.native != text[a:b]:
+                break  # not the source's codes in order: split it (below)
+            if a > pos:
+                out.append(esc(text[pos:a]))
+            out.append(xml)
+            pos = b
+        else:
+            if pos < len(text):
+                out.append(esc(text[pos:]))
+            return "".join(out), match, match_xml
+    out = []
+    codes: list[Code] = []
+    xmls: list[str] = []
+    for p in split(text, masker, match, found):
+        if isinstance(p, str):
+            out.append(esc(p))
+            continue
+        xml = _code(p) if p.kind in _REPEATING else _render_code(p)
+        codes.append(p)
+        xmls.append(xml)
+        out.append(xml)
+    return "".join(out), codes, xmls
+
+
+@lru_cache(maxsize=4096)
 def _prop(kind: str, value: str) -> str:
+    """A `<prop>` (cached: an article's id and a unit's kind come back unit after unit)."""
     return f'<prop type="{kind}">{x.text(value)}</prop>'
 
 
@@ -94,26 +140,25 @@ class TmxWriter:
             "<body>\n".encode())
 
     def _tu(self, tuid: str, segtype: str, unit: TmUnit, src: str,
-            targets: Sequence[tuple[TmTarget, str]], extra: Sequence[str] = ()) -> None:
-        x.check(src, f"unit {unit.unit_id}")
-        src_pieces = split(src, self.source_masker)
-        codes = [p for p in src_pieces if isinstance(p, Code)]
+            targets: Sequence[tuple[TmTarget, str]], extra: str = "") -> None:
+        # Characters XML cannot hold are looked for once per flush, in all the buffered text.
+        src_xml, codes, code_xml = segment(src, self.source_masker)
         b = self._buf
         created = tmx_date(unit.created_at)
         b.append(f'<tu tuid="{x.attr(tuid)}" segtype="{segtype}"'
-                 + (f' creationdate="{created}"' if created else "") + ">")
-        b.append(_prop("x-article", unit.article) + _prop("x-unit", unit.unit_id)
-                 + _prop("x-kind", unit.kind) + "".join(extra))
-        b.append(f'<tuv xml:lang="{self._src_tag}"><seg>{seg(src_pieces)}</seg></tuv>')
+                 + (f' creationdate="{created}"' if created else "") + ">"
+                 + _prop("x-article", unit.article)
+                 + f'<prop type="x-unit">{x.text(unit.unit_id)}</prop>'
+                 + _prop("x-kind", unit.kind) + extra
+                 + f'<tuv xml:lang="{self._src_tag}"><seg>{src_xml}</seg></tuv>')
         for t, text in targets:
-            x.check(text, f"the {t.lang} translation of unit {unit.unit_id}")
             head = self._heads.get((t.lang, t.translated_by, t.reviewed_by, t.origin))
             if head is None:
                 head = self._head(t)
             when = tmx_date(t.updated_at)
             dates = f' creationdate="{when}" changedate="{when}"' if when else ""
-            pieces = split(text, self.maskers.get(t.lang, self.source_masker), codes)
-            b.append(f"{head[0]}{dates}{head[1]}<seg>{seg(pieces)}</seg></tuv>")
+            xml = segment(text, self.maskers.get(t.lang, self.source_masker), codes, code_xml)[0]
+            b.append(f"{head[0]}{dates}{head[1]}<seg>{xml}</seg></tuv>")
         b.append("</tu>\n")
 
     def _head(self, t: TmTarget) -> tuple[str, str]:
@@ -137,7 +182,8 @@ class TmxWriter:
         result.units += 1
         for t in unit.targets:
             result.by_lang[t.lang] = result.by_lang.get(t.lang, 0) + 1
-        spans = [s for s in unit.sentences if unit.source[s[0]:s[1]].strip()]
+        spans = [s for s in unit.sentences if unit.source[s[0]:s[1]].strip()] if len(
+            unit.sentences) > 1 else ()
         if len(spans) > 1:
             per_lang = [(t, split_sentences(t.text, t.lang)) for t in unit.targets]
             for i, (a, b) in enumerate(spans):
@@ -146,14 +192,32 @@ class TmxWriter:
                 if not pairs:
                     break
                 self._tu(f"{unit.unit_id}.s{i + 1}", "sentence", unit, unit.source[a:b], pairs,
-                         (_prop("x-sentence", str(i + 1)),))
+                         f'<prop type="x-sentence">{i + 1}</prop>')
                 result.sentences += 1
         if len(self._buf) > 2000:
             self.flush()
 
     def flush(self) -> None:
-        self.out.write("".join(self._buf).encode("utf-8"))
+        data = "".join(self._buf)
+        bad = x.ILLEGAL.search(data)
+        if bad is not None:
+            x.check(bad.group(), self._where(data, bad.start()))
+        self.out.write(data.encode("utf-8"))
         self._buf.clear()
+
+    def _where(self, data: str, at: int) -> str:
+        """Which unit, and which of its texts, the buffered TMX at `at` belongs to."""
+        tu = data.rfind("<tu ", 0, at)
+        unit = data.find('<prop type="x-unit">', tu) + len('<prop type="x-unit">')
+        what = f"unit {data[unit:data.find('<', unit)]}"
+        tuv = data.rfind('<tuv xml:lang="', tu, at)
+        if tuv < 0:
+            return what
+        tag = data[tuv + 15:data.find('"', tuv + 15)]
+        if tag == self._src_tag:
+            return what
+        codes = {x.attr(tag_for(code, self.tags)): code for code in self.maskers}
+        return f"the {codes.get(tag, tag)} translation of {what}"
 
     def tail(self) -> None:
         self.flush()
@@ -213,7 +277,13 @@ class TmxUnit(NamedTuple):
 
 def seg_text(elem: Any) -> str:
     """The text of a `<seg>`: its characters and the original text inside its codes."""
+    if not len(elem):  # no inline codes, as most tools' segments: the text node is all of it
+        return elem.text or ""
     return str(etree.tostring(elem, method="text", encoding="unicode", with_tail=False))
+
+
+#: Builds a named tuple from its fields without its Python-level __new__ (several per tu).
+_new = tuple.__new__
 
 
 def read_tmx(path: Path, on_header: Callable[[TmxHeader], None]) -> Iterator[TmxUnit]:
@@ -244,37 +314,62 @@ def read_tmx(path: Path, on_header: Callable[[TmxHeader], None]) -> Iterator[Tmx
         variants = []
         get = elem.get
         for tuv in elem.iterchildren("tuv"):
-            s = next(tuv.iterchildren("seg"), None)
+            # The DTD puts <seg> last, after any notes and props: looked for only if not there.
+            s = tuv[-1] if len(tuv) else None
+            if s is not None and s.tag != "seg":
+                s = next(tuv.iterchildren("seg"), None)
             at = tuv.get
             tag = at(XML_LANG) or at("lang")
             if s is None or not tag:
                 raise InputError("a <tuv> without xml:lang or <seg>", path=path,
                                  line=tuv.sourceline)
-            variants.append(TmxVariant(tag, seg_text(s), tuv.sourceline or 0,
-                                       at("changeid") or at("creationid"),
-                                       at("changedate") or at("creationdate")))
-        yield TmxUnit(elem.sourceline or 0, get("tuid"), tuple(variants),
-                      get("changedate") or get("creationdate"),
-                      get("changeid") or get("creationid"))
+            variants.append(_new(TmxVariant, (tag, seg_text(s), tuv.sourceline or 0,
+                                              at("changeid") or at("creationid"),
+                                              at("changedate") or at("creationdate"))))
+        yield _new(TmxUnit, (elem.sourceline or 0, get("tuid"), tuple(variants),
+                             get("changedate") or get("creationdate"),
+                             get("changeid") or get("creationid")))
         release(elem)
+
+
+class LanguageSorter:
+    """Sorts a tu's variants into the source, the wanted targets and the others.
+
+    TMX variants are equals: whatever the header's srclang, the one in our source language is
+    the source (the first, if there are several). What each tag means is looked up once per
+    tag (a file has a handful), not once per variant.
+    """
+
+    def __init__(self, source: str, targets: Sequence[str]) -> None:
+        self.source, self.targets = source, tuple(targets)
+        self._tags: dict[str, tuple[bool, str | None]] = {}
+
+    def _meaning(self, tag: str) -> tuple[bool, str | None]:
+        if len(self._tags) > 1024:  # a file with ever new tags does not grow it without bound
+            self._tags.clear()
+        found = self._tags[tag] = (match(tag, [self.source]) is not None,
+                                   match(tag, self.targets))
+        return found
+
+    def __call__(self, unit: TmxUnit
+                 ) -> tuple[TmxVariant | None, dict[str, TmxVariant], list[str]]:
+        """The unit's source variant, its variant per wanted target, and the tags of the others."""
+        src: TmxVariant | None = None
+        found: dict[str, TmxVariant] = {}
+        others: list[str] = []
+        tags = self._tags
+        for v in unit.variants:
+            is_source, lang = tags.get(v.tag) or self._meaning(v.tag)
+            if is_source and src is None:
+                src = v
+            elif lang is None:
+                others.append(v.tag)
+            elif lang not in found:
+                found[lang] = v
+        return src, found, others
 
 
 def languages_of(unit: TmxUnit, source: str, targets: Sequence[str]
                  ) -> tuple[TmxVariant | None, dict[str, TmxVariant], list[str]]:
-    """The unit's source variant, its variant per wanted target, and the tags of the others.
-
-    TMX variants are equals: whatever the header's srclang, the one in our source language is
-    the source (the first, if there are several).
-    """
-    src_variant = next((v for v in unit.variants if match(v.tag, [source])), None)
-    found: dict[str, TmxVariant] = {}
-    others: list[str] = []
-    for v in unit.variants:
-        if v is src_variant:
-            continue
-        lang = match(v.tag, targets)
-        if lang is None:
-            others.append(v.tag)
-        elif lang not in found:
-            found[lang] = v
-    return src_variant, found, others
+    """The unit's source variant, its variant per wanted target, and the tags of the others."""
+    return LanguageSorter(source, targets)(unit)

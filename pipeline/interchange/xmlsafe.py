@@ -25,6 +25,8 @@ MAX_BYTES = 512 * 1024 * 1024
 _PROLOG_BYTES = 64 * 1024
 _ROOT = re.compile(r"<[A-Za-z_]")
 _LINE = re.compile(r",? line \d+, column \d+$")
+#: libxml2's advice to its own callers ("try XML_PARSE_HUGE"), which a user cannot act on.
+_HUGE_HINT = re.compile(r",? (?:try|use) XML_PARSE_HUGE(?: option)?", re.IGNORECASE)
 
 
 def check_file(path: Path, *, max_bytes: int | None = None) -> int:
@@ -67,7 +69,7 @@ def _options() -> dict[str, Any]:
 
 
 def _syntax_error(exc: etree.XMLSyntaxError, path: Path, last: Any) -> InputError:
-    message = _LINE.sub("", str(exc.msg or exc)).strip()
+    message = _HUGE_HINT.sub("", _LINE.sub("", str(exc.msg or exc))).strip()
     if not exc.lineno and message == "no element found":
         message = "an undefined entity or a truncated file"
     return InputError(f"not well-formed XML: {message}", path=path,

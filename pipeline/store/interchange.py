@@ -39,10 +39,20 @@ class TmUnit(NamedTuple):
     targets: tuple[TmTarget, ...]
 
 
+#: Builds a named tuple from its fields without its Python-level __new__ (one per row of a
+#: 100k-unit export).
+_new = tuple.__new__
+
+
 def approved_units(store: Store, langs: Sequence[str]) -> Iterator[TmUnit]:
     """Units with at least one approved translation in `langs`, in article order (streamed).
 
     Text a random-weight test model made is never given out, even when someone approved it.
+    Streamed: the units are walked in the `units_article` index (CROSS JOIN keeps them the
+    outer loop, each unit's translations found by key), so SQLite sorts only the rows of one
+    position at a time, never every approved translation (that sort held 100k rows). A unit
+    without approved text costs one probe of the small partial index `tr_approved` (its
+    condition spelled as a literal, so SQLite may use it).
     """
     if not langs:
         return
@@ -50,11 +60,12 @@ def approved_units(store: Store, langs: Sequence[str]) -> Iterator[TmUnit]:
     cur = store.conn.execute(
         "SELECT u.id, u.article_id, u.kind, u.position, u.source_text, u.sentences, u.created_at,"
         " t.lang, t.text, t.translated_by, t.reviewed_by, t.updated_at, t.origin, t.flags"
-        " FROM units u JOIN translations t ON t.unit_id = u.id"
-        f" WHERE u.obsolete = 0 AND t.status = ? AND t.lang IN ({marks})"
+        " FROM units u INDEXED BY units_article"
+        " CROSS JOIN translations t INDEXED BY tr_approved ON t.unit_id = u.id"
+        f" WHERE u.obsolete = 0 AND t.status = '{Status.APPROVED.value}' AND t.lang IN ({marks})"
         " AND coalesce(t.text, '') != '' AND coalesce(t.flags, '') NOT LIKE ?"
         " ORDER BY u.article_id, u.position, u.id, t.lang",
-        (Status.APPROVED.value, *langs, f'%"{FLAG_TEST_MODEL}"%'),
+        (*langs, f'%"{FLAG_TEST_MODEL}"%'),
     )
     head: Any = None
     targets: list[TmTarget] = []
@@ -63,14 +74,28 @@ def approved_units(store: Store, langs: Sequence[str]) -> Iterator[TmUnit]:
             yield _unit(head, targets)
             targets = []
         head = row
-        targets.append(TmTarget._make(row[7:13]))
+        targets.append(_new(TmTarget, row[7:13]))
     if head is not None:
         yield _unit(head, targets)
 
 
+def _spans(value: str | None) -> tuple[tuple[int, int], ...]:
+    """The sentence spans of a unit, from their JSON (`[[0, 42]]`).
+
+    >>> _spans("[[0, 42]]"), _spans("[[0, 5], [6, 9]]"), _spans("[]"), _spans(None)
+    (((0, 42),), ((0, 5), (6, 9)), (), ())
+    """
+    if not value:
+        return ()
+    if value.count(",") == 1:  # one sentence, most units: no JSON parse
+        a, b = value.strip("[] ").split(",")
+        return ((int(a), int(b)),)
+    return tuple((int(a), int(b)) for a, b in json.loads(value))
+
+
 def _unit(row: Any, targets: list[TmTarget]) -> TmUnit:
-    spans = tuple((int(a), int(b)) for a, b in json.loads(row[5] or "[]"))
-    return TmUnit(row[0], row[1], row[2], row[3], row[4], spans, row[6], tuple(targets))
+    spans = _spans(row[5])
+    return _new(TmUnit, (row[0], row[1], row[2], row[3], row[4], spans, row[6], tuple(targets)))
 
 
 class TmEntry(NamedTuple):

@@ -87,6 +87,8 @@ def test_lines_repeated_across_the_run_are_template() -> None:
 def test_shape_detectors() -> None:
     assert is_share("FacebookTwitterPinterestEmail")
     assert is_share("Share Tweet Email")
+    assert not is_share("HarbourMaster Office")  # (buttons run together have no space between)
+    assert not is_share("MoTuWeThFrSaSu")  # a calendar's head: run together, but no buttons
     assert not is_share("Twitter said on Monday it would sell the company to a buyer.")
     assert is_breadcrumb("Home » World » A title")
     assert not is_breadcrumb("Mojahedin / The father rejected the offer")

@@ -43,6 +43,30 @@ def test_article_cut_by_a_box_of_short_lines_starts_at_its_headline() -> None:
     assert texts[0] == PIER_LEAD and texts[1:] == PIER_BODY * 2
 
 
+@pytest.mark.parametrize("dateline", ["Publié le 4 mars 2024", "4. März 2024 | 10:15"])
+def test_article_cut_by_a_box_starts_at_its_headline_over_a_dateline_in_any_language(
+        dateline: str) -> None:
+    box = "\n".join(f"Job {n}: harbour pilot (m/f)\nPort town {n}\nApply" for n in range(12))
+    page = (MENU + f"North pier to be rebuilt\n{dateline}\n\n" + PIER_LEAD + "\n\nJobs\n" + box
+            + "\n\n" + "\n\n".join(PIER_BODY * 2))
+    (d,) = split_page(page)
+    texts = [t for _, t in d.parts]
+    assert d.title == "North pier to be rebuilt"
+    assert texts[0] == PIER_LEAD and texts[-len(PIER_BODY) * 2:] == PIER_BODY * 2
+
+
+def test_article_cut_by_several_boxes_starts_at_its_headline() -> None:
+    def box(k: int) -> str:
+        return "\n\nJobs\n" + "\n".join(f"Job {k}{n}: pilot (m/f)\nPort {k}{n}\nApply" for n in range(6))
+    page = (MENU + "North pier to be rebuilt\nMarch 4, 2024\n\n" + PIER_LEAD
+            + "".join(box(k) + "\n\n" + p for k, p in enumerate(PIER_BODY)) + box(9) + "\n\n"
+            + "\n\n".join(PIER_BODY * 2))
+    (d,) = split_page(page)
+    texts = [t for _, t in d.parts]
+    assert d.title == "North pier to be rebuilt"
+    assert texts[0] == PIER_LEAD and texts[-len(PIER_BODY) * 2:] == PIER_BODY * 2
+
+
 def test_paragraph_above_a_subheading_stays_body() -> None:
     page = (MENU + "[photo]\n\n" + PIER_LEAD + "\n\nWhat happens next\n\n" + "\n\n".join(PIER_BODY))
     texts = dump_texts(page)
@@ -99,6 +123,56 @@ def test_long_text_below_a_comment_form_does_not_replace_a_short_article() -> No
     (d,) = split_page(page)
     assert d.title == "North pier to be rebuilt"
     assert [t for _, t in d.parts] == [PIER_LEAD, PIER_BODY[0]]
+
+
+
+def test_lynx_link_elements_block_counts_no_text_when_choosing_the_article() -> None:
+    # A site with many feeds prints a longer block of them than a short article's text; counted
+    # as text it would be the "article" above the form, and the article below it damped.
+    topics = ("Boats", "Ferries", "Weather", "Tides", "Fishing", "Markets", "Town", "Sport",
+              "Harbour works", "Letters", "Events", "Photos")
+    feeds = " ".join(f"Harbour Times » {t} Feed" for t in topics)
+    form = ("Leave a reply\nName ____________________\nEmail ____________________\n"
+            "Website ____________________\n[ ] Notify me of new posts\n(BUTTON) Post comment\n")
+    about = ("This blog is written by a retired harbour master who has spent forty years on the "
+             "quays of the north coast, and who still rows out to the pier every morning to see "
+             "how the builders, the gulls and the ferry crews are getting on with their day.")
+    menu = MENU + "".join(f"  • {t}\n" for t in topics) + "\n"
+    page = ("   #alternate " + feeds + "\n\n" + menu + "North pier to be rebuilt\n\n" + PIER_LEAD
+            + "\n\n" + PIER_BODY[0] + "\n\n" + form + "\nAbout this blog\n\n" + about + "\n")
+    assert len(feeds) > len(PIER_LEAD + PIER_BODY[0])
+    (d,) = split_page(page)
+    assert d.title == "North pier to be rebuilt"
+    assert [t for _, t in d.parts] == [PIER_LEAD, PIER_BODY[0]]
+
+
+def test_a_mixed_case_name_between_paragraphs_does_not_split_the_article() -> None:
+    # Two words of capitals run together are a name (an office, a brand), not share buttons.
+    page = (MENU + "North pier to be rebuilt\n\n" + PIER_LEAD + "\n\n" + PIER_BODY[0]
+            + "\n\nHarbourMaster Office\n\n" + "\n\n".join(PIER_BODY[1:]) + "\n")
+    (d,) = split_page(page)
+    assert d.title == "North pier to be rebuilt"
+    assert [t for _, t in d.parts if t in PIER_BODY or t == PIER_LEAD] == [PIER_LEAD, *PIER_BODY]
+
+
+def test_one_comment_counter_between_two_texts_is_no_listing() -> None:
+    # (A listing's posts each have their footer; one counter is a stray widget's.)
+    about = ("This blog is written by a retired harbour master who has spent forty years on the "
+             "quays of the north coast, and who still rows out to the pier every morning.")
+    page = (MENU + "North pier to be rebuilt\n\n" + "\n\n".join([PIER_LEAD, *PIER_BODY])
+            + "\n\n3 comments\n\nAbout this blog\n\n" + about + "\n\n" + about.upper()
+            + "\n\n" + about.lower() + "\n")
+    drafts = split_page(page)
+    assert [d.title for d in drafts] == ["North pier to be rebuilt"]
+    assert [t for _, t in drafts[0].parts][:4] == [PIER_LEAD, *PIER_BODY]
+
+
+def test_a_calendar_head_between_two_texts_does_not_split_the_article() -> None:
+    cal = "MoTuWeThFrSaSu\n1 2 3 4 5 6 7\n8 9 10 11 12 13 14\n"
+    page = (MENU + "North pier to be rebuilt\n\n" + PIER_LEAD + "\n\n" + PIER_BODY[0] + "\n\n"
+            + cal + "\n" + "\n\n".join(PIER_BODY[1:]) + "\n\n" + cal)
+    (d,) = split_page(page)
+    assert d.title == "North pier to be rebuilt"
 
 
 def _headline_far_above(kicker: str) -> str:

@@ -216,3 +216,45 @@ def test_fifo_binary_and_huge_inputs_are_refused(store: Store, tmp_path: Path,
     assert "not a regular file" in str(out[0])
     assert "binary" in str(out[1]) or "well-formed" in str(out[1])
     assert "too large" in str(out[2])
+
+
+def test_oversized_text_and_deep_nesting_are_refused_in_plain_words(store: Store,
+                                                                     tmp_path: Path) -> None:
+    huge, deep = tmp_path / "huge.tmx", tmp_path / "deep.tmx"
+    # libxml2's cap on one text node is 10,000,000 characters.
+    huge.write_text(_tmx(_tu("x" * 10_000_001, fa="صلح")), encoding="utf-8")
+    deep.write_text(_tmx("<x>" * 300 + "</x>" * 300), encoding="utf-8")
+    out = list(import_tm_each(store, [huge, deep], source="en", targets=("fa",)))
+    assert [type(x) for x in out] == [InputError, InputError]
+    assert "Text node too long" in str(out[0]) and "depth" in str(out[1])
+    for err in out:
+        assert "XML_PARSE_HUGE" not in str(err) and err.line is not None
+        assert "\n" not in str(err)
+    assert count_entries(store) == {}
+
+
+def test_a_character_xml_cannot_hold_names_the_unit_and_leaves_no_file(store: Store,
+                                                                         tmp_path: Path) -> None:
+    ids = seed(store)
+    approve(store, ids[1], "fa", "مذاکرات\x01 دوشنبه")
+    path = tmp_path / "out.tmx"
+    with pytest.raises(InputError) as err:
+        export_tm(store, path, ("fa", "ar"), source="en", tags={"fa": "fa-IR"})
+    assert str(err.value).startswith(f"the fa translation of unit {ids[1]} holds the character "
+                                     "U+0001")
+    assert [p.name for p in tmp_path.iterdir()] == ["ws"]  # the workspace; no temporary file
+
+
+def test_segments_are_found_after_props_and_before_stray_notes(store: Store,
+                                                               tmp_path: Path) -> None:
+    path = tmp_path / "props.tmx"
+    path.write_text(_tmx(
+        '<tu><tuv xml:lang="en"><prop type="x">p</prop><seg>Peace talks resume</seg></tuv>'
+        '<tuv xml:lang="fa"><note>n</note><prop type="x">p</prop><seg>صلح</seg></tuv></tu>\n'
+        '<tu><tuv xml:lang="en"><seg>Talks end</seg><note>after the seg</note></tuv>'
+        '<tuv xml:lang="fa"><seg>پایان</seg><prop type="x">late</prop></tuv></tu>\n'),
+        encoding="utf-8")
+    [r] = import_tm(store, [path], source="en", targets=("fa",))
+    assert (r.added, r.refused) == (2, [])
+    memory = Memory.load(store, "fa")
+    assert memory.lookup("Peace talks resume") == "صلح" and memory.lookup("Talks end") == "پایان"
