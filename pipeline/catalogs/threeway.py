@@ -71,6 +71,21 @@ _FEW = 2000
 UNFINISHED_REASON = "changed but still fuzzy: not imported; clear the fuzzy flag to import it"
 
 
+def _both(verdict: Verdict, reason: str) -> tuple[Decision, Decision]:
+    """A decision whose reason is fixed, built once: (database changed, database current)."""
+    return Decision(verdict, reason, False), Decision(verdict, reason, True)
+
+
+# Indexed by whether the database is still at the file's base (an import decides 100k entries:
+# the common decisions are not built again for each).
+_CONFIRMED = _both(Verdict.APPLY, "confirmed by clearing the fuzzy flag")
+_SAME = _both(Verdict.UNCHANGED, "")
+_EMPTY = _both(Verdict.UNCHANGED, "empty in the file")
+_KEPT = _both(Verdict.UNCHANGED, "not changed in the file; the database's newer text stays")
+_UNFINISHED = _both(Verdict.UNFINISHED, UNFINISHED_REASON)
+_APPLIED = _both(Verdict.APPLY, "")
+
+
 def decide(base: Given | None, current: Current, incoming: Incoming) -> Decision:
     """The three-way verdict for one entry.
 
@@ -93,13 +108,12 @@ def decide(base: Given | None, current: Current, incoming: Incoming) -> Decision
         if incoming.done and incoming.text and current.status not in _DONE and (
                 (same_revision and base is not None and base.fuzzy)
                 or (base is None and current.status == Status.MACHINE)):
-            return Decision(Verdict.APPLY, "confirmed by clearing the fuzzy flag", same_revision)
-        return Decision(Verdict.UNCHANGED, "", same_revision)
+            return _CONFIRMED[same_revision]
+        return _SAME[same_revision]
     if not incoming.text.strip():  # "   " is no translation, as `review edit` says
-        return Decision(Verdict.UNCHANGED, "empty in the file", same_revision)
+        return _EMPTY[same_revision]
     if base is not None and incoming.text == (base.text or ""):
-        return Decision(Verdict.UNCHANGED, "not changed in the file; the database's newer text "
-                        "stays", same_revision)
+        return _KEPT[same_revision]
     if current.status not in _MACHINE_SIDE:
         if base is None:
             return Decision(Verdict.CONFLICT, (
@@ -111,8 +125,8 @@ def decide(base: Given | None, current: Current, incoming: Incoming) -> Decision
                 f"{current.revision}, the file was given {base.revision}); export again and "
                 "redo this entry"), False)
     if not incoming.done:
-        return Decision(Verdict.UNFINISHED, UNFINISHED_REASON, same_revision)
-    return Decision(Verdict.APPLY, "", same_revision)
+        return _UNFINISHED[same_revision]
+    return _APPLIED[same_revision]
 
 
 def resolve_bases(store: Store, fmt: str, lang: str, entries: Sequence[Named],
