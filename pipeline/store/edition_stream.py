@@ -37,6 +37,10 @@ _new = object.__new__
 
 
 _UNIT_FIELDS = tuple(f.name for f in fields(Unit))
+# The shortcut skips __init__; a class that gains a __post_init__ (a check, a derived field)
+# must be built through it again, so this fails at import rather than building wrong objects.
+if hasattr(Translation, "__post_init__") or hasattr(Unit, "__post_init__"):
+    raise TypeError("edition_stream builds Translation and Unit without their __init__")
 
 
 def _translation(values: tuple[Any, ...]) -> Translation:
