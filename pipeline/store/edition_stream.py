@@ -17,7 +17,6 @@ from typing import Any
 from pipeline.models import FLAG_TEST_MODEL, Translation, Unit, UnitKind
 from pipeline.store import Store
 from pipeline.store.editions import (
-    _TR_COLS,
     HUMAN_ORIGINS,
     NOTE_KIND,
     ArticleContent,
@@ -25,6 +24,7 @@ from pipeline.store.editions import (
     ArticleMeta,
     Note,
     Tally,
+    content_rows,
 )
 
 _KINDS = {k.value: k for k in UnitKind}
@@ -108,25 +108,7 @@ def iter_tallied(
     content_langs = frozenset(langs)
     read_langs = tuple(dict.fromkeys((*langs, *tally_langs)))
     tallied = frozenset(tally_langs)
-    marks = ",".join("?" for _ in read_langs) or "NULL"
-    where: str
-    params: tuple[str, ...]
-    if len(wanted) == 1:
-        where, params = "u.article_id = ?", (metas[0].slug,)
-    elif span:
-        where, params = "u.article_id BETWEEN ? AND ?", (min(wanted), max(wanted))
-    else:
-        where, params = "1", ()
-    rows = store.conn.execute(
-        f"SELECT u.id, u.kind, u.source_text, u.position, {_TR_COLS},"
-        " u.created_at > a.created_at, n.label, n.at, u.article_id"
-        " FROM units u JOIN articles a ON a.id = u.article_id"
-        " LEFT JOIN notes n ON n.unit_id = u.id"
-        " LEFT JOIN translations t ON t.unit_id = u.id"
-        f" AND t.lang IN ({marks})"
-        f" WHERE {where} AND u.obsolete = 0 ORDER BY u.article_id, u.position",
-        (*read_langs, *params),
-    )
+    rows = content_rows(store, metas, read_langs, span=span)
     flag = json.dumps(FLAG_TEST_MODEL)
     slug: str | None = None
     meta: ArticleMeta | None = None

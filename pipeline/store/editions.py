@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -219,6 +220,33 @@ def _flags(raw: str | None) -> tuple[str, ...]:
     return () if raw in (None, "", "[]") else tuple(json.loads(raw))
 
 
+def content_rows(store: Store, metas: Sequence[ArticleMeta], langs: Sequence[str], *,
+                 span: bool) -> sqlite3.Cursor:
+    """Every live unit of `metas` (not empty) with its notes and its translations in `langs`,
+    in article and position order: the one query behind iter_contents and the edition stream.
+    With `span`, only the slugs from the first to the last of `metas` are read."""
+    marks = ",".join("?" for _ in langs) or "NULL"
+    where: str
+    params: tuple[str, ...]
+    if len(metas) == 1:
+        where, params = "u.article_id = ?", (metas[0].slug,)
+    elif span:
+        slugs = [m.slug for m in metas]
+        where, params = "u.article_id BETWEEN ? AND ?", (min(slugs), max(slugs))
+    else:
+        where, params = "1", ()
+    return store.conn.execute(
+        f"SELECT u.id, u.kind, u.source_text, u.position, {_TR_COLS},"
+        " u.created_at > a.created_at, n.label, n.at, u.article_id"
+        " FROM units u JOIN articles a ON a.id = u.article_id"
+        " LEFT JOIN notes n ON n.unit_id = u.id"
+        " LEFT JOIN translations t ON t.unit_id = u.id"
+        f" AND t.lang IN ({marks})"
+        f" WHERE {where} AND u.obsolete = 0 ORDER BY u.article_id, u.position",
+        (*langs, *params),
+    )
+
+
 def iter_contents(
     store: Store, metas: Sequence[ArticleMeta], langs: Sequence[str], *, span: bool = False,
 ) -> Iterator[ArticleContent]:
@@ -233,25 +261,7 @@ def iter_contents(
     wanted = {m.slug: m for m in metas}
     if not wanted:
         return
-    marks = ",".join("?" for _ in langs) or "NULL"
-    where: str
-    params: tuple[str, ...]
-    if len(wanted) == 1:
-        where, params = "u.article_id = ?", (metas[0].slug,)
-    elif span:
-        where, params = "u.article_id BETWEEN ? AND ?", (min(wanted), max(wanted))
-    else:
-        where, params = "1", ()
-    rows = store.conn.execute(
-        f"SELECT u.id, u.kind, u.source_text, u.position, {_TR_COLS},"
-        " u.created_at > a.created_at, n.label, n.at, u.article_id"
-        " FROM units u JOIN articles a ON a.id = u.article_id"
-        " LEFT JOIN notes n ON n.unit_id = u.id"
-        " LEFT JOIN translations t ON t.unit_id = u.id"
-        f" AND t.lang IN ({marks})"
-        f" WHERE {where} AND u.obsolete = 0 ORDER BY u.article_id, u.position",
-        (*langs, *params),
-    )
+    rows = content_rows(store, metas, langs, span=span)
     slug: str | None = None
     units: list[Unit] = []
     notes: list[Note] = []
