@@ -69,25 +69,9 @@ class Tallied:
 def _tally(total: int, groups: dict[tuple[str, bool, bool, bool, bool, bool, bool], int]) -> Tally:
     """A Tally from the rows' groups, filled in the order the grouped query returns them."""
     tally = Tally(total=total)
-    for (status, test_model, empty, pending, suggested, added, note), n in sorted(groups.items()):
-        if note:
-            key = "empty" if empty else status
-            tally.notes_by_status[key] = tally.notes_by_status.get(key, 0) + n
-            continue
-        tally.by_status[status] = tally.by_status.get(status, 0) + n
-        if test_model:
-            tally.test_model_by_status[status] = tally.test_model_by_status.get(status, 0) + n
-        if empty:
-            tally.empty_by_status[status] = tally.empty_by_status.get(status, 0) + n
-        if pending:
-            tally.pending_by_status[status] = tally.pending_by_status.get(status, 0) + n
-            if suggested:
-                tally.suggested_by_status[status] = tally.suggested_by_status.get(status, 0) + n
-        elif added and status != _APPROVED:
-            tally.added_by_status[status] = tally.added_by_status.get(status, 0) + n
-    missing = tally.total - sum(tally.by_status.values())
-    if missing:
-        tally.by_status["untranslated"] = tally.by_status.get("untranslated", 0) + missing
+    for group, n in sorted(groups.items()):
+        tally.add(*group, n)
+    tally.count_untranslated()
     return tally
 
 

@@ -56,6 +56,31 @@ class Tally:
     added_by_status: dict[str, int] = field(default_factory=dict)
     notes_by_status: dict[str, int] = field(default_factory=dict)
 
+    def add(self, status: str, test_model: bool, empty: bool, pending: bool, suggested: bool,
+            added: bool, note: bool, n: int) -> None:
+        """Count `n` units of one group of the tallies query (tallies, the edition stream)."""
+        if note:
+            key = "empty" if empty else status
+            self.notes_by_status[key] = self.notes_by_status.get(key, 0) + n
+            return
+        self.by_status[status] = self.by_status.get(status, 0) + n
+        if test_model:
+            self.test_model_by_status[status] = self.test_model_by_status.get(status, 0) + n
+        if empty:
+            self.empty_by_status[status] = self.empty_by_status.get(status, 0) + n
+        if pending:
+            self.pending_by_status[status] = self.pending_by_status.get(status, 0) + n
+            if suggested:
+                self.suggested_by_status[status] = self.suggested_by_status.get(status, 0) + n
+        elif added and status != "approved":
+            self.added_by_status[status] = self.added_by_status.get(status, 0) + n
+
+    def count_untranslated(self) -> None:
+        """Live units without a translation row in this language count as untranslated."""
+        missing = self.total - sum(self.by_status.values())
+        if missing:
+            self.by_status["untranslated"] = self.by_status.get("untranslated", 0) + missing
+
 
 @dataclass(frozen=True)
 class Note:
@@ -167,29 +192,11 @@ def tallies(store: Store, langs: Sequence[str], *, article: str | None = None,
         " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9",
         (json.dumps(FLAG_TEST_MODEL), FLAG_TEST_MODEL, *HUMAN_ORIGINS, NOTE_KIND, *langs, *extra),
     )
-    for slug, lang, status, test_model, empty, pending, suggested, added, note, n in rows:
-        per_lang = out.setdefault(slug, {x: Tally() for x in langs})
-        tally = per_lang[lang]
-        if note:
-            key = "empty" if empty else status
-            tally.notes_by_status[key] = tally.notes_by_status.get(key, 0) + n
-            continue
-        tally.by_status[status] = tally.by_status.get(status, 0) + n
-        if test_model:
-            tally.test_model_by_status[status] = tally.test_model_by_status.get(status, 0) + n
-        if empty:
-            tally.empty_by_status[status] = tally.empty_by_status.get(status, 0) + n
-        if pending:
-            tally.pending_by_status[status] = tally.pending_by_status.get(status, 0) + n
-            if suggested:
-                tally.suggested_by_status[status] = tally.suggested_by_status.get(status, 0) + n
-        elif added and status != "approved":
-            tally.added_by_status[status] = tally.added_by_status.get(status, 0) + n
+    for slug, lang, *group in rows:
+        out.setdefault(slug, {x: Tally() for x in langs})[lang].add(*group)
     for per_lang in out.values():
         for tally in per_lang.values():
-            missing = tally.total - sum(tally.by_status.values())
-            if missing:
-                tally.by_status["untranslated"] = tally.by_status.get("untranslated", 0) + missing
+            tally.count_untranslated()
     return out
 
 
